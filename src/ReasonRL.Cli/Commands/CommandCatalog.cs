@@ -1,0 +1,13 @@
+// The explicit list of reasonrl's verbs (no reflection-driven registration, STYLE.md §11).
+using System.CommandLine;
+
+namespace ReasonRL.Cli.Commands;
+
+internal static class CommandCatalog
+{
+    /// <summary>Every top-level command, in the order `reasonrl --help` lists them.</summary>
+    public static IEnumerable<Command> All()
+    {
+        yield return BenchCommand.Create();
+    }
+}
