@@ -1,0 +1,99 @@
+// ModelConfig: the shape of a Llama / Qwen2 decoder-only transformer.
+// What it is: an immutable record with commented defaults (STYLE.md §12); derived sizes are
+// computed properties, never stored twice. What it is not: the Hugging Face config.json reader
+// (HfConfig maps config.json onto this record) or the parameter layout (ParameterLayout).
+// Reference: transformers' Qwen2Config / LlamaConfig field names, noted beside each member.
+namespace ReasonRL.Models;
+
+/// <summary>Architecture hyper-parameters of a decoder-only transformer (Qwen2 / Llama).</summary>
+public sealed record ModelConfig
+{
+    /// <summary>"qwen2" or "llama" (HF <c>model_type</c>). Qwen2 has q/k/v biases; Llama none.</summary>
+    public string ModelType { get; init; } = "qwen2";
+
+    /// <summary>V: vocabulary size (HF <c>vocab_size</c>), e.g. 151936 for Qwen2.5-0.5B.</summary>
+    public int VocabSize { get; init; } = 64;
+
+    /// <summary>C: model width (HF <c>hidden_size</c>), e.g. 896.</summary>
+    public int HiddenSize { get; init; } = 128;
+
+    /// <summary>F: SwiGLU inner width (HF <c>intermediate_size</c>), e.g. 4864.</summary>
+    public int IntermediateSize { get; init; } = 384;
+
+    /// <summary>L: decoder layers (HF <c>num_hidden_layers</c>), e.g. 24.</summary>
+    public int LayerCount { get; init; } = 4;
+
+    /// <summary>H: query heads (HF <c>num_attention_heads</c>), e.g. 14.</summary>
+    public int HeadCount { get; init; } = 4;
+
+    /// <summary>Hkv: key/value heads (HF <c>num_key_value_heads</c>), e.g. 2. Divides H.</summary>
+    public int KvHeadCount { get; init; } = 2;
+
+    /// <summary>RoPE base (HF <c>rope_theta</c>), e.g. 1000000 for Qwen2.5, 10000 classic.</summary>
+    public double RopeTheta { get; init; } = 10000.0;
+
+    /// <summary>RMSNorm epsilon (HF <c>rms_norm_eps</c>), e.g. 1e-6.</summary>
+    public float RmsNormEps { get; init; } = 1e-6f;
+
+    /// <summary>Longest position the model was configured for (HF <c>max_position_embeddings</c>).</summary>
+    public int MaxPositionEmbeddings { get; init; } = 2048;
+
+    /// <summary>LM head shares the token-embedding matrix (HF <c>tie_word_embeddings</c>).</summary>
+    public bool TieWordEmbeddings { get; init; } = true;
+
+    /// <summary>Bias on the q/k/v projections (Qwen2: true; Llama: HF <c>attention_bias</c>, usually false).</summary>
+    public bool AttentionBias { get; init; } = true;
+
+    /// <summary>Explicit head dimension (HF <c>head_dim</c>) when it is not C / H; null = C / H.</summary>
+    public int? ExplicitHeadDim { get; init; }
+
+    /// <summary>Token ids that end generation (HF <c>eos_token_id</c>, int or list).</summary>
+    public IReadOnlyList<int> EosTokenIds { get; init; } = [];
+
+    /// <summary>BOS id (HF <c>bos_token_id</c>), if any.</summary>
+    public int? BosTokenId { get; init; }
+
+    /// <summary>D: per-head dimension.</summary>
+    public int HeadDim => ExplicitHeadDim ?? HiddenSize / HeadCount;
+
+    /// <summary>Query heads per key/value head (GQA group size, H / Hkv).</summary>
+    public int KvGroupSize => HeadCount / KvHeadCount;
+
+    /// <summary>Width of the query projection output, H·D.</summary>
+    public int QueryDim => HeadCount * HeadDim;
+
+    /// <summary>Width of each of the key and value projection outputs, Hkv·D.</summary>
+    public int KvDim => KvHeadCount * HeadDim;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the field when the shape is inconsistent.</summary>
+    public ModelConfig Validate()
+    {
+        static void Require(bool ok, string field, string expected, object actual)
+        {
+            if (!ok) throw new ArgumentException($"model config: {field} must be {expected}, got {actual}");
+        }
+        Require(ModelType is "qwen2" or "llama", "model_type", "\"qwen2\" or \"llama\"", ModelType);
+        Require(VocabSize > 0, "vocab_size", "> 0", VocabSize);
+        Require(HiddenSize > 0, "hidden_size", "> 0", HiddenSize);
+        Require(IntermediateSize > 0, "intermediate_size", "> 0", IntermediateSize);
+        Require(LayerCount > 0, "num_hidden_layers", "> 0", LayerCount);
+        Require(HeadCount > 0, "num_attention_heads", "> 0", HeadCount);
+        Require(KvHeadCount > 0 && HeadCount % KvHeadCount == 0, "num_key_value_heads",
+            $"> 0 and a divisor of num_attention_heads ({HeadCount})", KvHeadCount);
+        Require(ExplicitHeadDim is not null || HiddenSize % HeadCount == 0, "hidden_size",
+            $"a multiple of num_attention_heads ({HeadCount}) when head_dim is absent", HiddenSize);
+        Require(HeadDim % 2 == 0, "head_dim", "even (RoPE rotates halves)", HeadDim);
+        Require(RopeTheta > 0, "rope_theta", "> 0", RopeTheta);
+        Require(RmsNormEps > 0, "rms_norm_eps", "> 0", RmsNormEps);
+        return this;
+    }
+
+    /// <summary>The anchor benchmark configs of ../shared/anchors (tied, fp32, q/k/v bias).</summary>
+    public static ModelConfig Anchor(string size) => size switch
+    {
+        "tiny" => new() { VocabSize = 64, HiddenSize = 128, LayerCount = 4, HeadCount = 4, KvHeadCount = 2, IntermediateSize = 384 },
+        "small" => new() { VocabSize = 1024, HiddenSize = 256, LayerCount = 6, HeadCount = 8, KvHeadCount = 4, IntermediateSize = 768 },
+        "medium" => new() { VocabSize = 8192, HiddenSize = 512, LayerCount = 8, HeadCount = 8, KvHeadCount = 4, IntermediateSize = 1536 },
+        _ => throw new ArgumentException($"anchor size must be tiny, small or medium, got \"{size}\""),
+    };
+}
