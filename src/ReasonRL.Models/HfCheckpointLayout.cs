@@ -5,7 +5,7 @@
 // Glossary: V vocab, C hidden, F intermediate (ffn), H heads, Hkv kv heads, D head dim, L layers.
 // What it is not: the engine's slab layout (that maps these names onto its own memory); this is
 // only the checkpoint's naming contract.
-// Reference: transformers Qwen2ForCausalLM / LlamaForCausalLM state_dict keys.
+// Reference: transformers Qwen2ForCausalLM / LlamaForCausalLM state_dict key names.
 using System.Globalization;
 
 namespace ReasonRL.Models;
@@ -28,7 +28,8 @@ public static class HfCheckpointLayout
     /// <summary>Prefix of layer <paramref name="layer"/>'s tensors, "model.layers.{layer}.".</summary>
     public static string LayerPrefix(int layer) => "model.layers." + layer.ToString(CultureInfo.InvariantCulture) + ".";
 
-    /// <summary>Every tensor the checkpoint holds, in transformers' order: embedding, per layer
+    /// <summary>Every tensor the checkpoint holds, in this fixed order (the reference PyTorch model's
+    /// named_parameters order; transformers' own state-dict order differs, which no loader depends on): embedding, per layer
     /// (input_layernorm, q/k/v (+bias when AttentionBias), o_proj, post_attention_layernorm,
     /// gate/up/down), final norm, and lm_head.weight unless the embeddings are tied.</summary>
     public static IReadOnlyList<HfTensorSpec> Expected(ModelConfig config)
