@@ -53,6 +53,33 @@ public sealed class HfCheckpoint
     public float[] Floats(string name) => Tensors.TryGetValue(name, out var t) ? t.Floats
         : throw new KeyNotFoundException($"{DirectoryPath}: no tensor \"{name}\"");
 
+    /// <summary>The tensors in <see cref="HfCheckpointLayout.Expected"/> order (a tied checkpoint's
+    /// surplus lm_head.weight left out), ready for <see cref="Save"/>.</summary>
+    public IReadOnlyList<SafeTensorsTensor> OrderedTensors() =>
+        HfCheckpointLayout.Expected(Config).Select(spec => Tensors.TryGetValue(spec.Name, out var t) ? t
+            : throw new HfCheckpointException(DirectoryPath, spec.Name, "missing; load with checkLayout to find every such problem")).ToList();
+
+    /// <summary>Writes this checkpoint to <paramref name="directory"/>, every float tensor stored
+    /// as <paramref name="dtype"/> (null keeps each tensor's dtype), sharded as in <see cref="Save"/>.</summary>
+    public void SaveAs(string directory, SafeTensorsDType? dtype = null, long maxShardBytes = 0)
+    {
+        if (dtype is { } d && SafeTensorsDTypes.IsInteger(d)) throw new ArgumentException($"dtype must be F32, F16 or BF16, got {d}");
+        var tensors = OrderedTensors();
+        Save(directory, Config, dtype is { } target ? tensors.Select(t => t.StoredAs(target)).ToList() : tensors, maxShardBytes);
+    }
+
+    /// <summary>Reads only config.json and the safetensors headers of <paramref name="directory"/>
+    /// (cheap for large checkpoints): the config and each file's validated header, in file order.</summary>
+    public static (ModelConfig Config, IReadOnlyList<SafeTensorsHeader> Headers) ReadHeaders(string directory)
+    {
+        var config = HfConfig.Load(Path.Combine(directory, ConfigFileName));
+        string single = Path.Combine(directory, SingleFileName), index = Path.Combine(directory, IndexFileName);
+        if (File.Exists(single)) return (config, [SafeTensorsReader.ReadHeader(single)]);
+        if (!File.Exists(index)) throw new FileNotFoundException($"{directory}: neither {SingleFileName} nor {IndexFileName} exists", single);
+        var shards = ReadWeightMap(index).Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        return (config, shards.Select(s => SafeTensorsReader.ReadHeader(Path.Combine(directory, s))).ToList());
+    }
+
     /// <summary>Loads <paramref name="directory"/>. With <paramref name="checkLayout"/> (default)
     /// the tensor set must match <see cref="HfCheckpointLayout.Expected"/> for its config.json
     /// (a tied checkpoint may still carry lm_head.weight).</summary>

@@ -45,6 +45,12 @@ public sealed class SafeTensorsTensor
         return new(name, storeAs, shape, null, values);
     }
 
+    /// <summary>The same name, shape and values, to be written as <paramref name="dtype"/>
+    /// (float tensors: F32/F16/BF16; integer tensors: I32/I64). Values are shared, not copied.</summary>
+    public SafeTensorsTensor StoredAs(SafeTensorsDType dtype) => IsInteger
+        ? FromIntegers(Name, shape, integers!, dtype)
+        : FromFloats(Name, shape, floats!, dtype);
+
     /// <summary>The tensor's key in the file, e.g. "model.layers.0.self_attn.q_proj.weight".</summary>
     public string Name { get; }
 

@@ -89,6 +89,27 @@ public class HfCheckpointTests
     }
 
     [Fact]
+    public void SaveAs_converts_dtype_and_ReadHeaders_sees_every_shard()
+    {
+        using var dir = new TempFolder();
+        var fixture = HfCheckpoint.Load(Path.Combine(GoldenFixture.Root, "untied"));
+        string target = dir.File("bf16");
+        fixture.SaveAs(target, SafeTensorsDType.BF16, maxShardBytes: 10_000);
+
+        var (config, headers) = HfCheckpoint.ReadHeaders(target);
+        Assert.Equal(fixture.Config.HiddenSize, config.HiddenSize);
+        Assert.True(headers.Count > 1);
+        Assert.All(headers.SelectMany(h => h.Entries), e => Assert.Equal(SafeTensorsDType.BF16, e.DType));
+        Assert.Equal(fixture.Tensors.Count, headers.Sum(h => h.Entries.Count));
+        var loaded = HfCheckpoint.Load(target);
+        foreach (var (name, t) in fixture.Tensors)
+        {
+            Assert.Equal(t.Floats.Select(v => SafeTensorsDTypes.BFloat16ToSingle(SafeTensorsDTypes.SingleToBFloat16(v))), loaded.Tensors[name].Floats);
+        }
+        Assert.Throws<ArgumentException>(() => fixture.SaveAs(target, SafeTensorsDType.I64));
+    }
+
+    [Fact]
     public void Tensors_that_do_not_match_the_config_are_errors()
     {
         using var dir = new TempFolder();

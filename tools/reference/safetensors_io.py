@@ -6,7 +6,8 @@ What it is: the format as specified at https://github.com/huggingface/safetensor
 {name: {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {str: str}},
 then the byte buffer; offsets are relative to the buffer, contiguous, in tensor order.
 The header is padded with spaces so that 8 + N is a multiple of 8 (as the Rust writer does).
-What it is not: a general library (only F32/I64/I32 tensors, C-contiguous, little-endian).
+What it is not: a general library (writes F32/I64/I32 only, reads also BF16/F16; C-contiguous,
+little-endian).
 """
 import json
 import struct
@@ -15,6 +16,7 @@ import sys
 import torch
 
 _DTYPES = {torch.float32: ("F32", 4), torch.int64: ("I64", 8), torch.int32: ("I32", 4)}
+_READ_ONLY = {"BF16": torch.bfloat16, "F16": torch.float16}  # load() also reads these
 
 
 def save(path, tensors, metadata):
@@ -49,6 +51,7 @@ def load(path):
     meta = header.pop("__metadata__", {})
     buf = raw[8 + n:]
     inverse = {tag: dt for dt, (tag, _) in _DTYPES.items()}
+    inverse.update(_READ_ONLY)
     out = {}
     for name, info in header.items():
         b, e = info["data_offsets"]
