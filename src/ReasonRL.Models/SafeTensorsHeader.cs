@@ -108,11 +108,12 @@ public sealed class SafeTensorsHeader
 
     private static void ValidateUtf8(ReadOnlySpan<byte> header, string filePath)
     {
-        var chars = new char[header.Length];
-        var status = Utf8.ToUtf16(header, chars, out int bytesRead, out _, replaceInvalidSequences: false);
-        if (status != System.Buffers.OperationStatus.Done)
-            throw new SafeTensorsFormatException(SafeTensorsError.InvalidUtf8, filePath, null,
-                $"header is not valid UTF-8 (invalid sequence at header byte {bytesRead})");
+        if (Utf8.IsValid(header)) return;
+        // Slow path only for a bad file: find the first invalid sequence to name its offset.
+        int at = 0;
+        while (at < header.Length && Rune.DecodeFromUtf8(header[at..], out _, out int consumed) == System.Buffers.OperationStatus.Done) at += consumed;
+        throw new SafeTensorsFormatException(SafeTensorsError.InvalidUtf8, filePath, null,
+            $"header is not valid UTF-8 (invalid sequence at header byte {at})");
     }
 
     private static void ReadMetadata(ref Utf8JsonReader reader, Dictionary<string, string> metadata, string filePath)

@@ -39,6 +39,25 @@ public class HfCheckpointTests
     }
 
     [Fact]
+    public void Llama_layout_has_no_biases_and_round_trips()
+    {
+        using var dir = new TempFolder();
+        var config = SafeTensorsTestFiles.TinyQwen2(tied: false) with { ModelType = "llama", AttentionBias = false, ExplicitHeadDim = 6 };
+        var specs = HfCheckpointLayout.Expected(config);
+        Assert.Equal(1 + config.LayerCount * 9 + 1 + 1, specs.Count);
+        Assert.DoesNotContain(specs, s => s.Name.EndsWith(".bias", StringComparison.Ordinal));
+        // Explicit head_dim 6: q_proj is [H·D, C] = [24, 16], o_proj [C, H·D] = [16, 24].
+        Assert.Equal([24, 16], specs.Single(s => s.Name == "model.layers.1.self_attn.q_proj.weight").Shape);
+        Assert.Equal([16, 24], specs.Single(s => s.Name == "model.layers.1.self_attn.o_proj.weight").Shape);
+        var tensors = SafeTensorsTestFiles.RandomCheckpoint(config, seed: 10);
+        HfCheckpoint.Save(dir.Path, config, tensors);
+        var loaded = HfCheckpoint.Load(dir.Path);
+        Assert.Equal("llama", loaded.Config.ModelType);
+        Assert.Equal(6, loaded.Config.HeadDim);
+        AssertSameTensors(tensors, loaded.Tensors);
+    }
+
+    [Fact]
     public void Sharded_round_trip_through_the_index()
     {
         using var dir = new TempFolder();
