@@ -32,6 +32,12 @@ public sealed record SampleScore
     /// <summary>[K] raw learned step scores s_k, when the source scores steps.</summary>
     public IReadOnlyList<double>? StepScores { get; init; }
 
+    /// <summary>Step spans as the source segmented them (remote native protocol), else null.</summary>
+    public IReadOnlyList<StepSpan>? Steps { get; init; }
+
+    /// <summary>[K] step rewards already shaped by the source (remote native protocol), else null.</summary>
+    public IReadOnlyList<double>? StepRewards { get; init; }
+
     /// <summary>Verifier verdict, when the source verifies.</summary>
     public SuccessJudgement? Verdict { get; init; }
 
