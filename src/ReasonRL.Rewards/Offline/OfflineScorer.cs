@@ -6,6 +6,8 @@
 // cannot be scored gets "error" (saying what it lacks) instead of reward fields. Written atomically
 // (temp file in the same folder + rename), so a crash never leaves a half-written file.
 // Not a model runner: model-backed ORM/PRM scoring needs the engine and is not here.
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Shaping;
@@ -19,6 +21,10 @@ public sealed record OfflineReport(int Lines, IReadOnlyList<RewardSummary> Summa
 
 public sealed class OfflineScorer(RewardConfig config, SuccessJudge judge)
 {
+    // Output keeps text readable ("2+3", "ки") instead of the default HTML-safe \u002B escapes;
+    // the file is data for tools, never embedded in HTML.
+    private static readonly JsonSerializerOptions OutputJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly StepSplitter splitter = new(config.Steps);
 
     public RewardConfig Config { get; } = config;
@@ -65,7 +71,7 @@ public sealed class OfflineScorer(RewardConfig config, SuccessJudge judge)
                     CheckInputs(designs[d].Design, rollout, steps.Length, lineNumber);
                     perDesign[d].Add(RewardComposer.Diagnose(designs[d].Design, rollout.Response, steps, success, rollout.StepScores, rollout.OrmScore));
                 }
-                output.Add(Annotate(rollout.Json, perDesign[0][^1]).ToJsonString());
+                output.Add(Annotate(rollout.Json, perDesign[0][^1]).ToJsonString(OutputJson));
             }
             catch (FormatException e)
             {
@@ -135,12 +141,12 @@ public sealed class OfflineScorer(RewardConfig config, SuccessJudge judge)
         {
             result = JsonNode.Parse(original) is JsonObject o ? o : new JsonObject { ["input"] = original };
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             result = new JsonObject { ["input"] = original };
         }
         result["error"] = error;
-        return result.ToJsonString();
+        return result.ToJsonString(OutputJson);
     }
 
     /// <summary>Writes all lines to a temp file beside <paramref name="path"/>, then renames it over
