@@ -31,6 +31,11 @@ public static class RewardConfigLoader
         {
             throw new RewardConfigException(file, (int)e.Start.Line, "(yaml)", $"not valid YAML: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet 16.3's scanner throws this (no position) on some unterminated flow collections.
+            throw new RewardConfigException(file, 1, "(yaml)", $"not valid YAML (position unknown; check brackets and quotes): {e.Message}");
+        }
         if (stream.Documents.Count == 0) throw new RewardConfigException(file, 1, "(root)", "empty file; expected a mapping with keys " + string.Join(", ", TopKeys));
         var reader = new Reader(file);
         var root = reader.Mapping(stream.Documents[0].RootNode, "(root)", TopKeys);
