@@ -54,7 +54,7 @@ internal static class RewardCommand
             return 2;
         }
         AnsiConsole.MarkupLineInterpolated($"config: {config.Describe()}");
-        var report = new OfflineScorer(config, SuccessJudges.Unavailable).ScoreFile(inputFile.FullName, outputFile.FullName, kinds);
+        var report = new OfflineScorer(config, MathVerifierJudge.Create()).ScoreFile(inputFile.FullName, outputFile.FullName, kinds);
         var table = new Table().AddColumns("shaping", "n", "success", "accuracy", "learned", "total", "steps", "repeated", "non-zero");
         foreach (var s in report.Summaries)
         {
