@@ -1,6 +1,7 @@
 // `reasonrl reward`: scores saved rollouts (JSONL) under a reward.yaml and prints a summary table per
 // shaping. Thin: parsing and printing only; the work is ReasonRL.Rewards.Offline.OfflineScorer.
 using System.CommandLine;
+using ReasonRL.Math;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Rewards.Shaping;
 using ReasonRL.Rewards.Sources;
@@ -15,19 +16,27 @@ internal static class RewardCommand
         var config = new Option<FileInfo>("--config") { Description = "reward.yaml: steps, success, shaping (raw|clip|delta|clip_delta|min_form|par), orm, format, length", Required = true };
         var input = new Option<FileInfo>("--input") { Description = "rollouts JSONL: prompt, response, gold, optional step_scores, orm_score, verdict", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "scored JSONL, written atomically (temp file + rename)", Required = true };
+        var budget = new Option<int>("--verify-budget-ms") { Description = "time budget per verifier call in ms, 1..60000 (default 1000; offline scoring is not latency-bound, and the verifier's 10 ms default marks cold-JIT calls Unverifiable)", DefaultValueFactory = _ => 1000 };
         var compare = new Option<string?>("--compare") { Description = "comma-separated shapings to summarise on the same lines, e.g. raw,clip,delta,clip_delta (default: none)" };
         var command = new Command("reward", "Score saved rollouts offline with any reward shaping; replays step_scores/orm_score/verdict from the lines.");
         command.Options.Add(config);
         command.Options.Add(input);
         command.Options.Add(output);
         command.Options.Add(compare);
+        command.Options.Add(budget);
         command.SetAction(parseResult => Run(
-            parseResult.GetValue(config)!, parseResult.GetValue(input)!, parseResult.GetValue(output)!, parseResult.GetValue(compare)));
+            parseResult.GetValue(config)!, parseResult.GetValue(input)!, parseResult.GetValue(output)!, parseResult.GetValue(compare),
+            parseResult.GetValue(budget)));
         return command;
     }
 
-    private static int Run(FileInfo configFile, FileInfo inputFile, FileInfo outputFile, string? compareList)
+    private static int Run(FileInfo configFile, FileInfo inputFile, FileInfo outputFile, string? compareList, int budgetMs)
     {
+        if (budgetMs is < 1 or > 60_000)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]--verify-budget-ms[/]: {budgetMs}; expected 1..60000");
+            return 2;
+        }
         RewardConfig config;
         try
         {
@@ -54,7 +63,7 @@ internal static class RewardCommand
             return 2;
         }
         AnsiConsole.MarkupLineInterpolated($"config: {config.Describe()}");
-        var report = new OfflineScorer(config, MathVerifierJudge.Create()).ScoreFile(inputFile.FullName, outputFile.FullName, kinds);
+        var report = new OfflineScorer(config, MathVerifierJudge.Create(VerifyOptions.Default with { TimeBudget = TimeSpan.FromMilliseconds(budgetMs) })).ScoreFile(inputFile.FullName, outputFile.FullName, kinds);
         var table = new Table().AddColumns("shaping", "n", "success", "accuracy", "learned", "total", "steps", "repeated", "non-zero");
         foreach (var s in report.Summaries)
         {
