@@ -71,6 +71,7 @@ public sealed class RewardConfigLoaderTests
     [InlineData("shaping: { kind: min_form, temperature: 0 }", 1, "shaping.temperature", "expected a number > 0")]
     [InlineData("orm: { par_references: 0.5 }", 1, "orm.par_references", "expected a list of numbers")]
     [InlineData("shaping: [clip]", 1, "shaping", "expected a mapping")]
+    [InlineData("shaping:\n  kind: clip\n  alpha: -1", 3, "shaping.alpha", "expected a number ≥ 0")]
     public void Bad_configs_name_line_key_and_expected_value(string yaml, int line, string key, string expected)
     {
         var e = Assert.Throws<RewardConfigException>(() => RewardConfigLoader.Parse(yaml, "r.yaml"));

@@ -126,8 +126,14 @@ public static class RewardConfigLoader
         {
             throw new RewardConfigException(reader.File, Line(m["temperature"]), "shaping.temperature", $"{temperature}; expected a number > 0");
         }
+        var alpha = reader.Number(m, "shaping", "alpha", 1.0);
+        if (alpha < 0)
+        {
+            // A negative scale flips Clip's "never positive" bound into "never negative": refuse it.
+            throw new RewardConfigException(reader.File, Line(m["alpha"]), "shaping.alpha", $"{alpha}; expected a number ≥ 0");
+        }
         return new ShapingOptions(kind,
-            reader.Number(m, "shaping", "alpha", 1.0),
+            alpha,
             reader.Number(m, "shaping", "eta", 0.5),
             last,
             temperature,

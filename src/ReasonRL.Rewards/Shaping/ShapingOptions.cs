@@ -74,10 +74,10 @@ public sealed record ShapingOptions(
         return null;
     }
 
-    /// <summary>Throws when a parameter is out of its domain (α finite, η finite, T &gt; 0).</summary>
+    /// <summary>Throws when a parameter is out of its domain (α finite and ≥ 0, η finite, T &gt; 0).</summary>
     public void Validate()
     {
-        if (!double.IsFinite(Alpha)) throw new ArgumentException($"shaping alpha must be finite, got {Alpha}");
+        if (!double.IsFinite(Alpha) || Alpha < 0) throw new ArgumentException($"shaping alpha must be finite and ≥ 0, got {Alpha}");
         if (!double.IsFinite(Eta)) throw new ArgumentException($"shaping eta must be finite, got {Eta}");
         if (!(Temperature > 0) || !double.IsFinite(Temperature)) throw new ArgumentException($"shaping temperature must be > 0 and finite, got {Temperature}");
     }

@@ -14,6 +14,7 @@ public static class StepShaping
     public static double[] Shape(ReadOnlySpan<double> scores, ShapingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         RequireFinite(scores);
         return options.Kind switch
         {
