@@ -9,6 +9,8 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return BenchCommand.Create();
+        yield return VerifyCommand.Create();
+        yield return RewardCommand.Create();
         yield return CheckpointCommand.Create();
     }
 }
