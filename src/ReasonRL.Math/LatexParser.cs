@@ -270,6 +270,7 @@ internal sealed class LatexParser
             else if (k == TokenKind.Underscore)
             {
                 _pos++;
+                if (e is SymbolExpr named && SubscriptName() is { } subName) { e = new SymbolExpr(named.Name + "_" + subName); continue; }
                 var sub = ParseGroupOrAtom();
                 e = e switch
                 {
@@ -292,6 +293,19 @@ internal sealed class LatexParser
             else break;
         }
         return e;
+    }
+
+    /// <summary>A subscript made only of letters and digits ({MBCN}, {37}, n): its text, consumed.</summary>
+    private string? SubscriptName()
+    {
+        if (At(TokenKind.Identifier) || At(TokenKind.Number) || At(TokenKind.Word)) return Next().Text;
+        if (!At(TokenKind.LBrace)) return null;
+        int k = _pos + 1;
+        var sb = new System.Text.StringBuilder();
+        while (k < _t.Count && _t[k].Kind is TokenKind.Identifier or TokenKind.Number or TokenKind.Word) sb.Append(_t[k++].Text);
+        if (k >= _t.Count || _t[k].Kind != TokenKind.RBrace || sb.Length == 0) return null;
+        _pos = k + 1;
+        return sb.ToString();
     }
 
     private static Expr FromBase(NumberExpr n, NumberExpr b)
@@ -336,6 +350,8 @@ internal sealed class LatexParser
                     return new NumberExpr(BigRational.ParseDecimal(t.Text), t.Text.Contains('.') || t.Text.Contains('e'));
                 case TokenKind.Time:
                 {
+                    // "4:30 p.m.", "4:30p": markers after a clock time are dropped like units.
+                    while (At(TokenKind.Identifier) && Peek.Text.Length == 1 || At(TokenKind.Word)) _pos++;
                     int colon = t.Text.IndexOf(':');
                     return new TimeExpr(int.Parse(t.Text[..colon], System.Globalization.CultureInfo.InvariantCulture),
                         int.Parse(t.Text[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
@@ -429,6 +445,7 @@ internal sealed class LatexParser
 
     private Expr ParseFunction(string name)
     {
+        if (name is "sum" or "prod" or "int" or "lim") return ParseBigOperator(name);
         Expr? power = null;
         Expr? logBase = null;
         for (int k = 0; k < 2; k++)
@@ -454,6 +471,20 @@ internal sealed class LatexParser
         }
         else f = logBase is null ? new FunctionExpr(name, arg is CollectionExpr c ? c.Items : [arg]) : new FunctionExpr("log", [arg, logBase]);
         return power is null ? f : new PowerExpr(f, power);
+    }
+
+    /// <summary>\sum_{k=0}^{n} body, \prod, \int, \lim_{x \to 0} body: kept unevaluated as a
+    /// function of (body, lower, upper); the body extends over the following product.</summary>
+    private Expr ParseBigOperator(string name)
+    {
+        Expr lower = new TextExpr(""), upper = new TextExpr("");
+        for (int k = 0; k < 2; k++)
+        {
+            if (At(TokenKind.Underscore)) { _pos++; lower = ParseGroupOrAtom(); }
+            else if (At(TokenKind.Caret)) { _pos++; upper = ParseGroupOrAtom(); }
+        }
+        var body = ParseProduct();
+        return new FunctionExpr("apply:\\" + name + ExprPrinter.Print(lower) + "^" + ExprPrinter.Print(upper), [body]);
     }
 
     private List<Expr> ParseItemsUntil(TokenKind closer)

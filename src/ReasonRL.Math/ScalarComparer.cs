@@ -86,6 +86,8 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
             if (!IsFinite(va) || !IsFinite(vb))
             {
                 if (IsInfinityOfSameSign(va, vb)) return Comparison.Equal("both infinite, same sign");
+                if (IsNan(va) && IsNan(vb)) return Comparison.Unknown("both values are undefined");
+                if (IsNan(va) != IsNan(vb) && (IsFinite(va) || IsFinite(vb))) return Comparison.NotEqual("a number against something that is not a number");
                 if (IsNan(va) || IsNan(vb)) return Comparison.Unknown("a value is undefined or overflows double range");
                 return IsFinite(va) != IsFinite(vb) ? Comparison.NotEqual("finite vs infinite") : Comparison.Unknown("value overflows double range");
             }
