@@ -125,35 +125,50 @@ internal static class AnswerExtractor
 
     // ---- 2. anchors ----------------------------------------------------------------------
 
-    private static readonly string[] Anchors =
-    [
-        "final answer is", "####", "the answer is", "answer is:", "answer is", "final answer:", "answer:",
-    ];
-
-    /// <summary>The last anchored answer at or after <paramref name="from"/>.</summary>
+    /// <summary>The last anchored answer at or after <paramref name="from"/>: "… answer is X",
+    /// "… answer: X" (covers "The answer is", "Final Answer:", "final answer is"), "#### X", or a
+    /// line "A: X". Candidates are found with ordinal (vectorised) searches for "nswer", so a
+    /// megabyte of text costs microseconds; case is checked only at the candidates.</summary>
     private static (string Answer, string Method, int Position)? Anchored(string text, int from)
     {
-        int best = -1;
-        string? bestAnchor = null;
-        foreach (var a in Anchors)
+        int best = -1, bestStart = -1;
+        string method = "";
+        // "answer is" / "answer:" (any case of the leading letter), the last one.
+        for (int k = text.Length - 1; k >= from;)
         {
-            int k = text.Length - from < a.Length ? -1
-                : text.LastIndexOf(a, text.Length - 1, text.Length - from, StringComparison.OrdinalIgnoreCase);
-            if (k > best) { best = k; bestAnchor = a; }
+            int n = text.LastIndexOf("nswer", k, k - from + 1, StringComparison.Ordinal);
+            if (n < 1 || n - 1 < from) break;
+            k = n - 1;
+            if (text[n - 1] is not ('a' or 'A')) continue;
+            int after = n + 5;
+            int i = after;
+            while (i < text.Length && text[i] == ' ') i++;
+            if (i < text.Length && text[i] == ':') { best = n - 1; bestStart = i + 1; method = "anchor 'answer:'"; break; }
+            if (i + 2 <= text.Length && string.CompareOrdinal(text, i, "is", 0, 2) == 0 && (i + 2 == text.Length || !char.IsLetter(text[i + 2])))
+            {
+                int j = i + 2;
+                while (j < text.Length && text[j] == ' ') j++;
+                if (j < text.Length && text[j] == ':') j++;
+                best = n - 1;
+                bestStart = j;
+                method = "anchor 'answer is'";
+                break;
+            }
         }
+        int hashes = text.Length - from < 4 ? -1 : text.LastIndexOf("####", text.Length - 1, text.Length - from, StringComparison.Ordinal);
+        if (hashes > best) { best = hashes; bestStart = hashes + 4; method = "anchor '####'"; }
         // GSM8K model style: a line "A: 19".
         int lineA = text.StartsWith("A:", StringComparison.Ordinal) && from == 0 ? 0
             : text.Length - from < 3 ? -1 : text.LastIndexOf("\nA:", text.Length - 1, text.Length - from, StringComparison.Ordinal);
-        if (lineA >= 0 && lineA + (lineA == 0 ? 0 : 1) > best)
+        if (lineA >= 0)
         {
-            best = lineA == 0 ? 0 : lineA + 1;
-            bestAnchor = "A:";
+            int at = lineA == 0 && text.StartsWith("A:", StringComparison.Ordinal) ? 0 : lineA + 1;
+            if (at > best) { best = at; bestStart = at + 2; method = "anchor 'A:'"; }
         }
-        if (bestAnchor is null) return null;
-        int start = best + bestAnchor.Length;
-        var rest = TakeSentence(text, start);
+        if (best < 0) return null;
+        var rest = TakeSentence(text, bestStart);
         if (rest.Length == 0) return null;
-        return (rest, $"anchor '{bestAnchor}'", best);
+        return (rest, method, best);
     }
 
     /// <summary>Text from start to the end of its line or sentence (". " not inside a number or math).</summary>

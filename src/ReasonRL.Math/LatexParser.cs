@@ -207,7 +207,14 @@ internal sealed class LatexParser
             if (!AtEnd && StartsPrimary(Peek) && !(At(TokenKind.Pipe) && _absDepth > 0)
                 && !(factors[^1] is QuantityExpr) && !(At(TokenKind.Number) && EndsWithNumber(factors[^1])))
             {
-                factors.Add(ParsePower());
+                bool mixedCandidate = factors.Count == 1 && At(TokenKind.Frac)
+                    && factors[0] is NumberExpr { IsDecimal: false } or NegateExpr { Operand: NumberExpr { IsDecimal: false } };
+                var next = ParsePower();
+                // Mixed number: 2\frac{1}{2} is 2 + 1/2 (an integer directly before a fraction of integers);
+                // -2\frac{1}{2} is -(2 + 1/2).
+                if (mixedCandidate && next is DivideExpr { Numerator: NumberExpr { IsDecimal: false }, Denominator: NumberExpr { IsDecimal: false } })
+                    factors[0] = factors[0] is NegateExpr neg ? new NegateExpr(new SumExpr([neg.Operand, next])) : new SumExpr([factors[0], next]);
+                else factors.Add(next);
                 continue;
             }
             break;
