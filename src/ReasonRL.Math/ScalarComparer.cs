@@ -87,6 +87,9 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
             {
                 // ∞ written as \infty is a value; a double overflow (9^{9^{9}}) is not ∞.
                 if (IsInfinityOfSameSign(va, vb) && HasInfinity(a, 0) && HasInfinity(b, 0)) return Comparison.Equal("both infinite, same sign");
+                // \infty against an overflowed finite value: a finite number is never ∞.
+                if (HasInfinity(a, 0) != HasInfinity(b, 0) && !IsNan(va) && !IsNan(vb))
+                    return Comparison.NotEqual("infinity against a finite (if huge) value");
                 if (!IsFinite(va) && !IsFinite(vb) && !(HasInfinity(a, 0) && HasInfinity(b, 0)))
                     return Comparison.Unknown("value overflows double range");
                 if (IsNan(va) && IsNan(vb)) return Comparison.Unknown("both values are undefined");
@@ -100,7 +103,7 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
         return CompareAtPoints(a, ma, b, mb, symbols);
     }
 
-    private static readonly Dictionary<string, double> Empty = new();
+    private static readonly IReadOnlyDictionary<string, double> Empty = new Dictionary<string, double>();
 
     private Comparison CompareAtPoints(Expr a, EvalMode ma, Expr b, EvalMode mb, SortedSet<string> symbols)
     {

@@ -9,7 +9,7 @@ namespace ReasonRL.Math.Evaluation;
 
 public static class FuzzCorpus
 {
-    private static readonly string[] Fragments =
+    private static readonly IReadOnlyList<string> Fragments =
     [
         "\\frac{", "}", "{", "\\sqrt[", "]", "^{", "^", "_", "\\left(", "\\right)", "(", ")", "[", "\\{", "\\}",
         "\\boxed{", "\\fbox{", "\\text{", "\\begin{pmatrix}", "\\end{pmatrix}", "&", "\\\\", "9", "1,000", ".5",
@@ -56,7 +56,7 @@ public static class FuzzCorpus
                 sb.Append(string.Concat(Enumerable.Repeat("1+x*", rng.Next(1000, 60_000))));
                 break;
             default: // LaTeX fragment soup
-                for (int k = rng.Next(1, 60); k > 0; k--) sb.Append(Fragments[rng.Next(Fragments.Length)]);
+                for (int k = rng.Next(1, 60); k > 0; k--) sb.Append(Fragments[rng.Next(Fragments.Count)]);
                 break;
         }
         return sb.ToString();
