@@ -95,15 +95,37 @@ internal sealed class LatexParser
     private Expr ParseAnswer()
     {
         var items = new List<Expr>();
+        var groupEnds = new List<int>(); // item counts at each ';'
         SkipSeparators();
         while (!AtEnd)
         {
             items.Add(ParseItem());
             if (!AtItemSeparator) break;
+            if (At(TokenKind.Semicolon)) groupEnds.Add(items.Count);
             SkipSeparators();
         }
         if (items.Count == 0) throw new ParseException("no expression");
+        if (groupEnds.Count > 0 && AssignmentGroups(items, groupEnds) is { } tuples) return tuples;
         return items.Count == 1 ? items[0] : new CollectionExpr(CollectionKind.AnswerList, items.ToArray());
+    }
+
+    /// <summary>"p=5, q=2; p=7, q=2": solutions of a system, one ';'-group per solution, read as
+    /// the tuples (5, 2), (7, 2). Only when every item is "name = value" and the groups agree in size.</summary>
+    private static Expr? AssignmentGroups(List<Expr> items, List<int> groupEnds)
+    {
+        if (!items.All(i => i is RelationExpr { Ops: [RelationOp.Equal], Operands: [SymbolExpr, _] })) return null;
+        var bounds = groupEnds.Where(e => e < items.Count).Append(items.Count).Distinct().ToList();
+        var tuples = new List<Expr>();
+        int start = 0;
+        foreach (int end in bounds)
+        {
+            var values = items.Skip(start).Take(end - start).Select(i => ((RelationExpr)i).Operands[1]).ToArray();
+            if (values.Length == 0) return null;
+            tuples.Add(values.Length == 1 ? values[0] : new CollectionExpr(CollectionKind.Tuple, values));
+            start = end;
+        }
+        if (tuples.Select(t => t is CollectionExpr c ? c.Items.Length : 1).Distinct().Count() != 1) return null;
+        return tuples.Count == 1 ? tuples[0] : new CollectionExpr(CollectionKind.AnswerList, tuples.ToArray());
     }
 
     private void SkipSeparators()

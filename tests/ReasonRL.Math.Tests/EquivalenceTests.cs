@@ -75,6 +75,8 @@ public class EquivalenceTests
     [InlineData("-x > -1", "x < 1", Verdict.Correct)]
     [InlineData("x > -1", "x < 1", Verdict.Incorrect)]
     [InlineData("-2 \\le x \\le 7", "x \\in [-2,7]", Verdict.Correct)]
+    [InlineData("p=5,q=2;p=7,q=2", "(5,2),(7,2)", Verdict.Correct)]
+    [InlineData("p=5,q=2;p=7,q=3", "(5,2),(7,2)", Verdict.Incorrect)]
     // text and times
     [InlineData("\\text{Evelyn}", "Evelyn", Verdict.Correct)]
     [InlineData("\\text{(C)}", "C", Verdict.Correct)]

@@ -32,7 +32,6 @@ public class SharedDataSetTests
         ["mv-0164"] = "no anchor: the answer '100%' is in the last sentence's prose, not in the last math block",
         ["mv-0192"] = "gold boxes separated by '++++++' are not joined into a list",
         ["mv-0200"] = "'1 <= |z| <= 3/2' is not turned into a union of intervals",
-        ["mv-0206"] = "'p=5,q=2;p=7,q=2' (assignments grouped by ';') is not read as tuples",
         ["mv-0221"] = "unbalanced \\boxed{ in the gold; 'orW(x)' glued in the prediction",
         ["mv-0251"] = "boxes separated by prose with new equations are not joined",
     };
@@ -49,8 +48,8 @@ public class SharedDataSetTests
             .Where(d => !MislabelledUnderOurConventions.ContainsKey(d.Case.Id) && !KnownMisses.ContainsKey(d.Case.Id))
             .Select(d => $"{d.Case.Id}: label={d.Case.Label} verdict={d.Result.Verdict} ({d.Result.Reason})").ToList();
         Assert.True(unexpected.Count == 0, string.Join("\n", unexpected));
-        // 325 non-suspect cases, at most the 18 listed disagreements: 94.5 % raw agreement.
-        Assert.True(s.Accuracy >= 0.944, $"agreement {s.Accuracy:P2}");
+        // 325 non-suspect cases, at most the 17 listed disagreements: 94.8 % raw agreement.
+        Assert.True(s.Accuracy >= 0.947, $"agreement {s.Accuracy:P2}");
         int excluded = s.Disagreements.Count(d => MislabelledUnderOurConventions.ContainsKey(d.Case.Id));
         double onTrueLabels = (double)s.Agreed / (s.N - excluded);
         Assert.True(onTrueLabels >= 0.97, $"agreement without the mislabelled cases {onTrueLabels:P2}");
