@@ -23,8 +23,14 @@ internal static class AnswerExtractor
         if (source == AnswerSource.Answer) return new Extraction(StripDelimiters(text.Trim()), "answer as given");
         if (source == AnswerSource.Auto && !LooksLikeSolution(text, options))
             return new Extraction(StripDelimiters(text.Trim()), "answer as given");
-        if (Boxed(text) is { } boxed) return new Extraction(boxed, "boxed");
-        if (Anchored(text) is { } anchored) return new Extraction(anchored.Answer, anchored.Method);
+        int lastBox = LastBox(text, text.Length);
+        if (lastBox >= 0 && Boxed(text) is { } boxed)
+        {
+            // "… \boxed{255} … Final Answer: The final answer is $10,455$": a closing anchor after the last box wins.
+            if (Anchored(text, lastBox) is { } late) return new Extraction(late.Answer, late.Method);
+            return new Extraction(boxed, "boxed");
+        }
+        if (Anchored(text, 0) is { } a) return new Extraction(a.Answer, a.Method);
         if (LastMathBlock(text) is { } math) return new Extraction(math, "last math block");
         var trimmed = text.Trim();
         if (trimmed.Length > 0 && trimmed.Length <= options.ShortAnswerLength && WordCount(trimmed) <= 2)
@@ -103,6 +109,10 @@ internal static class AnswerExtractor
 
     private static bool IsSeparatorGap(ReadOnlySpan<char> gap)
     {
+        // "\boxed{1} papers and \boxed{2}": words that end in "and"/"or"/"," still list answers.
+        var trimmed = gap.ToString().Replace("\\text", "", StringComparison.Ordinal).Replace("\\quad", "", StringComparison.Ordinal)
+            .Trim().Trim('$', '{', '}', '\\', '(', ')', ' ');
+        if (trimmed.EndsWith(" and", StringComparison.Ordinal) || trimmed.EndsWith(" or", StringComparison.Ordinal)) return true;
         var s = gap.ToString()
             .Replace("\\text", "", StringComparison.Ordinal).Replace("\\quad", "", StringComparison.Ordinal)
             .Replace("\\qquad", "", StringComparison.Ordinal).Replace("and", "", StringComparison.Ordinal)
@@ -115,32 +125,50 @@ internal static class AnswerExtractor
 
     // ---- 2. anchors ----------------------------------------------------------------------
 
-    private static readonly string[] Anchors =
-    [
-        "final answer is", "####", "the answer is", "answer is:", "answer is", "final answer:", "answer:",
-    ];
-
-    private static (string Answer, string Method)? Anchored(string text)
+    /// <summary>The last anchored answer at or after <paramref name="from"/>: "… answer is X",
+    /// "… answer: X" (covers "The answer is", "Final Answer:", "final answer is"), "#### X", or a
+    /// line "A: X". Candidates are found with ordinal (vectorised) searches for "nswer", so a
+    /// megabyte of text costs microseconds; case is checked only at the candidates.</summary>
+    private static (string Answer, string Method, int Position)? Anchored(string text, int from)
     {
-        int best = -1;
-        string? bestAnchor = null;
-        foreach (var a in Anchors)
+        int best = -1, bestStart = -1;
+        string method = "";
+        // "answer is" / "answer:" (any case of the leading letter), the last one.
+        for (int k = text.Length - 1; k >= from;)
         {
-            int k = text.LastIndexOf(a, StringComparison.OrdinalIgnoreCase);
-            if (k > best) { best = k; bestAnchor = a; }
+            int n = text.LastIndexOf("nswer", k, k - from + 1, StringComparison.Ordinal);
+            if (n < 1 || n - 1 < from) break;
+            k = n - 1;
+            if (text[n - 1] is not ('a' or 'A')) continue;
+            int after = n + 5;
+            int i = after;
+            while (i < text.Length && text[i] == ' ') i++;
+            if (i < text.Length && text[i] == ':') { best = n - 1; bestStart = i + 1; method = "anchor 'answer:'"; break; }
+            if (i + 2 <= text.Length && string.CompareOrdinal(text, i, "is", 0, 2) == 0 && (i + 2 == text.Length || !char.IsLetter(text[i + 2])))
+            {
+                int j = i + 2;
+                while (j < text.Length && text[j] == ' ') j++;
+                if (j < text.Length && text[j] == ':') j++;
+                best = n - 1;
+                bestStart = j;
+                method = "anchor 'answer is'";
+                break;
+            }
         }
+        int hashes = text.Length - from < 4 ? -1 : text.LastIndexOf("####", text.Length - 1, text.Length - from, StringComparison.Ordinal);
+        if (hashes > best) { best = hashes; bestStart = hashes + 4; method = "anchor '####'"; }
         // GSM8K model style: a line "A: 19".
-        int lineA = text.StartsWith("A:", StringComparison.Ordinal) ? 0 : text.LastIndexOf("\nA:", StringComparison.Ordinal);
-        if (lineA >= 0 && lineA + (lineA == 0 ? 0 : 1) > best)
+        int lineA = text.StartsWith("A:", StringComparison.Ordinal) && from == 0 ? 0
+            : text.Length - from < 3 ? -1 : text.LastIndexOf("\nA:", text.Length - 1, text.Length - from, StringComparison.Ordinal);
+        if (lineA >= 0)
         {
-            best = lineA == 0 ? 0 : lineA + 1;
-            bestAnchor = "A:";
+            int at = lineA == 0 && text.StartsWith("A:", StringComparison.Ordinal) ? 0 : lineA + 1;
+            if (at > best) { best = at; bestStart = at + 2; method = "anchor 'A:'"; }
         }
-        if (bestAnchor is null) return null;
-        int start = best + bestAnchor.Length;
-        var rest = TakeSentence(text, start);
+        if (best < 0) return null;
+        var rest = TakeSentence(text, bestStart);
         if (rest.Length == 0) return null;
-        return (rest, $"anchor '{bestAnchor}'");
+        return (rest, method, best);
     }
 
     /// <summary>Text from start to the end of its line or sentence (". " not inside a number or math).</summary>
@@ -159,6 +187,12 @@ internal static class AnswerExtractor
         }
         s = s.Trim().TrimEnd('.', ',', ';').Trim();
         if (s.StartsWith(':')) s = s[1..].Trim();
+        // "The volume of $ABCDEFGH$ is 120": a sentence, not an answer; keep what follows the last " is ".
+        if (WordCount(s) > 2)
+        {
+            int isAt = s.LastIndexOf(" is ", StringComparison.Ordinal);
+            if (isAt >= 0) s = s[(isAt + 4)..].Trim();
+        }
         return StripDelimiters(StripQuotes(s));
     }
 
@@ -233,6 +267,12 @@ internal static class AnswerExtractor
         int start = end;
         while (start > 0 && (char.IsAsciiDigit(text[start - 1]) || ((text[start - 1] is ',' or '.') && start - 2 >= 0 && char.IsAsciiDigit(text[start - 2]))))
             start--;
+        // A fraction a/b ends here: take the numerator too.
+        if (start >= 2 && text[start - 1] == '/' && char.IsAsciiDigit(text[start - 2]))
+        {
+            start -= 2;
+            while (start > 0 && char.IsAsciiDigit(text[start - 1])) start--;
+        }
         if (start > 0 && text[start - 1] == '-') start--;
         return text[start..(end + 1)];
     }

@@ -100,6 +100,9 @@ internal readonly struct BigRational : IEquatable<BigRational>
             exp10 = int.Parse(text[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
             text = text[..e];
         }
+        // Guard: 1e99999 would cost a 330,000-bit power; such literals are not answers.
+        if (System.Math.Abs(exp10) > MaxDecimalExponent || text.Length > MaxDecimalExponent)
+            throw new OverflowException($"number literal out of range (exponent or length above {MaxDecimalExponent})");
         int dot = text.IndexOf('.');
         string digits = dot < 0 ? text.ToString() : string.Concat(text[..dot], text[(dot + 1)..]);
         if (dot >= 0) exp10 -= text.Length - dot - 1;
@@ -110,7 +113,15 @@ internal readonly struct BigRational : IEquatable<BigRational>
             : new BigRational(num, BigInteger.Pow(10, -exp10));
     }
 
-    public override string ToString() => Den.IsOne
+    /// <summary>Largest decimal exponent / literal length parsed exactly.</summary>
+    public const int MaxDecimalExponent = 1000;
+
+    /// <summary>True when the value is too large to print in full cheaply (ToString is superlinear).</summary>
+    public bool IsHuge => Bits > 4000;
+
+    public override string ToString() => IsHuge
+        ? $"big#{Bits}:{HashCode.Combine(Num, Den) & 0x7fffffff}"
+        : Den.IsOne
         ? Num.ToString(CultureInfo.InvariantCulture)
         : Num.ToString(CultureInfo.InvariantCulture) + "/" + Den.ToString(CultureInfo.InvariantCulture);
 }

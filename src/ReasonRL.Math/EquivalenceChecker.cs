@@ -60,11 +60,20 @@ internal sealed class EquivalenceChecker
         if (a is RatioExpr ra && b is RatioExpr rb)
             return _scalars.Compare(new DivideExpr(ra.Left, ra.Right), new DivideExpr(rb.Left, rb.Right));
         if (a is IntervalExpr || b is IntervalExpr || a is UnionExpr || b is UnionExpr) return CompareSets(a, b, d);
-        if (a is MatrixExpr || b is MatrixExpr) return CompareMatrices(a, b, d);
+        if (a is MatrixExpr || b is MatrixExpr || ContainsMatrix(a) || ContainsMatrix(b))
+            return CompareMatrices(MatrixAlgebra.Reduce(a), MatrixAlgebra.Reduce(b), d);
         if (a is CollectionExpr || b is CollectionExpr) return Comparison.NotEqual("different structure");
         if (a is RatioExpr || b is RatioExpr) return Comparison.NotEqual("ratio against a value");
         return _scalars.Compare(a, b);
     }
+
+    private static bool ContainsMatrix(Expr e) => e switch
+    {
+        SumExpr s => s.Terms.Any(t => t is MatrixExpr || ContainsMatrix(t)),
+        ProductExpr p => p.Factors.Any(t => t is MatrixExpr || ContainsMatrix(t)),
+        NegateExpr n => n.Operand is MatrixExpr || ContainsMatrix(n.Operand),
+        _ => false,
+    };
 
     private static string Normalize(string s) => string.Concat(s.Where(char.IsLetterOrDigit)).ToLowerInvariant();
 
@@ -115,23 +124,29 @@ internal sealed class EquivalenceChecker
             return CompareOrdered(ta.Items, lb.ToArray(), d);
         la ??= [a];
         lb ??= [b];
-        if (la.Count != lb.Count) return Comparison.NotEqual($"{la.Count} answers against {lb.Count}");
-        if (la.Count == 1) return Compare(la[0], lb[0], d);
-        // Unordered matching: greedy first match is exact here because equality is an equivalence.
-        var used = new bool[lb.Count];
-        foreach (var x in la)
+        if (la.Count == 1 && lb.Count == 1) return Compare(la[0], lb[0], d);
+        // Set semantics: every answer on each side matches one on the other (order and repeats
+        // do not matter: "(3,17,3,7)" listed twice is still one solution).
+        var c1 = Covers(la, lb, d);
+        if (!c1.IsEqual) return c1;
+        var c2 = Covers(lb, la, d);
+        return c2.IsEqual ? Comparison.Equal("same answers in any order") : c2;
+    }
+
+    private Comparison Covers(List<Expr> from, List<Expr> to, int d)
+    {
+        foreach (var x in from)
         {
             bool found = false;
-            for (int k = 0; k < lb.Count; k++)
+            foreach (var y in to)
             {
-                if (used[k]) continue;
-                var c = Compare(x, lb[k], d);
+                var c = Compare(x, y, d);
                 if (c.Outcome == Outcome.Unknown) return c;
-                if (c.IsEqual) { used[k] = true; found = true; break; }
+                if (c.IsEqual) { found = true; break; }
             }
-            if (!found) return Comparison.NotEqual("an answer in the list has no match");
+            if (!found) return Comparison.NotEqual("an answer in one list has no match in the other");
         }
-        return Comparison.Equal("same answers in any order");
+        return Comparison.Equal("covered");
     }
 
     public Comparison CompareOrdered(Expr[] x, Expr[] y, int d)

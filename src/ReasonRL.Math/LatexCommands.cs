@@ -69,7 +69,7 @@ internal static class LatexCommands
     /// <summary>Functions the evaluator knows (LaTeX spelling without backslash, or plain text).</summary>
     public static bool IsFunction(string name) => name is "sin" or "cos" or "tan" or "cot" or "sec" or "csc"
         or "arcsin" or "arccos" or "arctan" or "sinh" or "cosh" or "tanh" or "ln" or "log" or "exp" or "lg"
-        or "det" or "gcd" or "lcm" or "max" or "min" or "abs";
+        or "det" or "gcd" or "lcm" or "max" or "min" or "abs" or "lim" or "sum" or "prod" or "int";
 
     public static bool IsGreek(string name) => name is "alpha" or "beta" or "gamma" or "delta" or "epsilon"
         or "varepsilon" or "zeta" or "eta" or "theta" or "vartheta" or "iota" or "kappa" or "lambda" or "mu"

@@ -130,6 +130,7 @@ internal static class LatexLexer
         var sb = new StringBuilder();
         int j = i;
         while (j < end && char.IsAsciiDigit(s[j])) sb.Append(s[j++]);
+        if (sb.Length == 0) sb.Append('0'); // a leading-dot number such as .5
         // Clock time h:mm (not followed by another digit).
         if (sb.Length is 1 or 2 && j + 3 <= end && s[j] == ':' && char.IsAsciiDigit(s[j + 1]) && char.IsAsciiDigit(s[j + 2])
             && (j + 3 == end || !char.IsAsciiDigit(s[j + 3])))
@@ -149,7 +150,7 @@ internal static class LatexLexer
             }
         }
         // Decimal comma: "1000,99" / "0,111" (a first group that cannot be a thousands group).
-        if ((sb.Length > 3 || sb.ToString() == "0") && j + 1 < end && s[j] == ',' && char.IsAsciiDigit(s[j + 1]))
+        if (!inBrackets && (sb.Length > 3 || sb.ToString() == "0") && j + 1 < end && s[j] == ',' && char.IsAsciiDigit(s[j + 1]))
         {
             int k = j + 1;
             while (k < end && char.IsAsciiDigit(s[k])) k++;
@@ -193,7 +194,9 @@ internal static class LatexLexer
     private static int ThousandsGroup(string s, int j, int end, bool inBrackets)
     {
         int k;
-        if (Matches(s, j, end, "{,}")) k = j + 3;
+        int js = SkipSpaces(s, j, end);
+        if (Matches(s, js, end, "{,}")) k = js + 3;
+        else if (Matches(s, js, end, "{, }")) k = js + 4;
         else if (Matches(s, j, end, ",\\!")) k = SkipSpaces(s, j + 3, end);
         else if (Matches(s, j, end, "\\,")) k = j + 2;
         else if (Matches(s, j, end, "\\ ")) k = j + 2;
@@ -243,6 +246,16 @@ internal static class LatexLexer
     {
         if (i + 1 >= end) return end;
         char n = s[i + 1];
+        // A doubled backslash glued to a known command in double-escaped text ("\\frac"):
+        // a row break is never glued to a command name, so read it as one backslash.
+        if (n == '\\' && i + 2 < end && char.IsAsciiLetter(s[i + 2]))
+        {
+            int e2 = i + 2;
+            while (e2 < end && char.IsAsciiLetter(s[e2])) e2++;
+            string glued = s.Substring(i + 2, e2 - i - 2);
+            if (glued is not ("begin" or "end") && LatexCommands.Classify(glued, out _) != CommandClass.Unknown)
+                return i + 1;
+        }
         if (!char.IsAsciiLetter(n))
         {
             switch (n)
@@ -345,7 +358,10 @@ internal static class LatexLexer
                 throw new LexException($"\\{name} without an environment name at {i}");
             }
             default:
-                throw new LexException($"unknown command \\{name} at {i}");
+                // An unknown command (\zzz, \sum) stands for an opaque name.
+                Add(tokens, new Token(TokenKind.Identifier, "\\" + name), space);
+                space = false;
+                return j;
         }
     }
 

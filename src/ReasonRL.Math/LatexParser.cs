@@ -95,15 +95,37 @@ internal sealed class LatexParser
     private Expr ParseAnswer()
     {
         var items = new List<Expr>();
+        var groupEnds = new List<int>(); // item counts at each ';'
         SkipSeparators();
         while (!AtEnd)
         {
             items.Add(ParseItem());
             if (!AtItemSeparator) break;
+            if (At(TokenKind.Semicolon)) groupEnds.Add(items.Count);
             SkipSeparators();
         }
         if (items.Count == 0) throw new ParseException("no expression");
+        if (groupEnds.Count > 0 && AssignmentGroups(items, groupEnds) is { } tuples) return tuples;
         return items.Count == 1 ? items[0] : new CollectionExpr(CollectionKind.AnswerList, items.ToArray());
+    }
+
+    /// <summary>"p=5, q=2; p=7, q=2": solutions of a system, one ';'-group per solution, read as
+    /// the tuples (5, 2), (7, 2). Only when every item is "name = value" and the groups agree in size.</summary>
+    private static Expr? AssignmentGroups(List<Expr> items, List<int> groupEnds)
+    {
+        if (!items.All(i => i is RelationExpr { Ops: [RelationOp.Equal], Operands: [SymbolExpr, _] })) return null;
+        var bounds = groupEnds.Where(e => e < items.Count).Append(items.Count).Distinct().ToList();
+        var tuples = new List<Expr>();
+        int start = 0;
+        foreach (int end in bounds)
+        {
+            var values = items.Skip(start).Take(end - start).Select(i => ((RelationExpr)i).Operands[1]).ToArray();
+            if (values.Length == 0) return null;
+            tuples.Add(values.Length == 1 ? values[0] : new CollectionExpr(CollectionKind.Tuple, values));
+            start = end;
+        }
+        if (tuples.Select(t => t is CollectionExpr c ? c.Items.Length : 1).Distinct().Count() != 1) return null;
+        return tuples.Count == 1 ? tuples[0] : new CollectionExpr(CollectionKind.AnswerList, tuples.ToArray());
     }
 
     private void SkipSeparators()
@@ -207,7 +229,14 @@ internal sealed class LatexParser
             if (!AtEnd && StartsPrimary(Peek) && !(At(TokenKind.Pipe) && _absDepth > 0)
                 && !(factors[^1] is QuantityExpr) && !(At(TokenKind.Number) && EndsWithNumber(factors[^1])))
             {
-                factors.Add(ParsePower());
+                bool mixedCandidate = factors.Count == 1 && At(TokenKind.Frac)
+                    && factors[0] is NumberExpr { IsDecimal: false } or NegateExpr { Operand: NumberExpr { IsDecimal: false } };
+                var next = ParsePower();
+                // Mixed number: 2\frac{1}{2} is 2 + 1/2 (an integer directly before a fraction of integers);
+                // -2\frac{1}{2} is -(2 + 1/2).
+                if (mixedCandidate && next is DivideExpr { Numerator: NumberExpr { IsDecimal: false }, Denominator: NumberExpr { IsDecimal: false } })
+                    factors[0] = factors[0] is NegateExpr neg ? new NegateExpr(new SumExpr([neg.Operand, next])) : new SumExpr([factors[0], next]);
+                else factors.Add(next);
                 continue;
             }
             break;
@@ -270,6 +299,7 @@ internal sealed class LatexParser
             else if (k == TokenKind.Underscore)
             {
                 _pos++;
+                if (e is SymbolExpr named && SubscriptName() is { } subName) { e = new SymbolExpr(named.Name + "_" + subName); continue; }
                 var sub = ParseGroupOrAtom();
                 e = e switch
                 {
@@ -292,6 +322,19 @@ internal sealed class LatexParser
             else break;
         }
         return e;
+    }
+
+    /// <summary>A subscript made only of letters and digits ({MBCN}, {37}, n): its text, consumed.</summary>
+    private string? SubscriptName()
+    {
+        if (At(TokenKind.Identifier) || At(TokenKind.Number) || At(TokenKind.Word)) return Next().Text;
+        if (!At(TokenKind.LBrace)) return null;
+        int k = _pos + 1;
+        var sb = new System.Text.StringBuilder();
+        while (k < _t.Count && _t[k].Kind is TokenKind.Identifier or TokenKind.Number or TokenKind.Word) sb.Append(_t[k++].Text);
+        if (k >= _t.Count || _t[k].Kind != TokenKind.RBrace || sb.Length == 0) return null;
+        _pos = k + 1;
+        return sb.ToString();
     }
 
     private static Expr FromBase(NumberExpr n, NumberExpr b)
@@ -336,6 +379,8 @@ internal sealed class LatexParser
                     return new NumberExpr(BigRational.ParseDecimal(t.Text), t.Text.Contains('.') || t.Text.Contains('e'));
                 case TokenKind.Time:
                 {
+                    // "4:30 p.m.", "4:30p": markers after a clock time are dropped like units.
+                    while (At(TokenKind.Identifier) && Peek.Text.Length == 1 || At(TokenKind.Word)) _pos++;
                     int colon = t.Text.IndexOf(':');
                     return new TimeExpr(int.Parse(t.Text[..colon], System.Globalization.CultureInfo.InvariantCulture),
                         int.Parse(t.Text[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
@@ -429,6 +474,7 @@ internal sealed class LatexParser
 
     private Expr ParseFunction(string name)
     {
+        if (name is "sum" or "prod" or "int" or "lim") return ParseBigOperator(name);
         Expr? power = null;
         Expr? logBase = null;
         for (int k = 0; k < 2; k++)
@@ -454,6 +500,20 @@ internal sealed class LatexParser
         }
         else f = logBase is null ? new FunctionExpr(name, arg is CollectionExpr c ? c.Items : [arg]) : new FunctionExpr("log", [arg, logBase]);
         return power is null ? f : new PowerExpr(f, power);
+    }
+
+    /// <summary>\sum_{k=0}^{n} body, \prod, \int, \lim_{x \to 0} body: kept unevaluated as a
+    /// function of (body, lower, upper); the body extends over the following product.</summary>
+    private Expr ParseBigOperator(string name)
+    {
+        Expr lower = new TextExpr(""), upper = new TextExpr("");
+        for (int k = 0; k < 2; k++)
+        {
+            if (At(TokenKind.Underscore)) { _pos++; lower = ParseGroupOrAtom(); }
+            else if (At(TokenKind.Caret)) { _pos++; upper = ParseGroupOrAtom(); }
+        }
+        var body = ParseProduct();
+        return new FunctionExpr("apply:\\" + name + ExprPrinter.Print(lower) + "^" + ExprPrinter.Print(upper), [body]);
     }
 
     private List<Expr> ParseItemsUntil(TokenKind closer)

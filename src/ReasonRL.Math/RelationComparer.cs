@@ -47,7 +47,7 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
     {
         if (r.Operands.Length >= 3) return true;
         var lhs = r.Operands[0];
-        if (IsName(lhs, 0)) return true;
+        if (IsName(lhs, 0) || IsCalculation(lhs, 0)) return true;
         var lhsSymbols = new HashSet<string>();
         var rhsSymbols = new HashSet<string>();
         ScalarComparer.Symbols(lhs, lhsSymbols, 0);
@@ -55,11 +55,21 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
         return lhsSymbols.Count == 0 && rhsSymbols.Count == 0;
     }
 
+    /// <summary>A left side that is a calculation with bound variables (\lim, \sum, \int): its value is the right side.</summary>
+    private static bool IsCalculation(Expr e, int depth) => depth < 16 && e switch
+    {
+        FunctionExpr f => f.Name.StartsWith("apply:\\", StringComparison.Ordinal),
+        PowerExpr p => IsCalculation(p.Base, depth + 1),
+        ProductExpr p => IsCalculation(p.Factors[0], depth + 1),
+        _ => false,
+    };
+
     /// <summary>A left side that names the answer: symbols, f(x), |AB|, ratios/fractions of names, tuples of names.</summary>
     private static bool IsName(Expr e, int depth) => depth < 16 && e switch
     {
         SymbolExpr => true,
-        FunctionExpr f => f.Name.StartsWith("apply:", StringComparison.Ordinal) || (f.Name == "abs" && f.Args.All(x => IsName(x, depth + 1))),
+        FunctionExpr f => (f.Name.StartsWith("apply:", StringComparison.Ordinal) && !f.Name.StartsWith("apply:\\", StringComparison.Ordinal))
+            || (f.Name == "abs" && f.Args.All(x => IsName(x, depth + 1))),
         ProductExpr p => p.Factors.All(x => IsName(x, depth + 1)),
         DivideExpr dv => IsName(dv.Numerator, depth + 1) && IsName(dv.Denominator, depth + 1),
         RatioExpr ra => IsName(ra.Left, depth + 1) && IsName(ra.Right, depth + 1),

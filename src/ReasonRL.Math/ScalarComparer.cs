@@ -85,7 +85,15 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
             var vb = eb is { } yb ? (Complex)yb.ToDouble() : NumericEvaluator.Evaluate(b, mb, Empty, budget);
             if (!IsFinite(va) || !IsFinite(vb))
             {
-                if (IsInfinityOfSameSign(va, vb)) return Comparison.Equal("both infinite, same sign");
+                // ∞ written as \infty is a value; a double overflow (9^{9^{9}}) is not ∞.
+                if (IsInfinityOfSameSign(va, vb) && HasInfinity(a, 0) && HasInfinity(b, 0)) return Comparison.Equal("both infinite, same sign");
+                // \infty against an overflowed finite value: a finite number is never ∞.
+                if (HasInfinity(a, 0) != HasInfinity(b, 0) && !IsNan(va) && !IsNan(vb))
+                    return Comparison.NotEqual("infinity against a finite (if huge) value");
+                if (!IsFinite(va) && !IsFinite(vb) && !(HasInfinity(a, 0) && HasInfinity(b, 0)))
+                    return Comparison.Unknown("value overflows double range");
+                if (IsNan(va) && IsNan(vb)) return Comparison.Unknown("both values are undefined");
+                if (IsNan(va) != IsNan(vb) && (IsFinite(va) || IsFinite(vb))) return Comparison.NotEqual("a number against something that is not a number");
                 if (IsNan(va) || IsNan(vb)) return Comparison.Unknown("a value is undefined or overflows double range");
                 return IsFinite(va) != IsFinite(vb) ? Comparison.NotEqual("finite vs infinite") : Comparison.Unknown("value overflows double range");
             }
@@ -95,7 +103,7 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
         return CompareAtPoints(a, ma, b, mb, symbols);
     }
 
-    private static readonly Dictionary<string, double> Empty = new();
+    private static readonly IReadOnlyDictionary<string, double> Empty = new Dictionary<string, double>();
 
     private Comparison CompareAtPoints(Expr a, EvalMode ma, Expr b, EvalMode mb, SortedSet<string> symbols)
     {
@@ -180,6 +188,15 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
             case MatrixExpr m: foreach (var row in m.Rows) foreach (var c in row) Symbols(c, into, depth + 1); break;
         }
     }
+
+    private static bool HasInfinity(Expr e, int depth) => depth < 32 && e switch
+    {
+        ConstantExpr { Kind: ConstantKind.Infinity } => true,
+        NegateExpr n => HasInfinity(n.Operand, depth + 1),
+        SumExpr s => s.Terms.Any(t => HasInfinity(t, depth + 1)),
+        ProductExpr p => p.Factors.Any(f => HasInfinity(f, depth + 1)),
+        _ => false,
+    };
 
     private static bool IsFinite(Complex z) => double.IsFinite(z.Real) && double.IsFinite(z.Imaginary);
     private static bool IsNan(Complex z) => double.IsNaN(z.Real) || double.IsNaN(z.Imaginary);

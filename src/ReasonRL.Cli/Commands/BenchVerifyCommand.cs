@@ -22,15 +22,19 @@ internal static class BenchVerifyCommand
             DefaultValueFactory = _ => new FileInfo(DefaultFile()),
         };
         var seconds = new Option<double>("--seconds") { Description = "Minimum timed seconds (0.1..600).", DefaultValueFactory = _ => 3.0 };
+        var fuzz = new Option<int>("--fuzz") { Description = "Also run N adversarial fuzz pairs and report their worst-case latency (0..10,000,000).", DefaultValueFactory = _ => 0 };
         var cmd = new Command("verify", "Verifier throughput (pairs/s, one thread) and latency percentiles on real2000.");
         cmd.Options.Add(file);
         cmd.Options.Add(seconds);
+        cmd.Options.Add(fuzz);
         cmd.SetAction(parseResult =>
         {
+            var output = parseResult.InvocationConfiguration.Output;
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
             var f = parseResult.GetValue(file)!;
             if (!f.Exists)
             {
-                Console.Error.WriteLine($"bench verify: file not found: {f.FullName} (expected ../shared/verifier-eval/real2000.jsonl beside the repository)");
+                parseResult.InvocationConfiguration.Error.WriteLine($"bench verify: file not found: {f.FullName} (expected ../shared/verifier-eval/real2000.jsonl beside the repository)");
                 return 2;
             }
             var cases = LabelledCaseReader.Read(f.FullName, "model_output", "gold", "label");
@@ -43,9 +47,16 @@ internal static class BenchVerifyCommand
             table.AddRow("p90 latency ms", r.P90Ms.ToString("F4", inv), "", "");
             table.AddRow("p99 latency ms", r.P99Ms.ToString("F4", inv), "", "");
             table.AddRow("max latency ms", r.MaxMs.ToString("F3", inv), "", "");
-            AnsiConsole.Write(table);
-            Console.WriteLine($"file={f.FullName} pairs={r.Pairs} calls={r.Calls} seconds={r.Seconds.ToString("F2", inv)} warmup_passes={r.WarmupPasses} " +
+            console.Write(table);
+            output.WriteLine($"file={f.FullName} pairs={r.Pairs} calls={r.Calls} seconds={r.Seconds.ToString("F2", inv)} warmup_passes={r.WarmupPasses} " +
                 $"threads=1 cores={Environment.ProcessorCount} runtime={System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+            int fuzzCount = System.Math.Clamp(parseResult.GetValue(fuzz), 0, 10_000_000);
+            if (fuzzCount > 0)
+            {
+                var z = FuzzLatency.Run(fuzzCount, seed: 20251122, VerifyOptions.Default);
+                output.WriteLine($"fuzz: calls={z.Calls} correct={z.Correct} incorrect={z.Incorrect} unverifiable={z.Unverifiable} " +
+                    $"p50_ms={z.P50Ms.ToString("F4", inv)} p99_ms={z.P99Ms.ToString("F4", inv)} max_ms={z.MaxMs.ToString("F3", inv)} (bound: 20 ms)");
+            }
             return 0;
         });
         return cmd;

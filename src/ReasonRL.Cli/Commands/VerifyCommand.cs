@@ -28,43 +28,48 @@ internal static class VerifyCommand
         foreach (var o in new Option[] { pred, gold, cases, predField, goldField, labelField, json, show, noFallback }) cmd.Options.Add(o);
         cmd.SetAction(parseResult =>
         {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
             var options = VerifyOptions.Default with { FallbackToLastNumber = !parseResult.GetValue(noFallback) };
             var file = parseResult.GetValue(cases);
             if (file is not null)
             {
                 return GradeFile(file, parseResult.GetValue(predField)!, parseResult.GetValue(goldField)!,
-                    parseResult.GetValue(labelField)!, options, parseResult.GetValue(json), System.Math.Clamp(parseResult.GetValue(show), 0, 1000));
+                    parseResult.GetValue(labelField)!, options, parseResult.GetValue(json), System.Math.Clamp(parseResult.GetValue(show), 0, 1000),
+                    output, error, console);
             }
             var p = parseResult.GetValue(pred);
             var g = parseResult.GetValue(gold);
             if (p is null || g is null)
             {
-                Console.Error.WriteLine("verify: give --pred TEXT and --gold TEXT, or --cases FILE.jsonl");
+                error.WriteLine("verify: give --pred TEXT and --gold TEXT, or --cases FILE.jsonl");
                 return 2;
             }
             var r = MathVerifier.Verify(p, g, options);
             if (parseResult.GetValue(json))
             {
-                Console.WriteLine(JsonSerializerOneResult(r));
+                output.WriteLine(OneResultJson(r));
                 return 0;
             }
             var table = new Table().AddColumn("").AddColumn("prediction").AddColumn("gold");
             table.AddRow("extracted", Markup.Escape(r.ExtractedAnswer ?? "(none)"), Markup.Escape(r.ExtractedGold ?? "(none)"));
             table.AddRow("normalised", Markup.Escape(r.NormalizedAnswer ?? "(unparsed)"), Markup.Escape(r.NormalizedGold ?? "(unparsed)"));
-            AnsiConsole.Write(table);
-            Console.WriteLine($"verdict: {r.Verdict}");
-            Console.WriteLine($"reason: {r.Reason}");
-            Console.WriteLine($"elapsed: {r.Elapsed.TotalMilliseconds:F3} ms");
+            console.Write(table);
+            output.WriteLine($"verdict: {r.Verdict}");
+            output.WriteLine($"reason: {r.Reason}");
+            output.WriteLine($"elapsed: {r.Elapsed.TotalMilliseconds.ToString("F3", Inv)} ms");
             return 0;
         });
         return cmd;
     }
 
-    private static int GradeFile(FileInfo file, string predField, string goldField, string labelField, VerifyOptions options, bool json, int show)
+    private static int GradeFile(FileInfo file, string predField, string goldField, string labelField, VerifyOptions options, bool json, int show,
+        TextWriter output, TextWriter error, IAnsiConsole console)
     {
         if (!file.Exists)
         {
-            Console.Error.WriteLine($"verify: --cases file not found: {file.FullName}");
+            error.WriteLine($"verify: --cases file not found: {file.FullName}");
             return 2;
         }
         List<LabelledCase> cases;
@@ -74,23 +79,23 @@ internal static class VerifyCommand
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
-            Console.Error.WriteLine($"verify: {e.Message}");
+            error.WriteLine($"verify: {e.Message}");
             return 2;
         }
         var s = VerifierEvaluation.Run(cases, options);
         foreach (var d in s.Disagreements.Take(show))
         {
-            Console.WriteLine($"[{d.Case.Id}] label={d.Case.Label} verdict={d.Result.Verdict} pred={Clip(d.Result.ExtractedAnswer)} gold={Clip(d.Result.ExtractedGold)} reason={d.Result.Reason}");
+            output.WriteLine($"[{d.Case.Id}] label={d.Case.Label} verdict={d.Result.Verdict} pred={Clip(d.Result.ExtractedAnswer)} gold={Clip(d.Result.ExtractedGold)} reason={d.Result.Reason}");
         }
         var table = new Table().AddColumn("n").AddColumn("accuracy").AddColumn("false +").AddColumn("false -")
             .AddColumn("unverifiable").AddColumn("pairs/s").AddColumn("p50 ms").AddColumn("p99 ms").AddColumn("max ms");
         table.AddRow(s.N.ToString(Inv), s.Accuracy.ToString("P2", Inv), s.FalsePositive.ToString(Inv), s.FalseNegative.ToString(Inv),
             s.Unverifiable.ToString(Inv), s.PairsPerSecond.ToString("F0", Inv), s.P50Ms.ToString("F4", Inv), s.P99Ms.ToString("F4", Inv), s.MaxMs.ToString("F3", Inv));
-        AnsiConsole.Write(table);
+        console.Write(table);
         if (json)
         {
             using var stream = new MemoryStream();
-            using (var w = new Utf8JsonWriter(stream))
+            using (var w = new Utf8JsonWriter(stream, JsonOptions))
             {
                 w.WriteStartObject();
                 w.WriteNumber("n", s.N);
@@ -104,15 +109,18 @@ internal static class VerifyCommand
                 w.WriteNumber("max_ms", s.MaxMs);
                 w.WriteEndObject();
             }
-            Console.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
         }
         return 0;
     }
 
-    private static string JsonSerializerOneResult(VerifyResult r)
+    // Readable JSON: '+', '<' and '\' in LaTeX answers are not escaped as \uXXXX.
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string OneResultJson(VerifyResult r)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        using (var w = new Utf8JsonWriter(stream, JsonOptions))
         {
             w.WriteStartObject();
             w.WriteString("verdict", r.Verdict.ToString());

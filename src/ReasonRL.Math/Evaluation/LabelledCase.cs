@@ -7,7 +7,8 @@ using System.Text.Json;
 namespace ReasonRL.Math.Evaluation;
 
 /// <summary>One labelled pair.</summary>
-public sealed record LabelledCase(int Line, string Id, string Prediction, string Gold, bool Label, string? Mode, bool Suspect);
+public sealed record LabelledCase(int Line, string Id, string Prediction, string Gold, bool Label, string? Mode, bool Suspect,
+    bool LatexOnly = false);
 
 /// <summary>Reads labelled pairs from JSONL.</summary>
 public static class LabelledCaseReader
@@ -30,7 +31,10 @@ public static class LabelledCaseReader
             string id = root.TryGetProperty("id", out var idEl) && idEl.ValueKind == JsonValueKind.String ? idEl.GetString()! : $"line{lineNo}";
             string? mode = root.TryGetProperty("mode", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
             bool suspect = root.TryGetProperty("suspect", out var s) && s.ValueKind == JsonValueKind.True;
-            cases.Add(new LabelledCase(lineNo, id, pred, gold, label, mode, suspect));
+            bool latexOnly = root.TryGetProperty("options", out var opts) && opts.ValueKind == JsonValueKind.Object
+                && opts.TryGetProperty("match_types", out var mt) && mt.ValueKind == JsonValueKind.Array
+                && !mt.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.String && x.GetString() == "expr");
+            cases.Add(new LabelledCase(lineNo, id, pred, gold, label, mode, suspect, latexOnly));
         }
         return cases;
     }
@@ -68,9 +72,12 @@ public static class CaseModes
     /// <summary>hendrycks.is_equiv compares two answers (no extraction): both are read as answers.
     /// Every Math-Verify/AReaL/TRL mode extracts from the prediction and (when it looks like a
     /// solution) from the gold string: the defaults.</summary>
-    public static VerifyOptions OptionsFor(string? mode, VerifyOptions baseOptions) => mode switch
+    /// <param name="latexOnly">The case's options list only LaTeX extraction (match_types without
+    /// "expr"): then plain text is not an answer — no last-number fallback, no bare short strings.</param>
+    public static VerifyOptions OptionsFor(string? mode, VerifyOptions baseOptions, bool latexOnly = false) => mode switch
     {
         "hendrycks.is_equiv" => baseOptions with { Prediction = AnswerSource.Answer, Gold = AnswerSource.Answer },
+        _ when latexOnly => baseOptions with { FallbackToLastNumber = false, ShortAnswerLength = 0 },
         _ => baseOptions,
     };
 }

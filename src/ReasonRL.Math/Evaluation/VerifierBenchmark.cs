@@ -42,3 +42,34 @@ public static class VerifierBenchmark
             VerifierEvaluation.Percentile(latencies, 0.99), latencies[^1], warmupPasses);
     }
 }
+
+/// <summary>Latency of the verifier on the adversarial FuzzCorpus.</summary>
+public sealed record FuzzLatencyResult(int Calls, int Correct, int Incorrect, int Unverifiable, double P50Ms, double P99Ms, double MaxMs);
+
+public static class FuzzLatency
+{
+    /// <summary>Runs <paramref name="count"/> fuzz pairs (after the process warm-up) and reports latency and verdicts.</summary>
+    public static FuzzLatencyResult Run(int count, int seed, VerifyOptions options)
+    {
+        var rng = new Random(seed);
+        var latencies = new List<double>(count);
+        int correct = 0, incorrect = 0, unverifiable = 0;
+        MathVerifier.Verify("1", "1", options);
+        for (int n = 0; n < count; n++)
+        {
+            var (pred, gold) = FuzzCorpus.Pair(rng);
+            var r = MathVerifier.Verify(pred, gold, options);
+            latencies.Add(r.Elapsed.TotalMilliseconds);
+            switch (r.Verdict)
+            {
+                case Verdict.Correct: correct++; break;
+                case Verdict.Incorrect: incorrect++; break;
+                default: unverifiable++; break;
+            }
+        }
+        latencies.Sort();
+        return new FuzzLatencyResult(count, correct, incorrect, unverifiable,
+            VerifierEvaluation.Percentile(latencies, 0.5), VerifierEvaluation.Percentile(latencies, 0.99),
+            latencies.Count > 0 ? latencies[^1] : 0);
+    }
+}

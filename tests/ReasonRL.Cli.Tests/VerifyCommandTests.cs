@@ -1,0 +1,106 @@
+// `reasonrl verify` and `reasonrl bench verify` end to end through System.CommandLine, with the
+// output captured by the invocation configuration (no global Console redirection).
+using System.CommandLine;
+using System.Text.Json;
+using ReasonRL.Cli.Commands;
+using ReasonRL.Tests;
+
+namespace ReasonRL.Cli.Tests;
+
+public class VerifyCommandTests
+{
+    private static (int Code, string Out, string Err) Run(Command command, params string[] args)
+    {
+        var root = new RootCommand("test");
+        root.Subcommands.Add(command);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void SinglePairPrintsVerdictExtractionAndNormalForms()
+    {
+        var (code, output, _) = Run(VerifyCommand.Create(), "verify", "--pred", "so the answer is \\boxed{\\dfrac{1}{2}}", "--gold", "0.5");
+        Assert.Equal(0, code);
+        Assert.Contains("verdict: Correct", output);
+        Assert.Contains("\\dfrac{1}{2}", output);
+        Assert.Contains("1/2", output);
+    }
+
+    [Fact]
+    public void SinglePairJson()
+    {
+        var (code, output, _) = Run(VerifyCommand.Create(), "verify", "--pred", "3 hours 20 minutes", "--gold", "3", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        Assert.Equal("Incorrect", doc.RootElement.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public void MissingArgumentsIsAnError()
+    {
+        var (code, _, err) = Run(VerifyCommand.Create(), "verify", "--pred", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("--gold", err);
+    }
+
+    [Fact]
+    public void CasesFileWithStringLabelsAndCustomFields()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"reasonrl-verify-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllLines(path,
+        [
+            "{\"p\": \"\\\\boxed{4}\", \"g\": \"4\", \"ok\": \"True\"}",
+            "{\"p\": \"The answer is 5\", \"g\": \"4\", \"ok\": \"False\"}",
+            "{\"p\": \"#### 7\", \"g\": \"8\", \"ok\": true}",
+        ]);
+        try
+        {
+            var (code, output, _) = Run(VerifyCommand.Create(), "verify", "--cases", path, "--pred-field", "p", "--gold-field", "g", "--label-field", "ok", "--json");
+            Assert.Equal(0, code);
+            Assert.Contains("[line3]", output); // the one disagreement is printed
+            using var doc = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+            var s = doc.RootElement;
+            foreach (var key in new[] { "n", "accuracy", "false_positive", "false_negative", "unverifiable", "pairs_per_second", "p50_ms", "p99_ms", "max_ms" })
+                Assert.True(s.TryGetProperty(key, out _), key);
+            Assert.Equal(3, s.GetProperty("n").GetInt32());
+            Assert.Equal(2.0 / 3, s.GetProperty("accuracy").GetDouble(), 9);
+            Assert.Equal(1, s.GetProperty("false_negative").GetInt32());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void MalformedCasesFileNamesFileLineAndField()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"reasonrl-verify-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllLines(path, ["{\"pred\": \"1\", \"gold\": \"1\"}"]);
+        try
+        {
+            var (code, _, err) = Run(VerifyCommand.Create(), "verify", "--cases", path);
+            Assert.Equal(2, code);
+            Assert.Contains(":1:", err);
+            Assert.Contains("equal", err);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [SharedDataFact]
+    [Trait(SharedData.Trait, SharedData.TraitValue)]
+    public void BenchVerifyReportsThroughputBesideTheReference()
+    {
+        var (code, output, _) = Run(BenchCommand.Create(), "bench", "verify", "--file", SharedData.PathOf("verifier-eval/real2000.jsonl"), "--seconds", "0.2", "--fuzz", "50");
+        Assert.Equal(0, code);
+        Assert.Contains("pairs/s", output);
+        Assert.Contains("475", output);
+        Assert.Contains("fuzz: calls=50", output);
+    }
+}
