@@ -10,5 +10,6 @@ internal static class CommandCatalog
     {
         yield return BenchCommand.Create();
         yield return CheckpointCommand.Create();
+        yield return VerifyCommand.Create();
     }
 }

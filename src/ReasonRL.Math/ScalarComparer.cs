@@ -1,0 +1,195 @@
+// ScalarComparer: equivalence of two scalar expressions. Order of tests, cheapest first:
+//   1. exact rational evaluation of both sides (integers, decimals, fractions, percents);
+//   2. numeric evaluation when a side is not rational (π, √2, sin) — an exact rational against an
+//      irrational value must agree to 1e-12 relative, so a decimal approximation (1.414 vs √2)
+//      is never accepted; two non-rational values must agree to NumericTolerance;
+//   3. expressions with variables: evaluation at SamplePoints seeded random points (both signs,
+//      so √(x²) = |x| ≠ x), skipping points where either side is undefined.
+// Every reading of % and ° (EvalMode) is tried; any matching reading is Equal.
+// Not structural: collections and relations are handled by EquivalenceChecker.
+using System.Numerics;
+
+namespace ReasonRL.Math;
+
+internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
+{
+    /// <summary>Agreement needed between an exact rational and an irrational value.</summary>
+    private const double RationalVsIrrationalTolerance = 1e-12;
+
+    public Comparison Compare(Expr a, Expr b)
+    {
+        bool anyUnknown = false;
+        string unknownReason = "";
+        foreach (var ma in Modes(a))
+        {
+            foreach (var mb in Modes(b))
+            {
+                var c = CompareIn(a, ma, b, mb);
+                if (c.IsEqual) return c;
+                if (c.Outcome == Outcome.Unknown) { anyUnknown = true; unknownReason = c.Reason; }
+            }
+        }
+        return anyUnknown ? Comparison.Unknown(unknownReason) : Comparison.NotEqual("values differ");
+    }
+
+    private static IEnumerable<EvalMode> Modes(Expr e)
+    {
+        var (pct, deg) = Marks(e, 0);
+        yield return EvalMode.Plain;
+        if (pct) yield return new EvalMode(true, false);
+        if (deg) yield return new EvalMode(false, true);
+        if (pct && deg) yield return new EvalMode(true, true);
+    }
+
+    private static (bool Percent, bool Degree) Marks(Expr e, int depth)
+    {
+        if (depth > 64) return (false, false);
+        switch (e)
+        {
+            case PercentExpr p: return (true, Marks(p.Operand, depth + 1).Degree);
+            case DegreeExpr: return (false, true);
+            case QuantityExpr q: return Marks(q.Value, depth + 1);
+            case NegateExpr n: return Marks(n.Operand, depth + 1);
+            case SumExpr s: return Any(s.Terms, depth);
+            case ProductExpr p: return Any(p.Factors, depth);
+            case DivideExpr d: return Any([d.Numerator, d.Denominator], depth);
+            case FunctionExpr f: return Any(f.Args, depth);
+            default: return (false, false);
+        }
+    }
+
+    private static (bool, bool) Any(Expr[] items, int depth)
+    {
+        bool p = false, d = false;
+        foreach (var i in items)
+        {
+            var (ip, id) = Marks(i, depth + 1);
+            p |= ip;
+            d |= id;
+        }
+        return (p, d);
+    }
+
+    private Comparison CompareIn(Expr a, EvalMode ma, Expr b, EvalMode mb)
+    {
+        var ea = ExactEvaluator.Evaluate(a, ma, budget);
+        var eb = ExactEvaluator.Evaluate(b, mb, budget);
+        if (ea is { } x && eb is { } y)
+            return x == y ? Comparison.Equal("equal as exact rationals") : Comparison.NotEqual("different rationals");
+        var symbols = new SortedSet<string>(StringComparer.Ordinal);
+        Symbols(a, symbols, 0);
+        Symbols(b, symbols, 0);
+        if (symbols.Count == 0)
+        {
+            var va = ea is { } xa ? (Complex)xa.ToDouble() : NumericEvaluator.Evaluate(a, ma, Empty, budget);
+            var vb = eb is { } yb ? (Complex)yb.ToDouble() : NumericEvaluator.Evaluate(b, mb, Empty, budget);
+            if (!IsFinite(va) || !IsFinite(vb))
+            {
+                if (IsInfinityOfSameSign(va, vb)) return Comparison.Equal("both infinite, same sign");
+                if (IsNan(va) && IsNan(vb)) return Comparison.Unknown("both values are undefined");
+                if (IsNan(va) != IsNan(vb) && (IsFinite(va) || IsFinite(vb))) return Comparison.NotEqual("a number against something that is not a number");
+                if (IsNan(va) || IsNan(vb)) return Comparison.Unknown("a value is undefined or overflows double range");
+                return IsFinite(va) != IsFinite(vb) ? Comparison.NotEqual("finite vs infinite") : Comparison.Unknown("value overflows double range");
+            }
+            double tol = ea is not null || eb is not null ? RationalVsIrrationalTolerance : options.NumericTolerance;
+            return Close(va, vb, tol) ? Comparison.Equal("numerically equal") : Comparison.NotEqual("numerically different");
+        }
+        return CompareAtPoints(a, ma, b, mb, symbols);
+    }
+
+    private static readonly Dictionary<string, double> Empty = new();
+
+    private Comparison CompareAtPoints(Expr a, EvalMode ma, Expr b, EvalMode mb, SortedSet<string> symbols)
+    {
+        var rng = new Random(options.Seed);
+        int valid = 0;
+        var vars = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (int p = 0; p < options.SamplePoints * 2 && valid < options.SamplePoints; p++)
+        {
+            budget.Tick();
+            vars.Clear();
+            foreach (var s in symbols)
+            {
+                double mag = 0.35 + 2.3 * rng.NextDouble();
+                vars[s] = (p % 2 == 1 && rng.NextDouble() < 0.7) ? -mag : mag;
+            }
+            var va = NumericEvaluator.Evaluate(a, ma, vars, budget);
+            var vb = NumericEvaluator.Evaluate(b, mb, vars, budget);
+            if (!IsFinite(va) || !IsFinite(vb)) continue;
+            if (!Close(va, vb, options.NumericTolerance)) return Comparison.NotEqual("differ at a sample point");
+            valid++;
+        }
+        return valid >= 2 ? Comparison.Equal($"equal at {valid} sample points")
+            : Comparison.Unknown("expressions undefined at the sample points");
+    }
+
+    /// <summary>Proportionality of two expressions: b = k·a for a constant k ≠ 0 (and k &gt; 0 when
+    /// positiveOnly). Used for equations (a = 0 vs b = 0) and inequalities.</summary>
+    public Comparison Proportional(Expr a, Expr b, bool positiveOnly)
+    {
+        var symbols = new SortedSet<string>(StringComparer.Ordinal);
+        Symbols(a, symbols, 0);
+        Symbols(b, symbols, 0);
+        var rng = new Random(options.Seed + 1);
+        var vars = new Dictionary<string, double>(StringComparer.Ordinal);
+        Complex? ratio = null;
+        int valid = 0;
+        for (int p = 0; p < options.SamplePoints * 2 && valid < options.SamplePoints; p++)
+        {
+            budget.Tick();
+            vars.Clear();
+            foreach (var s in symbols)
+            {
+                double mag = 0.35 + 2.3 * rng.NextDouble();
+                vars[s] = rng.NextDouble() < 0.5 ? -mag : mag;
+            }
+            var va = NumericEvaluator.Evaluate(a, EvalMode.Plain, vars, budget);
+            var vb = NumericEvaluator.Evaluate(b, EvalMode.Plain, vars, budget);
+            if (!IsFinite(va) || !IsFinite(vb)) continue;
+            if (Complex.Abs(va) < 1e-12 || Complex.Abs(vb) < 1e-12)
+            {
+                if (Complex.Abs(va) < 1e-12 && Complex.Abs(vb) < 1e-12) { valid++; continue; }
+                return Comparison.NotEqual("not proportional");
+            }
+            var r = vb / va;
+            if (ratio is null) ratio = r;
+            else if (!Close(r, ratio.Value, options.NumericTolerance)) return Comparison.NotEqual("not proportional");
+            valid++;
+        }
+        if (valid < 2 || ratio is null) return Comparison.Unknown("could not sample the relation");
+        if (positiveOnly && !(NumericEvaluator.IsReal(ratio.Value) && ratio.Value.Real > 0))
+            return Comparison.NotEqual("proportional with a negative factor (direction flips)");
+        return Comparison.Equal("same relation up to a constant factor");
+    }
+
+    public static void Symbols(Expr e, ISet<string> into, int depth)
+    {
+        if (depth > 200) return;
+        switch (e)
+        {
+            case SymbolExpr s: into.Add(s.Name); break;
+            case NegateExpr n: Symbols(n.Operand, into, depth + 1); break;
+            case SumExpr s: foreach (var t in s.Terms) Symbols(t, into, depth + 1); break;
+            case ProductExpr p: foreach (var f in p.Factors) Symbols(f, into, depth + 1); break;
+            case DivideExpr d: Symbols(d.Numerator, into, depth + 1); Symbols(d.Denominator, into, depth + 1); break;
+            case PowerExpr pw: Symbols(pw.Base, into, depth + 1); Symbols(pw.Exponent, into, depth + 1); break;
+            case RootExpr r: Symbols(r.Radicand, into, depth + 1); Symbols(r.Index, into, depth + 1); break;
+            case FunctionExpr f: foreach (var a in f.Args) Symbols(a, into, depth + 1); break;
+            case PercentExpr pc: Symbols(pc.Operand, into, depth + 1); break;
+            case DegreeExpr dg: Symbols(dg.Operand, into, depth + 1); break;
+            case QuantityExpr q: Symbols(q.Value, into, depth + 1); break;
+            case PlusMinusExpr pm: Symbols(pm.Left, into, depth + 1); Symbols(pm.Right, into, depth + 1); break;
+            case MatrixExpr m: foreach (var row in m.Rows) foreach (var c in row) Symbols(c, into, depth + 1); break;
+        }
+    }
+
+    private static bool IsFinite(Complex z) => double.IsFinite(z.Real) && double.IsFinite(z.Imaginary);
+    private static bool IsNan(Complex z) => double.IsNaN(z.Real) || double.IsNaN(z.Imaginary);
+
+    private static bool IsInfinityOfSameSign(Complex a, Complex b) =>
+        double.IsInfinity(a.Real) && double.IsInfinity(b.Real) && System.Math.Sign(a.Real) == System.Math.Sign(b.Real)
+        && a.Imaginary == 0 && b.Imaginary == 0;
+
+    private static bool Close(Complex a, Complex b, double tol) =>
+        Complex.Abs(a - b) <= tol * System.Math.Max(1.0, System.Math.Max(Complex.Abs(a), Complex.Abs(b)));
+}
