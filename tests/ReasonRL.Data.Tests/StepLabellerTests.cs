@@ -105,6 +105,8 @@ public sealed class StepLabellerTests
         Assert.Equal([StepLabel.Correct, StepLabel.Correct, StepLabel.Incorrect], r.Lines.Select(l => l.Label));
         var r2 = StepLabeller.Label(Question, Gold, "12 + 7 = 19\n19 - 5 = 14\nThe answer is \\boxed{77}");
         Assert.Equal([StepLabel.Correct, StepLabel.Correct, StepLabel.Incorrect], r2.Lines.Select(l => l.Label));
+        var r3 = StepLabeller.Label(Question, Gold, "12 + 7 = 19\n19 - 5 = 14\nThe answer is \\boxed{12}"); // a given number
+        Assert.Equal([StepLabel.Correct, StepLabel.Correct, StepLabel.Incorrect], r3.Lines.Select(l => l.Label));
     }
 
     [Fact]
@@ -211,5 +213,30 @@ public sealed class StepLabellerTests
         // One long line of digits and operators stays linear and labels Unparsable.
         var huge = StepLabeller.Label(Question, Gold, new string('1', 100_000) + " + 1 = 2");
         Assert.Equal(StepReason.Unparsable, huge.Lines.Single().Reason);
+    }
+}
+
+public sealed class LabelSummaryTests
+{
+    [Fact]
+    public void PoolsStepRatesAndCountsAnswers()
+    {
+        const string q = "Tom has 12 apples. He buys 7 more, then gives away 5. How many apples does he have now?";
+        var samples = new[]
+        {
+            StepLabeller.Label(q, 14, "12 + 7 = 19\n19 - 5 = 14\nThe answer is \\boxed{14}"),         // 2 correct
+            StepLabeller.Label(q, 14, "12 + 7 = 19\n19 = 19\n12 + 7 = 19\n19 - 5 = 14\nThe answer is \\boxed{14}"), // 2 correct, 2 unnecessary (1 repeated)
+            StepLabeller.Label(q, 14, "12 + 7 = 20\nblah"),                                        // truncated, 2 incorrect
+        };
+        var s = LabelSummary.Of(samples);
+        Assert.Equal(3, s.SampleCount);
+        Assert.Equal(2.0 / 3, s.Accuracy, 12);
+        Assert.Equal(8.0 / 3, s.MeanSteps, 12);
+        Assert.Equal(4.0 / 8, s.CorrectStepRate, 12);
+        Assert.Equal(2.0 / 8, s.UnnecessaryStepRate, 12);
+        Assert.Equal(2.0 / 8, s.IncorrectStepRate, 12);
+        Assert.Equal(1.0 / 8, s.RepeatedStepRate, 12);
+        Assert.Equal(1.0 / 3, s.TruncationRate, 12);
+        Assert.Equal(0, LabelSummary.Of([]).Accuracy);
     }
 }

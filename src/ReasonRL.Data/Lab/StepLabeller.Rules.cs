@@ -72,11 +72,11 @@ public static partial class StepLabeller
         return (StepLabel.Correct, StepReason.Progress);
     }
 
-    private static void DecideProgress(List<LabelledStep> lines, List<int> candidates, long? boxed, HashSet<long> known)
+    private static void DecideProgress(List<LabelledStep> lines, List<int> candidates, long? boxed)
     {
         if (candidates.Count == 0) return;
         var needed = new HashSet<long>();
-        if (boxed is long b && known.Contains(b)) needed.Add(b);
+        if (boxed is long b && candidates.Exists(c => lines[c].Parsed!.Result == b)) needed.Add(b);
         else needed.Add(lines[candidates[^1]].Parsed!.Result);
         for (int i = candidates.Count - 1; i >= 0; i--)
         {

@@ -16,8 +16,8 @@
 //       5. c already in K (e.g. the check `19 - 7 = 12`, 12 known) → Unnecessary(KnownResult)
 //       6. otherwise a candidate: c joins K.
 //   • Progress is decided backwards: the needed set starts with the final quantity — the boxed
-//     integer when it is a known quantity, else the last candidate's result (so a wrong boxed number
-//     does not turn the whole computation into dead ends). Walking candidates from last to first, a
+//     integer when a candidate computed it, else the last candidate's result (so a boxed number the
+//     response never computed does not turn the whole computation into dead ends). Walking candidates from last to first, a
 //     candidate whose result is needed is Correct(Progress) and its operands become needed; the rest
 //     are Unnecessary(DeadEnd): a new quantity the answer never uses.
 //   • Results of Incorrect lines never join K, so a later line that uses them is Incorrect too.
@@ -112,7 +112,7 @@ public static partial class StepLabeller
             lines.Add(new LabelledStep(lineIndex, thisStart, length, text, stepLabel, stepReason, IsFinalAnswer: false, repeated, step));
         }
 
-        DecideProgress(lines, candidates, boxed, known);
+        DecideProgress(lines, candidates, boxed);
         return Summarise(response, lines, verdict);
     }
 }
