@@ -47,7 +47,7 @@ public sealed class LabTaskGeneratorTests
         var p = new LabTaskGenerator().Generate(LabSplit.Train, 1)[0];
         Assert.Equal(p.CanonicalForm, LabTaskGenerator.CanonicalForm(p.Operations));
         Assert.Equal("train-1234-0", p.Id);
-        Assert.Equal("Ann has 4 marbles. She gets 2 more, then gets 19 more, then loses 1. How many marbles does she have now?", p.Question);
+        Assert.Equal("Ann has 4 marbles. She gets 2 more, then gets 19 more, then loses 1. How many marbles does she have?", p.Question);
         Assert.Equal("4 + 2 = 6\n6 + 19 = 25\n25 - 1 = 24\nThe answer is \\boxed{24}", p.GoldSolution);
     }
 

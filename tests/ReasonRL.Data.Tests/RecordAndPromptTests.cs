@@ -12,7 +12,7 @@ public sealed class RecordAndPromptTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private const string Question = "Tom has 12 apples. He buys 7 more, then gives away 5. How many apples does he have now?";
+    private const string Question = "Tom has 12 apples. He buys 7 more, then gives away 5. How many apples does he have?";
 
     [Fact]
     public void PrmLabelsFollowTheUnnecessaryOption()

@@ -9,7 +9,7 @@ namespace ReasonRL.Data.Tests;
 public sealed class StepLabellerTests
 {
     // Given numbers: 12, 7, 5, 3.
-    private const string Question = "Tom has 12 apples. He buys 7 more, then gives away 5, then ends up with 3 times as many. How many apples does he have now?";
+    private const string Question = "Tom has 12 apples. He buys 7 more, then gives away 5, then ends up with 3 times as many. How many apples does he have?";
     private const int Gold = 42;
     private const string Answer = "The answer is \\boxed{42}";
 
@@ -221,7 +221,7 @@ public sealed class LabelSummaryTests
     [Fact]
     public void PoolsStepRatesAndCountsAnswers()
     {
-        const string q = "Tom has 12 apples. He buys 7 more, then gives away 5. How many apples does he have now?";
+        const string q = "Tom has 12 apples. He buys 7 more, then gives away 5. How many apples does he have?";
         var samples = new[]
         {
             StepLabeller.Label(q, 14, "12 + 7 = 19\n19 - 5 = 14\nThe answer is \\boxed{14}"),         // 2 correct

@@ -137,7 +137,7 @@ public sealed class LabTaskGenerator
             };
             question.Append(string.Format(CultureInfo.InvariantCulture, template, op.Right));
         }
-        question.Append(CultureInfo.InvariantCulture, $". How many {items} does {pronoun.ToLowerInvariant()} have now?");
+        question.Append(CultureInfo.InvariantCulture, $". How many {items} does {pronoun.ToLowerInvariant()} have?");
 
         int gold = checked((int)chain[^1].Result);
         var goldLines = chain.Select(s => s.ToString()).Append(LabTask.AnswerLine(gold)).ToList();

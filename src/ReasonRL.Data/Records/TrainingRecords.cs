@@ -5,7 +5,7 @@ namespace ReasonRL.Data.Records;
 
 /// <summary>One supervised fine-tuning pair: the model sees <see cref="Prompt"/> and learns
 /// <see cref="Response"/>.</summary>
-/// <param name="Prompt">e.g. "Tom has 12 apples. … How many apples does he have now?\n".</param>
+/// <param name="Prompt">e.g. "Tom has 12 apples. … How many apples does he have?\n".</param>
 /// <param name="Response">e.g. "12 + 7 = 19\n19 - 5 = 14\nThe answer is \boxed{14}".</param>
 public sealed record SftExample(string Prompt, string Response);
 
