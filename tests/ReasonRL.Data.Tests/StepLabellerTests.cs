@@ -66,6 +66,15 @@ public sealed class StepLabellerTests
     }
 
     [Fact]
+    public void AnotherValidRouteIsAlsoCorrect()
+    {
+        // Not the gold chain: combine the two given changes first, then apply them; both lines use only
+        // given numbers or earlier results and both are needed for the answer.
+        var r = StepLabeller.Label(Question, Gold, "7 - 5 = 2\n12 + 2 = 14\n3 * 14 = 42\n" + Answer);
+        Assert.Equal([StepLabel.Correct, StepLabel.Correct, StepLabel.Correct, StepLabel.Correct], r.Lines.Select(l => l.Label));
+    }
+
+    [Fact]
     public void ChecksAndRepeatsBetweenGoldLinesAreUnnecessaryAndCounted()
     {
         var r = StepLabeller.Label(Question, Gold,
