@@ -64,6 +64,12 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
     /// <summary>Number of merges.</summary>
     public int MergeCount => _merges.Count;
 
+    /// <summary>The merge table (for tests of the merge loop).</summary>
+    internal BpeMergeTable Merges => _merges;
+
+    /// <summary>The vocabulary (for tests).</summary>
+    internal BpeVocabulary Vocabulary => _vocabulary;
+
     /// <summary>Distinct pre-tokens currently cached.</summary>
     public int CacheCount => Volatile.Read(ref _cacheCount);
 

@@ -151,28 +151,21 @@ public static class GgufReader
 
         public byte U8() => Take(1)[0];
 
-        public ushort U16()
-        {
-            ReadOnlySpan<byte> b = Take(2);
-            return LittleEndian ? BinaryPrimitives.ReadUInt16LittleEndian(b) : BinaryPrimitives.ReadUInt16BigEndian(b);
-        }
+        public ushort U16() => (ushort)Unsigned(2, LittleEndian);
 
-        public uint U32()
-        {
-            ReadOnlySpan<byte> b = Take(4);
-            return LittleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(b) : BinaryPrimitives.ReadUInt32BigEndian(b);
-        }
+        public uint U32() => (uint)Unsigned(4, LittleEndian);
 
-        public uint U32Raw(bool littleEndian)
-        {
-            ReadOnlySpan<byte> b = Take(4);
-            return littleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(b) : BinaryPrimitives.ReadUInt32BigEndian(b);
-        }
+        public uint U32Raw(bool littleEndian) => (uint)Unsigned(4, littleEndian);
 
-        public ulong U64()
+        public ulong U64() => Unsigned(8, LittleEndian);
+
+        // An n-byte unsigned integer in the given byte order.
+        private ulong Unsigned(int n, bool littleEndian)
         {
-            ReadOnlySpan<byte> b = Take(8);
-            return LittleEndian ? BinaryPrimitives.ReadUInt64LittleEndian(b) : BinaryPrimitives.ReadUInt64BigEndian(b);
+            ReadOnlySpan<byte> b = Take(n);
+            ulong value = 0;
+            for (int i = 0; i < n; i++) value |= (ulong)b[littleEndian ? i : n - 1 - i] << (8 * i);
+            return value;
         }
 
         public string String(string what)
