@@ -16,13 +16,21 @@ public readonly record struct PreToken(int Start, int Length);
 public sealed class RegexPreTokenizer
 {
     private readonly Regex[] _stages;
+    private readonly KnownPatternScanner? _scanner;
 
     /// <summary>Creates a splitter from patterns in HF/Oniguruma syntax, applied in order.</summary>
-    public RegexPreTokenizer(IReadOnlyList<string> patterns)
+    /// <param name="patterns">Regexes, applied in sequence.</param>
+    /// <param name="useScanner">For a single known pattern, split with its hand-written
+    /// KnownPatternScanner (same output, faster); false forces the regex (the reference).</param>
+    public RegexPreTokenizer(IReadOnlyList<string> patterns, bool useScanner = true)
     {
         Patterns = patterns.ToArray();
         _stages = Patterns.Select(KnownPatterns.Compile).ToArray();
+        _scanner = useScanner && Patterns.Count == 1 ? KnownPatternScanner.For(Patterns[0]) : null;
     }
+
+    /// <summary>True when the fast scanner replaces the regex.</summary>
+    public bool UsesScanner => _scanner is not null;
 
     /// <summary>The patterns, in HF syntax.</summary>
     public IReadOnlyList<string> Patterns { get; }
@@ -35,6 +43,11 @@ public sealed class RegexPreTokenizer
         if (_stages.Length == 0)
         {
             output.Add(new PreToken(0, text.Length));
+            return;
+        }
+        if (_scanner is not null)
+        {
+            _scanner.Split(text, output);
             return;
         }
         CodePointText view = CodePointText.Create(text);
