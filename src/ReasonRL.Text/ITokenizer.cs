@@ -14,7 +14,8 @@ namespace ReasonRL.Text;
 /// example the first two of the four UTF-8 bytes of 😀) gets the whole character's span, so two
 /// neighbouring tokens may share that character and their spans overlap by it; (2) when the
 /// normalizer (e.g. NFC) changed the text, each normalized character maps to the whole input
-/// cluster it was produced from (a grapheme cluster, see <see cref="Normalization.NormalizedText"/>),
+/// segment it was produced from (a starter plus the combining marks after it, see
+/// <see cref="Normalization.NormalizedText"/>),
 /// so a token's span always starts and ends on input-cluster boundaries; (3) an added/special
 /// token recognised in the text spans its literal content; (4) spans never decrease: Start[k] ≤
 /// Start[k+1] and End[k] ≤ End[k+1]; for NFC-stable text without split characters they tile the
