@@ -76,6 +76,22 @@ public class RoundTripTests(ITestOutputHelper output)
     }
 }
 
+public class ConcurrencyTests
+{
+    [SharedDataFact]
+    [Trait(SharedData.Trait, SharedData.TraitValue)]
+    public void ParallelEncodingSharesTheCacheSafely()
+    {
+        // Batched generation encodes from several threads; the pre-token cache is shared.
+        string[] texts = SharedTokenizers.AllTexts.Take(4000).ToArray();
+        var tokenizer = TokenizerLoader.Load(SharedData.PathOf("data/tokenizer/ggml-vocab-gpt-2.gguf"));
+        var parallel = new int[texts.Length][];
+        Parallel.For(0, texts.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = tokenizer.Encode(texts[i]).Ids);
+        for (int i = 0; i < texts.Length; i++) Assert.Equal(SharedTokenizers.Gpt2.Encode(texts[i]).Ids, parallel[i]);
+        Assert.True(tokenizer.CacheCount > 0);
+    }
+}
+
 /// <summary>The offset guarantees stated on ITokenizer.</summary>
 internal static class OffsetInvariants
 {
