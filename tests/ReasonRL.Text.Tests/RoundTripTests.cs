@@ -47,6 +47,19 @@ public class RoundTripTests(ITestOutputHelper output)
 
     [SharedDataFact]
     [Trait(SharedData.Trait, SharedData.TraitValue)]
+    public void LoneSurrogatesAreEncodedAsReplacementCharacter()
+    {
+        // Documented on ITokenizer.Encode: a lone surrogate has no UTF-8 form; it is encoded as
+        // U+FFFD's bytes (as Encoding.UTF8 and HF's Rust strings would), with its own one-char span.
+        ITokenizer qwen = SharedTokenizers.Qwen;
+        TokenEncoding e = qwen.Encode("a\uD800b");
+        Assert.Equal("a\uFFFDb", qwen.Decode(e.Ids));
+        Assert.Equal(qwen.Encode("a\uFFFDb").Ids, e.Ids);
+        OffsetInvariants.Check("a\uD800b", e, tilesInput: true);
+    }
+
+    [SharedDataFact]
+    [Trait(SharedData.Trait, SharedData.TraitValue)]
     public void EveryGsm8kAndMathTextRoundTrips()
     {
         IReadOnlyList<string> texts = SharedTokenizers.AllTexts;
