@@ -128,6 +128,16 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
             _preTokenizer.Split(normalized.Text, preTokens);
             foreach (PreToken preToken in preTokens)
             {
+                // One ASCII char is one byte, hence one token with nothing to merge: skip the cache
+                // (Qwen cuts every digit apart, so these are a large share of all pre-tokens).
+                if (preToken.Length == 1 && normalized.Text[preToken.Start] < 0x80 &&
+                    _vocabulary.ByteId((byte)normalized.Text[preToken.Start]) is int single and >= 0)
+                {
+                    ids.Add(single);
+                    TokenOffset one = normalized.ToInput(preToken.Start, preToken.Start + 1);
+                    offsets.Add(new TokenOffset(segment.Start + one.Start, segment.Start + one.End));
+                    continue;
+                }
                 CachedWord word = GetWord(normalized.Text.AsSpan(preToken.Start, preToken.Length));
                 for (int k = 0; k < word.Ids.Length; k++)
                 {
