@@ -10,6 +10,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Benchmarks: figures side by side with their reference, as ratios.");
         bench.Subcommands.Add(BenchVerifyCommand.Create());
+        bench.Subcommands.Add(BenchTokenizerCommand.Create());
         return bench;
     }
 }

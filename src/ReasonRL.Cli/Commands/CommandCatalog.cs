@@ -12,5 +12,6 @@ internal static class CommandCatalog
         yield return VerifyCommand.Create();
         yield return RewardCommand.Create();
         yield return CheckpointCommand.Create();
+        yield return TokenizeCommand.Create();
     }
 }

@@ -1,0 +1,72 @@
+// TokenizerConfig: the three special-token names a Hugging Face `tokenizer_config.json` gives
+// (bos_token, eos_token, pad_token; each a string or an {"content": …} object), and the rule
+// that turns them — or, without a config, the added tokens — into ids (SpecialIdsResolver).
+// It is not the chat template (the Jinja `chat_template` is not interpreted; Chat/ renders ChatML).
+using System.Text.Json;
+
+namespace ReasonRL.Text;
+
+/// <summary>Special-token names from tokenizer_config.json.</summary>
+/// <param name="BosToken">e.g. null for Qwen, "&lt;|begin_of_text|&gt;" for Llama 3.</param>
+/// <param name="EosToken">e.g. "&lt;|im_end|&gt;" (Qwen3), "&lt;|endoftext|&gt;" (GPT-2).</param>
+/// <param name="PadToken">e.g. "&lt;|endoftext|&gt;" (Qwen).</param>
+public sealed record TokenizerConfig(string? BosToken, string? EosToken, string? PadToken)
+{
+    /// <summary>Reads a tokenizer_config.json.</summary>
+    public static TokenizerConfig Read(string path)
+    {
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        return new TokenizerConfig(Name(doc.RootElement, "bos_token"), Name(doc.RootElement, "eos_token"),
+            Name(doc.RootElement, "pad_token"));
+    }
+
+    /// <summary>The config that belongs to a tokenizer file: `tokenizer_config.json` in the same
+    /// folder, or `&lt;prefix&gt;tokenizer_config.json` for a file named `&lt;prefix&gt;tokenizer.json[.gz]`
+    /// (e.g. qwen3-tokenizer.json.gz → qwen3-tokenizer_config.json); null when there is none.</summary>
+    public static TokenizerConfig? FindBeside(string tokenizerPath)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(tokenizerPath)) ?? ".";
+        string name = Path.GetFileName(tokenizerPath);
+        int at = name.IndexOf("tokenizer.json", StringComparison.Ordinal);
+        string[] candidates = at > 0
+            ? [Path.Combine(directory, name[..at] + "tokenizer_config.json"), Path.Combine(directory, "tokenizer_config.json")]
+            : [Path.Combine(directory, "tokenizer_config.json")];
+        string? found = candidates.FirstOrDefault(File.Exists);
+        return found is null ? null : Read(found);
+    }
+
+    private static string? Name(JsonElement root, string field)
+    {
+        if (!root.TryGetProperty(field, out JsonElement v)) return null;
+        return v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString(),
+            JsonValueKind.Object when v.TryGetProperty("content", out JsonElement c) => c.GetString(),
+            _ => null,
+        };
+    }
+}
+
+/// <summary>Turns special-token names into ids.</summary>
+public static class SpecialIdsResolver
+{
+    /// <summary>End-of-generation tokens recognised when no config names one:
+    /// GPT-2/Qwen base "&lt;|endoftext|&gt;", ChatML "&lt;|im_end|&gt;", Llama 3 "&lt;|eot_id|&gt;" and "&lt;|end_of_text|&gt;".</summary>
+    public static readonly string[] DefaultEosTokens = ["<|endoftext|>", "<|im_end|>", "<|eot_id|>", "<|end_of_text|>"];
+
+    /// <summary>Resolves BOS, EOS ids and PAD. With a config, EOS is its eos_token; without one,
+    /// EOS is every <see cref="DefaultEosTokens"/> entry that is a special added token (documented
+    /// heuristic: Qwen's generation_config lists both &lt;|im_end|&gt; and &lt;|endoftext|&gt;).</summary>
+    public static (int? Bos, IReadOnlyList<int> Eos, int? Pad) Resolve(
+        TokenizerConfig? config, IReadOnlyDictionary<string, int> tokenToId, IReadOnlyList<AddedToken> added)
+    {
+        int? Id(string? name) => name is not null && tokenToId.TryGetValue(name, out int id) ? id : null;
+        if (config is not null)
+        {
+            int? eos = Id(config.EosToken);
+            return (Id(config.BosToken), eos is null ? [] : [eos.Value], Id(config.PadToken));
+        }
+        int[] eosIds = added.Where(t => t.Special && DefaultEosTokens.Contains(t.Content)).Select(t => t.Id).ToArray();
+        return (null, eosIds, null);
+    }
+}

@@ -1,0 +1,226 @@
+// TokenizerJsonLoader: builds a ByteLevelBpeTokenizer from a Hugging Face `tokenizer.json`
+// (plain or gzipped), mapping each section to its stage:
+//   added_tokens → AddedToken list        normalizer → INormalizer (NFC/NFD/NFKC/NFKD/Lowercase/Sequence)
+//   pre_tokenizer → RegexPreTokenizer (Split(Isolated) / ByteLevel / Sequence)
+//   model (BPE: vocab, merges as "a b" strings or [a, b] arrays, ignore_merges, unk_token)
+//   decoder → ByteLevel (the only one byte-level BPE needs)
+// post_processor is ignored on purpose: Encode never adds BOS/EOS. BOS/EOS/PAD come from a
+// `tokenizer_config.json` beside the file when there is one (see SpecialIdsResolver).
+// Anything else (SentencePiece-style Metaspace, byte_fallback, lstrip/rstrip added tokens, …) is
+// rejected with a message naming the field, never silently approximated.
+// Reads with JsonDocument (no reflection; STYLE.md §11).
+// Reference: HF tokenizers `tokenizer/serialization.rs`, `models/bpe/serialization.rs`.
+using System.IO.Compression;
+using System.Text.Json;
+using ReasonRL.Text.Bpe;
+using ReasonRL.Text.Normalization;
+using ReasonRL.Text.PreTokenization;
+
+namespace ReasonRL.Text;
+
+/// <summary>tokenizer.json → ByteLevelBpeTokenizer.</summary>
+public static class TokenizerJsonLoader
+{
+    /// <summary>Loads a tokenizer.json (or .json.gz) file; BOS/EOS/PAD from a sibling tokenizer_config.json.</summary>
+    public static ByteLevelBpeTokenizer Load(string path)
+    {
+        string name = Path.GetFileName(path);
+        using Stream file = File.OpenRead(path);
+        using Stream json = IsGzip(path) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var buffer = new MemoryStream();
+        json.CopyTo(buffer);
+        TokenizerConfig? config = TokenizerConfig.FindBeside(path);
+        return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), name, config);
+    }
+
+    /// <summary>Parses tokenizer.json content.</summary>
+    /// <param name="utf8Json">The file's bytes.</param>
+    /// <param name="source">Name for messages.</param>
+    /// <param name="config">Special-token names from tokenizer_config.json, if any.</param>
+    public static ByteLevelBpeTokenizer Parse(ReadOnlyMemory<byte> utf8Json, string source, TokenizerConfig? config)
+    {
+        using JsonDocument document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 256 });
+        JsonElement root = document.RootElement;
+        List<AddedToken> added = ReadAddedTokens(root, source);
+        JsonElement model = Required(root, "model", source);
+        string modelType = model.TryGetProperty("type", out JsonElement t) ? t.GetString() ?? "" : "BPE";
+        if (modelType != "BPE")
+        {
+            throw new TokenizerFormatException(source, $"model.type is \"{modelType}\"; only \"BPE\" (byte-level) is supported");
+        }
+        RejectIfSet(model, "continuing_subword_prefix", source);
+        RejectIfSet(model, "end_of_word_suffix", source);
+        if (model.TryGetProperty("byte_fallback", out JsonElement bf) && bf.ValueKind == JsonValueKind.True)
+        {
+            throw new TokenizerFormatException(source, "model.byte_fallback is true (SentencePiece-style BPE); only byte-level BPE is supported");
+        }
+        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (JsonProperty entry in Required(model, "vocab", source).EnumerateObject())
+        {
+            vocab[entry.Name] = entry.Value.GetInt32();
+        }
+        var merges = new List<(string, string)>();
+        int rank = 0;
+        foreach (JsonElement merge in Required(model, "merges", source).EnumerateArray())
+        {
+            merges.Add(ReadMerge(merge, rank++, source));
+        }
+        bool ignoreMerges = model.TryGetProperty("ignore_merges", out JsonElement im) && im.ValueKind == JsonValueKind.True;
+        int? unknownId = null;
+        if (model.TryGetProperty("unk_token", out JsonElement unk) && unk.ValueKind == JsonValueKind.String)
+        {
+            unknownId = vocab.TryGetValue(unk.GetString()!, out int u) ? u : null;
+        }
+        CheckDecoder(root, source);
+
+        var vocabulary = new BpeVocabulary(vocab, added, source);
+        BpeMergeTable mergeTable = BpeMergeTable.Build(merges, vocab, source);
+        INormalizer? normalizer = root.TryGetProperty("normalizer", out JsonElement n) ? ReadNormalizer(n, source) : null;
+        var patterns = new List<string>();
+        if (root.TryGetProperty("pre_tokenizer", out JsonElement p)) ReadPreTokenizer(p, patterns, source);
+        var preTokenizer = new RegexPreTokenizer(patterns);
+        (int? bos, IReadOnlyList<int> eos, int? pad) = SpecialIdsResolver.Resolve(config, vocabulary.TokenToIdMap, added);
+        var options = new ByteLevelBpeOptions(source, ignoreMerges, unknownId, bos, eos, pad);
+        return new ByteLevelBpeTokenizer(vocabulary, mergeTable, normalizer, preTokenizer, options);
+    }
+
+    private static bool IsGzip(string path)
+    {
+        using FileStream f = File.OpenRead(path);
+        return f.ReadByte() == 0x1F && f.ReadByte() == 0x8B;
+    }
+
+    private static List<AddedToken> ReadAddedTokens(JsonElement root, string source)
+    {
+        var added = new List<AddedToken>();
+        if (!root.TryGetProperty("added_tokens", out JsonElement list) || list.ValueKind != JsonValueKind.Array) return added;
+        int index = 0;
+        foreach (JsonElement item in list.EnumerateArray())
+        {
+            foreach (string flag in (string[])["lstrip", "rstrip", "single_word"])
+            {
+                if (item.TryGetProperty(flag, out JsonElement v) && v.ValueKind == JsonValueKind.True)
+                {
+                    throw new TokenizerFormatException(source,
+                        $"added_tokens[{index}].{flag} is true; only false is supported (no target tokenizer uses it)");
+                }
+            }
+            added.Add(new AddedToken(
+                Required(item, "id", source).GetInt32(),
+                Required(item, "content", source).GetString()!,
+                item.TryGetProperty("special", out JsonElement s) && s.ValueKind == JsonValueKind.True));
+            index++;
+        }
+        return added;
+    }
+
+    private static (string, string) ReadMerge(JsonElement merge, int rank, string source)
+    {
+        if (merge.ValueKind == JsonValueKind.Array && merge.GetArrayLength() == 2)
+        {
+            return (merge[0].GetString()!, merge[1].GetString()!);
+        }
+        if (merge.ValueKind == JsonValueKind.String)
+        {
+            return MergeText.Split(merge.GetString()!, rank, source);
+        }
+        throw new TokenizerFormatException(source,
+            $"model.merges[{rank}] is {merge.ValueKind}; expected a \"left right\" string or a [left, right] array");
+    }
+
+    private static INormalizer? ReadNormalizer(JsonElement n, string source)
+    {
+        if (n.ValueKind == JsonValueKind.Null) return null;
+        string type = Required(n, "type", source).GetString()!;
+        return type switch
+        {
+            "NFC" => new UnicodeNormalizer(UnicodeForm.Nfc),
+            "NFD" => new UnicodeNormalizer(UnicodeForm.Nfd),
+            "NFKC" => new UnicodeNormalizer(UnicodeForm.Nfkc),
+            "NFKD" => new UnicodeNormalizer(UnicodeForm.Nfkd),
+            "Lowercase" => new LowercaseNormalizer(),
+            "Sequence" => new SequenceNormalizer(Required(n, "normalizers", source).EnumerateArray()
+                .Select(x => ReadNormalizer(x, source)).OfType<INormalizer>().ToArray()),
+            _ => throw new TokenizerFormatException(source,
+                $"normalizer.type \"{type}\" is not supported; expected NFC, NFD, NFKC, NFKD, Lowercase or Sequence"),
+        };
+    }
+
+    private static void ReadPreTokenizer(JsonElement p, List<string> patterns, string source)
+    {
+        if (p.ValueKind == JsonValueKind.Null) return;
+        string type = Required(p, "type", source).GetString()!;
+        switch (type)
+        {
+            case "Sequence":
+                foreach (JsonElement inner in Required(p, "pretokenizers", source).EnumerateArray()) ReadPreTokenizer(inner, patterns, source);
+                break;
+            case "Split":
+                string behavior = p.TryGetProperty("behavior", out JsonElement b) ? b.GetString() ?? "" : "";
+                if (behavior != "Isolated")
+                {
+                    throw new TokenizerFormatException(source, $"pre_tokenizer Split.behavior is \"{behavior}\"; only \"Isolated\" is supported");
+                }
+                if (p.TryGetProperty("invert", out JsonElement inv) && inv.ValueKind == JsonValueKind.True)
+                {
+                    throw new TokenizerFormatException(source, "pre_tokenizer Split.invert is true; only false is supported");
+                }
+                JsonElement pattern = Required(p, "pattern", source);
+                if (pattern.TryGetProperty("Regex", out JsonElement regex)) patterns.Add(regex.GetString()!);
+                else if (pattern.TryGetProperty("String", out JsonElement literal)) patterns.Add(System.Text.RegularExpressions.Regex.Escape(literal.GetString()!));
+                else throw new TokenizerFormatException(source, "pre_tokenizer Split.pattern has neither \"Regex\" nor \"String\"");
+                break;
+            case "ByteLevel":
+                if (p.TryGetProperty("add_prefix_space", out JsonElement aps) && aps.ValueKind == JsonValueKind.True)
+                {
+                    throw new TokenizerFormatException(source, "pre_tokenizer ByteLevel.add_prefix_space is true; only false is supported");
+                }
+                // use_regex defaults to true in HF: ByteLevel then splits with the GPT-2 pattern.
+                if (!p.TryGetProperty("use_regex", out JsonElement ur) || ur.ValueKind != JsonValueKind.False) patterns.Add(KnownPatterns.Gpt2);
+                break;
+            default:
+                throw new TokenizerFormatException(source,
+                    $"pre_tokenizer.type \"{type}\" is not supported; expected Split, ByteLevel or Sequence");
+        }
+    }
+
+    private static void CheckDecoder(JsonElement root, string source)
+    {
+        if (!root.TryGetProperty("decoder", out JsonElement d) || d.ValueKind == JsonValueKind.Null) return;
+        string type = Required(d, "type", source).GetString()!;
+        if (type != "ByteLevel")
+        {
+            throw new TokenizerFormatException(source, $"decoder.type is \"{type}\"; only \"ByteLevel\" is supported");
+        }
+    }
+
+    private static void RejectIfSet(JsonElement model, string name, string source)
+    {
+        if (model.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String && v.GetString()!.Length > 0)
+        {
+            throw new TokenizerFormatException(source, $"model.{name} is \"{v.GetString()}\"; byte-level BPE expects null");
+        }
+    }
+
+    private static JsonElement Required(JsonElement element, string name, string source)
+    {
+        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value)) return value;
+        throw new TokenizerFormatException(source, $"missing required field \"{name}\"");
+    }
+}
+
+/// <summary>Parsing of merges written as one "left right" string.</summary>
+public static class MergeText
+{
+    /// <summary>Splits "left right" on its single space (HF rejects any other count).</summary>
+    public static (string Left, string Right) Split(string merge, int rank, string source)
+    {
+        int space = merge.IndexOf(' ', StringComparison.Ordinal);
+        if (space <= 0 || space == merge.Length - 1 || merge.IndexOf(' ', space + 1) >= 0)
+        {
+            throw new TokenizerFormatException(source,
+                $"merge #{rank} (0-based) is \"{merge}\"; expected exactly two parts separated by one space");
+        }
+        return (merge[..space], merge[(space + 1)..]);
+    }
+}
