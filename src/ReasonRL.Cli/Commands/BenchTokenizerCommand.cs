@@ -45,7 +45,7 @@ internal static class BenchTokenizerCommand
             string tokenizerPath = parseResult.GetValue(tokenizerOption)!;
             string dataPath = parseResult.GetValue(dataOption)!;
             string[] fields = parseResult.GetValue(fieldsOption)!;
-            int runs = Math.Clamp(parseResult.GetValue(runsOption), 1, 50);
+            int runs = System.Math.Clamp(parseResult.GetValue(runsOption), 1, 50);
             var loadWatch = System.Diagnostics.Stopwatch.StartNew();
             ByteLevelBpeTokenizer tokenizer = TokenizerLoader.Load(tokenizerPath);
             double loadSeconds = loadWatch.Elapsed.TotalSeconds;
