@@ -23,7 +23,11 @@ public sealed class TfEventsWriter : IDisposable
         Directory.CreateDirectory(directory);
         var time = now ?? DateTimeOffset.UtcNow;
         host ??= Environment.MachineName;
-        FilePath = Path.Combine(directory, $"events.out.tfevents.{time.ToUnixTimeSeconds()}.{host}");
+        // A second writer in the same second (e.g. a quick resume) gets a ".1", ".2", … suffix;
+        // TensorBoard picks up any file whose name contains "tfevents".
+        string basePath = Path.Combine(directory, $"events.out.tfevents.{time.ToUnixTimeSeconds()}.{host}");
+        FilePath = basePath;
+        for (int n = 1; File.Exists(FilePath); n++) FilePath = basePath + "." + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         stream = new FileStream(FilePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         WriteRecord(EncodeEvent(time.ToUnixTimeMilliseconds() / 1000.0, 0, "brain.Event:2", null));
     }

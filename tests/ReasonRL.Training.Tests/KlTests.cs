@@ -18,7 +18,15 @@ public sealed class KlTests
     }
 
     [Fact]
-    public void K3ClampsLikeVerl() => Assert.Equal(10.0, KlPenalty.Estimate(-30, 0, KlEstimator.K3), 12);
+    public void K3ClampsLikeVerl()
+    {
+        Assert.Equal(10.0, KlPenalty.Estimate(-30, 0, KlEstimator.K3), 12);
+        Assert.Equal(10.0, KlPenalty.Estimate(25, 0, KlEstimator.K3), 12);
+        // Clamped outputs are constant: zero derivative (d = −3 gives e³ − 4 ≈ 16.1 > 10).
+        Assert.Equal(0.0, KlPenalty.Derivative(-3, 0, KlEstimator.K3));
+        Assert.Equal(0.0, KlPenalty.Derivative(25, 0, KlEstimator.K3));
+        Assert.Equal(0.0, KlPenalty.Derivative(-25, 0, KlEstimator.K3));
+    }
 
     [Theory]
     [InlineData(KlEstimator.K1)]

@@ -49,6 +49,8 @@ public sealed class MetricsTests : IDisposable
             w.WriteScalars(2, [new("reward/success", 0.5)], t0.AddSeconds(1));
         }
         Assert.Equal("events.out.tfevents.1700000000.testhost", Path.GetFileName(path));
+        using (var second = new TfEventsWriter(dir, t0, "testhost"))
+            Assert.Equal("events.out.tfevents.1700000000.testhost.1", Path.GetFileName(second.FilePath));
         var events = TfEventsReader.Read(path);
         Assert.Equal(3, events.Count);
         Assert.Equal("brain.Event:2", events[0].FileVersion);
