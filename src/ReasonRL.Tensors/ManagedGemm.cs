@@ -1,0 +1,241 @@
+// ManagedGemm: the default SGEMM, a packed, cache-blocked, multi-threaded managed kernel.
+// What it is: Goto-style blocking — K in KC-deep panels; B packed once per panel into NR-wide
+// column strips; tiles of (MC rows × NC columns) run in parallel, each packing its MR-high A strips
+// into a thread-local buffer and calling a 6×16 register-blocked micro-kernel (12 Vector256
+// accumulators, FMA). Edges go through a zero-padded tile. A skinny fast path (M ≤ 4, B transposed,
+// the decode-time x·Wᵀ) uses contiguous dot products, parallel over N.
+// What it is not: AVX-512 specific (Vector256 runs everywhere AVX2 does; the JIT widens nothing),
+// nor a batched GEMM. ReferenceGemm is its scalar reference; GemmTests sweep sizes against it.
+// Glossary: M, N, K as in IGemm; MR×NR micro-tile; MC, NC, KC cache blocks.
+// Reference: Goto & van de Geijn, "Anatomy of high-performance matrix multiplication" (2008); BLIS.
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ReasonRL.Tensors;
+
+/// <summary>Packed, blocked, parallel managed SGEMM (see file header).</summary>
+public sealed unsafe class ManagedGemm : IGemm
+{
+    private const int MR = 6, NR = 16, KC = 256, MC = 96, NC = 256;
+
+    /// <summary>Below this many multiply-adds the call runs on the calling thread only.</summary>
+    private const long ParallelThreshold = 1L << 17;
+
+    [ThreadStatic] private static float[]? t_packA;
+    [ThreadStatic] private static float[]? t_packB;
+
+    /// <summary>When false every call runs on the calling thread (used inside already-parallel kernels).</summary>
+    public bool Parallel { get; init; } = true;
+
+    public string Name => "managed";
+
+    public void Multiply(Transpose transA, Transpose transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        bool accumulate, Span<float> c, int ldc)
+    {
+        GemmChecks.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
+        {
+            Run(Parallel, transA == Transpose.Yes, transB == Transpose.Yes, m, n, k, pa, lda, pb, ldb, accumulate, pc, ldc);
+        }
+    }
+
+    /// <summary>Pointer entry for kernels that are already parallel (attention): runs on the calling thread.</summary>
+    internal static void MultiplySerial(bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc)
+    {
+        if (m == 0 || n == 0) return;
+        Run(false, ta, tb, m, n, k, a, lda, b, ldb, acc, c, ldc);
+    }
+
+    private static void Run(bool allowParallel, bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc)
+    {
+        if (k == 0)
+        {
+            if (!acc) for (int i = 0; i < m; i++) new Span<float>(c + (long)i * ldc, n).Clear();
+            return;
+        }
+        bool par = allowParallel && (long)m * n * k >= ParallelThreshold && Environment.ProcessorCount > 1;
+        if (m <= 4 && tb && !ta)
+        {
+            SkinnyNT(m, n, k, a, lda, b, ldb, acc, c, ldc, par);
+            return;
+        }
+        int nStrips = (n + NR - 1) / NR;
+        for (int pc = 0; pc < k; pc += KC)
+        {
+            int kc = Math.Min(KC, k - pc);
+            bool accHere = acc || pc > 0;
+            var packB = t_packB is { } pbArr && pbArr.Length >= nStrips * NR * kc ? pbArr : (t_packB = GC.AllocateUninitializedArray<float>(nStrips * NR * KC, pinned: true));
+            fixed (float* bp = packB)
+            {
+                float* bpl = bp;
+                if (par && nStrips > 1)
+                    System.Threading.Tasks.Parallel.For(0, nStrips, s => PackB(tb, b, ldb, pc, kc, n, s, bpl));
+                else
+                    for (int s = 0; s < nStrips; s++) PackB(tb, b, ldb, pc, kc, n, s, bpl);
+
+                int mBlocks = (m + MC - 1) / MC, nBlocks = (n + NC - 1) / NC;
+                int tiles = mBlocks * nBlocks;
+                if (par && tiles > 1)
+                    System.Threading.Tasks.Parallel.For(0, tiles, t => Tile(ta, a, lda, pc, kc, m, n, t / nBlocks, t % nBlocks, bpl, accHere, c, ldc));
+                else
+                    for (int t = 0; t < tiles; t++) Tile(ta, a, lda, pc, kc, m, n, t / nBlocks, t % nBlocks, bpl, accHere, c, ldc);
+            }
+        }
+    }
+
+    /// <summary>Packs columns [s·NR, s·NR+NR) of op(B) rows [pc, pc+kc) as kc rows of NR floats, zero-padded.</summary>
+    private static void PackB(bool tb, float* b, int ldb, int pc, int kc, int n, int s, float* dst)
+    {
+        int j0 = s * NR;
+        // op(B)(p, j) = b[p·ldb + j] (columns run along the row) or b[j·ldb + p] (transposed: k runs along the row).
+        Pack(b, ldb, kAlongRow: tb, j0, Math.Min(NR, n - j0), pc, kc, NR, dst + (long)s * NR * kc);
+    }
+
+    /// <summary>
+    /// Packs a width-W strip of an operand for k in [pc, pc+kc): d[p·W + r] = element (r0 + r, pc + p),
+    /// zero for r ≥ count. Element (r, p) sits at src[r·ld + p] when <paramref name="kAlongRow"/>,
+    /// else at src[p·ld + r]. Both A strips (W = MR) and B strips (W = NR) use it.
+    /// </summary>
+    private static void Pack(float* src, int ld, bool kAlongRow, int r0, int count, int pc, int kc, int w, float* d)
+    {
+        if (kAlongRow)
+        {
+            for (int r = 0; r < w; r++)
+            {
+                if (r < count)
+                {
+                    float* row = src + (long)(r0 + r) * ld + pc;
+                    for (int p = 0; p < kc; p++) d[p * w + r] = row[p];
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++) d[p * w + r] = 0f;
+                }
+            }
+        }
+        else
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                float* row = src + (long)(pc + p) * ld + r0;
+                int r = 0;
+                for (; r < count; r++) d[p * w + r] = row[r];
+                for (; r < w; r++) d[p * w + r] = 0f;
+            }
+        }
+    }
+
+    /// <summary>One MC×NC tile of C: pack its A rows, then run micro-kernels over its NR strips.</summary>
+    private static void Tile(bool ta, float* a, int lda, int pc, int kc, int m, int n, int mb, int nb, float* packB, bool acc, float* c, int ldc)
+    {
+        int i0 = mb * MC, mc = Math.Min(MC, m - i0);
+        int j0 = nb * NC, nc = Math.Min(NC, n - j0);
+        int aStrips = (mc + MR - 1) / MR;
+        var packA = t_packA is { } arr && arr.Length >= MC * KC ? arr : (t_packA = GC.AllocateUninitializedArray<float>(MC * KC, pinned: true));
+        fixed (float* ap = packA)
+        {
+            for (int s = 0; s < aStrips; s++)
+            {
+                // op(A)(i, p) = a[i·lda + p] (k along the row) or a[p·lda + i] (transposed).
+                int r0 = i0 + s * MR;
+                Pack(a, lda, kAlongRow: !ta, r0, Math.Min(MR, m - r0), pc, kc, MR, ap + (long)s * MR * kc);
+            }
+            float* tile = stackalloc float[MR * NR];
+            for (int js = j0 / NR; js * NR < j0 + nc; js++)
+            {
+                int jj = js * NR, nr = Math.Min(NR, n - jj);
+                float* bs = packB + (long)js * NR * kc;
+                for (int s = 0; s < aStrips; s++)
+                {
+                    int r0 = i0 + s * MR, mr = Math.Min(MR, m - r0);
+                    float* cs = c + (long)r0 * ldc + jj;
+                    if (mr == MR && nr == NR)
+                    {
+                        Kernel6x16(kc, ap + (long)s * MR * kc, bs, cs, ldc, acc);
+                    }
+                    else
+                    {
+                        Kernel6x16(kc, ap + (long)s * MR * kc, bs, tile, NR, false);
+                        for (int r = 0; r < mr; r++)
+                            for (int j = 0; j < nr; j++)
+                                cs[(long)r * ldc + j] = acc ? cs[(long)r * ldc + j] + tile[r * NR + j] : tile[r * NR + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>C[6,16] (+)= Apack[kc,6]ᵀ · Bpack[kc,16]; packed operands are contiguous per k step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, bool acc)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var a0 = Vector256.Create(a[0]);
+            c00 = Fma256(a0, b0, c00); c01 = Fma256(a0, b1, c01);
+            var a1 = Vector256.Create(a[1]);
+            c10 = Fma256(a1, b0, c10); c11 = Fma256(a1, b1, c11);
+            var a2 = Vector256.Create(a[2]);
+            c20 = Fma256(a2, b0, c20); c21 = Fma256(a2, b1, c21);
+            var a3 = Vector256.Create(a[3]);
+            c30 = Fma256(a3, b0, c30); c31 = Fma256(a3, b1, c31);
+            var a4 = Vector256.Create(a[4]);
+            c40 = Fma256(a4, b0, c40); c41 = Fma256(a4, b1, c41);
+            var a5 = Vector256.Create(a[5]);
+            c50 = Fma256(a5, b0, c50); c51 = Fma256(a5, b1, c51);
+            a += MR;
+            b += NR;
+        }
+        Store(c, c00, c01, acc); Store(c + ldc, c10, c11, acc); Store(c + 2L * ldc, c20, c21, acc);
+        Store(c + 3L * ldc, c30, c31, acc); Store(c + 4L * ldc, c40, c41, acc); Store(c + 5L * ldc, c50, c51, acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fma256(Vector256<float> x, Vector256<float> y, Vector256<float> acc) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : acc + x * y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* dst, Vector256<float> lo, Vector256<float> hi, bool acc)
+    {
+        if (acc)
+        {
+            lo += Vector256.Load(dst);
+            hi += Vector256.Load(dst + 8);
+        }
+        lo.Store(dst);
+        hi.Store(dst + 8);
+    }
+
+    /// <summary>C[m,n] (+)= A[m,k] · B[n,k]ᵀ for m ≤ 4: contiguous dot products, parallel over N.</summary>
+    private static void SkinnyNT(int m, int n, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc, bool par)
+    {
+        const int chunk = 64;
+        int chunks = (n + chunk - 1) / chunk;
+        if (par && chunks > 1)
+            System.Threading.Tasks.Parallel.For(0, chunks, ch => SkinnyChunk(ch * chunk, Math.Min(n, ch * chunk + chunk), m, k, a, lda, b, ldb, acc, c, ldc));
+        else
+            SkinnyChunk(0, n, m, k, a, lda, b, ldb, acc, c, ldc);
+    }
+
+    private static void SkinnyChunk(int j0, int j1, int m, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc)
+    {
+        for (int j = j0; j < j1; j++)
+        {
+            var row = new ReadOnlySpan<float>(b + (long)j * ldb, k);
+            for (int i = 0; i < m; i++)
+            {
+                float dot = TensorPrimitives.Dot(new ReadOnlySpan<float>(a + (long)i * lda, k), row);
+                float* dst = c + (long)i * ldc + j;
+                *dst = acc ? *dst + dot : dot;
+            }
+        }
+    }
+}
