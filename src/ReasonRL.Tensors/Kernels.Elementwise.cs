@@ -112,4 +112,14 @@ public static unsafe partial class Kernels
         int w = dBias.Length;
         for (int n = 0; n < rows; n++) TensorPrimitives.Add(dBias, dOutput.Slice(n * w, w), dBias);
     }
+
+    /// <summary>output = max(0, input).</summary>
+    public static void ReluForward(ReadOnlySpan<float> input, Span<float> output) => TensorPrimitives.Max(input, 0f, output);
+
+    /// <summary>Backward of ReLU (accumulates): dInput += dOutput where input &gt; 0.</summary>
+    public static void ReluBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput)
+    {
+        RequireLength("ReluBackward", "dInput", dInput.Length, input.Length);
+        for (int i = 0; i < input.Length; i++) if (input[i] > 0f) dInput[i] += dOutput[i];
+    }
 }

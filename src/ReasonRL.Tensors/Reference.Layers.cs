@@ -240,4 +240,16 @@ public static partial class Reference
                 }
             }
     }
+
+    /// <summary>output = max(0, input).</summary>
+    public static void ReluForward(ReadOnlySpan<double> input, Span<double> output)
+    {
+        for (int i = 0; i < input.Length; i++) output[i] = Math.Max(0, input[i]);
+    }
+
+    /// <summary>Backward of ReLU (accumulates): dInput += dOutput where input &gt; 0.</summary>
+    public static void ReluBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> dOutput, Span<double> dInput)
+    {
+        for (int i = 0; i < input.Length; i++) if (input[i] > 0) dInput[i] += dOutput[i];
+    }
 }

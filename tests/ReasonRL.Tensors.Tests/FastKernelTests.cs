@@ -64,6 +64,15 @@ public sealed class FastKernelTests
             Kernels.ResidualForward(a, u, ya);
             Reference.ResidualForward(TestUtil.ToDouble(a), TestUtil.ToDouble(u), yaR);
             cmp.Add($"residual {len}", yaR, ya, TestUtil.FloatKernel);
+
+            var yr = new float[len]; var yrR = new double[len];
+            Kernels.ReluForward(g, yr);
+            Reference.ReluForward(TestUtil.ToDouble(g), yrR);
+            var dr = TestUtil.RandomFloats(rng, len); var drR = TestUtil.ToDouble(dr);
+            Kernels.ReluBackward(g, dy, dr);
+            Reference.ReluBackward(TestUtil.ToDouble(g), TestUtil.ToDouble(dy), drR);
+            cmp.Add($"relu y {len}", yrR, yr, TestUtil.FloatKernel);
+            cmp.Add($"relu dInput {len}", drR, dr, TestUtil.FloatKernel);
         }
         TestUtil.AssertAllOk(cmp, "element-wise fast vs reference");
     }

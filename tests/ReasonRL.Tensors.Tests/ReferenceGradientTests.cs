@@ -114,7 +114,12 @@ public sealed class ReferenceGradientTests
         cmp.Add("linear dx", TestUtil.NumericGradient(x, LossLin), dx, TestUtil.FiniteDifference);
         cmp.Add("linear dW", TestUtil.NumericGradient(w, LossLin), dw, TestUtil.FiniteDifference);
         cmp.Add("linear dBias", TestUtil.NumericGradient(bias, LossLin), dbias, TestUtil.FiniteDifference);
-        TestUtil.AssertAllOk(cmp, "SwiGLU / residual / linear finite differences");
+        var r = TestUtil.RandomDoubles(Rng, n);
+        double LossRelu() { var y = new double[n]; Reference.ReluForward(r, y); return TestUtil.WeightedSum(y, dy); }
+        var dr = new double[n];
+        Reference.ReluBackward(r, dy, dr);
+        cmp.Add("relu dInput", TestUtil.NumericGradient(r, LossRelu), dr, TestUtil.FiniteDifference);
+        TestUtil.AssertAllOk(cmp, "SwiGLU / residual / linear / ReLU finite differences");
     }
 
     [Fact]

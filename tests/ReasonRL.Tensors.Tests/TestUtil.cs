@@ -35,23 +35,8 @@ internal static class TestUtil
         Assert.True(cmp.AllOk, $"{context}\n{cmp.Render()}");
     }
 
-    /// <summary>
-    /// Central differences of a scalar loss over every element of <paramref name="x"/> (restored after):
-    /// (L(x + h e_i) − L(x − h e_i)) / 2h, in double; truncation error O(h²).
-    /// </summary>
-    public static double[] NumericGradient(double[] x, Func<double> loss, double h = 1e-6)
-    {
-        var g = new double[x.Length];
-        for (int i = 0; i < x.Length; i++)
-        {
-            double old = x[i];
-            x[i] = old + h; double lp = loss();
-            x[i] = old - h; double lm = loss();
-            x[i] = old;
-            g[i] = (lp - lm) / (2 * h);
-        }
-        return g;
-    }
+    /// <summary>Central differences in double (see <see cref="FiniteDifference.Central"/>).</summary>
+    public static double[] NumericGradient(double[] x, Func<double> loss, double h = 1e-6) => ReasonRL.Tensors.FiniteDifference.Central(x, loss, h);
 
     public static double WeightedSum(ReadOnlySpan<double> y, ReadOnlySpan<double> w)
     {
