@@ -9,6 +9,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Benchmarks: figures side by side with their reference, as ratios.");
+        bench.Subcommands.Add(BenchEngineCommand.Create());
         return bench;
     }
 }
