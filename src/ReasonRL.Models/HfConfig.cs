@@ -1,0 +1,254 @@
+// HfConfig: maps a Hugging Face config.json (model_type "qwen2" or "llama") onto ModelConfig and
+// back. Reading is strict about what the engine would silently get wrong (rope_scaling, sliding
+// windows, MLP/o_proj biases, activations other than SiLU) and lenient about fields it does not
+// need (torch_dtype, transformers_version, use_cache, …, which are ignored).
+// Missing optional fields take the defaults of transformers' Qwen2Config / LlamaConfig:
+//   num_key_value_heads    = num_attention_heads   (both)
+//   rope_theta             = 10000.0               (both)
+//   rms_norm_eps           = 1e-6                  (both)
+//   max_position_embeddings= 32768 (qwen2), 2048 (llama)
+//   tie_word_embeddings    = false                 (both)
+//   attention_bias         = true for qwen2 (not a Qwen2Config field: Qwen2 always has q/k/v
+//                            bias), false for llama
+//   head_dim               = hidden_size / num_attention_heads
+//   eos_token_id / bos_token_id = none (LlamaConfig's legacy 2 / 1 are not assumed)
+// Required: model_type, vocab_size, hidden_size, intermediate_size, num_hidden_layers,
+// num_attention_heads.
+// What it is not: a tokenizer or generation_config.json reader.
+// References: transformers/models/qwen2/configuration_qwen2.py, models/llama/configuration_llama.py.
+// JSON via JsonDocument / Utf8JsonWriter (no reflection serialisation, STYLE.md §11).
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace ReasonRL.Models;
+
+/// <summary>config.json ⇄ <see cref="ModelConfig"/>.</summary>
+public static class HfConfig
+{
+    /// <summary>Default max_position_embeddings of Qwen2Config.</summary>
+    public const int Qwen2DefaultMaxPositions = 32768;
+
+    /// <summary>Default max_position_embeddings of LlamaConfig.</summary>
+    public const int LlamaDefaultMaxPositions = 2048;
+
+    /// <summary>Reads and maps the config.json at <paramref name="path"/>.</summary>
+    /// <exception cref="HfConfigException">a field is missing, mistyped or unsupported.</exception>
+    public static ModelConfig Load(string path) => Parse(File.ReadAllText(path, Encoding.UTF8), path);
+
+    /// <summary>Maps config.json text; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="HfConfigException">a field is missing, mistyped or unsupported.</exception>
+    public static ModelConfig Parse(string json, string source = "config.json")
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow });
+        }
+        catch (JsonException ex)
+        {
+            throw new HfConfigException(source, $"not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}): {ex.Message}", ex);
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new HfConfigException(source, "(root)", "a JSON object", Describe(root));
+            var f = new Fields(root, source);
+
+            string modelType = f.RequiredString("model_type");
+            bool qwen2 = modelType == "qwen2";
+            if (!qwen2 && modelType != "llama")
+                throw new HfConfigException(source, "model_type", "\"qwen2\" or \"llama\"", $"\"{modelType}\"");
+
+            int heads = f.RequiredInt("num_attention_heads");
+            string act = f.OptionalString("hidden_act") ?? "silu";
+            if (act != "silu") throw new HfConfigException(source, "hidden_act", "\"silu\" (SwiGLU MLP)", $"\"{act}\"");
+            if (f.Has("rope_scaling"))
+                throw new HfConfigException(source, "rope_scaling", "null (ReasonRL implements plain RoPE only)", f.Raw("rope_scaling"));
+            if (f.OptionalBool("use_sliding_window") == true)
+                throw new HfConfigException(source, "use_sliding_window", "false (full causal attention only)", "true");
+            if (f.OptionalBool("mlp_bias") == true)
+                throw new HfConfigException(source, "mlp_bias", "false (the MLP has no biases)", "true");
+            bool attentionBias = qwen2 || (f.OptionalBool("attention_bias") ?? false);
+            if (!qwen2 && attentionBias)
+                throw new HfConfigException(source, "attention_bias",
+                    "false for llama (transformers' Llama then also puts a bias on o_proj, which the engine does not have)", "true");
+
+            var config = new ModelConfig
+            {
+                ModelType = modelType,
+                VocabSize = f.RequiredInt("vocab_size"),
+                HiddenSize = f.RequiredInt("hidden_size"),
+                IntermediateSize = f.RequiredInt("intermediate_size"),
+                LayerCount = f.RequiredInt("num_hidden_layers"),
+                HeadCount = heads,
+                KvHeadCount = f.OptionalInt("num_key_value_heads") ?? heads,
+                RopeTheta = f.OptionalDouble("rope_theta") ?? 10000.0,
+                RmsNormEps = (float)(f.OptionalDouble("rms_norm_eps") ?? 1e-6),
+                MaxPositionEmbeddings = f.OptionalInt("max_position_embeddings") ?? (qwen2 ? Qwen2DefaultMaxPositions : LlamaDefaultMaxPositions),
+                TieWordEmbeddings = f.OptionalBool("tie_word_embeddings") ?? false,
+                AttentionBias = attentionBias,
+                ExplicitHeadDim = f.OptionalInt("head_dim"),
+                EosTokenIds = f.IntOrIntList("eos_token_id"),
+                BosTokenId = f.OptionalInt("bos_token_id"),
+            };
+            if (config.MaxPositionEmbeddings <= 0)
+                throw new HfConfigException(source, "max_position_embeddings", "> 0", config.MaxPositionEmbeddings.ToString(CultureInfo.InvariantCulture));
+            try
+            {
+                return config.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                // ModelConfig.Validate says "model config: <hf field> must be <expected>, got <actual>".
+                throw FromValidation(source, ex);
+            }
+        }
+    }
+
+    /// <summary>config.json text for <paramref name="config"/> that transformers' AutoConfig /
+    /// AutoModelForCausalLM load as Qwen2ForCausalLM or LlamaForCausalLM (float32 weights).</summary>
+    /// <exception cref="ArgumentException">the config cannot be expressed for its model_type.</exception>
+    public static string ToJson(ModelConfig config)
+    {
+        config.Validate();
+        bool qwen2 = config.ModelType == "qwen2";
+        if (qwen2 && !config.AttentionBias)
+            throw new ArgumentException("model config: attention_bias must be true for model_type qwen2 (transformers' Qwen2 always has q/k/v biases), got false");
+        if (!qwen2 && config.AttentionBias)
+            throw new ArgumentException("model config: attention_bias must be false for model_type llama (transformers' Llama would add an o_proj bias), got true");
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("architectures");
+            w.WriteStringValue(qwen2 ? "Qwen2ForCausalLM" : "LlamaForCausalLM");
+            w.WriteEndArray();
+            w.WriteString("model_type", config.ModelType);
+            w.WriteString("hidden_act", "silu");
+            w.WriteNumber("vocab_size", config.VocabSize);
+            w.WriteNumber("hidden_size", config.HiddenSize);
+            w.WriteNumber("intermediate_size", config.IntermediateSize);
+            w.WriteNumber("num_hidden_layers", config.LayerCount);
+            w.WriteNumber("num_attention_heads", config.HeadCount);
+            w.WriteNumber("num_key_value_heads", config.KvHeadCount);
+            if (config.ExplicitHeadDim is int headDim) w.WriteNumber("head_dim", headDim);
+            w.WriteNumber("max_position_embeddings", config.MaxPositionEmbeddings);
+            w.WriteNumber("rope_theta", config.RopeTheta);
+            w.WriteNumber("rms_norm_eps", config.RmsNormEps); // float overload: shortest text that round-trips the float
+            w.WriteNull("rope_scaling");
+            w.WriteBoolean("tie_word_embeddings", config.TieWordEmbeddings);
+            if (qwen2)
+            {
+                w.WriteBoolean("use_sliding_window", false);
+            }
+            else
+            {
+                w.WriteBoolean("attention_bias", false);
+                w.WriteBoolean("mlp_bias", false);
+            }
+            if (config.BosTokenId is int bos) w.WriteNumber("bos_token_id", bos);
+            if (config.EosTokenIds.Count == 1) w.WriteNumber("eos_token_id", config.EosTokenIds[0]);
+            else if (config.EosTokenIds.Count > 1)
+            {
+                w.WriteStartArray("eos_token_id");
+                foreach (int id in config.EosTokenIds) w.WriteNumberValue(id);
+                w.WriteEndArray();
+            }
+            w.WriteString("torch_dtype", "float32");
+            w.WriteBoolean("use_cache", true);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/>.</summary>
+    public static void Save(string path, ModelConfig config) => File.WriteAllText(path, ToJson(config), new UTF8Encoding(false));
+
+    private static HfConfigException FromValidation(string source, ArgumentException ex)
+    {
+        const string Prefix = "model config: ", MustBe = " must be ", Got = ", got ";
+        string m = ex.Message;
+        int must = m.IndexOf(MustBe, StringComparison.Ordinal), got = m.LastIndexOf(Got, StringComparison.Ordinal);
+        if (!m.StartsWith(Prefix, StringComparison.Ordinal) || must < 0 || got < must)
+            return new HfConfigException(source, m, ex);
+        return new HfConfigException(source, m[Prefix.Length..must], m[(must + MustBe.Length)..got], m[(got + Got.Length)..]);
+    }
+
+    private static string Describe(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => $"\"{e.GetString()}\"",
+        JsonValueKind.Undefined => "nothing (field absent)",
+        _ => e.GetRawText(),
+    };
+
+    /// <summary>Typed access to the root object's fields, each error naming the field.</summary>
+    private readonly struct Fields(JsonElement root, string source)
+    {
+        public bool Has(string name) => root.TryGetProperty(name, out var e) && e.ValueKind != JsonValueKind.Null;
+
+        public string Raw(string name) => root.GetProperty(name).GetRawText();
+
+        public string RequiredString(string name) => OptionalString(name) ?? throw Missing(name, "a string");
+
+        public int RequiredInt(string name) => OptionalInt(name) ?? throw Missing(name, "an integer");
+
+        public string? OptionalString(string name)
+        {
+            if (!Present(name, out var e)) return null;
+            return e.ValueKind == JsonValueKind.String ? e.GetString() : throw Wrong(name, "a string", e);
+        }
+
+        public int? OptionalInt(string name)
+        {
+            if (!Present(name, out var e)) return null;
+            return AsInt(name, e);
+        }
+
+        public double? OptionalDouble(string name)
+        {
+            if (!Present(name, out var e)) return null;
+            return e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double v) && double.IsFinite(v) ? v : throw Wrong(name, "a finite number", e);
+        }
+
+        public bool? OptionalBool(string name)
+        {
+            if (!Present(name, out var e)) return null;
+            return e.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw Wrong(name, "true or false", e),
+            };
+        }
+
+        /// <summary>An int, a list of ints, or absent/null (empty list).</summary>
+        public IReadOnlyList<int> IntOrIntList(string name)
+        {
+            if (!Present(name, out var e)) return [];
+            if (e.ValueKind == JsonValueKind.Number) return [AsInt(name, e)];
+            if (e.ValueKind != JsonValueKind.Array) throw Wrong(name, "an integer or a list of integers", e);
+            var list = new List<int>();
+            foreach (var item in e.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out int v))
+                    throw Wrong($"{name}[{list.Count}]", "an integer", item);
+                list.Add(v);
+            }
+            return list;
+        }
+
+        private bool Present(string name, out JsonElement e) =>
+            root.TryGetProperty(name, out e) && e.ValueKind != JsonValueKind.Null;
+
+        private int AsInt(string name, JsonElement e) =>
+            e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v : throw Wrong(name, "an integer", e);
+
+        private HfConfigException Missing(string name, string expected) =>
+            new(source, name, expected + " (required)", "nothing (field absent)");
+
+        private HfConfigException Wrong(string name, string expected, JsonElement e) =>
+            new(source, name, expected, Describe(e));
+    }
+}

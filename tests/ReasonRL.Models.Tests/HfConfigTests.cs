@@ -1,0 +1,215 @@
+// HfConfig: real-looking Qwen2.5 and Llama config.json texts, documented defaults for missing
+// optional fields, eos as int and as list, errors naming the field and the expected value, and
+// ToJson → Parse round trips.
+namespace ReasonRL.Models.Tests;
+
+public class HfConfigTests
+{
+    // Shape of Qwen2.5-0.5B-Instruct's config.json as published on the Hugging Face hub.
+    private const string Qwen25 = """
+        {
+          "architectures": ["Qwen2ForCausalLM"],
+          "attention_dropout": 0.0,
+          "bos_token_id": 151643,
+          "eos_token_id": 151645,
+          "hidden_act": "silu",
+          "hidden_size": 896,
+          "initializer_range": 0.02,
+          "intermediate_size": 4864,
+          "max_position_embeddings": 32768,
+          "max_window_layers": 21,
+          "model_type": "qwen2",
+          "num_attention_heads": 14,
+          "num_hidden_layers": 24,
+          "num_key_value_heads": 2,
+          "rms_norm_eps": 1e-06,
+          "rope_scaling": null,
+          "rope_theta": 1000000.0,
+          "sliding_window": 32768,
+          "tie_word_embeddings": true,
+          "torch_dtype": "bfloat16",
+          "transformers_version": "4.43.1",
+          "use_cache": true,
+          "use_sliding_window": false,
+          "vocab_size": 151936
+        }
+        """;
+
+    // Shape of TinyLlama-1.1B-Chat's config.json (Llama 2 architecture, GQA 32/4).
+    private const string TinyLlama = """
+        {
+          "architectures": ["LlamaForCausalLM"],
+          "attention_bias": false,
+          "bos_token_id": 1,
+          "eos_token_id": 2,
+          "hidden_act": "silu",
+          "hidden_size": 2048,
+          "initializer_range": 0.02,
+          "intermediate_size": 5632,
+          "max_position_embeddings": 2048,
+          "model_type": "llama",
+          "num_attention_heads": 32,
+          "num_hidden_layers": 22,
+          "num_key_value_heads": 4,
+          "pretraining_tp": 1,
+          "rms_norm_eps": 1e-05,
+          "rope_scaling": null,
+          "rope_theta": 10000.0,
+          "tie_word_embeddings": false,
+          "torch_dtype": "bfloat16",
+          "transformers_version": "4.35.0",
+          "use_cache": true,
+          "vocab_size": 32000
+        }
+        """;
+
+    [Fact]
+    public void Qwen25_config_maps_every_field()
+    {
+        var c = HfConfig.Parse(Qwen25);
+        Assert.Equal("qwen2", c.ModelType);
+        Assert.Equal(151936, c.VocabSize);
+        Assert.Equal(896, c.HiddenSize);
+        Assert.Equal(4864, c.IntermediateSize);
+        Assert.Equal(24, c.LayerCount);
+        Assert.Equal(14, c.HeadCount);
+        Assert.Equal(2, c.KvHeadCount);
+        Assert.Equal(64, c.HeadDim);
+        Assert.Equal(1_000_000.0, c.RopeTheta);
+        Assert.Equal(1e-6f, c.RmsNormEps);
+        Assert.Equal(32768, c.MaxPositionEmbeddings);
+        Assert.True(c.TieWordEmbeddings);
+        Assert.True(c.AttentionBias);
+        Assert.Null(c.ExplicitHeadDim);
+        Assert.Equal([151645], c.EosTokenIds);
+        Assert.Equal(151643, c.BosTokenId);
+    }
+
+    [Fact]
+    public void Llama_config_maps_every_field()
+    {
+        var c = HfConfig.Parse(TinyLlama);
+        Assert.Equal("llama", c.ModelType);
+        Assert.Equal(32000, c.VocabSize);
+        Assert.Equal(2048, c.HiddenSize);
+        Assert.Equal(5632, c.IntermediateSize);
+        Assert.Equal(22, c.LayerCount);
+        Assert.Equal(32, c.HeadCount);
+        Assert.Equal(4, c.KvHeadCount);
+        Assert.Equal(10000.0, c.RopeTheta);
+        Assert.Equal(1e-5f, c.RmsNormEps);
+        Assert.Equal(2048, c.MaxPositionEmbeddings);
+        Assert.False(c.TieWordEmbeddings);
+        Assert.False(c.AttentionBias);
+        Assert.Equal([2], c.EosTokenIds);
+        Assert.Equal(1, c.BosTokenId);
+    }
+
+    [Fact]
+    public void Eos_token_id_may_be_a_list_and_head_dim_explicit()
+    {
+        string json = TinyLlama.Replace("\"eos_token_id\": 2", "\"eos_token_id\": [128001, 128008, 128009], \"head_dim\": 128", StringComparison.Ordinal);
+        var c = HfConfig.Parse(json);
+        Assert.Equal([128001, 128008, 128009], c.EosTokenIds);
+        Assert.Equal(128, c.ExplicitHeadDim);
+        Assert.Equal(128, c.HeadDim);
+    }
+
+    [Theory]
+    [InlineData("qwen2", 32768, true)]
+    [InlineData("llama", 2048, false)]
+    public void Missing_optional_fields_get_the_documented_defaults(string modelType, int maxPositions, bool attentionBias)
+    {
+        var c = HfConfig.Parse($$"""
+            {"model_type": "{{modelType}}", "vocab_size": 100, "hidden_size": 64, "intermediate_size": 128,
+             "num_hidden_layers": 2, "num_attention_heads": 4}
+            """);
+        Assert.Equal(4, c.KvHeadCount);          // = num_attention_heads
+        Assert.Equal(10000.0, c.RopeTheta);
+        Assert.Equal(1e-6f, c.RmsNormEps);
+        Assert.Equal(maxPositions, c.MaxPositionEmbeddings);
+        Assert.False(c.TieWordEmbeddings);
+        Assert.Equal(attentionBias, c.AttentionBias);
+        Assert.Null(c.ExplicitHeadDim);
+        Assert.Empty(c.EosTokenIds);
+        Assert.Null(c.BosTokenId);
+    }
+
+    [Theory]
+    [InlineData("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 3", "num_key_value_heads", "> 0 and a divisor of num_attention_heads (14)", "3")]
+    [InlineData("\"hidden_size\": 896", "\"hidden_size\": \"896\"", "hidden_size", "an integer", "\"896\"")]
+    [InlineData("\"hidden_size\": 896", "\"hidden_size\": 896.5", "hidden_size", "an integer", "896.5")]
+    [InlineData("\"model_type\": \"qwen2\"", "\"model_type\": \"mistral\"", "model_type", "\"qwen2\" or \"llama\"", "\"mistral\"")]
+    [InlineData("\"vocab_size\": 151936", "\"vocab_sizes\": 151936", "vocab_size", "an integer (required)", "nothing (field absent)")]
+    [InlineData("\"rms_norm_eps\": 1e-06", "\"rms_norm_eps\": 0", "rms_norm_eps", "> 0", "0")]
+    [InlineData("\"rope_theta\": 1000000.0", "\"rope_theta\": -1", "rope_theta", "> 0", "-1")]
+    [InlineData("\"tie_word_embeddings\": true", "\"tie_word_embeddings\": \"yes\"", "tie_word_embeddings", "true or false", "\"yes\"")]
+    [InlineData("\"hidden_act\": \"silu\"", "\"hidden_act\": \"gelu\"", "hidden_act", "\"silu\" (SwiGLU MLP)", "\"gelu\"")]
+    [InlineData("\"use_sliding_window\": false", "\"use_sliding_window\": true", "use_sliding_window", "false (full causal attention only)", "true")]
+    [InlineData("\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0}", "rope_scaling", "null (ReasonRL implements plain RoPE only)", "{\"rope_type\": \"yarn\", \"factor\": 4.0}")]
+    [InlineData("\"eos_token_id\": 151645", "\"eos_token_id\": [151645, \"x\"]", "eos_token_id[1]", "an integer", "\"x\"")]
+    [InlineData("\"eos_token_id\": 151645", "\"eos_token_id\": {\"id\": 1}", "eos_token_id", "an integer or a list of integers", "{\"id\": 1}")]
+    [InlineData("\"max_position_embeddings\": 32768", "\"max_position_embeddings\": 0", "max_position_embeddings", "> 0", "0")]
+    public void Bad_values_name_the_field_and_the_expected_value(string original, string replacement, string field, string expected, string actual)
+    {
+        Assert.Contains(original, Qwen25, StringComparison.Ordinal);
+        var ex = Assert.Throws<HfConfigException>(() => HfConfig.Parse(Qwen25.Replace(original, replacement, StringComparison.Ordinal), "Qwen2.5/config.json"));
+        Assert.Equal(field, ex.Field);
+        Assert.Equal(expected, ex.Expected);
+        Assert.Equal(actual, ex.Actual);
+        Assert.Equal($"Qwen2.5/config.json: field \"{field}\" must be {expected}, got {actual}", ex.Message);
+    }
+
+    [Fact]
+    public void Llama_specific_unsupported_options_are_errors()
+    {
+        var bias = Assert.Throws<HfConfigException>(() => HfConfig.Parse(TinyLlama.Replace("\"attention_bias\": false", "\"attention_bias\": true", StringComparison.Ordinal)));
+        Assert.Equal("attention_bias", bias.Field);
+        var mlp = Assert.Throws<HfConfigException>(() => HfConfig.Parse(TinyLlama.Replace("\"pretraining_tp\": 1", "\"mlp_bias\": true", StringComparison.Ordinal)));
+        Assert.Equal("mlp_bias", mlp.Field);
+        // Llama 3.x ships rope_scaling {"rope_type": "llama3", …}: refused rather than silently mis-rotated.
+        var scaling = Assert.Throws<HfConfigException>(() => HfConfig.Parse(TinyLlama.Replace("\"rope_scaling\": null",
+            "\"rope_scaling\": {\"factor\": 32.0, \"rope_type\": \"llama3\"}", StringComparison.Ordinal)));
+        Assert.Equal("rope_scaling", scaling.Field);
+    }
+
+    [Fact]
+    public void Invalid_json_and_non_object_roots_are_errors()
+    {
+        var ex = Assert.Throws<HfConfigException>(() => HfConfig.Parse("{\"model_type\": ", "cfg.json"));
+        Assert.StartsWith("cfg.json: not valid JSON", ex.Message, StringComparison.Ordinal);
+        var root = Assert.Throws<HfConfigException>(() => HfConfig.Parse("[1]", "cfg.json"));
+        Assert.Equal("(root)", root.Field);
+    }
+
+    [Theory]
+    [InlineData(Qwen25)]
+    [InlineData(TinyLlama)]
+    public void ToJson_then_Parse_gives_the_same_config(string json)
+    {
+        var original = HfConfig.Parse(json);
+        var back = HfConfig.Parse(HfConfig.ToJson(original));
+        Assert.Equal(original.EosTokenIds, back.EosTokenIds);
+        Assert.Equal(original, back with { EosTokenIds = original.EosTokenIds });
+    }
+
+    [Fact]
+    public void ToJson_writes_the_fields_transformers_reads()
+    {
+        var c = SafeTensorsTestFiles.TinyQwen2(tied: true) with { EosTokenIds = [1, 2], RmsNormEps = 1e-5f };
+        string json = HfConfig.ToJson(c);
+        foreach (var expected in new[]
+        {
+            "\"architectures\": [\n    \"Qwen2ForCausalLM\"\n  ]", "\"model_type\": \"qwen2\"", "\"hidden_act\": \"silu\"",
+            "\"num_key_value_heads\": 2", "\"rms_norm_eps\": 1E-05", "\"tie_word_embeddings\": true",
+            "\"use_sliding_window\": false", "\"rope_scaling\": null", "\"torch_dtype\": \"float32\"",
+        })
+        {
+            Assert.Contains(expected, json, StringComparison.Ordinal);
+        }
+        Assert.Equal([1, 2], HfConfig.Parse(json).EosTokenIds);
+        Assert.Throws<ArgumentException>(() => HfConfig.ToJson(c with { AttentionBias = false }));
+        Assert.Throws<ArgumentException>(() => HfConfig.ToJson(c with { ModelType = "llama" }));
+        Assert.Contains("\"LlamaForCausalLM\"", HfConfig.ToJson(c with { ModelType = "llama", AttentionBias = false }), StringComparison.Ordinal);
+    }
+}
