@@ -47,6 +47,21 @@ public sealed partial class Transformer : IDisposable
     /// <summary>HF-style random init for training from scratch (N(0, std²) matrices, zero biases, unit norms).</summary>
     public void InitializeRandom(int seed, float std = 0.02f) => Layout.InitializeRandom(Parameters, seed, std);
 
+    /// <summary>
+    /// Copies every parameter from <paramref name="valuesByName"/> (HF key → row-major floats, e.g. an
+    /// HfCheckpoint's Floats); throws naming the key whose element count differs from the layout's shape.
+    /// </summary>
+    public void LoadParameters(Func<string, float[]> valuesByName)
+    {
+        foreach (var e in Layout.Slab.Entries)
+        {
+            var values = valuesByName(e.Name);
+            if (values.Length != e.Length)
+                throw new ArgumentException($"transformer load: \"{e.Name}\" has {values.Length} values, expected {e.Length} for shape {e.ShapeText}");
+            values.CopyTo(Parameters.View(e));
+        }
+    }
+
     /// <summary>Allocates the gradient slab on first use and returns it.</summary>
     public NativeSlab EnsureGradients() => Gradients ??= new NativeSlab(Layout.Slab);
 
