@@ -7,6 +7,8 @@
 // on one thread (no races). What it is not: flash attention (probs [B,H,T,T] are stored for backward).
 // Glossary: B sequences, T tokens, H heads, Hkv kv heads, G = H/Hkv, D head dim, S cache length.
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ReasonRL.Tensors;
 
@@ -161,8 +163,12 @@ public static unsafe partial class Kernels
                         int b = item / kvHeads, kh = item % kvHeads, n = len[b];
                         float* kb = kc + (long)b * capacity * kd + kh * D, vb = vc + (long)b * capacity * kd + kh * D;
                         float* qb = qq + (long)b * qd + kh * g * D, ob = oo + (long)b * qd + kh * g * D;
-                        // scores[G, n] = Q[G, D] · K[n, D]ᵀ (the G query heads of this kv head are adjacent)
-                        ManagedGemm.MultiplySerial(false, true, g, n, D, qb, D, kb, kd, false, S, n);
+                        // scores[G, n] = Q[G, D] · K[n, D]ᵀ — direct dots (n ≤ a few hundred, D small: packing would dominate)
+                        for (int t = 0; t < n; t++)
+                        {
+                            float* krow = kb + (long)t * kd;
+                            for (int r = 0; r < g; r++) S[(long)r * n + t] = Dot(qb + r * D, krow, D);
+                        }
                         for (int r = 0; r < g; r++)
                         {
                             var row = new Span<float>(S + (long)r * n, n);
@@ -171,11 +177,39 @@ public static unsafe partial class Kernels
                             TensorPrimitives.Subtract(row, max, row);
                             TensorPrimitives.Exp(row, row);
                             TensorPrimitives.Multiply(row, 1f / TensorPrimitives.Sum(row), row);
+                            new Span<float>(ob + r * D, D).Clear();
                         }
-                        ManagedGemm.MultiplySerial(false, false, g, D, n, S, n, vb, kd, false, ob, D);
+                        // out[G, D] = P[G, n] · V[n, D], accumulated one cached value row at a time
+                        for (int t = 0; t < n; t++)
+                        {
+                            float* vrow = vb + (long)t * kd;
+                            for (int r = 0; r < g; r++) Axpy(S[(long)r * n + t], vrow, ob + r * D, D);
+                        }
                     }
                 }
             });
         }
+    }
+
+    /// <summary>Σ_i a[i]·b[i] over d floats (Vector256 body, scalar tail).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float Dot(float* a, float* b, int d)
+    {
+        int i = 0;
+        var acc = Vector256<float>.Zero;
+        for (; i + 8 <= d; i += 8) acc += Vector256.Load(a + i) * Vector256.Load(b + i);
+        float sum = Vector256.Sum(acc);
+        for (; i < d; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    /// <summary>y[i] += alpha·x[i] over d floats (Vector256 body, scalar tail).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Axpy(float alpha, float* x, float* y, int d)
+    {
+        int i = 0;
+        var va = Vector256.Create(alpha);
+        for (; i + 8 <= d; i += 8) (Vector256.Load(y + i) + va * Vector256.Load(x + i)).Store(y + i);
+        for (; i < d; i++) y[i] += alpha * x[i];
     }
 }

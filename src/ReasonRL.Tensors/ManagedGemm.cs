@@ -50,6 +50,7 @@ public sealed unsafe class ManagedGemm : IGemm
         Run(false, ta, tb, m, n, k, a, lda, b, ldb, acc, c, ldc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(bool allowParallel, bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc)
     {
         if (k == 0)
@@ -88,6 +89,7 @@ public sealed unsafe class ManagedGemm : IGemm
     }
 
     /// <summary>Packs columns [s·NR, s·NR+NR) of op(B) rows [pc, pc+kc) as kc rows of NR floats, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(bool tb, float* b, int ldb, int pc, int kc, int n, int s, float* dst)
     {
         int j0 = s * NR;
@@ -100,6 +102,7 @@ public sealed unsafe class ManagedGemm : IGemm
     /// zero for r ≥ count. Element (r, p) sits at src[r·ld + p] when <paramref name="kAlongRow"/>,
     /// else at src[p·ld + r]. Both A strips (W = MR) and B strips (W = NR) use it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pack(float* src, int ld, bool kAlongRow, int r0, int count, int pc, int kc, int w, float* d)
     {
         if (kAlongRow)
@@ -130,6 +133,7 @@ public sealed unsafe class ManagedGemm : IGemm
     }
 
     /// <summary>One MC×NC tile of C: pack its A rows, then run micro-kernels over its NR strips.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile(bool ta, float* a, int lda, int pc, int kc, int m, int n, int mb, int nb, float* packB, bool acc, float* c, int ldc)
     {
         int i0 = mb * MC, mc = Math.Min(MC, m - i0);
@@ -225,6 +229,7 @@ public sealed unsafe class ManagedGemm : IGemm
             SkinnyChunk(0, n, m, k, a, lda, b, ldb, acc, c, ldc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SkinnyChunk(int j0, int j1, int m, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc)
     {
         for (int j = j0; j < j1; j++)
