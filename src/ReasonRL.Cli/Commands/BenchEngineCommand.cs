@@ -67,7 +67,7 @@ internal static class AnchorReport
 {
     public static void PrintHeader(EngineBenchmarkOptions o, string folder, double? peak)
     {
-        AnsiConsole.MarkupLine($"[bold]ReasonRL engine benchmark[/] — gemm {o.Gemm}, {Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}, fp32, tied embeddings");
+        AnsiConsole.MarkupLine($"[bold]ReasonRL engine benchmark[/] — gemm {o.Gemm}, fp32, tied embeddings, on {Markup.Escape(EngineBenchmark.MachineDescription())}");
         AnsiConsole.MarkupLine($"train: B {o.TrainBatch} × T {o.TrainTokens}, forward + cross-entropy + backward + AdamW(lr 3e-4, betas 0.9/0.95, eps 1e-8, wd 0.1); sample: prompt {o.PromptTokens}, {o.NewTokens} new tokens, temperature {o.Temperature}, KV cache");
         AnsiConsole.MarkupLine(peak is { } p
             ? $"MFU denominator: PyTorch's measured peak SGEMM {p:F1} GFLOP/s ({Markup.Escape(Path.Combine(folder, "sgemm.json"))})"

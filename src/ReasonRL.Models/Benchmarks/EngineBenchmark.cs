@@ -63,6 +63,19 @@ public static class EngineBenchmark
         return total / newTokens;
     }
 
+    /// <summary>CPU model (from /proc/cpuinfo where it exists), logical CPUs, OS and .NET version.</summary>
+    public static string MachineDescription()
+    {
+        string cpu = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+        const string cpuinfo = "/proc/cpuinfo";
+        if (File.Exists(cpuinfo))
+        {
+            var line = File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            if (line is not null && line.IndexOf(':') is var colon and >= 0) cpu = line[(colon + 1)..].Trim();
+        }
+        return $"{cpu}, {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+    }
+
     public static EngineBenchmarkResult Run(string size, EngineBenchmarkOptions o, Action<string>? progress = null)
     {
         var cfg = ModelConfig.Anchor(size) with { MaxPositionEmbeddings = Math.Max(o.TrainTokens, o.PromptTokens + o.NewTokens) };
