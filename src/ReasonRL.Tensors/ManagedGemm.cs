@@ -4,8 +4,9 @@
 // into a thread-local buffer and calling a 6×16 register-blocked micro-kernel (12 Vector256
 // accumulators, FMA). Edges go through a zero-padded tile. A skinny fast path (M ≤ 4, B transposed,
 // the decode-time x·Wᵀ) uses contiguous dot products, parallel over N.
-// What it is not: AVX-512 specific (Vector256 runs everywhere AVX2 does; the JIT widens nothing),
-// nor a batched GEMM. ReferenceGemm is its scalar reference; GemmTests sweep sizes against it.
+// The width is chosen per instance (default: 32 when Vector512 is hardware-accelerated, else 16);
+// both kernels are exact software fallbacks elsewhere, so tests run both on any machine.
+// What it is not: a batched GEMM. ReferenceGemm is its scalar reference; GemmTests sweep sizes against it.
 // Glossary: M, N, K as in IGemm; MR×NR micro-tile; MC, NC, KC cache blocks.
 // Reference: Goto & van de Geijn, "Anatomy of high-performance matrix multiplication" (2008); BLIS.
 using System.Numerics.Tensors;
@@ -18,7 +19,10 @@ namespace ReasonRL.Tensors;
 /// <summary>Packed, blocked, parallel managed SGEMM (see file header).</summary>
 public sealed unsafe class ManagedGemm : IGemm
 {
-    private const int MR = 6, NR = 16, KC = 256, MC = 96, NC = 256;
+    private const int MR = 6, MaxNR = 32, KC = 256, MC = 96, NC = 256;
+
+    /// <summary>Micro-tile width used when none is given: 32 (Vector512) where AVX-512 is accelerated, else 16.</summary>
+    public static int DefaultTileWidth { get; } = Vector512.IsHardwareAccelerated ? 32 : 16;
 
     /// <summary>Below this many multiply-adds the call runs on the calling thread only.</summary>
     private const long ParallelThreshold = 1L << 17;
@@ -28,6 +32,15 @@ public sealed unsafe class ManagedGemm : IGemm
 
     /// <summary>When false every call runs on the calling thread (used inside already-parallel kernels).</summary>
     public bool Parallel { get; init; } = true;
+
+    /// <summary>NR, the micro-tile width: 16 (Vector256 kernel) or 32 (Vector512 kernel).</summary>
+    public int TileWidth
+    {
+        get => _tileWidth;
+        init => _tileWidth = value is 16 or 32 ? value : throw new ArgumentOutOfRangeException(nameof(TileWidth), $"gemm tile width must be 16 or 32, got {value}");
+    }
+
+    private readonly int _tileWidth = DefaultTileWidth;
 
     public string Name => "managed";
 
@@ -39,7 +52,7 @@ public sealed unsafe class ManagedGemm : IGemm
         if (m == 0 || n == 0) return;
         fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
         {
-            Run(Parallel, transA == Transpose.Yes, transB == Transpose.Yes, m, n, k, pa, lda, pb, ldb, accumulate, pc, ldc);
+            Run(Parallel, _tileWidth, transA == Transpose.Yes, transB == Transpose.Yes, m, n, k, pa, lda, pb, ldb, accumulate, pc, ldc);
         }
     }
 
@@ -47,11 +60,11 @@ public sealed unsafe class ManagedGemm : IGemm
     internal static void MultiplySerial(bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc)
     {
         if (m == 0 || n == 0) return;
-        Run(false, ta, tb, m, n, k, a, lda, b, ldb, acc, c, ldc);
+        Run(false, DefaultTileWidth, ta, tb, m, n, k, a, lda, b, ldb, acc, c, ldc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run(bool allowParallel, bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc)
+    private static void Run(bool allowParallel, int tileWidth, bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc)
     {
         if (k == 0)
         {
@@ -64,37 +77,37 @@ public sealed unsafe class ManagedGemm : IGemm
             SkinnyNT(m, n, k, a, lda, b, ldb, acc, c, ldc, par);
             return;
         }
-        int nStrips = (n + NR - 1) / NR;
+        int nStrips = (n + tileWidth - 1) / tileWidth;
         for (int pc = 0; pc < k; pc += KC)
         {
             int kc = Math.Min(KC, k - pc);
             bool accHere = acc || pc > 0;
-            var packB = t_packB is { } pbArr && pbArr.Length >= nStrips * NR * kc ? pbArr : (t_packB = GC.AllocateUninitializedArray<float>(nStrips * NR * KC, pinned: true));
+            var packB = t_packB is { } pbArr && pbArr.Length >= nStrips * tileWidth * kc ? pbArr : (t_packB = GC.AllocateUninitializedArray<float>(nStrips * tileWidth * KC, pinned: true));
             fixed (float* bp = packB)
             {
                 float* bpl = bp;
                 if (par && nStrips > 1)
-                    System.Threading.Tasks.Parallel.For(0, nStrips, s => PackB(tb, b, ldb, pc, kc, n, s, bpl));
+                    System.Threading.Tasks.Parallel.For(0, nStrips, s => PackB(tileWidth, tb, b, ldb, pc, kc, n, s, bpl));
                 else
-                    for (int s = 0; s < nStrips; s++) PackB(tb, b, ldb, pc, kc, n, s, bpl);
+                    for (int s = 0; s < nStrips; s++) PackB(tileWidth, tb, b, ldb, pc, kc, n, s, bpl);
 
                 int mBlocks = (m + MC - 1) / MC, nBlocks = (n + NC - 1) / NC;
                 int tiles = mBlocks * nBlocks;
                 if (par && tiles > 1)
-                    System.Threading.Tasks.Parallel.For(0, tiles, t => Tile(ta, a, lda, pc, kc, m, n, t / nBlocks, t % nBlocks, bpl, accHere, c, ldc));
+                    System.Threading.Tasks.Parallel.For(0, tiles, t => Tile(tileWidth, ta, a, lda, pc, kc, m, n, t / nBlocks, t % nBlocks, bpl, accHere, c, ldc));
                 else
-                    for (int t = 0; t < tiles; t++) Tile(ta, a, lda, pc, kc, m, n, t / nBlocks, t % nBlocks, bpl, accHere, c, ldc);
+                    for (int t = 0; t < tiles; t++) Tile(tileWidth, ta, a, lda, pc, kc, m, n, t / nBlocks, t % nBlocks, bpl, accHere, c, ldc);
             }
         }
     }
 
     /// <summary>Packs columns [s·NR, s·NR+NR) of op(B) rows [pc, pc+kc) as kc rows of NR floats, zero-padded.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB(bool tb, float* b, int ldb, int pc, int kc, int n, int s, float* dst)
+    private static void PackB(int tileWidth, bool tb, float* b, int ldb, int pc, int kc, int n, int s, float* dst)
     {
-        int j0 = s * NR;
+        int j0 = s * tileWidth;
         // op(B)(p, j) = b[p·ldb + j] (columns run along the row) or b[j·ldb + p] (transposed: k runs along the row).
-        Pack(b, ldb, kAlongRow: tb, j0, Math.Min(NR, n - j0), pc, kc, NR, dst + (long)s * NR * kc);
+        Pack(b, ldb, kAlongRow: tb, j0, Math.Min(tileWidth, n - j0), pc, kc, tileWidth, dst + (long)s * tileWidth * kc);
     }
 
     /// <summary>
@@ -134,7 +147,7 @@ public sealed unsafe class ManagedGemm : IGemm
 
     /// <summary>One MC×NC tile of C: pack its A rows, then run micro-kernels over its NR strips.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile(bool ta, float* a, int lda, int pc, int kc, int m, int n, int mb, int nb, float* packB, bool acc, float* c, int ldc)
+    private static void Tile(int tileWidth, bool ta, float* a, int lda, int pc, int kc, int m, int n, int mb, int nb, float* packB, bool acc, float* c, int ldc)
     {
         int i0 = mb * MC, mc = Math.Min(MC, m - i0);
         int j0 = nb * NC, nc = Math.Min(NC, n - j0);
@@ -148,25 +161,28 @@ public sealed unsafe class ManagedGemm : IGemm
                 int r0 = i0 + s * MR;
                 Pack(a, lda, kAlongRow: !ta, r0, Math.Min(MR, m - r0), pc, kc, MR, ap + (long)s * MR * kc);
             }
-            float* tile = stackalloc float[MR * NR];
-            for (int js = j0 / NR; js * NR < j0 + nc; js++)
+            float* tile = stackalloc float[MR * MaxNR];
+            for (int js = j0 / tileWidth; js * tileWidth < j0 + nc; js++)
             {
-                int jj = js * NR, nr = Math.Min(NR, n - jj);
-                float* bs = packB + (long)js * NR * kc;
+                int jj = js * tileWidth, nr = Math.Min(tileWidth, n - jj);
+                float* bs = packB + (long)js * tileWidth * kc;
                 for (int s = 0; s < aStrips; s++)
                 {
                     int r0 = i0 + s * MR, mr = Math.Min(MR, m - r0);
                     float* cs = c + (long)r0 * ldc + jj;
-                    if (mr == MR && nr == NR)
+                    float* aStrip = ap + (long)s * MR * kc;
+                    if (mr == MR && nr == tileWidth)
                     {
-                        Kernel6x16(kc, ap + (long)s * MR * kc, bs, cs, ldc, acc);
+                        if (tileWidth == 32) Kernel6x32(kc, aStrip, bs, cs, ldc, acc);
+                        else Kernel6x16(kc, aStrip, bs, cs, ldc, acc);
                     }
                     else
                     {
-                        Kernel6x16(kc, ap + (long)s * MR * kc, bs, tile, NR, false);
+                        if (tileWidth == 32) Kernel6x32(kc, aStrip, bs, tile, tileWidth, false);
+                        else Kernel6x16(kc, aStrip, bs, tile, tileWidth, false);
                         for (int r = 0; r < mr; r++)
                             for (int j = 0; j < nr; j++)
-                                cs[(long)r * ldc + j] = acc ? cs[(long)r * ldc + j] + tile[r * NR + j] : tile[r * NR + j];
+                                cs[(long)r * ldc + j] = acc ? cs[(long)r * ldc + j] + tile[r * tileWidth + j] : tile[r * tileWidth + j];
                     }
                 }
             }
@@ -196,10 +212,51 @@ public sealed unsafe class ManagedGemm : IGemm
             var a5 = Vector256.Create(a[5]);
             c50 = Fma256(a5, b0, c50); c51 = Fma256(a5, b1, c51);
             a += MR;
-            b += NR;
+            b += 16;
         }
         Store(c, c00, c01, acc); Store(c + ldc, c10, c11, acc); Store(c + 2L * ldc, c20, c21, acc);
         Store(c + 3L * ldc, c30, c31, acc); Store(c + 4L * ldc, c40, c41, acc); Store(c + 5L * ldc, c50, c51, acc);
+    }
+
+    /// <summary>C[6,32] (+)= Apack[kc,6]ᵀ · Bpack[kc,32] with 12 Vector512 accumulators (AVX-512 machines).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x32(int kc, float* a, float* b, float* c, int ldc, bool acc)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var a0 = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(a0, b0, c00); c01 = Vector512.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(a1, b0, c10); c11 = Vector512.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(a2, b0, c20); c21 = Vector512.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(a3, b0, c30); c31 = Vector512.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(a4, b0, c40); c41 = Vector512.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(a5, b0, c50); c51 = Vector512.FusedMultiplyAdd(a5, b1, c51);
+            a += MR;
+            b += 32;
+        }
+        Store512(c, c00, c01, acc); Store512(c + ldc, c10, c11, acc); Store512(c + 2L * ldc, c20, c21, acc);
+        Store512(c + 3L * ldc, c30, c31, acc); Store512(c + 4L * ldc, c40, c41, acc); Store512(c + 5L * ldc, c50, c51, acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(float* dst, Vector512<float> lo, Vector512<float> hi, bool acc)
+    {
+        if (acc)
+        {
+            lo += Vector512.Load(dst);
+            hi += Vector512.Load(dst + 16);
+        }
+        lo.Store(dst);
+        hi.Store(dst + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

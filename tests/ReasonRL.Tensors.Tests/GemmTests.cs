@@ -31,7 +31,11 @@ public sealed class GemmTests
     }
 
     [Fact]
-    public void ManagedMatchesReferenceOverSizeSweep() => Sweep(new ManagedGemm());
+    public void ManagedMatchesReferenceOverSizeSweep() => Sweep(new ManagedGemm { TileWidth = 16 });
+
+    /// <summary>The AVX-512 micro-kernel (6×32, Vector512) — exact in software where AVX-512 is absent.</summary>
+    [Fact]
+    public void ManagedWideTileMatchesReferenceOverSizeSweep() => Sweep(new ManagedGemm { TileWidth = 32 });
 
     [OpenBlasFact]
     public void OpenBlasMatchesReferenceOverSizeSweep() => Sweep(OpenBlasGemm.Create());
