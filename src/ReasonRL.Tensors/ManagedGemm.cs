@@ -1,11 +1,11 @@
 // ManagedGemm: the default SGEMM, a packed, cache-blocked, multi-threaded managed kernel.
 // What it is: Goto-style blocking — K in KC-deep panels; B packed once per panel into NR-wide
 // column strips; tiles of (MC rows × NC columns) run in parallel, each packing its MR-high A strips
-// into a thread-local buffer and calling a 6×16 register-blocked micro-kernel (12 Vector256
-// accumulators, FMA). Edges go through a zero-padded tile. A skinny fast path (M ≤ 4, B transposed,
-// the decode-time x·Wᵀ) uses contiguous dot products, parallel over N.
-// The width is chosen per instance (default: 32 when Vector512 is hardware-accelerated, else 16);
-// both kernels are exact software fallbacks elsewhere, so tests run both on any machine.
+// into a thread-local buffer and calling a register-blocked micro-kernel: 6×16 (12 Vector256
+// accumulators, FMA) or, where AVX-512 is accelerated, 6×32 (12 Vector512 accumulators); the width
+// is per instance and both kernels are exact in software elsewhere, so tests run both anywhere.
+// Edges go through a zero-padded tile. For small M with B transposed (x·Wᵀ at decode time) an
+// unpacked 4×4 dot-product kernel runs instead: packing would cost as much as the multiply.
 // What it is not: a batched GEMM. ReferenceGemm is its scalar reference; GemmTests sweep sizes against it.
 // Glossary: M, N, K as in IGemm; MR×NR micro-tile; MC, NC, KC cache blocks.
 // Reference: Goto & van de Geijn, "Anatomy of high-performance matrix multiplication" (2008); BLIS.
@@ -72,9 +72,9 @@ public sealed unsafe class ManagedGemm : IGemm
             return;
         }
         bool par = allowParallel && (long)m * n * k >= ParallelThreshold && Environment.ProcessorCount > 1;
-        if (m <= 4 && tb && !ta)
+        if (m <= DotNTMaxRows && tb && !ta)
         {
-            SkinnyNT(m, n, k, a, lda, b, ldb, acc, c, ldc, par);
+            DotNT(m, n, k, a, lda, b, ldb, acc, c, ldc, par);
             return;
         }
         int nStrips = (n + tileWidth - 1) / tileWidth;
@@ -275,29 +275,101 @@ public sealed unsafe class ManagedGemm : IGemm
         hi.Store(dst + 8);
     }
 
-    /// <summary>C[m,n] (+)= A[m,k] · B[n,k]ᵀ for m ≤ 4: contiguous dot products, parallel over N.</summary>
-    private static void SkinnyNT(int m, int n, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc, bool par)
+    /// <summary>Largest M for which x·Wᵀ uses the unpacked dot-product kernel (batched decode steps).</summary>
+    private const int DotNTMaxRows = 96;
+
+    /// <summary>
+    /// C[m,n] (+)= A[m,k] · B[n,k]ᵀ without packing, for small M (decode at batch 64): both operands
+    /// are contiguous along K, so a 4×4 block of dot products keeps 16 Vector256 partial sums over K
+    /// (4 A loads + 4 B loads per 16 FMAs) and reduces them once. Packing B would cost as much as the
+    /// multiply when every weight is used by only M rows. Parallel over blocks of 64 columns.
+    /// </summary>
+    private static void DotNT(int m, int n, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc, bool par)
     {
         const int chunk = 64;
         int chunks = (n + chunk - 1) / chunk;
         if (par && chunks > 1)
-            System.Threading.Tasks.Parallel.For(0, chunks, ch => SkinnyChunk(ch * chunk, Math.Min(n, ch * chunk + chunk), m, k, a, lda, b, ldb, acc, c, ldc));
+            System.Threading.Tasks.Parallel.For(0, chunks, ch => DotNTChunk(ch * chunk, Math.Min(n, ch * chunk + chunk), m, k, a, lda, b, ldb, acc, c, ldc));
         else
-            SkinnyChunk(0, n, m, k, a, lda, b, ldb, acc, c, ldc);
+            DotNTChunk(0, n, m, k, a, lda, b, ldb, acc, c, ldc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SkinnyChunk(int j0, int j1, int m, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc)
+    private static void DotNTChunk(int j0, int j1, int m, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc)
     {
-        for (int j = j0; j < j1; j++)
+        int j = j0;
+        for (; j + 4 <= j1; j += 4)
         {
-            var row = new ReadOnlySpan<float>(b + (long)j * ldb, k);
-            for (int i = 0; i < m; i++)
-            {
-                float dot = TensorPrimitives.Dot(new ReadOnlySpan<float>(a + (long)i * lda, k), row);
-                float* dst = c + (long)i * ldc + j;
-                *dst = acc ? *dst + dot : dot;
-            }
+            int i = 0;
+            for (; i + 4 <= m; i += 4) Dot4x4(k, a + (long)i * lda, lda, b + (long)j * ldb, ldb, acc, c + (long)i * ldc + j, ldc);
+            for (; i < m; i++)
+                for (int jj = j; jj < j + 4; jj++) DotOne(k, a + (long)i * lda, b + (long)jj * ldb, acc, c + (long)i * ldc + jj);
         }
+        for (; j < j1; j++)
+            for (int i = 0; i < m; i++) DotOne(k, a + (long)i * lda, b + (long)j * ldb, acc, c + (long)i * ldc + j);
+    }
+
+    private static void DotOne(int k, float* x, float* y, bool acc, float* dst)
+    {
+        float dot = TensorPrimitives.Dot(new ReadOnlySpan<float>(x, k), new ReadOnlySpan<float>(y, k));
+        *dst = acc ? *dst + dot : dot;
+    }
+
+    /// <summary>C[4,4] (+)= A[4,k] · B[4,k]ᵀ, rows contiguous along k: 16 vector partial sums, one reduction each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dot4x4(int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc)
+    {
+        float* a0 = a, a1 = a + lda, a2 = a + 2L * lda, a3 = a + 3L * lda;
+        float* b0 = b, b1 = b + ldb, b2 = b + 2L * ldb, b3 = b + 3L * ldb;
+        Vector256<float> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default,
+            s20 = default, s21 = default, s22 = default, s23 = default, s30 = default, s31 = default, s32 = default, s33 = default;
+        int p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            var y0 = Vector256.Load(b0 + p); var y1 = Vector256.Load(b1 + p); var y2 = Vector256.Load(b2 + p); var y3 = Vector256.Load(b3 + p);
+            var x = Vector256.Load(a0 + p);
+            s00 = Fma256(x, y0, s00); s01 = Fma256(x, y1, s01); s02 = Fma256(x, y2, s02); s03 = Fma256(x, y3, s03);
+            x = Vector256.Load(a1 + p);
+            s10 = Fma256(x, y0, s10); s11 = Fma256(x, y1, s11); s12 = Fma256(x, y2, s12); s13 = Fma256(x, y3, s13);
+            x = Vector256.Load(a2 + p);
+            s20 = Fma256(x, y0, s20); s21 = Fma256(x, y1, s21); s22 = Fma256(x, y2, s22); s23 = Fma256(x, y3, s23);
+            x = Vector256.Load(a3 + p);
+            s30 = Fma256(x, y0, s30); s31 = Fma256(x, y1, s31); s32 = Fma256(x, y2, s32); s33 = Fma256(x, y3, s33);
+        }
+        if (p == k)
+        {
+            // Reduce each row's 4 accumulators together: two horizontal-add levels, then the two 128-bit halves.
+            StoreRow4(Reduce4(s00, s01, s02, s03), c, acc);
+            StoreRow4(Reduce4(s10, s11, s12, s13), c + ldc, acc);
+            StoreRow4(Reduce4(s20, s21, s22, s23), c + 2L * ldc, acc);
+            StoreRow4(Reduce4(s30, s31, s32, s33), c + 3L * ldc, acc);
+            return;
+        }
+        float* r = stackalloc float[16];
+        Reduce4(s00, s01, s02, s03).Store(r); Reduce4(s10, s11, s12, s13).Store(r + 4);
+        Reduce4(s20, s21, s22, s23).Store(r + 8); Reduce4(s30, s31, s32, s33).Store(r + 12);
+        for (; p < k; p++)   // K tail
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++) r[i * 4 + j] += a[i * (long)lda + p] * b[j * (long)ldb + p];
+        for (int i = 0; i < 4; i++) StoreRow4(Vector128.Load(r + i * 4), c + (long)i * ldc, acc);
+    }
+
+    /// <summary>[Σ x0, Σ x1, Σ x2, Σ x3] of four 8-lane vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Reduce4(Vector256<float> x0, Vector256<float> x1, Vector256<float> x2, Vector256<float> x3)
+    {
+        if (Avx.IsSupported)
+        {
+            var h = Avx.HorizontalAdd(Avx.HorizontalAdd(x0, x1), Avx.HorizontalAdd(x2, x3));
+            return h.GetLower() + h.GetUpper();
+        }
+        return Vector128.Create(Vector256.Sum(x0), Vector256.Sum(x1), Vector256.Sum(x2), Vector256.Sum(x3));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow4(Vector128<float> v, float* dst, bool acc)
+    {
+        if (acc) v += Vector128.Load(dst);
+        v.Store(dst);
     }
 }
