@@ -1,0 +1,113 @@
+// TrainingActivations: the saved forward values a training backward needs, for one (B, T), in one
+// slab with an explicit per-layer layout (llm.c's ActivationTensors), plus the backward scratch.
+// What it is not: the KV cache (inference keeps only keys/values; see KvCache).
+// Glossary: B sequences, T tokens, N = B·T, C width, H/Hkv heads, D head dim, F SwiGLU width, V vocab.
+using ReasonRL.Tensors;
+
+namespace ReasonRL.Models;
+
+/// <summary>Saved activations of one decoder layer.</summary>
+public sealed record LayerActivations(
+    SlabEntry Input,      // [N, C] residual stream entering the layer
+    SlabEntry Norm1,      // [N, C] input_layernorm output
+    SlabEntry Rstd1,      // [N]
+    SlabEntry Q,          // [N, H·D] after bias and RoPE
+    SlabEntry K,          // [N, Hkv·D] after bias and RoPE
+    SlabEntry V,          // [N, Hkv·D]
+    SlabEntry Probs,      // [B, H, T, T] attention softmax
+    SlabEntry Attn,       // [N, H·D] attention output (before o_proj)
+    SlabEntry Mid,        // [N, C] residual after attention
+    SlabEntry Norm2,      // [N, C] post_attention_layernorm output
+    SlabEntry Rstd2,      // [N]
+    SlabEntry Gate,       // [N, F]
+    SlabEntry Up,         // [N, F]
+    SlabEntry Act);       // [N, F] silu(gate) ⊙ up
+
+/// <summary>Activation and scratch slabs for batch B × T tokens.</summary>
+public sealed class TrainingActivations : IDisposable
+{
+    public int Batch { get; }
+    public int Tokens { get; }
+    public int Rows => Batch * Tokens;
+
+    /// <summary>Saved forward values.</summary>
+    public NativeSlab Saved { get; }
+
+    /// <summary>Backward scratch (one layer's worth, reused for every layer).</summary>
+    public NativeSlab Scratch { get; }
+
+    public IReadOnlyList<LayerActivations> Layers { get; }
+
+    /// <summary>[N, C] output of the last layer; [N, C] final norm output (the heads' input); [N] its rstd.</summary>
+    public SlabEntry Output { get; }
+    public SlabEntry Hidden { get; }
+    public SlabEntry RstdFinal { get; }
+
+    /// <summary>[N, V] logits; [N] log-sum-exp, target log-probs, entropies.</summary>
+    public SlabEntry Logits { get; }
+    public SlabEntry Lse { get; }
+    public SlabEntry LogProbs { get; }
+    public SlabEntry Entropy { get; }
+
+    // scratch entries
+    internal SlabEntry DResidual { get; }   // [N, C]
+    internal SlabEntry DNorm { get; }       // [N, C]
+    internal SlabEntry DQ { get; }          // [N, H·D]
+    internal SlabEntry DK { get; }          // [N, Hkv·D]
+    internal SlabEntry DV { get; }          // [N, Hkv·D]
+    internal SlabEntry DAttn { get; }       // [N, H·D]
+    internal SlabEntry DGate { get; }       // [N, F]
+    internal SlabEntry DUp { get; }         // [N, F]
+    internal SlabEntry DAct { get; }        // [N, F]
+    internal SlabEntry DLogits { get; }     // [N, V]
+    internal SlabEntry DHidden { get; }     // [N, C]
+
+    public TrainingActivations(ModelConfig config, int batch, int tokens)
+    {
+        if (batch < 1 || tokens < 1) throw new ArgumentException($"activations: batch and tokens must be >= 1, got {batch}×{tokens}");
+        Batch = batch;
+        Tokens = tokens;
+        int n = batch * tokens, c = config.HiddenSize, qd = config.QueryDim, kd = config.KvDim, f = config.IntermediateSize;
+        var s = new SlabLayout();
+        var layers = new List<LayerActivations>();
+        for (int l = 0; l < config.LayerCount; l++)
+        {
+            string p = $"l{l}.";
+            layers.Add(new LayerActivations(
+                s.Add(p + "input", n, c), s.Add(p + "norm1", n, c), s.Add(p + "rstd1", n),
+                s.Add(p + "q", n, qd), s.Add(p + "k", n, kd), s.Add(p + "v", n, kd),
+                s.Add(p + "probs", batch, config.HeadCount, tokens, tokens), s.Add(p + "attn", n, qd),
+                s.Add(p + "mid", n, c), s.Add(p + "norm2", n, c), s.Add(p + "rstd2", n),
+                s.Add(p + "gate", n, f), s.Add(p + "up", n, f), s.Add(p + "act", n, f)));
+        }
+        Layers = layers;
+        Output = s.Add("output", n, c);
+        Hidden = s.Add("hidden", n, c);
+        RstdFinal = s.Add("rstd_final", n);
+        Logits = s.Add("logits", n, config.VocabSize);
+        Lse = s.Add("lse", n);
+        LogProbs = s.Add("logprobs", n);
+        Entropy = s.Add("entropy", n);
+        Saved = new NativeSlab(s);
+
+        var d = new SlabLayout();
+        DResidual = d.Add("d_residual", n, c);
+        DNorm = d.Add("d_norm", n, c);
+        DQ = d.Add("d_q", n, qd);
+        DK = d.Add("d_k", n, kd);
+        DV = d.Add("d_v", n, kd);
+        DAttn = d.Add("d_attn", n, qd);
+        DGate = d.Add("d_gate", n, f);
+        DUp = d.Add("d_up", n, f);
+        DAct = d.Add("d_act", n, f);
+        DLogits = d.Add("d_logits", n, config.VocabSize);
+        DHidden = d.Add("d_hidden", n, c);
+        Scratch = new NativeSlab(d);
+    }
+
+    public void Dispose()
+    {
+        Saved.Dispose();
+        Scratch.Dispose();
+    }
+}

@@ -1,0 +1,75 @@
+// RMSNorm forward/backward (fast). Reference: Reference.RmsNormForward/Backward.
+// y[n,c] = x[n,c] · rstd[n] · w[c], rstd[n] = 1/√(mean_c x² + eps) (HF Qwen2RMSNorm, fp32).
+using System.Numerics.Tensors;
+
+namespace ReasonRL.Tensors;
+
+public static unsafe partial class Kernels
+{
+    /// <summary>RMSNorm over rows of width C. input/output [N, C], weight [C], rstd [N] (saved for backward).</summary>
+    public static void RmsNormForward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows, int width, float eps,
+        Span<float> output, Span<float> rstd)
+    {
+        RequireLength("RmsNormForward", "input", input.Length, (long)rows * width);
+        RequireLength("RmsNormForward", "output", output.Length, (long)rows * width);
+        RequireLength("RmsNormForward", "rstd", rstd.Length, rows);
+        fixed (float* px = input) fixed (float* pw = weight) fixed (float* py = output) fixed (float* pr = rstd)
+        {
+            float* x = px, w = pw, y = py, r = pr;
+            ForRanges(rows, width, (s, e) =>
+            {
+                var wv = new ReadOnlySpan<float>(w, width);
+                for (int n = s; n < e; n++)
+                {
+                    var xr = new ReadOnlySpan<float>(x + (long)n * width, width);
+                    var yr = new Span<float>(y + (long)n * width, width);
+                    float inv = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(xr) / width + eps);
+                    r[n] = inv;
+                    TensorPrimitives.Multiply(xr, inv, yr);
+                    TensorPrimitives.Multiply(yr, wv, yr);
+                }
+            });
+        }
+    }
+
+    /// <summary>Backward of RMSNorm; accumulates dInput [N, C] and dWeight [C].</summary>
+    public static void RmsNormBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd,
+        ReadOnlySpan<float> dOutput, int rows, int width, Span<float> dInput, Span<float> dWeight)
+    {
+        RequireLength("RmsNormBackward", "dInput", dInput.Length, (long)rows * width);
+        // forward: y_c = w_c x_c r ⇒ dx_c = r w_c dy_c − r³ x_c/C · Σ_j w_j dy_j x_j; dw_c = Σ_n dy_c x_c r.
+        // dWeight is reduced per chunk into a private buffer, then summed (no shared writes in the loop).
+        int chunks = Math.Max(1, Math.Min(rows, Environment.ProcessorCount));
+        var partial = new float[chunks * width];
+        fixed (float* px = input) fixed (float* pw = weight) fixed (float* pr = rstd) fixed (float* pdy = dOutput)
+        fixed (float* pdx = dInput) fixed (float* ppart = partial)
+        {
+            float* x = px, w = pw, r = pr, dy = pdy, dx = pdx, part = ppart;
+            void Body(int ch)
+            {
+                int s = (int)((long)rows * ch / chunks), e = (int)((long)rows * (ch + 1) / chunks);
+                var wv = new ReadOnlySpan<float>(w, width);
+                var dw = new Span<float>(part + (long)ch * width, width);
+                float* tmp = stackalloc float[width];
+                var t = new Span<float>(tmp, width);
+                for (int n = s; n < e; n++)
+                {
+                    var xr = new ReadOnlySpan<float>(x + (long)n * width, width);
+                    var dyr = new ReadOnlySpan<float>(dy + (long)n * width, width);
+                    var dxr = new Span<float>(dx + (long)n * width, width);
+                    float inv = r[n];
+                    TensorPrimitives.Multiply(dyr, wv, t);                // t = w ⊙ dy
+                    float dot = TensorPrimitives.Dot(t, xr);              // Σ w dy x
+                    TensorPrimitives.MultiplyAdd(xr, -inv * inv * dot / width, t, t); // t − r² dot/C · x
+                    TensorPrimitives.MultiplyAdd(t, inv, dxr, dxr);       // dx += r · (...)
+                    TensorPrimitives.Multiply(dyr, xr, t);
+                    TensorPrimitives.MultiplyAdd(t, inv, dw, dw);         // dw += dy x r
+                }
+            }
+            if (chunks > 1 && (long)rows * width >= ParallelWork) Parallel.For(0, chunks, Body);
+            else for (int ch = 0; ch < chunks; ch++) Body(ch);
+        }
+        for (int ch = 0; ch < chunks; ch++)
+            TensorPrimitives.Add(dWeight[..width], partial.AsSpan(ch * width, width), dWeight[..width]);
+    }
+}

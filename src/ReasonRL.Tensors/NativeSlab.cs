@@ -1,0 +1,90 @@
+// NativeSlab: one 64-byte-aligned native allocation of floats, carved into named tensors by a
+// SlabLayout (STYLE.md §9). What it is: the owner of parameter / gradient / moment / activation
+// memory, handing out Span<float> views by name or by layout entry. What it is not: a tensor type
+// with shapes and operators (kernels take spans plus explicit sizes).
+// Offsets are long (nint) so slabs above 2^31 floats work; one tensor's length is an int.
+// Reference: llm.c's single malloc'd parameter block; NativeMemory.AlignedAlloc docs.
+using System.Runtime.InteropServices;
+
+namespace ReasonRL.Tensors;
+
+/// <summary>An aligned, zero-initialised native float buffer laid out by a <see cref="SlabLayout"/>.</summary>
+public sealed unsafe class NativeSlab : IDisposable
+{
+    private float* _data;
+
+    /// <summary>Alignment of the allocation in bytes (one cache line, one AVX-512 vector).</summary>
+    public const int Alignment = 64;
+
+    /// <summary>The layout this slab was carved by.</summary>
+    public SlabLayout Layout { get; }
+
+    /// <summary>Total float count.</summary>
+    public long Length => Layout.TotalLength;
+
+    /// <summary>Allocates <paramref name="layout"/>.TotalLength floats, zeroed.</summary>
+    public NativeSlab(SlabLayout layout)
+    {
+        Layout = layout;
+        var bytes = (nuint)Math.Max(1, layout.TotalLength) * sizeof(float);
+        _data = (float*)NativeMemory.AlignedAlloc(bytes, Alignment);
+        NativeMemory.Clear(_data, bytes);
+    }
+
+    /// <summary>The floats of the tensor named <paramref name="name"/>.</summary>
+    public Span<float> this[string name] => View(Layout[name]);
+
+    /// <summary>The floats of one layout entry.</summary>
+    public Span<float> View(SlabEntry entry)
+    {
+        ObjectDisposedException.ThrowIf(_data is null, this);
+        return new Span<float>(_data + entry.Offset, entry.Length);
+    }
+
+    /// <summary>Native address of an entry's first float (alignment checks, native interop).</summary>
+    public nint AddressOf(SlabEntry entry) => (nint)(_data + entry.Offset);
+
+    /// <summary>The floats from <paramref name="offset"/>, <paramref name="length"/> long (for flat ops such as AdamW over a whole slab).</summary>
+    public Span<float> Range(long offset, int length)
+    {
+        ObjectDisposedException.ThrowIf(_data is null, this);
+        if (offset < 0 || length < 0 || offset + length > Length)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"slab range [{offset}, {offset + length}) outside [0, {Length})");
+        return new Span<float>(_data + offset, length);
+    }
+
+    /// <summary>Sets every float to zero (the single explicit ZeroGrad per step, STYLE.md §3).</summary>
+    public void Clear() => NativeMemory.Clear(_data, (nuint)Math.Max(1, Length) * sizeof(float));
+
+    /// <summary>Copies every float of <paramref name="source"/> (same layout length) into this slab.</summary>
+    public void CopyFrom(NativeSlab source)
+    {
+        if (source.Length != Length) throw new ArgumentException($"slab copy: length {source.Length} != {Length}");
+        Buffer.MemoryCopy(source._data, _data, Length * sizeof(float), Length * sizeof(float));
+    }
+
+    /// <summary>Calls <paramref name="action"/> on consecutive chunks of at most int.MaxValue floats covering the slab.</summary>
+    public void ForEachChunk(SpanAction action)
+    {
+        for (long off = 0; off < Length; off += int.MaxValue)
+            action(Range(off, (int)Math.Min(int.MaxValue, Length - off)));
+    }
+
+    /// <summary>A callback over a chunk of the slab.</summary>
+    public delegate void SpanAction(Span<float> chunk);
+
+    public void Dispose()
+    {
+        if (_data is not null)
+        {
+            NativeMemory.AlignedFree(_data);
+            _data = null;
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    ~NativeSlab()
+    {
+        if (_data is not null) NativeMemory.AlignedFree(_data);
+    }
+}
