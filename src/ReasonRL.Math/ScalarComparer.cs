@@ -112,7 +112,7 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
         var vars = new Dictionary<string, double>(StringComparer.Ordinal);
         for (int p = 0; p < options.SamplePoints * 2 && valid < options.SamplePoints; p++)
         {
-            budget.Tick();
+            budget.Charge(1 + symbols.Count); // one sample point: draw every variable
             vars.Clear();
             foreach (var s in symbols)
             {
@@ -142,7 +142,7 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
         int valid = 0;
         for (int p = 0; p < options.SamplePoints * 2 && valid < options.SamplePoints; p++)
         {
-            budget.Tick();
+            budget.Charge(1 + symbols.Count); // one sample point: draw every variable
             vars.Clear();
             foreach (var s in symbols)
             {

@@ -1,6 +1,6 @@
 // VerifyOptions: the immutable knobs of MathVerifier.Verify, each with its default in one place.
 // Not a place for grading conventions (those are fixed, see MathVerifier's header); only for
-// extraction policy and the hard resource limits.
+// extraction policy and the hard resource limits (deterministic WorkBudget; TimeBudget is a hang guard).
 namespace ReasonRL.Math;
 
 /// <summary>Where an input string's answer comes from.</summary>
@@ -36,9 +36,22 @@ public sealed record VerifyOptions
     /// (e.g. "28 percent", "x = 3"). Default: 64 characters.</summary>
     public int ShortAnswerLength { get; init; } = 64;
 
-    /// <summary>Wall-clock budget for one call; past it the verdict is Unverifiable("time budget …").
-    /// Default: 10 ms (the acceptance bound is 20 ms worst case).</summary>
-    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromMilliseconds(10);
+    /// <summary>Deterministic work fuel for one call, in steps (a token lexed, a node parsed or evaluated,
+    /// a sample point, 64 bits of a big-number operand, 64 characters scanned by extraction). Past it the
+    /// verdict is Unverifiable("work budget exceeded: …"), never Incorrect. This is the budget: the same
+    /// input and options give the same verdict on any machine under any load. The default bounds any
+    /// input to a few milliseconds on a quiet machine (the acceptance bound is 20 ms worst case).
+    /// Default: 200,000 steps (the fuzz corpus peaks near 125,000; ~5–50 ns a step).</summary>
+    public long WorkBudget { get; init; } = DefaultWorkBudget;
+
+    /// <summary>Default of <see cref="WorkBudget"/>.</summary>
+    public const long DefaultWorkBudget = 200_000;
+
+    /// <summary>Wall-clock hang guard, NOT the budget: read every 256 steps, it stops only a call that is
+    /// genuinely stuck (the work budget ends every normal call long before). Past it the verdict is
+    /// Unverifiable("time backstop exceeded …"), never Incorrect. Because it depends on machine load, a
+    /// verdict it decides is not reproducible; it should never fire. Default: 1 s.</summary>
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest extracted answer that is parsed; longer ones are Unverifiable. Default: 4,000 chars.</summary>
     public int MaxAnswerLength { get; init; } = 4_000;

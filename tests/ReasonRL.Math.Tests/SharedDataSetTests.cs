@@ -36,14 +36,15 @@ public class SharedDataSetTests
         ["mv-0251"] = "boxes separated by prose with new equations are not joined",
     };
 
-    private static readonly VerifyOptions Relaxed = VerifyOptions.Default with { TimeBudget = TimeSpan.FromMilliseconds(200) };
+    // Default options: the work budget is deterministic, so no relaxed wall-clock budget is needed.
+    private static readonly VerifyOptions Defaults = VerifyOptions.Default;
 
     [SharedDataFact]
     [Trait(SharedData.Trait, SharedData.TraitValue)]
     public void PublicCasesAgreeExceptTheListedOnes()
     {
         var cases = LabelledCaseReader.Read(SharedData.PathOf("data/verifier/public_cases.jsonl"));
-        var s = VerifierEvaluation.Run(cases, Relaxed, skipSuspect: true);
+        var s = VerifierEvaluation.Run(cases, Defaults, skipSuspect: true);
         var unexpected = s.Disagreements
             .Where(d => !MislabelledUnderOurConventions.ContainsKey(d.Case.Id) && !KnownMisses.ContainsKey(d.Case.Id))
             .Select(d => $"{d.Case.Id}: label={d.Case.Label} verdict={d.Result.Verdict} ({d.Result.Reason})").ToList();
@@ -61,7 +62,7 @@ public class SharedDataSetTests
     {
         var cases = LabelledCaseReader.Read(SharedData.PathOf("verifier-eval/real2000.jsonl"), "model_output", "gold", "label");
         Assert.Equal(2000, cases.Count);
-        var s = VerifierEvaluation.Run(cases, Relaxed);
+        var s = VerifierEvaluation.Run(cases, Defaults);
         Assert.True(s.Accuracy >= 0.996, $"agreement {s.Accuracy:P2}; first: " +
             string.Join(" | ", s.Disagreements.Take(5).Select(d => $"{d.Case.Id} {d.Result.Verdict} {d.Result.Reason}")));
     }
@@ -72,7 +73,7 @@ public class SharedDataSetTests
     {
         var cases = LabelledCaseReader.Read(SharedData.PathOf("verifier-eval/gsm8k_perturbed500.jsonl"), "model_output", "gold", "label");
         Assert.Equal(500, cases.Count);
-        var s = VerifierEvaluation.Run(cases, Relaxed);
+        var s = VerifierEvaluation.Run(cases, Defaults);
         Assert.True(s.Agreed == s.N, string.Join(" | ", s.Disagreements.Take(5).Select(d => $"{d.Case.Id} {d.Result.Verdict} {d.Result.Reason}")));
     }
 
