@@ -16,12 +16,15 @@ internal sealed class EquivalenceChecker
 
     public EquivalenceChecker(VerifyOptions options, Budget budget)
     {
+        Options = options;
         _budget = budget;
         _scalars = new ScalarComparer(options, budget);
         _relations = new RelationComparer(this, _scalars);
     }
 
     public ScalarComparer Scalars => _scalars;
+
+    public VerifyOptions Options { get; }
 
     public Comparison Compare(Expr a, Expr b, int depth = 0)
     {
@@ -42,6 +45,10 @@ internal sealed class EquivalenceChecker
             return Comparison.NotEqual("a compound quantity (e.g. hours and minutes) is not a single number");
         }
 
+        // VerifyOptions.OrderedLists: two bare comma lists are compared in order, like strings.
+        if (Options.OrderedLists && a is CollectionExpr { Kind: CollectionKind.AnswerList } l1
+            && b is CollectionExpr { Kind: CollectionKind.AnswerList } l2)
+            return CompareOrdered(l1.Items, l2.Items, d);
         var la = Items(a);
         var lb = Items(b);
         if (la is not null || lb is not null) return CompareItems(a, la, b, lb, d);

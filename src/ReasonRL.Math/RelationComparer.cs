@@ -8,7 +8,10 @@
 //   • two inequalities: same strictness and l − r proportional with a positive factor
 //     ("−x > −1" ~ "x < 1", "5 ≥ x" ~ "x ≤ 5");
 //   • an inequality in one variable against an interval: converted to the interval
-//     ("x ≥ 5" ~ "[5, ∞)", "-2 ≤ x ≤ 7" ~ "x \in [-2, 7]").
+//     ("x ≥ 5" ~ "[5, ∞)", "-2 ≤ x ≤ 7" ~ "x \in [-2, 7]"). With VerifyOptions.AllowSetRelationComparison
+//     off, an inequality *prediction* no longer equals a gold set (interval or membership); a set
+//     prediction still equals a gold inequality (Math-Verify's asymmetric allow_set_relation_comp).
+//     Compare(a, b) keeps a = prediction, b = gold.
 // Not a solver: "x² = 4" is not turned into "x = ±2".
 namespace ReasonRL.Math;
 
@@ -29,7 +32,8 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
         if (rel.Ops.Length == 1 && rel.Ops[0] == RelationOp.In)
             return ra is null ? checker.Compare(other, rel.Operands[1], d) : checker.Compare(rel.Operands[1], other, d);
         if (ToInterval(rel) is { } interval && other is IntervalExpr or UnionExpr or CollectionExpr { Kind: CollectionKind.Tuple, Items.Length: 2 })
-            return ra is null ? checker.Compare(other, interval, d) : checker.Compare(interval, other, d);
+            return ra is not null && !checker.Options.AllowSetRelationComparison
+                ? Comparison.NotEqual("an inequality answer against a gold set (AllowSetRelationComparison is off)") : ra is null ? checker.Compare(other, interval, d) : checker.Compare(interval, other, d);
         return Comparison.NotEqual("a relation against a value");
     }
 
@@ -106,8 +110,11 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
         }
         if (a.Ops.Length == 1 && b.Ops.Length == 1 && a.Ops[0] == RelationOp.NotEqual && b.Ops[0] == RelationOp.NotEqual)
             return scalars.Proportional(Difference(a, 0), Difference(b, 0), positiveOnly: false);
-        var ia = a.Ops.Length == 1 && a.Ops[0] == RelationOp.In ? a.Operands[1] : ToInterval(a);
-        var ib = b.Ops.Length == 1 && b.Ops[0] == RelationOp.In ? b.Operands[1] : ToInterval(b);
+        bool aIn = a.Ops.Length == 1 && a.Ops[0] == RelationOp.In, bIn = b.Ops.Length == 1 && b.Ops[0] == RelationOp.In;
+        var ia = aIn ? a.Operands[1] : ToInterval(a);
+        var ib = bIn ? b.Operands[1] : ToInterval(b);
+        if (ia is not null && ib is not null && !aIn && bIn && !checker.Options.AllowSetRelationComparison)
+            return Comparison.NotEqual("an inequality answer against a gold set membership (AllowSetRelationComparison is off)");
         if (ia is not null && ib is not null) return checker.Compare(ia, ib, d);
         if (a.Ops.Length == b.Ops.Length && a.Ops.SequenceEqual(b.Ops))
             return checker.CompareOrdered(a.Operands, b.Operands, d);

@@ -65,6 +65,28 @@ public sealed record VerifyOptions
     /// <summary>Seed of the sample points (fixed, so verdicts are reproducible). Default: 20250611.</summary>
     public int Seed { get; init; } = 20250611;
 
+    /// <summary>Strict grading: free variables must have the same names (f(y) ≠ f(x)). When false, two
+    /// expressions whose variables differ only by name are compared after renaming the prediction's
+    /// variables onto the gold's, in sorted order (Math-Verify's strict=False). Default: true.</summary>
+    public bool Strict { get; init; } = true;
+
+    /// <summary>A bare comma list is compared in order ("4, 10, -2" ≠ "10, 4, -2"), as string-comparing
+    /// graders (the MATH is_equiv) do. Default: false (the convention: a bare comma list is an unordered
+    /// list of solutions). Tuples are always ordered and sets never are.</summary>
+    public bool OrderedLists { get; init; }
+
+    /// <summary>An inequality prediction (-2 ≤ x ≤ 7) may equal a gold set that describes the same set
+    /// (x ∈ [-2, 7], [-2, 7]). Default: true. When false (Math-Verify's allow_set_relation_comp=False) such
+    /// pairs are not equal; the other direction — a set prediction against a gold inequality — is always
+    /// compared by value.</summary>
+    public bool AllowSetRelationComparison { get; init; } = true;
+
+    /// <summary>When set, a number written as a decimal also equals a value that agrees with it after
+    /// both are rounded to this many decimal places (Math-Verify's precision / float_rounding:
+    /// 0.3333 ~ 1/3 at 4). Default: null — the convention: a decimal approximation of an irrational or
+    /// repeating value is not equal (0.3333 ≠ 1/3, 1.414 ≠ √2).</summary>
+    public int? DecimalRounding { get; init; }
+
     /// <summary>Relative tolerance when both sides are only known numerically (irrational constants,
     /// functions, variables). Default: 1e-9 (double evaluation keeps ~1e-13 on these sizes).</summary>
     public double NumericTolerance { get; init; } = 1e-9;

@@ -9,17 +9,11 @@ namespace ReasonRL.Math.Tests;
 public class SharedDataSetTests
 {
     /// <summary>Public cases whose label is not what our grading conventions say (we keep the
-    /// convention) — see the report for the full argument.</summary>
+    /// convention) — see the report for the full argument. Rows graded under other grader options
+    /// (precision, strict=false, allow_set_relation_comp, MATH's ordered string compare) are not here:
+    /// CaseModes.OptionsFor maps each row's recorded options onto VerifyOptions members.</summary>
     public static readonly IReadOnlyDictionary<string, string> MislabelledUnderOurConventions = new Dictionary<string, string>
     {
-        ["mv-0127"] = "0.0833333333333333 vs 1/12: a decimal approximation of a repeating value is not equal",
-        ["mv-0134"] = "0.33 vs 1/3 inside a vector: decimal approximation",
-        ["mv-0140"] = "2.6667 vs 8/3: decimal approximation",
-        ["mv-0270"] = "0.3333 vs 1/3: decimal approximation",
-        ["hm-0002"] = "'4, 10, -2' vs '10, 4, -2': a bare comma list is unordered (MATH's checker compares strings)",
-        ["hm-0009"] = "'4, .1, 2' vs '0.1, 4, 2': a bare comma list is unordered",
-        ["mv-0188"] = "'-2 <= x <= 7' vs 'x in [-2,7]' labelled unequal, while mv-0186/mv-0187 label the same pair equal",
-        ["mv-0196"] = "f(y) vs f(x) equal only under the case's strict=false option; we are strict",
         ["mv-0191"] = "gold is '\\f' + 'ext{13}' (a form feed ate \\t of \\text): a test-source artifact, we read 13",
     };
 
@@ -31,7 +25,7 @@ public class SharedDataSetTests
         ["mv-0143"] = "no anchor: the last math block is an intermediate formula, the answer is in prose",
         ["mv-0164"] = "no anchor: the answer '100%' is in the last sentence's prose, not in the last math block",
         ["mv-0192"] = "gold boxes separated by '++++++' are not joined into a list",
-        ["mv-0200"] = "'1 <= |z| <= 3/2' is not turned into a union of intervals",
+        ["mv-0200"] = "'1 <= |z| <= 3/2' (an inequality on |z|) is not turned into the union of two intervals",
         ["mv-0221"] = "unbalanced \\boxed{ in the gold; 'orW(x)' glued in the prediction",
         ["mv-0251"] = "boxes separated by prose with new equations are not joined",
     };
@@ -49,8 +43,8 @@ public class SharedDataSetTests
             .Where(d => !MislabelledUnderOurConventions.ContainsKey(d.Case.Id) && !KnownMisses.ContainsKey(d.Case.Id))
             .Select(d => $"{d.Case.Id}: label={d.Case.Label} verdict={d.Result.Verdict} ({d.Result.Reason})").ToList();
         Assert.True(unexpected.Count == 0, string.Join("\n", unexpected));
-        // 325 non-suspect cases, at most the 17 listed disagreements: 94.8 % raw agreement.
-        Assert.True(s.Accuracy >= 0.947, $"agreement {s.Accuracy:P2}");
+        // 325 non-suspect cases, at most the 9 listed disagreements: 316/325 = 97.2 % raw agreement.
+        Assert.True(s.Accuracy >= 0.97, $"agreement {s.Accuracy:P2}");
         int excluded = s.Disagreements.Count(d => MislabelledUnderOurConventions.ContainsKey(d.Case.Id));
         double onTrueLabels = (double)s.Agreed / (s.N - excluded);
         Assert.True(onTrueLabels >= 0.97, $"agreement without the mislabelled cases {onTrueLabels:P2}");
