@@ -82,6 +82,20 @@ internal sealed class EquivalenceChecker
         _ => false,
     };
 
+    /// <summary>True when <paramref name="list"/> is a bare two-item list of non-negative integers
+    /// "i,f" and <paramref name="number"/> is a single written decimal whose value is i.f — the
+    /// decimal-comma reading. Only against a decimal: "2,3" is still the list of roots 2 and 3.</summary>
+    private static bool DecimalCommaReading(Expr list, Expr number)
+    {
+        if (list is not CollectionExpr { Kind: CollectionKind.AnswerList, Items: [NumberExpr { IsDecimal: false } i, NumberExpr { IsDecimal: false } f] }
+            || number is not NumberExpr { IsDecimal: true } n) return false;
+        if (!i.Value.IsInteger || !f.Value.IsInteger || i.Value.Sign < 0 || f.Value.Sign <= 0 || f.Value.Bits > 64) return false;
+        int digits = f.Value.Num.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
+        var scale = BigRational.FromInt(1);
+        for (int k = 0; k < digits; k++) scale *= BigRational.FromInt(10);
+        return i.Value + f.Value / scale == n.Value;
+    }
+
     private static string Normalize(string s) => string.Concat(s.Where(char.IsLetterOrDigit)).ToLowerInvariant();
 
     /// <summary>Items of an unordered answer (list or set, ± expanded), or null for other shapes.</summary>
@@ -129,6 +143,8 @@ internal sealed class EquivalenceChecker
             return CompareOrdered(la.ToArray(), tb.Items, d);
         if (lb is not null && la is null && a is CollectionExpr { Kind: CollectionKind.Tuple } ta && b is CollectionExpr { Kind: CollectionKind.Set })
             return CompareOrdered(ta.Items, lb.ToArray(), d);
+        // Decimal comma: the list "1,22" against the single decimal "1.22" (same digits) is that number.
+        if (DecimalCommaReading(a, b) || DecimalCommaReading(b, a)) return Comparison.Equal("decimal comma");
         la ??= [a];
         lb ??= [b];
         if (la.Count == 1 && lb.Count == 1) return Compare(la[0], lb[0], d);

@@ -6,8 +6,6 @@ namespace ReasonRL.Math.Tests;
 
 public class EquivalenceTests
 {
-    // These tests are about equivalence, not time: a generous budget keeps them stable on a loaded
-    // CI machine (LimitsTests and FuzzTests hold the default budget to account).
     // Default options: the deterministic work budget makes verdicts independent of machine load.
     private static readonly VerifyOptions Defaults = VerifyOptions.Default;
 
@@ -108,4 +106,15 @@ public class EquivalenceTests
         Assert.False(string.IsNullOrEmpty(r.Reason));
         Assert.True(r.Elapsed > TimeSpan.Zero);
     }
+
+    [Theory]
+    [InlineData("1.22", "1,22", Verdict.Correct)]      // decimal comma against the same decimal
+    [InlineData("1,22", "1.22", Verdict.Correct)]
+    [InlineData("0,5", "0.5", Verdict.Correct)]
+    [InlineData("1.23", "1,22", Verdict.Incorrect)]
+    [InlineData("2,3", "2.30", Verdict.Correct)]       // same value 2.3
+    [InlineData("2,3", "3, 2", Verdict.Correct)]       // still a list of roots against a list
+    [InlineData("2,3", "23", Verdict.Incorrect)]       // not a thousands separator for 1-2 digit groups
+    [InlineData("1,22", "122", Verdict.Incorrect)]
+    public void DecimalCommaOnlyAgainstADecimal(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
 }

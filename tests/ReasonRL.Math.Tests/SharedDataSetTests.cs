@@ -20,8 +20,7 @@ public class SharedDataSetTests
     /// <summary>Known limitations: cases we get wrong today.</summary>
     public static readonly IReadOnlyDictionary<string, string> KnownMisses = new Dictionary<string, string>
     {
-        ["mv-0007"] = "'1,22' read as the list {1, 22}, not the decimal-comma number 1.22",
-        ["mv-0008"] = "'2,74' (decimal comma in free text) read as a list",
+        ["mv-0008"] = "'Soucis : 2,74 $ a..' (decimal comma inside free text with a currency sign) is not read as 2.74",
         ["mv-0143"] = "no anchor: the last math block is an intermediate formula, the answer is in prose",
         ["mv-0164"] = "no anchor: the answer '100%' is in the last sentence's prose, not in the last math block",
         ["mv-0192"] = "gold boxes separated by '++++++' are not joined into a list",
@@ -43,7 +42,7 @@ public class SharedDataSetTests
             .Where(d => !MislabelledUnderOurConventions.ContainsKey(d.Case.Id) && !KnownMisses.ContainsKey(d.Case.Id))
             .Select(d => $"{d.Case.Id}: label={d.Case.Label} verdict={d.Result.Verdict} ({d.Result.Reason})").ToList();
         Assert.True(unexpected.Count == 0, string.Join("\n", unexpected));
-        // 325 non-suspect cases, at most the 9 listed disagreements: 316/325 = 97.2 % raw agreement.
+        // 325 non-suspect cases, at most the 8 listed disagreements: 317/325 = 97.5 % raw agreement.
         Assert.True(s.Accuracy >= 0.97, $"agreement {s.Accuracy:P2}");
         int excluded = s.Disagreements.Count(d => MislabelledUnderOurConventions.ContainsKey(d.Case.Id));
         double onTrueLabels = (double)s.Agreed / (s.N - excluded);
