@@ -1,7 +1,8 @@
 // Budget: the per-call work limit. The primary limit is deterministic *work fuel*: every loop that
 // can grow with its input (extraction, lexer, parser, exact and numeric evaluation, the numeric
 // sampler, structural matching) charges steps, and big-integer arithmetic charges by operand size
-// (one step per 64-bit limb). Spending more than VerifyOptions.WorkBudget steps throws
+// (one step per 64-bit limb for linear operations, limb products / 4 for big × big ones;
+// calibrated so that no kind of step costs much more than ~10–25 ns on a quiet machine). Spending more than VerifyOptions.WorkBudget steps throws
 // BudgetExceededException("work budget exceeded: …"), so the same input and options always give
 // the same verdict, whatever the machine load.
 // The wall clock is only a hang guard (VerifyOptions.TimeBudget, default 1 s): it is read every
@@ -56,8 +57,17 @@ internal sealed class Budget
         }
     }
 
-    /// <summary>Charges a big-number operation by the size of its operand(s): one step per 64 bits.</summary>
+    /// <summary>Charges a linear big-number operation (a big number times or over a small one, a
+    /// comparison) by the size of its operand: one step per 64-bit limb.</summary>
     public void ChargeBits(long bits) => Charge(1 + (bits >> 6));
+
+    /// <summary>Charges a big × big operation (rational +, ×, ÷ with their GCD reduction, Euclid's GCD):
+    /// schoolbook cost, one step per 4 limb products (calibrated: ~10 ns a step), plus the linear part.</summary>
+    public void ChargeProduct(long bitsA, long bitsB)
+    {
+        long la = 1 + (bitsA >> 6), lb = 1 + (bitsB >> 6);
+        Charge(la + lb + (la > 0 && lb > long.MaxValue / 64 / la ? long.MaxValue / 64 : la * lb / 4));
+    }
 
     /// <summary>Reads the clock now (the hang guard only).</summary>
     public void Check()
