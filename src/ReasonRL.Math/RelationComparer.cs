@@ -12,6 +12,7 @@
 //     off, an inequality *prediction* no longer equals a gold set (interval or membership); a set
 //     prediction still equals a gold inequality (Math-Verify's asymmetric allow_set_relation_comp).
 //     Compare(a, b) keeps a = prediction, b = gold.
+//   • "1 ≤ |z| ≤ 3/2" (a band on |z|) is the union [-3/2, -1] ∪ [1, 3/2].
 // Not a solver: "x² = 4" is not turned into "x = ±2".
 namespace ReasonRL.Math;
 
@@ -111,8 +112,8 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
         if (a.Ops.Length == 1 && b.Ops.Length == 1 && a.Ops[0] == RelationOp.NotEqual && b.Ops[0] == RelationOp.NotEqual)
             return scalars.Proportional(Difference(a, 0), Difference(b, 0), positiveOnly: false);
         bool aIn = a.Ops.Length == 1 && a.Ops[0] == RelationOp.In, bIn = b.Ops.Length == 1 && b.Ops[0] == RelationOp.In;
-        var ia = aIn ? a.Operands[1] : ToInterval(a);
-        var ib = bIn ? b.Operands[1] : ToInterval(b);
+        Expr? ia = aIn ? a.Operands[1] : (Expr?)AbsBand(a) ?? ToInterval(a);
+        Expr? ib = bIn ? b.Operands[1] : (Expr?)AbsBand(b) ?? ToInterval(b);
         if (ia is not null && ib is not null && !aIn && bIn && !checker.Options.AllowSetRelationComparison)
             return Comparison.NotEqual("an inequality answer against a gold set membership (AllowSetRelationComparison is off)");
         if (ia is not null && ib is not null) return checker.Compare(ia, ib, d);
@@ -159,7 +160,8 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
                 _ => new IntervalExpr(rr, posInf, true, false),
             };
         }
-        if (r.Ops.Length == 2 && IsName(r.Operands[1], 0) && !IsName(r.Operands[0], 0) && !IsName(r.Operands[2], 0))
+        if (r.Ops.Length == 2 && IsName(r.Operands[1], 0) && !IsName(r.Operands[0], 0) && !IsName(r.Operands[2], 0)
+            && AbsBand(r) is null)
         {
             var (o1, o2) = (r.Ops[0], r.Ops[1]);
             if (o1 is RelationOp.Less or RelationOp.LessEqual && o2 is RelationOp.Less or RelationOp.LessEqual)
@@ -168,6 +170,18 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
                 return new IntervalExpr(r.Operands[2], r.Operands[0], o2 == RelationOp.GreaterEqual, o1 == RelationOp.GreaterEqual);
         }
         return null;
+    }
+
+    /// <summary>"a ≤ |x| ≤ b" (also with &lt;) with a written positive number a: the union
+    /// [-b, -a] ∪ [a, b] of the two intervals it describes; null for anything else.</summary>
+    public static UnionExpr? AbsBand(RelationExpr r)
+    {
+        if (r.Ops.Length != 2 || r.Ops.Any(o => o is not (RelationOp.Less or RelationOp.LessEqual))) return null;
+        if (r.Operands[1] is not FunctionExpr { Name: "abs", Args: [SymbolExpr] }) return null;
+        if (r.Operands[0] is not NumberExpr { Value.Sign: > 0 } low) return null;
+        var high = r.Operands[2];
+        bool lc = r.Ops[0] == RelationOp.LessEqual, hc = r.Ops[1] == RelationOp.LessEqual;
+        return new UnionExpr([new IntervalExpr(new NegateExpr(high), new NegateExpr(low), hc, lc), new IntervalExpr(low, high, lc, hc)]);
     }
 
     private static RelationOp Flip(RelationOp op) => op switch

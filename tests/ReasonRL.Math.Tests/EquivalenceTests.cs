@@ -117,4 +117,12 @@ public class EquivalenceTests
     [InlineData("2,3", "23", Verdict.Incorrect)]       // not a thousands separator for 1-2 digit groups
     [InlineData("1,22", "122", Verdict.Incorrect)]
     public void DecimalCommaOnlyAgainstADecimal(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
+
+    [Theory]
+    [InlineData("z \\in [-\\frac{3}{2}, -1] \\cup [1, \\frac{3}{2}]", "1\\leq|z|\\leq \\frac{3}{2}", Verdict.Correct)]
+    [InlineData("z \\in (-3, -1] \\cup [1, 3)", "1 \\le |z| < 3", Verdict.Correct)]
+    [InlineData("z \\in [-3, -1] \\cup [1, 3]", "1 < |z| \\le 3", Verdict.Incorrect)] // closedness at ±1 differs
+    [InlineData("z \\in [1, \\frac{3}{2}]", "1\\leq|z|\\leq \\frac{3}{2}", Verdict.Incorrect)] // only half of the band
+    [InlineData("-2 \\le x \\le 7", "x \\in [-2, 7]", Verdict.Correct)]                 // plain chains unchanged
+    public void BandOnAbsoluteValueIsAUnionOfTwoIntervals(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
 }

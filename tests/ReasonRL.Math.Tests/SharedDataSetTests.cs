@@ -24,7 +24,6 @@ public class SharedDataSetTests
         ["mv-0143"] = "no anchor: the last math block is an intermediate formula, the answer is in prose",
         ["mv-0164"] = "no anchor: the answer '100%' is in the last sentence's prose, not in the last math block",
         ["mv-0192"] = "gold boxes separated by '++++++' are not joined into a list",
-        ["mv-0200"] = "'1 <= |z| <= 3/2' (an inequality on |z|) is not turned into the union of two intervals",
         ["mv-0221"] = "unbalanced \\boxed{ in the gold; 'orW(x)' glued in the prediction",
         ["mv-0251"] = "boxes separated by prose with new equations are not joined",
     };
@@ -42,7 +41,7 @@ public class SharedDataSetTests
             .Where(d => !MislabelledUnderOurConventions.ContainsKey(d.Case.Id) && !KnownMisses.ContainsKey(d.Case.Id))
             .Select(d => $"{d.Case.Id}: label={d.Case.Label} verdict={d.Result.Verdict} ({d.Result.Reason})").ToList();
         Assert.True(unexpected.Count == 0, string.Join("\n", unexpected));
-        // 325 non-suspect cases, at most the 8 listed disagreements: 317/325 = 97.5 % raw agreement.
+        // 325 non-suspect cases, at most the 7 listed disagreements: 318/325 = 97.8 % raw agreement.
         Assert.True(s.Accuracy >= 0.97, $"agreement {s.Accuracy:P2}");
         int excluded = s.Disagreements.Count(d => MislabelledUnderOurConventions.ContainsKey(d.Case.Id));
         double onTrueLabels = (double)s.Agreed / (s.N - excluded);
