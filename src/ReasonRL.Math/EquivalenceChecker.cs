@@ -16,12 +16,15 @@ internal sealed class EquivalenceChecker
 
     public EquivalenceChecker(VerifyOptions options, Budget budget)
     {
+        Options = options;
         _budget = budget;
         _scalars = new ScalarComparer(options, budget);
         _relations = new RelationComparer(this, _scalars);
     }
 
     public ScalarComparer Scalars => _scalars;
+
+    public VerifyOptions Options { get; }
 
     public Comparison Compare(Expr a, Expr b, int depth = 0)
     {
@@ -42,6 +45,10 @@ internal sealed class EquivalenceChecker
             return Comparison.NotEqual("a compound quantity (e.g. hours and minutes) is not a single number");
         }
 
+        // VerifyOptions.OrderedLists: two bare comma lists are compared in order, like strings.
+        if (Options.OrderedLists && a is CollectionExpr { Kind: CollectionKind.AnswerList } l1
+            && b is CollectionExpr { Kind: CollectionKind.AnswerList } l2)
+            return CompareOrdered(l1.Items, l2.Items, d);
         var la = Items(a);
         var lb = Items(b);
         if (la is not null || lb is not null) return CompareItems(a, la, b, lb, d);
@@ -74,6 +81,20 @@ internal sealed class EquivalenceChecker
         NegateExpr n => n.Operand is MatrixExpr || ContainsMatrix(n.Operand),
         _ => false,
     };
+
+    /// <summary>True when <paramref name="list"/> is a bare two-item list of non-negative integers
+    /// "i,f" and <paramref name="number"/> is a single written decimal whose value is i.f — the
+    /// decimal-comma reading. Only against a decimal: "2,3" is still the list of roots 2 and 3.</summary>
+    private static bool DecimalCommaReading(Expr list, Expr number)
+    {
+        if (list is not CollectionExpr { Kind: CollectionKind.AnswerList, Items: [NumberExpr { IsDecimal: false } i, NumberExpr { IsDecimal: false } f] }
+            || number is not NumberExpr { IsDecimal: true } n) return false;
+        if (!i.Value.IsInteger || !f.Value.IsInteger || i.Value.Sign < 0 || f.Value.Sign <= 0 || f.Value.Bits > 64) return false;
+        int digits = f.Value.Num.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
+        var scale = BigRational.FromInt(1);
+        for (int k = 0; k < digits; k++) scale *= BigRational.FromInt(10);
+        return i.Value + f.Value / scale == n.Value;
+    }
 
     private static string Normalize(string s) => string.Concat(s.Where(char.IsLetterOrDigit)).ToLowerInvariant();
 
@@ -122,6 +143,8 @@ internal sealed class EquivalenceChecker
             return CompareOrdered(la.ToArray(), tb.Items, d);
         if (lb is not null && la is null && a is CollectionExpr { Kind: CollectionKind.Tuple } ta && b is CollectionExpr { Kind: CollectionKind.Set })
             return CompareOrdered(ta.Items, lb.ToArray(), d);
+        // Decimal comma: the list "1,22" against the single decimal "1.22" (same digits) is that number.
+        if (DecimalCommaReading(a, b) || DecimalCommaReading(b, a)) return Comparison.Equal("decimal comma");
         la ??= [a];
         lb ??= [b];
         if (la.Count == 1 && lb.Count == 1) return Compare(la[0], lb[0], d);

@@ -1,7 +1,8 @@
 // ExactEvaluator: evaluates an Expr to an exact BigRational when it is a rational number built
 // from integers, decimals, + − × ÷, integer powers, perfect-power roots, |x|, n!, binom, gcd/lcm.
 // Returns null for anything else (variables, π, √2, sin, overflow): the caller then falls back to
-// NumericEvaluator. Size guards keep 9^{9^{9}} and 1000000! from ever being computed.
+// NumericEvaluator. Size guards keep 9^{9^{9}} and 1000000! from ever being computed; every big-number
+// operation charges the Budget by its operands' size (Budget.ChargeBits / ChargeProduct).
 using System.Numerics;
 
 namespace ReasonRL.Math;
@@ -24,6 +25,7 @@ internal static class ExactEvaluator
                 foreach (var t in s.Terms)
                 {
                     if (Evaluate(t, mode, budget) is not { } tv) return null;
+                    budget.ChargeProduct(acc.Bits, tv.Bits);
                     acc += tv;
                 }
                 return acc;
@@ -34,6 +36,7 @@ internal static class ExactEvaluator
                 foreach (var f in p.Factors)
                 {
                     if (Evaluate(f, mode, budget) is not { } fv) return null;
+                    budget.ChargeProduct(acc.Bits, fv.Bits);
                     acc *= fv;
                     if (acc.Bits > MaxBits) return null;
                 }
@@ -43,6 +46,7 @@ internal static class ExactEvaluator
             {
                 if (Evaluate(d.Numerator, mode, budget) is not { } a) return null;
                 if (Evaluate(d.Denominator, mode, budget) is not { } b || b.IsZero) return null;
+                budget.ChargeProduct(a.Bits, b.Bits);
                 return a / b;
             }
             case PowerExpr pw: return Power(pw, mode, budget);
@@ -50,6 +54,7 @@ internal static class ExactEvaluator
             {
                 if (Evaluate(r.Index, mode, budget) is not { IsInteger: true } idx || idx.Num > 64 || idx.Num < 1) return null;
                 if (Evaluate(r.Radicand, mode, budget) is not { } x) return null;
+                budget.ChargeProduct(x.Bits * 2, x.Bits * 2); // integer root: Newton steps on the radicand's size
                 return x.Root((int)idx.Num);
             }
             case PercentExpr pc:
@@ -75,6 +80,7 @@ internal static class ExactEvaluator
         if (!x.IsInteger)
         {
             if (x.Den > 64) return null;
+            budget.ChargeProduct(b.Bits * 2, b.Bits * 2);
             if (b.Root((int)x.Den) is not { } root) return null;
             b = root;
             x = new BigRational(x.Num, 1);
@@ -82,6 +88,9 @@ internal static class ExactEvaluator
         if (BigInteger.Abs(x.Num) > 100_000) return null;
         int n = (int)x.Num;
         if (b.Bits * (long)System.Math.Abs(n) > MaxBits) return null;
+        // Square-and-multiply: the last squaring is of half the result's size, the ones before shrink geometrically.
+        long resultBits = b.Bits * (long)System.Math.Abs(n);
+        budget.ChargeProduct(resultBits, resultBits / 2);
         return b.Pow(n);
     }
 
@@ -95,7 +104,7 @@ internal static class ExactEvaluator
             {
                 if (Evaluate(f.Args[0], mode, budget) is not { IsInteger: true } fv || fv.Sign < 0 || fv.Num > 2000) return null;
                 BigInteger acc = 1;
-                for (int k = 2; k <= (int)fv.Num; k++) { acc *= k; budget.Tick(); }
+                for (int k = 2; k <= (int)fv.Num; k++) { budget.ChargeBits((long)acc.GetBitLength()); acc *= k; }
                 return new BigRational(acc, 1);
             }
             case "binom" when f.Args.Length == 2:
@@ -108,7 +117,7 @@ internal static class ExactEvaluator
                 int kk = (int)BigInteger.Min(k.Num, n.Num - k.Num);
                 if (kk > 5_000) return null;
                 BigInteger acc = 1;
-                for (int j = 1; j <= kk; j++) { acc = acc * (n.Num - kk + j) / j; budget.Tick(); }
+                for (int j = 1; j <= kk; j++) { budget.ChargeBits(6 * (long)acc.GetBitLength()); acc = acc * (n.Num - kk + j) / j; }
                 return new BigRational(acc, 1);
             }
             case "gcd" or "lcm" when f.Args.Length >= 2:
@@ -119,6 +128,7 @@ internal static class ExactEvaluator
                 {
                     if (Evaluate(a, mode, budget) is not { IsInteger: true } gv) return null;
                     var x = BigInteger.Abs(gv.Num);
+                    budget.ChargeProduct((long)acc.GetBitLength(), (long)x.GetBitLength()); // Euclid: quadratic
                     if (first) { acc = x; first = false; continue; }
                     acc = f.Name == "gcd" ? BigInteger.GreatestCommonDivisor(acc, x)
                         : (acc.IsZero || x.IsZero ? 0 : acc / BigInteger.GreatestCommonDivisor(acc, x) * x);
@@ -129,6 +139,7 @@ internal static class ExactEvaluator
             {
                 if (Evaluate(m.Rows[0][0], mode, budget) is not { } a || Evaluate(m.Rows[0][1], mode, budget) is not { } b
                     || Evaluate(m.Rows[1][0], mode, budget) is not { } c || Evaluate(m.Rows[1][1], mode, budget) is not { } d) return null;
+                budget.ChargeProduct(a.Bits + b.Bits, c.Bits + d.Bits);
                 return a * d - b * c;
             }
             default:

@@ -1,6 +1,7 @@
 // MathVerifier: the public entry point. Verify(solution, gold) extracts both answers
 // (AnswerExtractor), parses them (LatexLexer → LatexParser), and compares (EquivalenceChecker),
-// under a hard per-call Budget. It never throws and never turns a timeout into Incorrect.
+// under a deterministic per-call work Budget (wall clock only as a hang guard). It never throws
+// and never turns an exhausted budget into Incorrect.
 //
 // Grading conventions (fixed; the hidden hard-case set is graded with exactly these):
 //   • a bare comma list is an unordered list of solutions; tuples are ordered, sets are not;
@@ -20,11 +21,12 @@ using System.Diagnostics;
 
 namespace ReasonRL.Math;
 
-/// <summary>Math answer verification: extraction, parsing, equivalence, under a time budget.</summary>
+/// <summary>Math answer verification: extraction, parsing, equivalence, under a deterministic work budget.</summary>
 public static class MathVerifier
 {
     /// <summary>Grades <paramref name="solution"/> (a model's whole answer, or just its final answer)
-    /// against <paramref name="gold"/>. Never throws; always returns within about the time budget.</summary>
+    /// against <paramref name="gold"/>. Never throws; the verdict depends only on the inputs and options (work fuel, not
+    /// wall clock, bounds the work), and the call returns within the TimeBudget hang guard.</summary>
     public static VerifyResult Verify(string solution, string gold, VerifyOptions? options = null)
     {
         // First call in a process: JIT warm-up outside the caller's budget (VerifierWarmup).
@@ -38,10 +40,14 @@ public static class MathVerifier
         string? extractedAnswer = null, extractedGold = null, normalizedAnswer = null, normalizedGold = null;
         Verdict verdict;
         string reason;
+        Budget? budget = null;
         try
         {
-            var budget = new Budget(options.TimeBudget);
+            budget = new Budget(options.WorkBudget, options.TimeBudget);
+            // Extraction scans with vectorised ordinal searches: charged one step per 64 characters.
+            budget.Charge(1 + (gold ?? "").Length / 64);
             var goldExtraction = AnswerExtractor.Extract(gold ?? "", options.Gold, options);
+            budget.Charge(1 + (solution ?? "").Length / 64);
             var predExtraction = AnswerExtractor.Extract(solution ?? "", options.Prediction, options);
             extractedGold = goldExtraction.Answer;
             extractedAnswer = predExtraction.Answer;
@@ -76,6 +82,7 @@ public static class MathVerifier
             NormalizedGold = normalizedGold,
             Reason = reason,
             Elapsed = Stopwatch.GetElapsedTime(start),
+            WorkSpent = budget?.Spent ?? 0,
         };
     }
 
@@ -87,6 +94,7 @@ public static class MathVerifier
         if (gold.Answer.Length > options.MaxAnswerLength) return (Verdict.Unverifiable, $"gold answer longer than {options.MaxAnswerLength} characters");
         if (pred.Answer.Length > options.MaxAnswerLength) return (Verdict.Unverifiable, $"extracted answer longer than {options.MaxAnswerLength} characters");
 
+        budget.Stage = "parsing";
         var goldExpr = TryParse(gold.Answer, options, budget, out var goldError);
         var predExpr = TryParse(pred.Answer, options, budget, out var predError);
         if (predExpr is null && predError is { Limit: false } && options.FallbackToLastNumber
@@ -110,6 +118,7 @@ public static class MathVerifier
         // Identical canonical prints are equal (huge numbers print abbreviated, so they are compared exactly instead).
         if (normalizedGold == normalizedAnswer && !normalizedGold!.Contains("big#", StringComparison.Ordinal))
             return (Verdict.Correct, $"same normal form ({pred.Method})");
+        budget.Stage = "comparison";
         var result = new EquivalenceChecker(options, budget).Compare(predExpr, goldExpr);
         return result.Outcome switch
         {

@@ -8,7 +8,11 @@
 //   • two inequalities: same strictness and l − r proportional with a positive factor
 //     ("−x > −1" ~ "x < 1", "5 ≥ x" ~ "x ≤ 5");
 //   • an inequality in one variable against an interval: converted to the interval
-//     ("x ≥ 5" ~ "[5, ∞)", "-2 ≤ x ≤ 7" ~ "x \in [-2, 7]").
+//     ("x ≥ 5" ~ "[5, ∞)", "-2 ≤ x ≤ 7" ~ "x \in [-2, 7]"). With VerifyOptions.AllowSetRelationComparison
+//     off, an inequality *prediction* no longer equals a gold set (interval or membership); a set
+//     prediction still equals a gold inequality (Math-Verify's asymmetric allow_set_relation_comp).
+//     Compare(a, b) keeps a = prediction, b = gold.
+//   • "1 ≤ |z| ≤ 3/2" (a band on |z|) is the union [-3/2, -1] ∪ [1, 3/2].
 // Not a solver: "x² = 4" is not turned into "x = ±2".
 namespace ReasonRL.Math;
 
@@ -29,7 +33,8 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
         if (rel.Ops.Length == 1 && rel.Ops[0] == RelationOp.In)
             return ra is null ? checker.Compare(other, rel.Operands[1], d) : checker.Compare(rel.Operands[1], other, d);
         if (ToInterval(rel) is { } interval && other is IntervalExpr or UnionExpr or CollectionExpr { Kind: CollectionKind.Tuple, Items.Length: 2 })
-            return ra is null ? checker.Compare(other, interval, d) : checker.Compare(interval, other, d);
+            return ra is not null && !checker.Options.AllowSetRelationComparison
+                ? Comparison.NotEqual("an inequality answer against a gold set (AllowSetRelationComparison is off)") : ra is null ? checker.Compare(other, interval, d) : checker.Compare(interval, other, d);
         return Comparison.NotEqual("a relation against a value");
     }
 
@@ -106,8 +111,11 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
         }
         if (a.Ops.Length == 1 && b.Ops.Length == 1 && a.Ops[0] == RelationOp.NotEqual && b.Ops[0] == RelationOp.NotEqual)
             return scalars.Proportional(Difference(a, 0), Difference(b, 0), positiveOnly: false);
-        var ia = a.Ops.Length == 1 && a.Ops[0] == RelationOp.In ? a.Operands[1] : ToInterval(a);
-        var ib = b.Ops.Length == 1 && b.Ops[0] == RelationOp.In ? b.Operands[1] : ToInterval(b);
+        bool aIn = a.Ops.Length == 1 && a.Ops[0] == RelationOp.In, bIn = b.Ops.Length == 1 && b.Ops[0] == RelationOp.In;
+        Expr? ia = aIn ? a.Operands[1] : (Expr?)AbsBand(a) ?? ToInterval(a);
+        Expr? ib = bIn ? b.Operands[1] : (Expr?)AbsBand(b) ?? ToInterval(b);
+        if (ia is not null && ib is not null && !aIn && bIn && !checker.Options.AllowSetRelationComparison)
+            return Comparison.NotEqual("an inequality answer against a gold set membership (AllowSetRelationComparison is off)");
         if (ia is not null && ib is not null) return checker.Compare(ia, ib, d);
         if (a.Ops.Length == b.Ops.Length && a.Ops.SequenceEqual(b.Ops))
             return checker.CompareOrdered(a.Operands, b.Operands, d);
@@ -152,7 +160,8 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
                 _ => new IntervalExpr(rr, posInf, true, false),
             };
         }
-        if (r.Ops.Length == 2 && IsName(r.Operands[1], 0) && !IsName(r.Operands[0], 0) && !IsName(r.Operands[2], 0))
+        if (r.Ops.Length == 2 && IsName(r.Operands[1], 0) && !IsName(r.Operands[0], 0) && !IsName(r.Operands[2], 0)
+            && AbsBand(r) is null)
         {
             var (o1, o2) = (r.Ops[0], r.Ops[1]);
             if (o1 is RelationOp.Less or RelationOp.LessEqual && o2 is RelationOp.Less or RelationOp.LessEqual)
@@ -161,6 +170,18 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
                 return new IntervalExpr(r.Operands[2], r.Operands[0], o2 == RelationOp.GreaterEqual, o1 == RelationOp.GreaterEqual);
         }
         return null;
+    }
+
+    /// <summary>"a ≤ |x| ≤ b" (also with &lt;) with a written positive number a: the union
+    /// [-b, -a] ∪ [a, b] of the two intervals it describes; null for anything else.</summary>
+    public static UnionExpr? AbsBand(RelationExpr r)
+    {
+        if (r.Ops.Length != 2 || r.Ops.Any(o => o is not (RelationOp.Less or RelationOp.LessEqual))) return null;
+        if (r.Operands[1] is not FunctionExpr { Name: "abs", Args: [SymbolExpr] }) return null;
+        if (r.Operands[0] is not NumberExpr { Value.Sign: > 0 } low) return null;
+        var high = r.Operands[2];
+        bool lc = r.Ops[0] == RelationOp.LessEqual, hc = r.Ops[1] == RelationOp.LessEqual;
+        return new UnionExpr([new IntervalExpr(new NegateExpr(high), new NegateExpr(low), hc, lc), new IntervalExpr(low, high, lc, hc)]);
     }
 
     private static RelationOp Flip(RelationOp op) => op switch

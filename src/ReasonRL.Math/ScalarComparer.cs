@@ -6,6 +6,8 @@
 //   3. expressions with variables: evaluation at SamplePoints seeded random points (both signs,
 //      so √(x²) = |x| ≠ x), skipping points where either side is undefined.
 // Every reading of % and ° (EvalMode) is tried; any matching reading is Equal.
+// Grader options: DecimalRounding (a written decimal equals a value that rounds the same),
+// Strict=false (variables that differ only by name are matched in sorted order).
 // Not structural: collections and relations are handled by EquivalenceChecker.
 using System.Numerics;
 
@@ -75,10 +77,24 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
         var ea = ExactEvaluator.Evaluate(a, ma, budget);
         var eb = ExactEvaluator.Evaluate(b, mb, budget);
         if (ea is { } x && eb is { } y)
-            return x == y ? Comparison.Equal("equal as exact rationals") : Comparison.NotEqual("different rationals");
+        {
+            if (x == y) return Comparison.Equal("equal as exact rationals");
+            return RoundedEqual(a, x.ToDouble(), b, y.ToDouble()) ? Comparison.Equal($"equal after rounding to {options.DecimalRounding} decimals")
+                : Comparison.NotEqual("different rationals");
+        }
         var symbols = new SortedSet<string>(StringComparer.Ordinal);
         Symbols(a, symbols, 0);
         Symbols(b, symbols, 0);
+        if (!options.Strict && symbols.Count > 0)
+        {
+            // Not strict: variables that differ only by name are matched in sorted order (b's onto a's).
+            var sa = new SortedSet<string>(StringComparer.Ordinal);
+            var sb = new SortedSet<string>(StringComparer.Ordinal);
+            Symbols(a, sa, 0);
+            Symbols(b, sb, 0);
+            if (sa.Count == sb.Count && !sa.SetEquals(sb))
+                return CompareAtPoints(a, ma, b, mb, sa, sb.Zip(sa).ToArray());
+        }
         if (symbols.Count == 0)
         {
             var va = ea is { } xa ? (Complex)xa.ToDouble() : NumericEvaluator.Evaluate(a, ma, Empty, budget);
@@ -97,30 +113,58 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
                 if (IsNan(va) || IsNan(vb)) return Comparison.Unknown("a value is undefined or overflows double range");
                 return IsFinite(va) != IsFinite(vb) ? Comparison.NotEqual("finite vs infinite") : Comparison.Unknown("value overflows double range");
             }
+            if (va.Imaginary == 0 && vb.Imaginary == 0 && RoundedEqual(a, va.Real, b, vb.Real))
+                return Comparison.Equal($"equal after rounding to {options.DecimalRounding} decimals");
             double tol = ea is not null || eb is not null ? RationalVsIrrationalTolerance : options.NumericTolerance;
             return Close(va, vb, tol) ? Comparison.Equal("numerically equal") : Comparison.NotEqual("numerically different");
         }
         return CompareAtPoints(a, ma, b, mb, symbols);
     }
 
+    /// <summary>VerifyOptions.DecimalRounding: a side written with a decimal equals the other when both
+    /// round to the same value at that many decimal places. Off (false) when the option is null.</summary>
+    private bool RoundedEqual(Expr a, double va, Expr b, double vb)
+    {
+        if (options.DecimalRounding is not { } places || (!HasDecimal(a, 0) && !HasDecimal(b, 0))) return false;
+        if (!double.IsFinite(va) || !double.IsFinite(vb)) return false;
+        int n = System.Math.Clamp(places, 0, 15);
+        return System.Math.Round(va, n, MidpointRounding.ToEven) == System.Math.Round(vb, n, MidpointRounding.ToEven);
+    }
+
+    private static bool HasDecimal(Expr e, int depth) => depth < 64 && e switch
+    {
+        NumberExpr n => n.IsDecimal,
+        NegateExpr n => HasDecimal(n.Operand, depth + 1),
+        SumExpr s => s.Terms.Any(t => HasDecimal(t, depth + 1)),
+        ProductExpr p => p.Factors.Any(f => HasDecimal(f, depth + 1)),
+        DivideExpr d => HasDecimal(d.Numerator, depth + 1) || HasDecimal(d.Denominator, depth + 1),
+        PercentExpr pc => HasDecimal(pc.Operand, depth + 1),
+        QuantityExpr q => HasDecimal(q.Value, depth + 1),
+        _ => false,
+    };
+
     private static readonly IReadOnlyDictionary<string, double> Empty = new Dictionary<string, double>();
 
-    private Comparison CompareAtPoints(Expr a, EvalMode ma, Expr b, EvalMode mb, SortedSet<string> symbols)
+    /// <param name="rename">When not strict: (b's name, a's name) pairs; b is evaluated with a's values.</param>
+    private Comparison CompareAtPoints(Expr a, EvalMode ma, Expr b, EvalMode mb, SortedSet<string> symbols,
+        (string B, string A)[]? rename = null)
     {
         var rng = new Random(options.Seed);
         int valid = 0;
         var vars = new Dictionary<string, double>(StringComparer.Ordinal);
+        var varsB = rename is null ? vars : new Dictionary<string, double>(StringComparer.Ordinal);
         for (int p = 0; p < options.SamplePoints * 2 && valid < options.SamplePoints; p++)
         {
-            budget.Tick();
+            budget.Charge(1 + symbols.Count); // one sample point: draw every variable
             vars.Clear();
             foreach (var s in symbols)
             {
                 double mag = 0.35 + 2.3 * rng.NextDouble();
                 vars[s] = (p % 2 == 1 && rng.NextDouble() < 0.7) ? -mag : mag;
             }
+            if (rename is not null) foreach (var (nb, na) in rename) varsB[nb] = vars[na];
             var va = NumericEvaluator.Evaluate(a, ma, vars, budget);
-            var vb = NumericEvaluator.Evaluate(b, mb, vars, budget);
+            var vb = NumericEvaluator.Evaluate(b, mb, varsB, budget);
             if (!IsFinite(va) || !IsFinite(vb)) continue;
             if (!Close(va, vb, options.NumericTolerance)) return Comparison.NotEqual("differ at a sample point");
             valid++;
@@ -142,7 +186,7 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
         int valid = 0;
         for (int p = 0; p < options.SamplePoints * 2 && valid < options.SamplePoints; p++)
         {
-            budget.Tick();
+            budget.Charge(1 + symbols.Count); // one sample point: draw every variable
             vars.Clear();
             foreach (var s in symbols)
             {

@@ -12,7 +12,7 @@ internal static class VerifierWarmup
 
     private static bool Run()
     {
-        var options = VerifyOptions.Default with { TimeBudget = TimeSpan.FromSeconds(30) };
+        var options = VerifyOptions.Default with { TimeBudget = TimeSpan.FromSeconds(30), WorkBudget = long.MaxValue / 4 };
         string[][] pairs =
         [
             ["The answer is \\boxed{\\frac{1}{2}}.", "0.5"],

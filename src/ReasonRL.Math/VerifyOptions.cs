@@ -1,6 +1,6 @@
 // VerifyOptions: the immutable knobs of MathVerifier.Verify, each with its default in one place.
 // Not a place for grading conventions (those are fixed, see MathVerifier's header); only for
-// extraction policy and the hard resource limits.
+// extraction policy and the hard resource limits (deterministic WorkBudget; TimeBudget is a hang guard).
 namespace ReasonRL.Math;
 
 /// <summary>Where an input string's answer comes from.</summary>
@@ -36,9 +36,22 @@ public sealed record VerifyOptions
     /// (e.g. "28 percent", "x = 3"). Default: 64 characters.</summary>
     public int ShortAnswerLength { get; init; } = 64;
 
-    /// <summary>Wall-clock budget for one call; past it the verdict is Unverifiable("time budget …").
-    /// Default: 10 ms (the acceptance bound is 20 ms worst case).</summary>
-    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromMilliseconds(10);
+    /// <summary>Deterministic work fuel for one call, in steps (a token lexed, a node parsed or evaluated,
+    /// a sample point, 64 bits of a big-number operand, 64 characters scanned by extraction). Past it the
+    /// verdict is Unverifiable("work budget exceeded: …"), never Incorrect. This is the budget: the same
+    /// input and options give the same verdict on any machine under any load. The default bounds any
+    /// input to a few milliseconds on a quiet machine (the acceptance bound is 20 ms worst case).
+    /// Default: 200,000 steps (the fuzz corpus peaks near 125,000; ~5–50 ns a step).</summary>
+    public long WorkBudget { get; init; } = DefaultWorkBudget;
+
+    /// <summary>Default of <see cref="WorkBudget"/>.</summary>
+    public const long DefaultWorkBudget = 200_000;
+
+    /// <summary>Wall-clock hang guard, NOT the budget: read every 256 steps, it stops only a call that is
+    /// genuinely stuck (the work budget ends every normal call long before). Past it the verdict is
+    /// Unverifiable("time backstop exceeded …"), never Incorrect. Because it depends on machine load, a
+    /// verdict it decides is not reproducible; it should never fire. Default: 1 s.</summary>
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest extracted answer that is parsed; longer ones are Unverifiable. Default: 4,000 chars.</summary>
     public int MaxAnswerLength { get; init; } = 4_000;
@@ -51,6 +64,28 @@ public sealed record VerifyOptions
 
     /// <summary>Seed of the sample points (fixed, so verdicts are reproducible). Default: 20250611.</summary>
     public int Seed { get; init; } = 20250611;
+
+    /// <summary>Strict grading: free variables must have the same names (f(y) ≠ f(x)). When false, two
+    /// expressions whose variables differ only by name are compared after renaming the prediction's
+    /// variables onto the gold's, in sorted order (Math-Verify's strict=False). Default: true.</summary>
+    public bool Strict { get; init; } = true;
+
+    /// <summary>A bare comma list is compared in order ("4, 10, -2" ≠ "10, 4, -2"), as string-comparing
+    /// graders (the MATH is_equiv) do. Default: false (the convention: a bare comma list is an unordered
+    /// list of solutions). Tuples are always ordered and sets never are.</summary>
+    public bool OrderedLists { get; init; }
+
+    /// <summary>An inequality prediction (-2 ≤ x ≤ 7) may equal a gold set that describes the same set
+    /// (x ∈ [-2, 7], [-2, 7]). Default: true. When false (Math-Verify's allow_set_relation_comp=False) such
+    /// pairs are not equal; the other direction — a set prediction against a gold inequality — is always
+    /// compared by value.</summary>
+    public bool AllowSetRelationComparison { get; init; } = true;
+
+    /// <summary>When set, a number written as a decimal also equals a value that agrees with it after
+    /// both are rounded to this many decimal places (Math-Verify's precision / float_rounding:
+    /// 0.3333 ~ 1/3 at 4). Default: null — the convention: a decimal approximation of an irrational or
+    /// repeating value is not equal (0.3333 ≠ 1/3, 1.414 ≠ √2).</summary>
+    public int? DecimalRounding { get; init; }
 
     /// <summary>Relative tolerance when both sides are only known numerically (irrational constants,
     /// functions, variables). Default: 1e-9 (double evaluation keeps ~1e-13 on these sizes).</summary>

@@ -25,4 +25,7 @@ public sealed record VerifyResult
 
     /// <summary>Wall-clock time of the call.</summary>
     public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Work steps the call charged (deterministic; compare with VerifyOptions.WorkBudget).</summary>
+    public long WorkSpent { get; init; }
 }

@@ -27,6 +27,7 @@ public class VerifyCommandTests
         Assert.Contains("verdict: Correct", output);
         Assert.Contains("\\dfrac{1}{2}", output);
         Assert.Contains("1/2", output);
+        Assert.Matches(@"work: [1-9][0-9]* of 200000 steps", output);
     }
 
     [Fact]
@@ -36,6 +37,7 @@ public class VerifyCommandTests
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         Assert.Equal("Incorrect", doc.RootElement.GetProperty("verdict").GetString());
+        Assert.True(doc.RootElement.GetProperty("work_steps").GetInt64() > 0);
     }
 
     [Fact]
@@ -102,5 +104,18 @@ public class VerifyCommandTests
         Assert.Contains("pairs/s", output);
         Assert.Contains("475", output);
         Assert.Contains("fuzz: calls=50", output);
+        Assert.Contains("work_budget=200000", output);
+    }
+
+    [SharedDataFact]
+    [Trait(SharedData.Trait, SharedData.TraitValue)]
+    public void BenchVerifyWorkBudgetOptionStarvesEveryCall()
+    {
+        // One step cannot even cover extracting both strings: every fuzz call is stopped by the work budget.
+        var (code, output, _) = Run(BenchCommand.Create(), "bench", "verify", "--file", SharedData.PathOf("verifier-eval/real2000.jsonl"),
+            "--seconds", "0.1", "--fuzz", "30", "--work-budget", "1");
+        Assert.Equal(0, code);
+        Assert.Contains("unverifiable=30", output);
+        Assert.Contains("work_budget=1 work_exhausted=30 backstop_hits=0", output);
     }
 }

@@ -6,12 +6,11 @@ namespace ReasonRL.Math.Tests;
 
 public class EquivalenceTests
 {
-    // These tests are about equivalence, not time: a generous budget keeps them stable on a loaded
-    // CI machine (LimitsTests and FuzzTests hold the default budget to account).
-    private static readonly VerifyOptions Relaxed = VerifyOptions.Default with { TimeBudget = TimeSpan.FromSeconds(2) };
+    // Default options: the deterministic work budget makes verdicts independent of machine load.
+    private static readonly VerifyOptions Defaults = VerifyOptions.Default;
 
     private static Verdict V(string pred, string gold) => MathVerifier.Verify(pred, gold,
-        Relaxed with { Prediction = AnswerSource.Answer, Gold = AnswerSource.Answer }).Verdict;
+        Defaults with { Prediction = AnswerSource.Answer, Gold = AnswerSource.Answer }).Verdict;
 
     [Theory]
     // exact rationals
@@ -93,7 +92,7 @@ public class EquivalenceTests
     [InlineData("The answer is !!!invalid!!!", "4", Verdict.Incorrect)]
     [InlineData("\\boxed{5}", "", Verdict.Unverifiable)]
     public void WholeSolutions(string solution, string gold, Verdict expected) =>
-        Assert.Equal(expected, MathVerifier.Verify(solution, gold, Relaxed).Verdict);
+        Assert.Equal(expected, MathVerifier.Verify(solution, gold, Defaults).Verdict);
 
     [Fact]
     public void ResultCarriesExtractionNormalFormsReasonAndTime()
@@ -107,4 +106,23 @@ public class EquivalenceTests
         Assert.False(string.IsNullOrEmpty(r.Reason));
         Assert.True(r.Elapsed > TimeSpan.Zero);
     }
+
+    [Theory]
+    [InlineData("1.22", "1,22", Verdict.Correct)]      // decimal comma against the same decimal
+    [InlineData("1,22", "1.22", Verdict.Correct)]
+    [InlineData("0,5", "0.5", Verdict.Correct)]
+    [InlineData("1.23", "1,22", Verdict.Incorrect)]
+    [InlineData("2,3", "2.30", Verdict.Correct)]       // same value 2.3
+    [InlineData("2,3", "3, 2", Verdict.Correct)]       // still a list of roots against a list
+    [InlineData("2,3", "23", Verdict.Incorrect)]       // not a thousands separator for 1-2 digit groups
+    [InlineData("1,22", "122", Verdict.Incorrect)]
+    public void DecimalCommaOnlyAgainstADecimal(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
+
+    [Theory]
+    [InlineData("z \\in [-\\frac{3}{2}, -1] \\cup [1, \\frac{3}{2}]", "1\\leq|z|\\leq \\frac{3}{2}", Verdict.Correct)]
+    [InlineData("z \\in (-3, -1] \\cup [1, 3)", "1 \\le |z| < 3", Verdict.Correct)]
+    [InlineData("z \\in [-3, -1] \\cup [1, 3]", "1 < |z| \\le 3", Verdict.Incorrect)] // closedness at ±1 differs
+    [InlineData("z \\in [1, \\frac{3}{2}]", "1\\leq|z|\\leq \\frac{3}{2}", Verdict.Incorrect)] // only half of the band
+    [InlineData("-2 \\le x \\le 7", "x \\in [-2, 7]", Verdict.Correct)]                 // plain chains unchanged
+    public void BandOnAbsoluteValueIsAUnionOfTwoIntervals(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
 }

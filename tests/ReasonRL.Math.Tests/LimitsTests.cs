@@ -6,17 +6,15 @@ namespace ReasonRL.Math.Tests;
 
 public class LimitsTests
 {
-    /// <summary>Per-call bound asserted here: the 10 ms default budget plus slack for a CI machine
-    /// shared by several builds (the quiet-machine worst case is measured by `reasonrl verify --cases`).</summary>
+    /// <summary>Per-call bound asserted here: a hang detector with slack for a CI machine shared by
+    /// several builds (the quiet-machine worst case is measured by `reasonrl bench verify --fuzz`).</summary>
     private const double CallBoundMs = 100;
-
-    // Verdict checks run with a relaxed budget so a loaded CI machine does not turn them into
-    // "time budget exceeded"; the time bound itself is asserted on every call.
-    private static readonly VerifyOptions Relaxed = VerifyOptions.Default with { TimeBudget = TimeSpan.FromMilliseconds(80) };
 
     private static VerifyResult Timed(string pred, string gold)
     {
-        var r = MathVerifier.Verify(pred, gold, Relaxed);
+        // Default options: the work budget is deterministic, so load cannot change these verdicts.
+        var r = MathVerifier.Verify(pred, gold);
+        Assert.True(r.WorkSpent <= VerifyOptions.Default.WorkBudget + 1_000, $"{r.WorkSpent} steps charged");
         Assert.True(r.Elapsed.TotalMilliseconds < CallBoundMs, $"{r.Elapsed.TotalMilliseconds} ms for {pred[..System.Math.Min(40, pred.Length)]}");
         return r;
     }
@@ -84,12 +82,53 @@ public class LimitsTests
     }
 
     [Fact]
-    public void TinyBudgetGivesUnverifiableWithReason()
+    public void TinyWorkBudgetGivesUnverifiableWithReason()
     {
-        var options = VerifyOptions.Default with { TimeBudget = TimeSpan.FromTicks(1) };
+        var options = VerifyOptions.Default with { WorkBudget = 20 };
         var r = MathVerifier.Verify("\\boxed{(x+1)^2}", "x^2+2x+1", options);
         Assert.Equal(Verdict.Unverifiable, r.Verdict);
-        Assert.Contains("budget", r.Reason);
+        Assert.StartsWith("work budget exceeded", r.Reason);
+    }
+
+    [Fact]
+    public void WorkBudgetIsExactlyReproducible()
+    {
+        // The verdict flips from Unverifiable to Correct at one exact fuel value, the same every run.
+        var full = MathVerifier.Verify("\\boxed{(x+1)^2}", "x^2+2x+1");
+        Assert.Equal(Verdict.Correct, full.Verdict);
+        Assert.True(full.WorkSpent > 20, $"{full.WorkSpent} steps");
+        var exact = VerifyOptions.Default with { WorkBudget = full.WorkSpent };
+        var oneShort = VerifyOptions.Default with { WorkBudget = full.WorkSpent - 1 };
+        for (int run = 0; run < 3; run++)
+        {
+            var r = MathVerifier.Verify("\\boxed{(x+1)^2}", "x^2+2x+1", exact);
+            Assert.Equal((Verdict.Correct, full.WorkSpent), (r.Verdict, r.WorkSpent));
+            Assert.StartsWith("work budget exceeded", MathVerifier.Verify("\\boxed{(x+1)^2}", "x^2+2x+1", oneShort).Reason);
+        }
+    }
+
+    [Theory]
+    [InlineData("\\boxed{2000!}", "2000 \\cdot 1999!")]                    // factorial: charged per limb of the product
+    [InlineData("\\boxed{\\binom{100000}{5000}}", "1")]           // binomial loop
+    public void BigNumberWorkIsChargedBySize(string pred, string gold)
+    {
+        var small = MathVerifier.Verify("\\boxed{5!}", "120");
+        var big = MathVerifier.Verify(pred, gold);
+        Assert.True(big.WorkSpent > 50 * small.WorkSpent, $"{big.WorkSpent} vs {small.WorkSpent} steps");
+        var starved = MathVerifier.Verify(pred, gold, VerifyOptions.Default with { WorkBudget = big.WorkSpent / 2 });
+        Assert.Equal(Verdict.Unverifiable, starved.Verdict);
+        Assert.StartsWith("work budget exceeded", starved.Reason);
+    }
+
+    [Fact]
+    public void WallClockIsOnlyABackstop()
+    {
+        // A zero-length hang guard stops the call (never Incorrect) and says it was the backstop.
+        var options = VerifyOptions.Default with { TimeBudget = TimeSpan.FromTicks(1) };
+        var r = MathVerifier.Verify("\\boxed{(x+1)^2}" + new string(' ', 100_000), "x^2+2x+1", options);
+        Assert.Equal(Verdict.Unverifiable, r.Verdict);
+        Assert.StartsWith("time backstop exceeded", r.Reason);
+        Assert.Equal(TimeSpan.FromSeconds(1), VerifyOptions.Default.TimeBudget);
     }
 
     [Fact]

@@ -26,7 +26,9 @@ internal static class BenchVerifyCommand
         var cmd = new Command("verify", "Verifier throughput (pairs/s, one thread) and latency percentiles on real2000.");
         cmd.Options.Add(file);
         cmd.Options.Add(seconds);
+        var work = new Option<long>("--work-budget") { Description = "VerifyOptions.WorkBudget in steps for both runs (1..10^12; default the library default).", DefaultValueFactory = _ => VerifyOptions.DefaultWorkBudget };
         cmd.Options.Add(fuzz);
+        cmd.Options.Add(work);
         cmd.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -37,8 +39,9 @@ internal static class BenchVerifyCommand
                 parseResult.InvocationConfiguration.Error.WriteLine($"bench verify: file not found: {f.FullName} (expected ../shared/verifier-eval/real2000.jsonl beside the repository)");
                 return 2;
             }
+            var options = VerifyOptions.Default with { WorkBudget = System.Math.Clamp(parseResult.GetValue(work), 1, 1_000_000_000_000) };
             var cases = LabelledCaseReader.Read(f.FullName, "model_output", "gold", "label");
-            var r = VerifierBenchmark.Run(cases, VerifyOptions.Default, System.Math.Clamp(parseResult.GetValue(seconds), 0.1, 600));
+            var r = VerifierBenchmark.Run(cases, options, System.Math.Clamp(parseResult.GetValue(seconds), 0.1, 600));
             var inv = System.Globalization.CultureInfo.InvariantCulture;
             var table = new Table().AddColumn("metric").AddColumn("ReasonRL").AddColumn("reference (Math-Verify)").AddColumn("ratio");
             table.AddRow("pairs/s (1 thread)", r.PairsPerSecond.ToString("F0", inv), MathVerifyPairsPerSecond.ToString("F0", inv),
@@ -53,9 +56,11 @@ internal static class BenchVerifyCommand
             int fuzzCount = System.Math.Clamp(parseResult.GetValue(fuzz), 0, 10_000_000);
             if (fuzzCount > 0)
             {
-                var z = FuzzLatency.Run(fuzzCount, seed: 20251122, VerifyOptions.Default);
+                var z = FuzzLatency.Run(fuzzCount, seed: 20251122, options);
                 output.WriteLine($"fuzz: calls={z.Calls} correct={z.Correct} incorrect={z.Incorrect} unverifiable={z.Unverifiable} " +
-                    $"p50_ms={z.P50Ms.ToString("F4", inv)} p99_ms={z.P99Ms.ToString("F4", inv)} max_ms={z.MaxMs.ToString("F3", inv)} (bound: 20 ms)");
+                    $"p50_ms={z.P50Ms.ToString("F4", inv)} p99_ms={z.P99Ms.ToString("F4", inv)} max_ms={z.MaxMs.ToString("F3", inv)} (bound: 20 ms) " +
+                    $"max_work={z.MaxWork} (ms={z.MaxWorkMs.ToString("F3", inv)}) work_budget={options.WorkBudget} work_exhausted={z.WorkExhausted} backstop_hits={z.BackstopHits} " +
+                    $"slowest_work={z.SlowestWork}");
             }
             return 0;
         });

@@ -58,7 +58,7 @@ internal static class VerifyCommand
             console.Write(table);
             output.WriteLine($"verdict: {r.Verdict}");
             output.WriteLine($"reason: {r.Reason}");
-            output.WriteLine($"elapsed: {r.Elapsed.TotalMilliseconds.ToString("F3", Inv)} ms");
+            output.WriteLine($"elapsed: {r.Elapsed.TotalMilliseconds.ToString("F3", Inv)} ms, work: {r.WorkSpent} of {VerifyOptions.DefaultWorkBudget} steps");
             return 0;
         });
         return cmd;
@@ -130,6 +130,7 @@ internal static class VerifyCommand
             w.WriteString("normalized_gold", r.NormalizedGold);
             w.WriteString("reason", r.Reason);
             w.WriteNumber("elapsed_ms", r.Elapsed.TotalMilliseconds);
+            w.WriteNumber("work_steps", r.WorkSpent);
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());

@@ -7,8 +7,10 @@ using System.Text.Json;
 namespace ReasonRL.Math.Evaluation;
 
 /// <summary>One labelled pair.</summary>
+/// <remarks>Strict, Precision and AllowSetRelationComparison are the grader options recorded in the row
+/// ("options": strict, precision, allow_set_relation_comp); null when the row records none.</remarks>
 public sealed record LabelledCase(int Line, string Id, string Prediction, string Gold, bool Label, string? Mode, bool Suspect,
-    bool LatexOnly = false);
+    bool LatexOnly = false, bool? Strict = null, int? Precision = null, bool? AllowSetRelationComparison = null);
 
 /// <summary>Reads labelled pairs from JSONL.</summary>
 public static class LabelledCaseReader
@@ -34,7 +36,11 @@ public static class LabelledCaseReader
             bool latexOnly = root.TryGetProperty("options", out var opts) && opts.ValueKind == JsonValueKind.Object
                 && opts.TryGetProperty("match_types", out var mt) && mt.ValueKind == JsonValueKind.Array
                 && !mt.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.String && x.GetString() == "expr");
-            cases.Add(new LabelledCase(lineNo, id, pred, gold, label, mode, suspect, latexOnly));
+            bool hasOpts = root.TryGetProperty("options", out var o) && o.ValueKind == JsonValueKind.Object;
+            bool? strict = hasOpts && o.TryGetProperty("strict", out var st) && st.ValueKind is JsonValueKind.True or JsonValueKind.False ? st.GetBoolean() : null;
+            int? precision = hasOpts && o.TryGetProperty("precision", out var pr) && pr.ValueKind == JsonValueKind.Number ? pr.GetInt32() : null;
+            bool? setRel = hasOpts && o.TryGetProperty("allow_set_relation_comp", out var sr) && sr.ValueKind is JsonValueKind.True or JsonValueKind.False ? sr.GetBoolean() : null;
+            cases.Add(new LabelledCase(lineNo, id, pred, gold, label, mode, suspect, latexOnly, strict, precision, setRel));
         }
         return cases;
     }
@@ -80,4 +86,18 @@ public static class CaseModes
         _ when latexOnly => baseOptions with { FallbackToLastNumber = false, ShortAnswerLength = 0 },
         _ => baseOptions,
     };
+
+    /// <summary>The options a row was graded with: its mode (above) plus its recorded grader options, each
+    /// through a documented VerifyOptions member — strict → Strict, precision → DecimalRounding,
+    /// allow_set_relation_comp → AllowSetRelationComparison; hendrycks.is_equiv compares normalised
+    /// strings, so its comma lists are ordered (OrderedLists).</summary>
+    public static VerifyOptions OptionsFor(LabelledCase c, VerifyOptions baseOptions)
+    {
+        var o = OptionsFor(c.Mode, baseOptions, c.LatexOnly);
+        if (c.Mode == "hendrycks.is_equiv") o = o with { OrderedLists = true };
+        if (c.Strict is { } strict) o = o with { Strict = strict };
+        if (c.Precision is { } precision) o = o with { DecimalRounding = precision };
+        if (c.AllowSetRelationComparison is { } setRel) o = o with { AllowSetRelationComparison = setRel };
+        return o;
+    }
 }

@@ -43,8 +43,11 @@ public static class VerifierBenchmark
     }
 }
 
-/// <summary>Latency of the verifier on the adversarial FuzzCorpus.</summary>
-public sealed record FuzzLatencyResult(int Calls, int Correct, int Incorrect, int Unverifiable, double P50Ms, double P99Ms, double MaxMs);
+/// <summary>Latency and work of the verifier on the adversarial FuzzCorpus. MaxWork: most steps one call
+/// charged; SlowestWork: steps charged by the slowest call; MaxWorkMs: the time of the call that charged MaxWork; WorkExhausted / BackstopHits: calls stopped
+/// by the work budget / by the wall-clock hang guard.</summary>
+public sealed record FuzzLatencyResult(int Calls, int Correct, int Incorrect, int Unverifiable, double P50Ms, double P99Ms, double MaxMs,
+    long MaxWork = 0, long SlowestWork = 0, int WorkExhausted = 0, int BackstopHits = 0, double MaxWorkMs = 0);
 
 public static class FuzzLatency
 {
@@ -53,13 +56,20 @@ public static class FuzzLatency
     {
         var rng = new Random(seed);
         var latencies = new List<double>(count);
-        int correct = 0, incorrect = 0, unverifiable = 0;
+        int correct = 0, incorrect = 0, unverifiable = 0, exhausted = 0, backstop = 0;
+        long maxWork = 0, slowestWork = 0;
+        double maxWorkMs = 0;
+        double slowest = -1;
         MathVerifier.Verify("1", "1", options);
         for (int n = 0; n < count; n++)
         {
             var (pred, gold) = FuzzCorpus.Pair(rng);
             var r = MathVerifier.Verify(pred, gold, options);
             latencies.Add(r.Elapsed.TotalMilliseconds);
+            if (r.WorkSpent > maxWork) (maxWork, maxWorkMs) = (r.WorkSpent, r.Elapsed.TotalMilliseconds);
+            if (r.Elapsed.TotalMilliseconds > slowest) (slowest, slowestWork) = (r.Elapsed.TotalMilliseconds, r.WorkSpent);
+            if (r.Reason?.StartsWith("work budget exceeded", StringComparison.Ordinal) == true) exhausted++;
+            if (r.Reason?.StartsWith("time backstop exceeded", StringComparison.Ordinal) == true) backstop++;
             switch (r.Verdict)
             {
                 case Verdict.Correct: correct++; break;
@@ -70,6 +80,6 @@ public static class FuzzLatency
         latencies.Sort();
         return new FuzzLatencyResult(count, correct, incorrect, unverifiable,
             VerifierEvaluation.Percentile(latencies, 0.5), VerifierEvaluation.Percentile(latencies, 0.99),
-            latencies.Count > 0 ? latencies[^1] : 0);
+            latencies.Count > 0 ? latencies[^1] : 0, maxWork, slowestWork, exhausted, backstop, maxWorkMs);
     }
 }

@@ -32,7 +32,7 @@ public static class VerifierEvaluation
         foreach (var c in cases)
         {
             if (skipSuspect && c.Suspect) continue;
-            var result = MathVerifier.Verify(c.Prediction, c.Gold, CaseModes.OptionsFor(c.Mode, options, c.LatexOnly));
+            var result = MathVerifier.Verify(c.Prediction, c.Gold, CaseModes.OptionsFor(c, options));
             var graded = new GradedCase(c, result);
             n++;
             totalSeconds += result.Elapsed.TotalSeconds;
