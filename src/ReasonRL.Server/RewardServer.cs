@@ -35,6 +35,9 @@ public sealed class RewardServer : IAsyncDisposable
 
     public ServerMetrics Metrics { get; } = new();
 
+    /// <summary>The coalescing wrapper around the step model, or null when none is loaded.</summary>
+    public BatchingRewardSource? ModelBatcher => batcher;
+
     /// <summary>Bound base address, e.g. http://127.0.0.1:41234 (valid after StartAsync).</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
