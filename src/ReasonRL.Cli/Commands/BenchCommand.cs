@@ -11,6 +11,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Benchmarks: figures side by side with their reference, as ratios.");
         bench.Subcommands.Add(BenchVerifyCommand.Create());
         bench.Subcommands.Add(BenchTokenizerCommand.Create());
+        bench.Subcommands.Add(BenchServeCommand.Create());
         return bench;
     }
 }
