@@ -61,7 +61,16 @@ internal static class ServeCommand
                 error.WriteLine($"serve: {e.Message}");
                 return 2;
             }
-            server.StartAsync().GetAwaiter().GetResult();
+            try
+            {
+                server.StartAsync().GetAwaiter().GetResult();
+            }
+            catch (IOException e)
+            {
+                error.WriteLine($"serve: cannot listen on {options.Host}:{options.Port}: {e.Message} (port in use? pick another with --port)");
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                return 2;
+            }
             output.WriteLine($"reasonrl serve: listening on {server.Address} ({server.ConfigDescription}); " +
                 $"token={(options.BearerToken is null ? "off" : "on")} max_body={options.MaxBodyBytes} timeout={options.EffectiveTimeout.TotalSeconds}s " +
                 $"max_concurrent={options.MaxConcurrentRequests} verifier_threads={options.EffectiveVerifierThreads}; Ctrl+C stops");
