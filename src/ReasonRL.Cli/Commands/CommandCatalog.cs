@@ -13,5 +13,6 @@ internal static class CommandCatalog
         yield return RewardCommand.Create();
         yield return CheckpointCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return ServeCommand.Create();
     }
 }

@@ -1,0 +1,121 @@
+// `reasonrl bench serve`: bounded loopback load on the reward service — a verifier-only configuration
+// (OpenRLHF /get_reward) and a verifier + PRM configuration (native /v1/rewards with replayed step_scores,
+// Clip-Delta shaping), payloads from ../shared/verifier-eval/real2000.jsonl. Starts the server in-process
+// on 127.0.0.1:0, or targets --url (loopback only). There is no external reference figure.
+// Thin: the measurement is ReasonRL.Server.ServeLoad.
+using System.CommandLine;
+using System.Globalization;
+using ReasonRL.Rewards.Offline;
+using ReasonRL.Rewards.Sources;
+using ReasonRL.Rewards.Steps;
+using ReasonRL.Server;
+using Spectre.Console;
+
+namespace ReasonRL.Cli.Commands;
+
+internal static class BenchServeCommand
+{
+    private const string PrmYaml = "shaping: { kind: clip_delta, alpha: 1.0, eta: 0.5 }\n";
+
+    public static Command Create()
+    {
+        var file = new Option<FileInfo>("--file") { Description = "JSONL of pairs (fields model_output, gold).", DefaultValueFactory = _ => new FileInfo(DefaultFile()) };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds per configuration (1..600).", DefaultValueFactory = _ => 10 };
+        var clients = new Option<int>("--clients") { Description = "Concurrent closed-loop clients (1..256).", DefaultValueFactory = _ => 32 };
+        var perRequest = new Option<int>("--samples-per-request") { Description = "Samples per request (1..256).", DefaultValueFactory = _ => 4 };
+        var which = new Option<string>("--configs") { Description = "verifier, prm or both.", DefaultValueFactory = _ => "both" };
+        var url = new Option<Uri?>("--url") { Description = "Base URL of a running server on loopback (e.g. http://127.0.0.1:8000); default: start one in-process." };
+        var cmd = new Command("serve", "Loopback load on `reasonrl serve`: req/s, samples/s, p50/p99/max latency, errors.");
+        foreach (var o in new Option[] { file, seconds, clients, perRequest, which, url }) cmd.Options.Add(o);
+        cmd.SetAction(parseResult =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var f = parseResult.GetValue(file)!;
+            if (!f.Exists)
+            {
+                error.WriteLine($"bench serve: file not found: {f.FullName} (expected ../shared/verifier-eval/real2000.jsonl beside the repository)");
+                return 2;
+            }
+            var configs = parseResult.GetValue(which) switch
+            {
+                "verifier" => new[] { false },
+                "prm" => new[] { true },
+                "both" => new[] { false, true },
+                _ => null,
+            };
+            if (configs is null)
+            {
+                error.WriteLine($"bench serve: --configs '{parseResult.GetValue(which)}'; expected verifier, prm or both");
+                return 2;
+            }
+            var duration = TimeSpan.FromSeconds(System.Math.Clamp(parseResult.GetValue(seconds), 1, 600));
+            var n = System.Math.Clamp(parseResult.GetValue(clients), 1, 256);
+            var k = System.Math.Clamp(parseResult.GetValue(perRequest), 1, 256);
+            var inv = CultureInfo.InvariantCulture;
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            var table = new Table().AddColumn("configuration").AddColumn("requests").AddColumn("req/s").AddColumn("samples/s")
+                .AddColumn("p50 ms").AddColumn("p99 ms").AddColumn("max ms").AddColumn("errors");
+            var failed = false;
+            foreach (var prm in configs)
+            {
+                var config = prm ? RewardConfigLoader.Parse(PrmYaml, "bench-prm.yaml") : RewardService.DefaultConfig;
+                var payloads = ServeLoad.Build(f.FullName, k, prm ? new StepSplitter(config.Steps) : null);
+                LoadReport r;
+                string verdicts;
+                try
+                {
+                    (r, verdicts) = Run(parseResult.GetValue(url), config, payloads, n, duration);
+                }
+                catch (ArgumentException e)
+                {
+                    error.WriteLine($"bench serve: {e.Message}");
+                    return 2;
+                }
+                var label = prm ? "verifier+PRM" : "verifier";
+                output.WriteLine($"{label}: {(prm ? "POST /v1/rewards, replayed step_scores, clip_delta shaping" : "POST /get_reward (OpenRLHF), success reward alone")}; server verdicts: {verdicts}");
+                table.AddRow(label,
+                    r.Requests.ToString(inv), r.RequestsPerSecond.ToString("F0", inv), r.SamplesPerSecond.ToString("F0", inv),
+                    r.P50Ms.ToString("F2", inv), r.P99Ms.ToString("F2", inv), r.MaxMs.ToString("F1", inv), r.Errors.ToString(inv));
+                if (r.Errors > 0)
+                {
+                    failed = true;
+                    error.WriteLine($"bench serve: {r.Errors} error(s); first: {r.FirstError}");
+                }
+            }
+            console.Write(table);
+            output.WriteLine($"file={f.FullName} clients={n} samples_per_request={k} seconds_per_config={duration.TotalSeconds.ToString(inv)} " +
+                $"target={(parseResult.GetValue(url)?.ToString() ?? "in-process 127.0.0.1:0")} cores={Environment.ProcessorCount} " +
+                $"os={System.Runtime.InteropServices.RuntimeInformation.OSDescription} runtime={System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+            output.WriteLine("reference: none (no external figure exists for this service); client and server share this machine's cores.");
+            return failed ? 1 : 0;
+        });
+        return cmd;
+    }
+
+    private static (LoadReport Report, string Verdicts) Run(Uri? url, RewardConfig config, IReadOnlyList<LoadPayload> payloads, int clients, TimeSpan duration)
+    {
+        if (url is not null) return (ServeLoad.RunAsync(url, payloads, clients, duration).GetAwaiter().GetResult(), "see the server's /metrics");
+        var server = new RewardServer(new ServerOptions(Port: 0, MaxConcurrentRequests: System.Math.Max(64, clients)), config, MathVerifierJudge.Create());
+        try
+        {
+            server.StartAsync().GetAwaiter().GetResult();
+            var report = ServeLoad.RunAsync(server.Address, payloads, clients, duration).GetAwaiter().GetResult();
+            var m = server.Metrics.Snapshot(null);
+            return (report, string.Join(" ", m.Verdicts.Select(v => $"{v.Key}={v.Value}")) + $" sample_errors={m.SampleErrors}");
+        }
+        finally
+        {
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static string DefaultFile()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ReasonRL.slnx"))) return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "verifier-eval", "real2000.jsonl"));
+        }
+        return Path.GetFullPath(Path.Combine("..", "shared", "verifier-eval", "real2000.jsonl"));
+    }
+}
