@@ -1,7 +1,10 @@
 // Generator: batched autoregressive generation with a KV cache — prefill the prompts, then sample
-// and decode one token per sequence per step. What it is: the loop the benchmark and RL rollouts
-// share (equal-length prompts; stop tokens are the caller's business: it gets every sampled token
-// and log-prob). What it is not: a text API (tokenizers live in ReasonRL.Text).
+// and decode one token per sequence per step. Two loops: Generate (equal-length prompts, fixed G
+// tokens, no stop handling: the engine benchmark's loop) and GenerateBatch (prompts of different
+// lengths in a ragged cache — each prompt is prefilled alone and copied into its own slot, then all
+// sequences decode together, each attending over its own [0, len_i), so no padding ever enters
+// attention; top-k/top-p/greedy, EOS ids and stop strings, a finish reason per sequence).
+// What it is not: a text API (tokenizers live in ReasonRL.Text; stop strings use a decode callback).
 // Glossary: B sequences, P prompt length, G new tokens, V vocab.
 namespace ReasonRL.Models;
 
@@ -33,5 +36,84 @@ public static class Generator
                 logProbs[b * newTokens + g] = lp;
             }
         }
+    }
+
+    /// <summary>
+    /// Generates a continuation for each prompt (any lengths ≥ 1). Coins: with one Random in
+    /// <paramref name="rngs"/> every sampled token draws from it in sequence order each step; with one
+    /// Random per prompt each sequence draws only from its own stream, so its output is the same as if it
+    /// were generated alone. Greedy (temperature 0) still draws one coin per token. A finished sequence
+    /// keeps its slot in the batched decode step (its logits are ignored) until every sequence is done.
+    /// </summary>
+    public static GenerationResult[] GenerateBatch(Transformer model, IReadOnlyList<int[]> prompts, GenerationOptions options, IReadOnlyList<Random> rngs)
+    {
+        options.Validate();
+        int batch = prompts.Count, vocab = model.Config.VocabSize, maxNew = options.MaxNewTokens;
+        if (batch == 0) return [];
+        if (rngs.Count != 1 && rngs.Count != batch) throw new ArgumentException($"generate: rngs has {rngs.Count} streams, expected 1 (shared) or {batch} (one per prompt)", nameof(rngs));
+        int maxPrompt = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            var prompt = prompts[b];
+            if (prompt.Length == 0) throw new ArgumentException($"generate: prompt {b} is empty (need at least one token, e.g. BOS)", nameof(prompts));
+            foreach (int id in prompt)
+                if ((uint)id >= (uint)vocab) throw new ArgumentException($"generate: prompt {b} has id {id}, expected [0, {vocab})", nameof(prompts));
+            maxPrompt = Math.Max(maxPrompt, prompt.Length);
+        }
+        // the last sampled token is never fed back, so a sequence holds at most P + G − 1 positions
+        int capacity = maxPrompt + maxNew - 1;
+        if (capacity > model.Config.MaxPositionEmbeddings) throw new ArgumentException($"generate: longest prompt {maxPrompt} + max new tokens {maxNew} − 1 = {capacity} exceeds max_position_embeddings {model.Config.MaxPositionEmbeddings}");
+        var scratch = new float[vocab];
+        var order = new int[vocab];
+        var tokens = new List<int>[batch];
+        var logProbs = new List<float>[batch];
+        var finish = new FinishReason?[batch];
+        using var cache = new KvCache(model.Config, batch, capacity);
+        using (var single = new KvCache(model.Config, 1, maxPrompt))
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                tokens[b] = new List<int>(maxNew);
+                logProbs[b] = new List<float>(maxNew);
+                single.Reset();
+                var logits = model.ForwardCached(prompts[b], prompts[b].Length, single);
+                cache.CopySequenceFrom(single, 0, b);
+                finish[b] = SampleInto(logits, options, Coin(rngs, b), scratch, order, tokens[b], logProbs[b]);
+            }
+        }
+        var step = new int[batch];
+        while (Array.Exists(finish, f => f is null))
+        {
+            for (int b = 0; b < batch; b++) step[b] = tokens[b][^1];
+            var logits = model.ForwardCached(step, 1, cache);
+            for (int b = 0; b < batch; b++)
+                if (finish[b] is null)
+                    finish[b] = SampleInto(logits.Slice(b * vocab, vocab), options, Coin(rngs, b), scratch, order, tokens[b], logProbs[b]);
+        }
+        var results = new GenerationResult[batch];
+        for (int b = 0; b < batch; b++) results[b] = new GenerationResult([.. tokens[b]], [.. logProbs[b]], finish[b]!.Value);
+        return results;
+    }
+
+    private static double Coin(IReadOnlyList<Random> rngs, int sequence) => rngs[rngs.Count == 1 ? 0 : sequence].NextDouble();
+
+    /// <summary>Samples one token onto the sequence; returns its finish reason if it just ended.</summary>
+    private static FinishReason? SampleInto(ReadOnlySpan<float> logits, GenerationOptions o, double coin, float[] scratch, int[] order,
+        List<int> tokens, List<float> logProbs)
+    {
+        var (tok, lp) = Sampler.Sample(logits, o.Temperature, o.TopK, o.TopP, coin, scratch, order);
+        tokens.Add(tok);
+        logProbs.Add(lp);
+        foreach (int eos in o.EosIds)
+            if (tok == eos) return FinishReason.Stop;
+        if (o.StopStrings.Count > 0)
+        {
+            // decode the whole continuation: a stop string may span tokens, and byte-level tokens may
+            // only complete a character together; the first token at which it appears ends the sequence
+            string text = o.Decode!([.. tokens]);
+            foreach (var stop in o.StopStrings)
+                if (text.Contains(stop, StringComparison.Ordinal)) return FinishReason.Stop;
+        }
+        return tokens.Count >= o.MaxNewTokens ? FinishReason.Length : null;
     }
 }

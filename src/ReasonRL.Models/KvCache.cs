@@ -82,6 +82,27 @@ public sealed class KvCache : IDisposable
         }
     }
 
+    /// <summary>
+    /// Copies the filled positions of sequence <paramref name="sourceIndex"/> of <paramref name="source"/>
+    /// into slot <paramref name="destinationIndex"/> of this cache and sets that slot's length (used to
+    /// prefill prompts of different lengths one by one, then decode them together).
+    /// </summary>
+    public void CopySequenceFrom(KvCache source, int sourceIndex, int destinationIndex)
+    {
+        if (source._kvDim != _kvDim || source._keys.Length != _keys.Length) throw new ArgumentException("kv cache: source cache has a different model shape (layers or kv width)");
+        if ((uint)sourceIndex >= (uint)source.Batch) throw new ArgumentOutOfRangeException(nameof(sourceIndex), $"kv cache: source index {sourceIndex} not in [0, {source.Batch})");
+        if ((uint)destinationIndex >= (uint)Batch) throw new ArgumentOutOfRangeException(nameof(destinationIndex), $"kv cache: destination index {destinationIndex} not in [0, {Batch})");
+        int len = source._lengths[sourceIndex];
+        if (len > Capacity) throw new ArgumentException($"kv cache: source sequence has {len} positions, capacity is {Capacity}");
+        for (int l = 0; l < _keys.Length; l++)
+        {
+            int src = sourceIndex * source.Capacity * _kvDim, dst = destinationIndex * Capacity * _kvDim, n = len * _kvDim;
+            source.Keys(l).Slice(src, n).CopyTo(Keys(l).Slice(dst, n));
+            source.Values(l).Slice(src, n).CopyTo(Values(l).Slice(dst, n));
+        }
+        _lengths[destinationIndex] = _pending[destinationIndex] = len;
+    }
+
     /// <summary>Makes the appended tokens part of the cache (after the last layer).</summary>
     public void Commit() => _pending.CopyTo(_lengths.AsSpan());
 

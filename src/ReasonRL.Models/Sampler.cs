@@ -1,6 +1,7 @@
 // Sampler: picks the next token from a row of logits, deterministically given a uniform draw
-// (STYLE.md §17, llm.c/llama2.c "coin"). Temperature 0 means argmax. What it is not: top-k / top-p
-// (not needed by the benchmark or the lab yet) or an RNG owner (the caller owns a seeded Random).
+// (STYLE.md §17, llm.c/llama2.c "coin"). Temperature 0 means argmax; top-k / top-p truncate the
+// tempered distribution and renormalise it. What it is not: an RNG owner (the caller owns a seeded Random).
+// References: Holtzman et al. 2019 (nucleus sampling); Hugging Face TopKLogitsWarper / TopPLogitsWarper.
 using System.Numerics.Tensors;
 
 namespace ReasonRL.Models;
@@ -41,5 +42,54 @@ public static class Sampler
             }
         }
         return (token, (logits[token] - max) * invT - MathF.Log(sum));
+    }
+
+    /// <summary>
+    /// Like <see cref="Sample(ReadOnlySpan{float}, float, double, Span{float})"/> with top-k
+    /// (<paramref name="topK"/> 0 = off) and top-p (<paramref name="topP"/> 1 = off) truncation: the
+    /// kept set is the K most likely tokens, then the shortest most-likely prefix of them whose tempered
+    /// probability reaches P (always at least one token; ties broken by lower id). The coin is inverted
+    /// over the kept tokens in id order, and the log-prob is under the truncated, renormalised
+    /// distribution. With both filters off this is exactly the plain overload. <paramref name="order"/>
+    /// needs V ints.
+    /// </summary>
+    public static (int Token, float LogProb) Sample(ReadOnlySpan<float> logits, float temperature, int topK, float topP, double coin,
+        Span<float> scratch, Span<int> order)
+    {
+        if (topK < 0) throw new ArgumentOutOfRangeException(nameof(topK), $"sampler: topK must be >= 0 (0 = off), got {topK}");
+        if (!(topP > 0 && topP <= 1)) throw new ArgumentOutOfRangeException(nameof(topP), $"sampler: topP must be in (0, 1], got {topP}");
+        int v = logits.Length;
+        if (temperature == 0 || ((topK == 0 || topK >= v) && topP >= 1)) return Sample(logits, temperature, coin, scratch);
+        Sample(logits, temperature, 0, scratch);                    // fills scratch with exp((z − max)/T)
+        var p = scratch[..v];
+        float sum = TensorPrimitives.Sum(p);
+        TensorPrimitives.Divide(p, sum, p);                         // tempered probabilities
+        var idx = order[..v];
+        for (int i = 0; i < v; i++) idx[i] = i;
+        var probs = p.ToArray();
+        idx.Sort((a, b) => probs[a] != probs[b] ? probs[b].CompareTo(probs[a]) : a.CompareTo(b));
+        int keep = topK == 0 ? v : Math.Min(topK, v);
+        if (topP < 1)
+        {
+            double cum = 0;
+            for (int r = 0; r < keep; r++)
+            {
+                cum += probs[idx[r]];
+                if (cum >= topP) { keep = r + 1; break; }
+            }
+        }
+        // zero everything outside the kept set, then invert the CDF in id order
+        p.Clear();
+        double kept = 0;
+        for (int r = 0; r < keep; r++) { p[idx[r]] = probs[idx[r]]; kept += probs[idx[r]]; }
+        double target = coin * kept, cdf = 0;
+        int token = idx[keep - 1];
+        for (int i = 0; i < v; i++)
+        {
+            if (p[i] == 0) continue;
+            cdf += p[i];
+            if (cdf > target) { token = i; break; }
+        }
+        return (token, (float)(Math.Log(probs[token]) - Math.Log(kept)));
     }
 }
