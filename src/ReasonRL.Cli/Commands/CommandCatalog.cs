@@ -14,5 +14,6 @@ internal static class CommandCatalog
         yield return CheckpointCommand.Create();
         yield return TokenizeCommand.Create();
         yield return ServeCommand.Create();
+        yield return GenerateCommand.Create();
     }
 }
