@@ -63,7 +63,7 @@ public static class Generator
         // the last sampled token is never fed back, so a sequence holds at most P + G − 1 positions
         int capacity = maxPrompt + maxNew - 1;
         if (capacity > model.Config.MaxPositionEmbeddings) throw new ArgumentException($"generate: longest prompt {maxPrompt} + max new tokens {maxNew} − 1 = {capacity} exceeds max_position_embeddings {model.Config.MaxPositionEmbeddings}");
-        var scratch = new float[vocab];
+        var scratch = new float[2 * vocab];
         var order = new int[vocab];
         var tokens = new List<int>[batch];
         var logProbs = new List<float>[batch];

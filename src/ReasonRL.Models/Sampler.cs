@@ -50,8 +50,8 @@ public static class Sampler
     /// kept set is the K most likely tokens, then the shortest most-likely prefix of them whose tempered
     /// probability reaches P (always at least one token; ties broken by lower id). The coin is inverted
     /// over the kept tokens in id order, and the log-prob is under the truncated, renormalised
-    /// distribution. With both filters off this is exactly the plain overload. <paramref name="order"/>
-    /// needs V ints.
+    /// distribution. With both filters off this is exactly the plain overload. <paramref name="scratch"/>
+    /// needs 2·V floats and <paramref name="order"/> V ints.
     /// </summary>
     public static (int Token, float LogProb) Sample(ReadOnlySpan<float> logits, float temperature, int topK, float topP, double coin,
         Span<float> scratch, Span<int> order)
@@ -60,14 +60,24 @@ public static class Sampler
         if (!(topP > 0 && topP <= 1)) throw new ArgumentOutOfRangeException(nameof(topP), $"sampler: topP must be in (0, 1], got {topP}");
         int v = logits.Length;
         if (temperature == 0 || ((topK == 0 || topK >= v) && topP >= 1)) return Sample(logits, temperature, coin, scratch);
-        Sample(logits, temperature, 0, scratch);                    // fills scratch with exp((z − max)/T)
-        var p = scratch[..v];
-        float sum = TensorPrimitives.Sum(p);
-        TensorPrimitives.Divide(p, sum, p);                         // tempered probabilities
+        Sample(logits, temperature, 0, scratch);                    // fills scratch[..V] with exp((z − max)/T)
+        if (scratch.Length < 2 * v) throw new ArgumentException($"sampler: top-k/top-p scratch needs 2·V = {2 * v} floats, got {scratch.Length}", nameof(scratch));
+        var probs = scratch[..v];
+        float sum = TensorPrimitives.Sum(probs);
+        TensorPrimitives.Divide(probs, sum, probs);                 // tempered probabilities
+        // rank by probability (descending) with a primitive-key sort, then order equal keys by id
+        var keys = scratch.Slice(v, v);
+        TensorPrimitives.Negate(probs, keys);
         var idx = order[..v];
         for (int i = 0; i < v; i++) idx[i] = i;
-        var probs = p.ToArray();
-        idx.Sort((a, b) => probs[a] != probs[b] ? probs[b].CompareTo(probs[a]) : a.CompareTo(b));
+        keys.Sort(idx);
+        for (int r = 0; r < v;)
+        {
+            int e = r + 1;
+            while (e < v && keys[e] == keys[r]) e++;
+            if (e - r > 1) idx[r..e].Sort();
+            r = e;
+        }
         int keep = topK == 0 ? v : Math.Min(topK, v);
         if (topP < 1)
         {
@@ -78,16 +88,16 @@ public static class Sampler
                 if (cum >= topP) { keep = r + 1; break; }
             }
         }
-        // zero everything outside the kept set, then invert the CDF in id order
-        p.Clear();
+        // mark the kept set (keys[id] = its probability, 0 elsewhere), then invert the CDF in id order
+        keys.Clear();
         double kept = 0;
-        for (int r = 0; r < keep; r++) { p[idx[r]] = probs[idx[r]]; kept += probs[idx[r]]; }
+        for (int r = 0; r < keep; r++) { keys[idx[r]] = probs[idx[r]]; kept += probs[idx[r]]; }
         double target = coin * kept, cdf = 0;
         int token = idx[keep - 1];
         for (int i = 0; i < v; i++)
         {
-            if (p[i] == 0) continue;
-            cdf += p[i];
+            if (keys[i] == 0) continue;
+            cdf += keys[i];
             if (cdf > target) { token = i; break; }
         }
         return (token, (float)(Math.Log(probs[token]) - Math.Log(kept)));

@@ -148,7 +148,7 @@ public sealed class GenerationTests
     public void TopPEdgeCases()
     {
         float[] logits = [MathF.Log(0.5f), MathF.Log(0.3f), MathF.Log(0.2f)];
-        var scratch = new float[3];
+        var scratch = new float[6];
         var order = new int[3];
         // both filters off: exactly the plain sampler
         foreach (double coin in new[] { 0.1, 0.6, 0.9 })
