@@ -70,13 +70,14 @@ public sealed class GenerationTests
     }
 
     [Theory]
-    [InlineData(0f, 0, 1f)]
-    [InlineData(1f, 0, 1f)]
-    [InlineData(0.8f, 5, 0.95f)]
-    public void BatchGivesTheSameContinuationsAsEachPromptAlone(float temperature, int topK, float topP)
+    [InlineData(0f, 0, 1f, -1)]
+    [InlineData(1f, 0, 1f, -1)]
+    [InlineData(0.8f, 5, 0.95f, -1)]
+    [InlineData(1.5f, 0, 1f, 2)]   // EOS 2: some sequences stop early while the others keep decoding
+    public void BatchGivesTheSameContinuationsAsEachPromptAlone(float temperature, int topK, float topP, int eos)
     {
         using var model = NewModel(5);
-        var o = new GenerationOptions { Temperature = temperature, TopK = topK, TopP = topP, MaxNewTokens = 9 };
+        var o = new GenerationOptions { Temperature = temperature, TopK = topK, TopP = topP, MaxNewTokens = 9, EosIds = eos < 0 ? [] : [eos] };
         var streams = RaggedPrompts.Select((_, s) => new Random(100 + s)).ToArray();
         var batched = Generator.GenerateBatch(model, RaggedPrompts, o, streams);
         for (int s = 0; s < RaggedPrompts.Length; s++)
@@ -85,6 +86,12 @@ public sealed class GenerationTests
             Assert.Equal(alone.Tokens, batched[s].Tokens);
             Assert.Equal(alone.FinishReason, batched[s].FinishReason);
             for (int i = 0; i < alone.LogProbs.Length; i++) Assert.Equal(alone.LogProbs[i], batched[s].LogProbs[i], LogProbTolerance);
+        }
+        if (eos >= 0)
+        {
+            // the case is only meaningful when the batch really mixes early-stopped and running sequences
+            Assert.Contains(batched, r => r.FinishReason == FinishReason.Stop && r.Tokens.Length < o.MaxNewTokens);
+            Assert.Contains(batched, r => r.FinishReason == FinishReason.Length);
         }
     }
 
