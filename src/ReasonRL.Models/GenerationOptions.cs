@@ -30,6 +30,10 @@ public sealed record GenerationOptions
     /// <summary>Ids → text, used only for stop strings (e.g. <c>ids =&gt; tokenizer.Decode(ids)</c>).</summary>
     public Func<int[], string>? Decode { get; init; }
 
+    /// <summary>Called after every batched decode step with (steps done, sequences still running):
+    /// for progress display. Runs on the generating thread; keep it cheap.</summary>
+    public Action<int, int>? Progress { get; init; }
+
     /// <summary>Throws an actionable error naming the bad field and the accepted range.</summary>
     public void Validate()
     {

@@ -82,6 +82,7 @@ public static class Generator
             }
         }
         var step = new int[batch];
+        int stepsDone = 0;
         while (Array.Exists(finish, f => f is null))
         {
             for (int b = 0; b < batch; b++) step[b] = tokens[b][^1];
@@ -89,6 +90,7 @@ public static class Generator
             for (int b = 0; b < batch; b++)
                 if (finish[b] is null)
                     finish[b] = SampleInto(logits.Slice(b * vocab, vocab), options, Coin(rngs, b), scratch, order, tokens[b], logProbs[b]);
+            options.Progress?.Invoke(++stepsDone, Array.FindAll(finish, f => f is null).Length);
         }
         var results = new GenerationResult[batch];
         for (int b = 0; b < batch; b++) results[b] = new GenerationResult([.. tokens[b]], [.. logProbs[b]], finish[b]!.Value);

@@ -26,6 +26,20 @@ public sealed class GenerationTests
     private static string Letters(int[] ids) => new(ids.Select(i => (char)('a' + i)).ToArray());
 
     [Fact]
+    public void ProgressReportsEveryDecodeStepAndEndsWithNothingRunning()
+    {
+        using var model = NewModel();
+        var calls = new List<(int Done, int Running)>();
+        var o = new GenerationOptions { Temperature = 0, MaxNewTokens = 6, Progress = (d, r) => calls.Add((d, r)) };
+        var res = Generator.GenerateBatch(model, RaggedPrompts, o, [new Random(1)]);
+        // The first token of each sequence comes from its prefill; each later one from a decode step.
+        Assert.Equal(Enumerable.Range(1, 5), calls.Select(c => c.Done));
+        Assert.Equal(0, calls[^1].Running);
+        Assert.All(calls.Take(calls.Count - 1), c => Assert.Equal(RaggedPrompts.Length, c.Running));
+        Assert.All(res, r => Assert.Equal(6, r.Tokens.Length));
+    }
+
+    [Fact]
     public void SameSeedGivesSameOutput()
     {
         using var model = NewModel();

@@ -12,6 +12,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchVerifyCommand.Create());
         bench.Subcommands.Add(BenchTokenizerCommand.Create());
         bench.Subcommands.Add(BenchEngineCommand.Create());
+        bench.Subcommands.Add(BenchGenerateCommand.Create());
         bench.Subcommands.Add(BenchServeCommand.Create());
         return bench;
     }

@@ -50,6 +50,9 @@ internal static class GenerateCommand
                 Temperature = parse.GetValue(temperature), TopP = parse.GetValue(topP), TopK = parse.GetValue(topK),
                 MaxNewTokens = parse.GetValue(maxNew), EosIds = tokenizer.EosIds, StopStrings = parse.GetValue(stop)!,
                 Decode = t => tokenizer.Decode(t),
+                // A one-line live status on stderr when it is a terminal (never in redirected output).
+                Progress = Console.IsErrorRedirected ? null : (done, running) =>
+                    Console.Error.Write($"\rdecode step {done}/{parse.GetValue(maxNew) - 1}, {running} sequence(s) running   "),
             };
             int[] promptIds = [.. ids];
             var prompts = Enumerable.Repeat(promptIds, count).ToArray();
@@ -57,6 +60,7 @@ internal static class GenerateCommand
             var clock = Stopwatch.StartNew();
             var results = Generator.GenerateBatch(transformer, prompts, options, rngs);
             double seconds = clock.Elapsed.TotalSeconds;
+            if (!Console.IsErrorRedirected) Console.Error.WriteLine();
             int total = 0;
             for (int i = 0; i < results.Length; i++)
             {
