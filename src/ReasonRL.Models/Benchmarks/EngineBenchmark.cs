@@ -151,7 +151,8 @@ public static class EngineBenchmark
         return batch * o.NewTokens / (Median(times) / 1000.0);
     }
 
-    private static double Median(List<double> xs)
+    /// <summary>Median of the timed repetitions (NaN when there are none); shared by the benchmarks.</summary>
+    internal static double Median(List<double> xs)
     {
         if (xs.Count == 0) return double.NaN;
         var s = xs.Order().ToList();

@@ -59,12 +59,6 @@ public static class GenerationBenchmark
             progress?.Invoke($"{size} B={batch} rep {r}/{reps}{(r == 0 ? " (warm-up)" : "")}: raw loop {rawMs:F0} ms, public API {apiMs:F0} ms");
         }
         double tokens = (double)batch * newTokens;
-        return new GenerationBenchmarkResult(size, batch, tokens / (Median(raw) / 1000.0), tokens / (Median(api) / 1000.0));
-    }
-
-    private static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
+        return new GenerationBenchmarkResult(size, batch, tokens / (EngineBenchmark.Median(raw) / 1000.0), tokens / (EngineBenchmark.Median(api) / 1000.0));
     }
 }
