@@ -7,6 +7,8 @@ using System.CommandLine;
 using System.Text.Json;
 using ReasonRL.Cli.Commands;
 using ReasonRL.Math;
+using ReasonRL.Models;
+using ReasonRL.Tensors;
 using ReasonRL.Tests;
 using ReasonRL.Training.Evaluation;
 
@@ -141,5 +143,65 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Contains("bad.jsonl", error, StringComparison.Ordinal);
         Assert.Contains("line 2", error, StringComparison.Ordinal);
         Assert.Contains("answer", error, StringComparison.Ordinal);
+    }
+
+    // A reward-model directory made from the fixture backbone with a fresh head (random scores, but real
+    // batched model scoring through the rm branch's sources).
+    private string MakeRewardModel(RewardModelKind kind, bool withTokenizer)
+    {
+        string dir = Path.Combine(_dir, kind.ToString().ToLowerInvariant());
+        var checkpoint = HfCheckpoint.Load(Fixture);
+        var backbone = new Transformer(checkpoint.Config, GemmFactory.Create(GemmKind.Managed));
+        backbone.LoadParameters(checkpoint.Floats);
+        using (var model = RewardModel.Create(kind, backbone, headSeed: 5)) model.Save(dir);
+        if (withTokenizer) File.Copy(Path.Combine(Fixture, "tokenizer.json"), Path.Combine(dir, "tokenizer.json"));
+        return dir;
+    }
+
+    [Theory]
+    [InlineData(RewardModelKind.Prm, "product", false)]
+    [InlineData(RewardModelKind.Orm, "min", true)]
+    public void BestOfNWithAModelBackedRewardModel(RewardModelKind kind, string aggregation, bool withTokenizer)
+    {
+        string rm = MakeRewardModel(kind, withTokenizer);
+        string data = Path.Combine(_dir, "q.jsonl");
+        File.WriteAllText(data, "{\"question\": \"Tom has 3 apples and buys 4 more. How many?\", \"answer\": \"3+4=7\\n#### 7\"}\n"
+            + "{\"question\": \"What is 10 minus 4?\", \"answer\": \"#### 6\"}\n");
+        string outPath = Path.Combine(_dir, "bon.jsonl");
+        var (code, output, error) = Run("eval", "--model", Fixture, "--data", data, "--format", "gsm8k", "--mode", "bon@4", "--rm", rm,
+            "--agg", aggregation, "--template", "plain-qa", "--temperature", "1.5", "--max-new-tokens", "20", "--out", outPath);
+        Assert.True(code == 0, error + output);
+        Assert.Contains($"reward model: {kind.ToString().ToUpperInvariant()}", output, StringComparison.Ordinal);
+        foreach (var r in EvalResultsFile.Read(outPath))
+        {
+            Assert.Equal(4, r.Responses.Count);
+            foreach (var x in r.Responses)
+            {
+                if (x.RmScore is double score) Assert.InRange(score, 0, 1);
+                else Assert.NotNull(x.RmError);
+                if (kind == RewardModelKind.Prm && x.StepScores is { } steps)
+                    Assert.Equal(BestOfN.Aggregate(steps, BestOfN.ParseAggregation(aggregation)), x.RmScore);
+            }
+            Assert.Equal(BestOfN.Select([.. r.Responses.Select(x => x.RmScore)]), r.Chosen);
+        }
+    }
+
+    [Fact]
+    public void AnOrmDirectoryIsRefusedForAPrmOnlyConventionAndBadConventionsAreNamed()
+    {
+        string data = Path.Combine(_dir, "one.jsonl");
+        File.WriteAllText(data, "{\"question\": \"1+1?\", \"answer\": \"#### 2\"}\n");
+        var (code, _, error) = Run("eval", "--model", Fixture, "--data", data, "--format", "gsm8k", "--mode", "bon@2", "--rm", Path.Combine(_dir, "missing"),
+            "--out", Path.Combine(_dir, "o.jsonl"));
+        Assert.Equal(2, code);
+        Assert.Contains("does not exist", error, StringComparison.Ordinal);
+        (code, _, error) = Run("eval", "--model", Fixture, "--data", data, "--format", "gsm8k", "--mode", "bon@2", "--rm", Fixture,
+            "--rm-convention", "last_token", "--out", Path.Combine(_dir, "o.jsonl"));
+        Assert.Equal(2, code);
+        Assert.Contains("unknown PRM convention \"last_token\"", error, StringComparison.Ordinal);
+        (code, _, error) = Run("eval", "--model", Fixture, "--data", data, "--format", "gsm8k", "--mode", "bon@2", "--rm", Fixture,
+            "--out", Path.Combine(_dir, "o.jsonl"));
+        Assert.Equal(2, code);
+        Assert.Contains("no reward head found", error, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,5 @@
 // `reasonrl eval --model DIR --data FILE --format gsm8k|math --out results.jsonl [--mode greedy|maj@k|pass@k|bon@k]
-// [--rm DIR] [--agg min|last|product] [--limit N] [--batch B] [--max-new-tokens N] [--template NAME]
+// [--rm DIR [--rm-convention step_end|separator|math_shepherd]] [--agg min|last|product] [--limit N] [--batch B] [--max-new-tokens N] [--template NAME]
 // [--shots FILE --shot-count N] [--temperature T] [--top-p P] [--top-k K] [--n N] [--seed S] [--stop STR]...`:
 // loads a Hugging Face model directory (config.json + safetensors + tokenizer.json), evaluates it on
 // GSM8K or MATH JSONL with a live progress bar, writes per-question JSONL and a summary JSON (atomic;
@@ -10,6 +10,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ReasonRL.Data.Datasets;
 using ReasonRL.Models;
+using ReasonRL.Rewards.Sources;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
 using ReasonRL.Training.Evaluation;
@@ -29,6 +30,7 @@ internal static class EvalCommand
         var outPath = new Option<string>("--out") { Description = "per-question results JSONL; the summary goes to <out without .jsonl>.summary.json", Required = true };
         var mode = new Option<string>("--mode") { Description = "greedy | maj@k | pass@k | bon@k (k >= 1)", DefaultValueFactory = _ => "greedy" };
         var rm = new Option<string?>("--rm") { Description = "reward model directory (ORM or PRM) ranking responses for bon@k" };
+        var convention = new Option<string>("--rm-convention") { Description = "PRM: where step scores are read: step_end | separator | math_shepherd", DefaultValueFactory = _ => "step_end" };
         var agg = new Option<string>("--agg") { Description = "bon@k with a PRM: step scores → response score by min | last | product", DefaultValueFactory = _ => "min" };
         var limit = new Option<int?>("--limit") { Description = "evaluate only the first N questions" };
         var batch = new Option<int>("--batch") { Description = "sequences decoded together (a question's samples stay in one batch)", DefaultValueFactory = _ => 32 };
@@ -43,7 +45,7 @@ internal static class EvalCommand
         var seed = new Option<int>("--seed") { Description = "sample j of question i draws from a stream seeded by (seed, i, j)", DefaultValueFactory = _ => 0 };
         var stop = new Option<string[]>("--stop") { Description = "extra stop string (repeatable); the tokenizer's EOS ids always stop", DefaultValueFactory = _ => [] };
         var command = new Command("eval", "Evaluate a model on GSM8K or MATH: greedy, maj@k, pass@k or best-of-N with a reward model.");
-        foreach (var o in new Option[] { model, data, format, outPath, mode, rm, agg, limit, batch, maxNew, template, shots, shotCount, temperature, topP, topK, n, seed, stop })
+        foreach (var o in new Option[] { model, data, format, outPath, mode, rm, convention, agg, limit, batch, maxNew, template, shots, shotCount, temperature, topP, topK, n, seed, stop })
             command.Options.Add(o);
         command.SetAction((parse, ct) =>
         {
@@ -52,9 +54,11 @@ internal static class EvalCommand
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
             EvalOptions options;
             EvalDataFormat dataFormat;
+            PrmConvention prmConvention;
             try
             {
                 dataFormat = EvalProblems.ParseFormat(parse.GetValue(format)!);
+                prmConvention = LoadedRewardModel.ParseConvention(parse.GetValue(convention)!);
                 options = new EvalOptions
                 {
                     Mode = EvalMode.Parse(parse.GetValue(mode)!),
@@ -77,13 +81,13 @@ internal static class EvalCommand
                 error.WriteLine($"eval: {e.Message}");
                 return Task.FromResult(2);
             }
-            return Task.FromResult(Run(parse, options, dataFormat, console, error, ct,
+            return Task.FromResult(Run(parse, options, dataFormat, prmConvention, console, error, ct,
                 (model, data, outPath, rm, limit, template, shots, shotCount)));
         });
         return command;
     }
 
-    private static int Run(ParseResult parse, EvalOptions options, EvalDataFormat dataFormat, IAnsiConsole console, TextWriter error, CancellationToken ct,
+    private static int Run(ParseResult parse, EvalOptions options, EvalDataFormat dataFormat, PrmConvention prmConvention, IAnsiConsole console, TextWriter error, CancellationToken ct,
         (Option<string> Model, Option<string> Data, Option<string> Out, Option<string?> Rm, Option<int?> Limit, Option<string> Template, Option<string?> Shots, Option<int> ShotCount) o)
     {
         string dir = parse.GetValue(o.Model)!, dataPath = parse.GetValue(o.Data)!, outPath = parse.GetValue(o.Out)!;
@@ -91,6 +95,7 @@ internal static class EvalCommand
         EvalPromptBuilder prompts;
         ITokenizer tokenizer;
         HfCheckpoint checkpoint;
+        LoadedRewardModel? rewardModel = null;
         try
         {
             problems = EvalProblems.Load(dataPath, dataFormat, parse.GetValue(o.Limit));
@@ -99,6 +104,8 @@ internal static class EvalCommand
             var examples = shotsPath is null ? null : EvalPromptBuilder.ShotsFrom(EvalProblems.Load(shotsPath, dataFormat), parse.GetValue(o.ShotCount));
             prompts = new EvalPromptBuilder(tokenizer, parse.GetValue(o.Template)!, examples);
             checkpoint = HfCheckpoint.Load(dir);
+            if (parse.GetValue(o.Rm) is { } rmDir)
+                rewardModel = LoadedRewardModel.Open(rmDir, new PrmScoringOptions { Convention = prmConvention }, fallbackTokenizer: tokenizer);
         }
         catch (Exception e) when (e is DatasetFormatException or IOException or ArgumentException or InvalidDataException
             or TokenizerFormatException or HfCheckpointException or HfConfigException or SafeTensorsFormatException)
@@ -106,9 +113,10 @@ internal static class EvalCommand
             error.WriteLine($"eval: {e.Message}");
             return 2;
         }
+        using var rmOwner = rewardModel;
         using var transformer = new Transformer(checkpoint.Config, GemmFactory.Create(GemmKind.Managed));
         transformer.LoadParameters(checkpoint.Floats);
-        var runner = new EvalRunner(transformer, tokenizer, prompts, options);
+        var runner = new EvalRunner(transformer, tokenizer, prompts, options, rewardModel?.Source);
         EvalResultsFile results;
         try
         {
@@ -122,6 +130,8 @@ internal static class EvalCommand
         using (results)
         {
             console.MarkupLineInterpolated($"eval: {problems.Count} question(s) from {dataPath} ({dataFormat.ToString().ToLowerInvariant()}), mode {options.Mode}, {options.SamplesPerQuestion} response(s) each, template {prompts.Name}, batch {options.BatchSize}, max new tokens {options.MaxNewTokens}");
+            if (rewardModel is not null)
+                console.MarkupLineInterpolated($"reward model: {rewardModel.Model.Kind.ToString().ToUpperInvariant()} from {parse.GetValue(o.Rm)}{(rewardModel.Model.Kind == RewardModelKind.Prm ? $", convention {prmConvention}, step scores aggregated by {options.Aggregation.ToString().ToLowerInvariant()}" : "")}");
             var done = results.Resumed.Select(r => r.Index).ToHashSet();
             if (done.Count > 0) console.MarkupLineInterpolated($"resuming: {done.Count} question(s) already in {results.PartialPath}");
             var todo = problems.Where(p => !done.Contains(p.Index)).ToList();
