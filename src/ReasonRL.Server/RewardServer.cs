@@ -28,6 +28,8 @@ public sealed class RewardServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly RewardService service;
     private readonly BatchingRewardSource? batcher;
+    private readonly BatchingRewardSource? outcomeBatcher;
+    private ConfiguredRewardModels? ownedModels;
     private readonly SemaphoreSlim requestSlots;
     private readonly Stopwatch uptime = Stopwatch.StartNew();
 
@@ -38,6 +40,9 @@ public sealed class RewardServer : IAsyncDisposable
     /// <summary>The coalescing wrapper around the step model, or null when none is loaded.</summary>
     public BatchingRewardSource? ModelBatcher => batcher;
 
+    /// <summary>The coalescing ORM scorer, when an ORM model is loaded.</summary>
+    public BatchingRewardSource? OutcomeBatcher => outcomeBatcher;
+
     /// <summary>Bound base address, e.g. http://127.0.0.1:41234 (valid after StartAsync).</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
@@ -47,12 +52,16 @@ public sealed class RewardServer : IAsyncDisposable
     /// <param name="stepModel">Batched PRM; calls from concurrent requests are coalesced. null = none loaded
     /// (a shaping config then needs replayed step_scores in each sample).</param>
     /// <param name="logging">Whether Kestrel/ASP.NET log to the console (off for tests and bench).</param>
-    public RewardServer(ServerOptions options, Rewards.Offline.RewardConfig? config, SuccessJudge judge, IRewardSource? stepModel = null, bool logging = false)
+    /// <param name="outcomeModel">Batched ORM (calls coalesced like the PRM's); null = none loaded (an ORM config then
+    /// needs replayed orm_score in each sample).</param>
+    public RewardServer(ServerOptions options, Rewards.Offline.RewardConfig? config, SuccessJudge judge, IRewardSource? stepModel = null, bool logging = false,
+        IRewardSource? outcomeModel = null)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         var address = options.Validate();
         batcher = stepModel is null ? null : new BatchingRewardSource(stepModel, options.MaxModelBatch, options.EffectiveBatchWindow);
-        service = new RewardService(config ?? RewardService.DefaultConfig, judge, batcher, options.EffectiveVerifierThreads);
+        outcomeBatcher = outcomeModel is null ? null : new BatchingRewardSource(outcomeModel, options.MaxModelBatch, options.EffectiveBatchWindow);
+        service = new RewardService(config ?? RewardService.DefaultConfig, judge, batcher, options.EffectiveVerifierThreads, outcomeBatcher);
         requestSlots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -89,7 +98,30 @@ public sealed class RewardServer : IAsyncDisposable
         await app.StopAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
         if (batcher is not null) await batcher.DisposeAsync().ConfigureAwait(false);
+        if (outcomeBatcher is not null) await outcomeBatcher.DisposeAsync().ConfigureAwait(false);
+        ownedModels?.Dispose();
         requestSlots.Dispose();
+    }
+
+    /// <summary>A server for a reward.yaml: the verifier with the config's `verifier:` options, and the PRM /
+    /// ORM its `prm:` / `orm:` sections name (in-process directories or remote services), opened here,
+    /// batched across concurrent requests and disposed with the server. null config = success reward alone.</summary>
+    /// <exception cref="InvalidOperationException">A configured model cannot be opened (the message names the section).</exception>
+    /// <exception cref="ArgumentException">An option is out of range (ServerOptions.Validate).</exception>
+    public static RewardServer FromConfig(ServerOptions options, Rewards.Offline.RewardConfig? config, bool logging = false)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var models = config is null ? null : ConfiguredRewardModels.Open(config);
+        try
+        {
+            return new RewardServer(options, config, MathVerifierJudge.Create(config?.Verify), models?.Prm, logging, models?.Orm) { ownedModels = models };
+        }
+        catch
+        {
+            models?.Dispose();
+            throw;
+        }
     }
 
     private async Task AuthorizeAndMeasure(HttpContext ctx, RequestDelegate next)

@@ -1,8 +1,8 @@
 // `reasonrl serve`: runs the reward layer as an HTTP service (ReasonRL.Server.RewardServer) on loopback
-// until Ctrl+C. Thin: options → ServerOptions, --config → RewardConfigLoader, the verifier → MathVerifierJudge.
+// until Ctrl+C. Thin: options → ServerOptions, --config → RewardConfigLoader, then RewardServer.FromConfig
+// (the config's verifier options, and its in-process or remote PRM / ORM).
 using System.CommandLine;
 using ReasonRL.Rewards.Offline;
-using ReasonRL.Rewards.Sources;
 using ReasonRL.Server;
 
 namespace ReasonRL.Cli.Commands;
@@ -11,7 +11,7 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var config = new Option<FileInfo?>("--config") { Description = "reward.yaml (steps, success, shaping, orm, format, length); without it: success reward alone." };
+        var config = new Option<FileInfo?>("--config") { Description = "reward.yaml (steps, verifier, success, shaping, prm, orm, format, length); without it: success reward alone." };
         var host = new Option<string>("--host") { Description = "Loopback address to bind (only loopback is accepted).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (0 = any free port).", DefaultValueFactory = _ => 8000 };
         var token = new Option<string?>("--token") { Description = "Require 'Authorization: Bearer TOKEN' (all endpoints but /health). Default: env REASONRL_SERVE_TOKEN, else none." };
@@ -54,9 +54,9 @@ internal static class ServeCommand
             RewardServer server;
             try
             {
-                server = new RewardServer(options, rewardConfig, MathVerifierJudge.Create());
+                server = RewardServer.FromConfig(options, rewardConfig, logging: false);
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
                 error.WriteLine($"serve: {e.Message}");
                 return 2;

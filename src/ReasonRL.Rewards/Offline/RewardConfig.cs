@@ -3,14 +3,23 @@
 //
 // Grammar (every key optional except where noted; unknown keys are errors):
 //   steps:   { split: "\n" }            # exactly one of split (literal separator) | regex | tag; default split "\n"
+//   verifier: { strict: true, ordered_lists: false, set_relations: true, decimal_rounding: 2,
+//               fallback_to_last_number: true, work_budget: 200000, time_budget_ms: 1000,
+//               numeric_tolerance: 1e-9 }      # MathVerifier's VerifyOptions; each key optional
+//   prm:     { path: DIR, convention: step_end, batch_size: 64 }   # in-process PRM (step_end|separator|math_shepherd)
+//         or { url: http://host:8000/v1/rewards, protocol: native, timeout_seconds: 30 }   # remote
+//            # a prm needs a shaping section (the step scores have no other use)
 //   success: { correct: 1.0, incorrect: 0.0, unverifiable: 0.0 }
 //   shaping: { kind: clip_delta,        # required when shaping is present: raw|clip|delta|clip_delta|min_form|par
 //              alpha: 1.0, eta: 0.5, delta_last: keep,   # keep|zero
 //              temperature: 0.1, par_references: [0.5] }
-//   orm:     { alpha: 0.0, par_references: [] }
+//   orm:     { alpha: 0.0, par_references: [],
+//              path: DIR | url: URL, protocol: native|openrlhf, timeout_seconds: 30, batch_size: 64 }
+//            # a model (path or url) needs alpha ≠ 0; without one, requests must carry orm_score
 //   format:  { missing_answer: 0.0 }    # added on the last token when there is no \boxed{
 //   length:  { per_step: 0.0 }          # c·K added on the last token
 // Without a shaping section the design has no learned step reward.
+using ReasonRL.Math;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Steps;
 
@@ -18,6 +27,15 @@ namespace ReasonRL.Rewards.Offline;
 
 public sealed record RewardConfig(StepSplitOptions Steps, RewardDesign Design)
 {
+    /// <summary>Verifier options for the success reward (the `verifier:` section; default VerifyOptions.Default).</summary>
+    public VerifyOptions Verify { get; init; } = VerifyOptions.Default;
+
+    /// <summary>The PRM that scores steps for shaping (the `prm:` section), or null: step scores are replayed from requests.</summary>
+    public RewardModelSpec? Prm { get; init; }
+
+    /// <summary>The ORM that scores responses (model keys of the `orm:` section), or null: ORM scores are replayed from requests.</summary>
+    public RewardModelSpec? Orm { get; init; }
+
     /// <summary>One-line description for logs: "steps split "\n"; shaping clip_delta α=1 η=0.5 last=keep".</summary>
     public string Describe()
     {
@@ -25,7 +43,9 @@ public sealed record RewardConfig(StepSplitOptions Steps, RewardDesign Design)
             ? $"shaping {Shaping.ShapingOptions.NameOf(s.Kind)} alpha={s.Alpha} eta={s.Eta} delta_last={s.LastStep.ToString().ToLowerInvariant()} temperature={s.Temperature}"
             : "no learned step reward";
         var success = $"success {Design.Success.Correct}/{Design.Success.Incorrect}/{Design.Success.Unverifiable}";
-        return $"steps {Steps}; {success}; {shaping}; orm alpha={Design.OrmAlpha}";
+        var models = (Prm is null ? "" : $"; prm {Prm.Describe()}") + (Orm is null ? "" : $"; orm model {Orm.Describe()}");
+        var verifier = Verify == VerifyOptions.Default ? "" : $"; verifier strict={Verify.Strict} ordered_lists={Verify.OrderedLists} set_relations={Verify.AllowSetRelationComparison} decimal_rounding={Verify.DecimalRounding?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off"}";
+        return $"steps {Steps}; {success}; {shaping}; orm alpha={Design.OrmAlpha}{models}{verifier}";
     }
 }
 

@@ -65,7 +65,7 @@ public sealed class LoadedRewardModel : IDisposable
                 throw new HfCheckpointException(directory, "score.*", $"holds a {model.Kind.ToString().ToUpperInvariant()} head but a {k.ToString().ToUpperInvariant()} was asked for");
             IRewardSource source = model.Kind == RewardModelKind.Prm
                 ? new PrmRewardSource(model, tokenizer, options)
-                : new OrmRewardSource(model, tokenizer);
+                : new OrmRewardSource(model, tokenizer, batchSize: options.BatchSize);
             return new LoadedRewardModel(model, tokenizer, source);
         }
         catch
