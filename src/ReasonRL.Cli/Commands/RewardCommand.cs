@@ -63,7 +63,13 @@ internal static class RewardCommand
             return 2;
         }
         AnsiConsole.MarkupLineInterpolated($"config: {config.Describe()}");
-        var report = new OfflineScorer(config, MathVerifierJudge.Create(VerifyOptions.Default with { TimeBudget = TimeSpan.FromMilliseconds(budgetMs) })).ScoreFile(inputFile.FullName, outputFile.FullName, kinds);
+        if (config.Prm is not null || config.Orm is not null)
+        {
+            // Offline scoring replays step_scores / orm_score from the rollouts; a configured model would be silently unused.
+            AnsiConsole.MarkupLineInterpolated($"[red]config error[/] {configFile.Name}: prm/orm model keys (path/url) are for `reasonrl serve`; offline scoring replays each line's step_scores / orm_score — remove them");
+            return 2;
+        }
+        var report = new OfflineScorer(config, MathVerifierJudge.Create(config.Verify with { TimeBudget = TimeSpan.FromMilliseconds(budgetMs) })).ScoreFile(inputFile.FullName, outputFile.FullName, kinds);
         var table = new Table().AddColumns("shaping", "n", "success", "accuracy", "learned", "total", "steps", "repeated", "non-zero");
         foreach (var s in report.Summaries)
         {
