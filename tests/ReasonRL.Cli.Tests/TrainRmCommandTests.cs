@@ -46,6 +46,20 @@ public sealed class TrainRmCommandTests : IDisposable
     }
 
     [Fact]
+    public void OrmTrainsFromOutcomeRows()
+    {
+        string data = Path.Combine(dir, "orm.jsonl"), outDir = Path.Combine(dir, "orm");
+        var lines = Enumerable.Range(0, 12).Select(i =>
+            $$$"""{"question": "Ann has {{{i}}} pens. How many?", "response": "The answer is \\boxed{{{{i + i % 2}}}}", "correct": {{{(i % 2 == 0 ? "true" : "false")}}}}""");
+        File.WriteAllLines(data, lines);
+        var (code, output, error) = Run("train-rm", "--kind", "orm", "--data", data, "--out", outDir, "--init", "tiny", "--tokenizer", "lab", "--epochs", "1", "--held-out", "0.25");
+        Assert.True(code == 0, error);
+        Assert.Contains("best-of-N by score", output);
+        using var model = RewardModel.Load(outDir, new ManagedGemm());
+        Assert.Equal(RewardModelKind.Orm, model.Kind);
+    }
+
+    [Fact]
     public void BadOptionsAndBadDataAreReported()
     {
         string data = Path.Combine(dir, "bad.jsonl");

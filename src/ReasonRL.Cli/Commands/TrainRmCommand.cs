@@ -58,7 +58,8 @@ internal static class TrainRmCommand
             };
             string? modelDir = parse.GetValue(model), initSize = parse.GetValue(init);
             if ((modelDir is null) == (initSize is null)) throw new ArgumentException("give exactly one of --model DIR or --init tiny|small");
-            var tok = LoadTokenizer(parse.GetValue(tokenizer) ?? modelDir ?? throw new ArgumentException("--init needs --tokenizer (a path or \"lab\")"));
+            string tokenizerSpec = parse.GetValue(tokenizer) ?? modelDir ?? throw new ArgumentException("--init needs --tokenizer (a path or \"lab\")");
+            var tok = LoadTokenizer(tokenizerSpec);
             var scoring = new PrmScoringOptions
             {
                 Convention = parse.GetValue(convention) switch
@@ -93,8 +94,9 @@ internal static class TrainRmCommand
             string outDir = parse.GetValue(output)!;
             rm.Save(outDir);
             WriteAtomically(Path.Combine(outDir, ReportFileName), report.ToJson());
+            string? copied = CopyTokenizer(tokenizerSpec, outDir);
             console.Write(ReportTable(report));
-            console.MarkupLineInterpolated($"saved {outDir} (config.json, model.safetensors, {ReportFileName})");
+            console.MarkupLineInterpolated($"saved {outDir} (config.json, model.safetensors, {ReportFileName}{(copied is null ? "" : ", " + copied)})");
         }));
         return command;
     }
@@ -218,6 +220,18 @@ internal static class TrainRmCommand
         Out = new AnsiConsoleOutput(writer),
         Ansi = writer == Console.Out && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
     });
+
+    /// <summary>Copies the tokenizer file (tokenizer.json or .json.gz) into the output directory so it is
+    /// self-contained for scoring; returns its name, or null (the lab tokenizer, a GGUF) when nothing is copied.</summary>
+    private static string? CopyTokenizer(string spec, string outDir)
+    {
+        if (spec == "lab") return null;
+        string source = Directory.Exists(spec) ? TokenizerLoader.ResolveDirectory(spec) : spec;
+        if (source.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)) return null;
+        string name = source.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? "tokenizer.json.gz" : "tokenizer.json";
+        File.Copy(source, Path.Combine(outDir, name), overwrite: true);
+        return name;
+    }
 
     private static void WriteAtomically(string path, string text)
     {

@@ -7,7 +7,9 @@
 //                  operand that was never validly derived: StepLabeller marks them Incorrect), answer follows;
 //   WrongOperand — line j uses an operand off by δ (consistent arithmetic), later lines follow;
 //   WrongAnswer  — only the boxed final answer is off by δ;
-//   RepeatLine   — a reasoning line is written twice (Unnecessary: positive under the default options).
+//   RepeatLine   — a reasoning line is written twice (Unnecessary: positive under the default options);
+//   Truncated    — line j stops after its "=" (the result is never written: Unparsable), later lines unchanged
+//                  (they use a result that was never derived: Incorrect), as an undertrained policy often does.
 // Not the labeller (StepLabeller) and not a loader; StepLabelledLoader.Write stores the result.
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -37,7 +39,7 @@ public sealed record LabStepSetOptions
 
 public static partial class LabStepLabelledSet
 {
-    private enum Corruption { WrongResult, WrongOperand, WrongAnswer, RepeatLine }
+    private enum Corruption { WrongResult, WrongOperand, WrongAnswer, RepeatLine, Truncated }
 
     /// <summary>The labelled set: (1 + VariantsPerProblem) records per problem, problem by problem.</summary>
     public static IReadOnlyList<StepLabelledRecord> Build(LabStepSetOptions? options = null)
@@ -51,7 +53,7 @@ public static partial class LabStepLabelledSet
         foreach (var problem in problems)
         {
             var responses = new List<string> { problem.SftSolution };
-            for (int v = 0; v < options.VariantsPerProblem; v++) responses.Add(Corrupt(problem.SftSolution, (Corruption)rng.Next(0, 3), rng));
+            for (int v = 0; v < options.VariantsPerProblem; v++) responses.Add(Corrupt(problem.SftSolution, (Corruption)rng.Next(0, 4), rng));
             foreach (var response in responses)
             {
                 var labelled = StepLabeller.Label(problem, response);
@@ -80,6 +82,12 @@ public static partial class LabStepLabelledSet
         {
             int i = equations[rng.Next(0, equations.Count - 1)];
             lines.Insert(i + 1, lines[i]);
+            return string.Join('\n', lines);
+        }
+        if (kind == Corruption.Truncated)
+        {
+            int i = equations[rng.Next(0, equations.Count - 1)];
+            lines[i] = lines[i][..(lines[i].IndexOf('=', StringComparison.Ordinal) + 1)];
             return string.Join('\n', lines);
         }
         int target = kind == Corruption.WrongAnswer ? -1 : equations[rng.Next(0, equations.Count - 1)];
