@@ -215,11 +215,13 @@ internal static class TrainRmCommand
         _ => throw new ArgumentException($"--best-of-n must be min, last, product or mean, got \"{s}\""),
     };
 
-    private static IAnsiConsole ConsoleOn(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    private static IAnsiConsole ConsoleOn(TextWriter writer)
     {
-        Out = new AnsiConsoleOutput(writer),
-        Ansi = writer == Console.Out && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-    });
+        bool terminal = writer == Console.Out && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No });
+        if (!terminal) console.Profile.Width = 160;   // logs and captured output: do not wrap at 80 columns
+        return console;
+    }
 
     /// <summary>Copies the tokenizer file (tokenizer.json or .json.gz) into the output directory so it is
     /// self-contained for scoring; returns its name, or null (the lab tokenizer, a GGUF) when nothing is copied.</summary>
