@@ -47,6 +47,16 @@ public sealed class ShapingPropertyTests
         Prop.ForAll(arb, property).Check(Config);
 
     [Fact]
+    public void Every_property_here_runs_ten_thousand_cases()
+    {
+        // The acceptance bar is ≥ 10,000 random cases per property: count what Config really runs.
+        var count = 0;
+        Check(Cases01(), _ => { count++; return true; });
+        Assert.Equal(Cases, count);
+        Assert.True(Cases >= 10_000);
+    }
+
+    [Fact]
     public void Clip_learned_return_is_never_positive()
     {
         // Any real scores, not only probabilities: the bound needs nothing but α ≥ 0.

@@ -1,6 +1,7 @@
 // JsonRow: strict field access on one parsed JSONL row, turning every schema violation into a
-// DatasetFormatException that names the file, line and field. Shared by the GSM8K and MATH loaders.
-// Not a general JSON helper: it knows only the shapes those datasets use (string, int-or-null).
+// DatasetFormatException that names the file, line and field. Shared by the GSM8K, MATH and
+// step-labelled / outcome-labelled loaders. Not a general JSON helper: it knows only the shapes those
+// datasets use (string, int-or-null, bool, and the raw element for nested formats).
 using System.Text.Json;
 
 namespace ReasonRL.Data.Datasets;
@@ -69,4 +70,22 @@ internal readonly struct JsonRow
         }
         return number;
     }
+
+    /// <summary>The row's root object (for nested formats; name fields in errors with <see cref="Error"/>).</summary>
+    public JsonElement Root => _root;
+
+    /// <summary>True when <paramref name="field"/> is present and not null.</summary>
+    public bool Has(string field) => _root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    /// <summary>An optional boolean field (absent or null → null).</summary>
+    public bool? OptionalBool(string field)
+    {
+        if (!_root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw Error(field, $"expected true, false or null, found {value.ValueKind}");
+        return value.GetBoolean();
+    }
+
+    /// <summary>A required boolean field.</summary>
+    public bool RequiredBool(string field) =>
+        _root.TryGetProperty(field, out _) ? OptionalBool(field) ?? throw Error(field, "expected true or false, found null") : throw Error(field, "missing (expected true or false)");
 }

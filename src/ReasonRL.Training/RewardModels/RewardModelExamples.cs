@@ -5,6 +5,7 @@
 //   ORM: prompt + response, one label (correct) at the last token.
 // The prompt is LabTask.Prompt(question) (question + "\n", the policy's prompt format) unless a prompt
 // function is given. Not the file loaders (ReasonRL.Data.Datasets) and not the trainer.
+using ReasonRL.Data.Datasets;
 using ReasonRL.Data.Lab;
 using ReasonRL.Data.Records;
 using ReasonRL.Rewards.Sources;
@@ -48,5 +49,19 @@ public static class RewardModelExamples
     {
         ArgumentNullException.ThrowIfNull(record);
         return FromOutcome(tokenizer, (promptOf ?? LabTask.Prompt)(record.Question), record.Response, record.Correct, groupId ?? record.Question);
+    }
+
+    /// <summary>A PRM example from a loaded step-labelled record (group and correctness carried over).</summary>
+    public static RewardModelExample FromRecord(ITokenizer tokenizer, StepLabelledRecord record, PrmScoringOptions? options = null, Func<string, string>? promptOf = null)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return FromSteps(tokenizer, (promptOf ?? LabTask.Prompt)(record.Question), record.Steps, record.Labels, options, record.Group, record.Correct);
+    }
+
+    /// <summary>An ORM example from a loaded outcome-labelled record.</summary>
+    public static RewardModelExample FromRecord(ITokenizer tokenizer, OutcomeLabelledRecord record, Func<string, string>? promptOf = null)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return FromOutcome(tokenizer, (promptOf ?? LabTask.Prompt)(record.Question), record.Response, record.Correct, record.Group ?? record.Question);
     }
 }

@@ -1,7 +1,8 @@
 // RewardModelTrainer: trains a RewardModel (PRM or ORM, backbone and head together) with binary
 // cross-entropy at the scored positions — every step end for a PRM, the last token for an ORM:
 //   loss = (1/M) Σ_m BCE(l_m, y_m),  dL/dl_m = (σ(l_m) − y_m) / M   (M scored positions in the batch),
-// seeded shuffles per epoch (Xoshiro256**, Fisher–Yates), AdamW at a constant learning rate, global
+// seeded shuffles per epoch (Xoshiro256**, Fisher–Yates; examples of similar length batched together within
+// windows of 8 batches to cut padding), AdamW at a constant learning rate, global
 // gradient-norm clipping over backbone + head, non-finite steps skipped (NanGuard). After training it
 // scores the held-out set and reports loss, accuracy, the majority baseline, AUC and best-of-N
 // (RewardModelMetrics). Batches are right-padded with id 0 (causal attention: padding never reaches
@@ -51,17 +52,13 @@ public sealed class RewardModelTrainer : IDisposable
         var order = Enumerable.Range(0, train.Count).ToArray();
         for (int epoch = 1; epoch <= Options.Epochs; epoch++)
         {
-            for (int i = order.Length - 1; i > 0; i--)
-            {
-                int j = rng.NextInt(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
+            var batches = EpochBatches(order, train, rng);
             double lossSum = 0;
             int lossCount = 0;
-            for (int start = 0; start < order.Length; start += Options.BatchSize)
+            foreach (var indices in batches)
             {
                 ct.ThrowIfCancellationRequested();
-                var batch = order.AsSpan(start, System.Math.Min(Options.BatchSize, order.Length - start)).ToArray().Select(k => train[k]).ToList();
+                var batch = indices.Select(k => train[k]).ToList();
                 step++;
                 var (loss, norm, applied) = TrainStep(batch, step, guard);
                 if (applied)
@@ -74,6 +71,37 @@ public sealed class RewardModelTrainer : IDisposable
             lastEpochLoss = lossCount == 0 ? double.NaN : lossSum / lossCount;
         }
         return Evaluate(train, heldOut, lastEpochLoss, step, guard.TotalSkipped, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>One epoch's batches: a seeded shuffle, then within each window of
+    /// <see cref="LengthWindow"/> batches the examples sorted by length (less padding, same data per window),
+    /// then the batch order shuffled again.</summary>
+    private List<int[]> EpochBatches(int[] order, IReadOnlyList<RewardModelExample> train, Xoshiro256StarStar rng)
+    {
+        Shuffle(order, rng);
+        var batches = new List<int[]>();
+        int window = Options.BatchSize * LengthWindow;
+        for (int w = 0; w < order.Length; w += window)
+        {
+            var sorted = order.AsSpan(w, System.Math.Min(window, order.Length - w)).ToArray().OrderBy(k => train[k].Tokens.Length).ToArray();
+            for (int start = 0; start < sorted.Length; start += Options.BatchSize)
+                batches.Add(sorted.AsSpan(start, System.Math.Min(Options.BatchSize, sorted.Length - start)).ToArray());
+        }
+        var batchOrder = Enumerable.Range(0, batches.Count).ToArray();
+        Shuffle(batchOrder, rng);
+        return batchOrder.Select(i => batches[i]).ToList();
+    }
+
+    /// <summary>Batches per length-sorting window.</summary>
+    private const int LengthWindow = 8;
+
+    private static void Shuffle(int[] items, Xoshiro256StarStar rng)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = rng.NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
     }
 
     /// <summary>One optimizer step on <paramref name="batch"/>: (mean BCE, gradient norm, applied).</summary>

@@ -1,0 +1,136 @@
+// LabStepLabelledSet: a small step-labelled PRM set made from the lab task — for each problem its SFT
+// solution plus corrupted variants, every response labelled by StepLabeller (the ground truth) and turned
+// into binary step labels by PrmLabelOptions (unnecessary steps positive by default). Each problem's
+// responses form one best-of-N group (Group = problem id, Correct = the final answer verified Correct).
+// Corruptions (one per variant, drawn with the seed):
+//   WrongResult  — line j's result off by δ; later lines recomputed from the wrong value (so they use an
+//                  operand that was never validly derived: StepLabeller marks them Incorrect), answer follows;
+//   WrongOperand — line j uses an operand off by δ (consistent arithmetic), later lines follow;
+//   WrongAnswer  — only the boxed final answer is off by δ;
+//   RepeatLine   — a reasoning line is written twice (Unnecessary: positive under the default options);
+//   Truncated    — line j stops after its "=" (the result is never written: Unparsable), later lines unchanged
+//                  (they use a result that was never derived: Incorrect), as an undertrained policy often does.
+// Not the labeller (StepLabeller) and not a loader; StepLabelledLoader.Write stores the result.
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ReasonRL.Data.Lab;
+using ReasonRL.Data.Records;
+
+namespace ReasonRL.Data.Datasets;
+
+/// <summary>Settings of <see cref="LabStepLabelledSet.Build"/>; defaults listed per property.</summary>
+public sealed record LabStepSetOptions
+{
+    /// <summary>Lab problems (train split). Default 300.</summary>
+    public int Problems { get; init; } = 300;
+
+    /// <summary>Corrupted variants per problem, besides its SFT solution. Default 3.</summary>
+    public int VariantsPerProblem { get; init; } = 3;
+
+    /// <summary>Seed of the corruption draws (the problems come from <see cref="Task"/>'s seed). Default 1.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>The lab task. Default LabTaskOptions.Default.</summary>
+    public LabTaskOptions Task { get; init; } = LabTaskOptions.Default;
+
+    /// <summary>Step label → binary label. Default PrmLabelOptions.Default.</summary>
+    public PrmLabelOptions Labels { get; init; } = PrmLabelOptions.Default;
+}
+
+public static partial class LabStepLabelledSet
+{
+    private enum Corruption { WrongResult, WrongOperand, WrongAnswer, RepeatLine, Truncated }
+
+    /// <summary>The labelled set: (1 + VariantsPerProblem) records per problem, problem by problem.</summary>
+    public static IReadOnlyList<StepLabelledRecord> Build(LabStepSetOptions? options = null)
+    {
+        options ??= new LabStepSetOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Problems, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.VariantsPerProblem);
+        var problems = new LabTaskGenerator(options.Task).Generate(LabSplit.Train, options.Problems);
+        var rng = new LabRandom(options.Seed);
+        var records = new List<StepLabelledRecord>();
+        foreach (var problem in problems)
+        {
+            var responses = new List<string> { problem.SftSolution };
+            for (int v = 0; v < options.VariantsPerProblem; v++) responses.Add(Corrupt(problem.SftSolution, (Corruption)rng.Next(0, 4), rng));
+            foreach (var response in responses)
+            {
+                var labelled = StepLabeller.Label(problem, response);
+                var prm = RewardRecordBuilder.Prm(problem.Question, labelled, options.Labels);
+                if (prm.Steps.Count == 0) continue;
+                records.Add(new StepLabelledRecord(problem.Question, prm.Steps, prm.Labels, problem.Id, labelled.IsCorrect));
+            }
+        }
+        return records;
+    }
+
+    [GeneratedRegex(@"^(\d+) ([-+*/]) (\d+) = (\d+)$")]
+    private static partial Regex Equation();
+
+    [GeneratedRegex(@"\\boxed\{(\d+)\}")]
+    private static partial Regex Boxed();
+
+    /// <summary>One corrupted copy of <paramref name="solution"/> (see the file header).</summary>
+    private static string Corrupt(string solution, Corruption kind, LabRandom rng)
+    {
+        var lines = solution.Split('\n').ToList();
+        var equations = Enumerable.Range(0, lines.Count).Where(i => Equation().IsMatch(lines[i])).ToList();
+        if (equations.Count == 0) kind = Corruption.WrongAnswer;
+        long delta = rng.Next(1, 3) * (rng.Next(0, 1) == 0 ? -1 : 1);
+        if (kind == Corruption.RepeatLine)
+        {
+            int i = equations[rng.Next(0, equations.Count - 1)];
+            lines.Insert(i + 1, lines[i]);
+            return string.Join('\n', lines);
+        }
+        if (kind == Corruption.Truncated)
+        {
+            int i = equations[rng.Next(0, equations.Count - 1)];
+            lines[i] = lines[i][..(lines[i].IndexOf('=', StringComparison.Ordinal) + 1)];
+            return string.Join('\n', lines);
+        }
+        int target = kind == Corruption.WrongAnswer ? -1 : equations[rng.Next(0, equations.Count - 1)];
+        var map = new Dictionary<long, long>();
+        long Mapped(long x) => map.TryGetValue(x, out long y) ? y : x;
+        for (int i = 0; i < lines.Count; i++)
+        {
+            var m = Equation().Match(lines[i]);
+            if (!m.Success)
+            {
+                lines[i] = Boxed().Replace(lines[i], b =>
+                {
+                    long n = long.Parse(b.Groups[1].Value, CultureInfo.InvariantCulture);
+                    long answer = kind == Corruption.WrongAnswer ? Off(n, delta) : Mapped(n);
+                    return string.Create(CultureInfo.InvariantCulture, $"\\boxed{{{answer}}}");
+                });
+                continue;
+            }
+            long a = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), b = long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
+            long c = long.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture);
+            char op = m.Groups[2].Value[0];
+            long a2 = Mapped(a), b2 = Mapped(b), c2 = c;
+            if (i == target && kind == Corruption.WrongOperand) a2 = Off(a2, delta);
+            if (a2 != a || b2 != b) c2 = Evaluate(a2, op, b2) ?? c;
+            if (i == target && kind == Corruption.WrongResult) c2 = Off(c, delta);
+            if (c2 != c) map[c] = c2;
+            lines[i] = string.Create(CultureInfo.InvariantCulture, $"{a2} {op} {b2} = {c2}");
+        }
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>x + δ, or x − δ when that would be negative; never x (δ ≠ 0).</summary>
+    private static long Off(long x, long delta) => x + delta >= 0 ? x + delta : x - delta;
+
+    private static long? Evaluate(long a, char op, long b)
+    {
+        var @operator = op switch
+        {
+            '+' => ArithmeticOperator.Add,
+            '-' => ArithmeticOperator.Subtract,
+            '*' => ArithmeticOperator.Multiply,
+            _ => ArithmeticOperator.Divide,
+        };
+        return ArithmeticStep.TryEvaluate(a, @operator, b, out long value) && value >= 0 ? value : null;
+    }
+}

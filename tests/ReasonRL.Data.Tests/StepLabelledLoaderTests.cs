@@ -1,0 +1,125 @@
+// Step- and outcome-labelled loaders: the three PRM formats (native with labels or ratings, PRM800K nested
+// rows, Math-Shepherd tag text) on hand-written lines, the neutral-rating mapping, native write → read
+// round trip, and schema errors that name the file, line and field.
+using ReasonRL.Data.Datasets;
+using Xunit;
+
+namespace ReasonRL.Data.Tests;
+
+public sealed class StepLabelledLoaderTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("rm-data-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private string File(params string[] lines)
+    {
+        string path = Path.Combine(dir, $"f{Guid.NewGuid():N}.jsonl");
+        System.IO.File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    [Fact]
+    public void NativeRowsWithLabelsRatingsAndAliases()
+    {
+        var path = File(
+            """{"question": "q1", "steps": ["a", "b"], "labels": [true, false], "group": "g", "correct": false}""",
+            """{"prompt": "q2", "completions": ["c"], "labels": [1]}""",
+            """{"question": "q3", "steps": ["x", "y", "z"], "ratings": [1, 0, -1]}""");
+        var records = StepLabelledLoader.Load(path);
+        Assert.Equal(("q1", "g", (bool?)false), (records[0].Question, records[0].Group, records[0].Correct));
+        Assert.Equal(["a", "b"], records[0].Steps);
+        Assert.Equal([true, false], records[0].Labels);
+        Assert.Equal(("q2", "q2", (bool?)null), (records[1].Question, records[1].Group, records[1].Correct));
+        Assert.Equal([true, true, false], records[2].Labels);
+        var strict = StepLabelledLoader.Load(path, new StepLabelledOptions { NeutralIsPositive = false });
+        Assert.Equal([true, false, false], strict[2].Labels);
+    }
+
+    [Fact]
+    public void Prm800kRowsFollowTheChosenHumanAndErrorSteps()
+    {
+        var path = File("""
+            {"question": {"problem": "What is 2+3?", "ground_truth_answer": "5"},
+             "label": {"steps": [
+               {"completions": [{"text": "2+3 = 5.", "rating": 1}], "human_completion": null, "chosen_completion": 0},
+               {"completions": [{"text": "Hmm.", "rating": 0}, {"text": "So 6.", "rating": -1}], "human_completion": null, "chosen_completion": 0},
+               {"completions": [{"text": "Bad.", "rating": -1}], "human_completion": {"text": "Answer: 5", "rating": null}, "chosen_completion": null},
+               {"completions": [{"text": "Fine.", "rating": 1}, {"text": "Wrong: 7.", "rating": -1}], "human_completion": null, "chosen_completion": null},
+               {"completions": [{"text": "never reached", "rating": 1}], "chosen_completion": 0}],
+              "finish_reason": "found_error"}}
+            """.ReplaceLineEndings(" "));
+        var r = StepLabelledLoader.Load(path).Single();
+        Assert.Equal("What is 2+3?", r.Question);
+        Assert.Equal(["2+3 = 5.", "Hmm.", "Answer: 5", "Wrong: 7."], r.Steps);
+        Assert.Equal([true, true, true, false], r.Labels);
+    }
+
+    [Fact]
+    public void MathShepherdTagsBecomeStepsAndSigns()
+    {
+        var path = File("""{"input": "Janet has 3 eggs. How many? Step 1: 3+1=4 ки\nStep 2: 4*2=9 ки\nStep 3: The answer is: 9 ки", "label": "Janet has 3 eggs. How many? Step 1: 3+1=4 +\nStep 2: 4*2=9 -\nStep 3: The answer is: 9 -", "task": "GSM8K"}""");
+        var r = StepLabelledLoader.Load(path).Single();
+        Assert.Equal("Janet has 3 eggs. How many?", r.Question);
+        Assert.Equal(["Step 1: 3+1=4", "Step 2: 4*2=9", "Step 3: The answer is: 9"], r.Steps);
+        Assert.Equal([true, false, false], r.Labels);
+    }
+
+    [Fact]
+    public void WriteThenLoadRoundTrips()
+    {
+        string path = Path.Combine(dir, "set.jsonl");
+        var records = new[] { new StepLabelledRecord("q", ["1 + 1 = 2", "The answer is \\boxed{2}"], [true, true], "p0", true) };
+        StepLabelledLoader.Write(path, records);
+        var back = StepLabelledLoader.Load(path).Single();
+        Assert.Equal(records[0].Steps, back.Steps);
+        Assert.Equal(records[0].Labels, back.Labels);
+        Assert.Equal(("q", "p0", (bool?)true), (back.Question, back.Group, back.Correct));
+    }
+
+    [Theory]
+    [InlineData("""{"question": "q", "steps": ["a"], "labels": [true, false]}""", "field 'labels'", "2 labels for 1 steps")]
+    [InlineData("""{"question": "q", "steps": ["a"], "labels": [2]}""", "field 'labels[0]'", "expected true/false or 1/0")]
+    [InlineData("""{"question": "q", "steps": ["a"], "ratings": [5]}""", "field 'ratings[0]'", "expected -1, 0 or 1")]
+    [InlineData("""{"question": "q", "steps": ["a", 3], "labels": [1, 1]}""", "field 'steps[1]'", "expected a string")]
+    [InlineData("""{"question": "q", "steps": ["a"]}""", "field 'labels'", "missing")]
+    [InlineData("""{"steps": ["a"], "labels": [1]}""", "field 'question'", "missing")]
+    [InlineData("""{"question": {"problem": "p"}, "label": {"steps": [{"completions": [{"text": "t", "rating": 1}], "chosen_completion": 4}]}}""", "field 'label.steps[0].chosen_completion'", "expected an index")]
+    [InlineData("""{"input": "Q Step 1: a ки", "label": "Q Step 1: a ?"}""", "field 'label'", "expected + or -")]
+    [InlineData("""{"input": "Q Step 1: a ки", "label": "Q Step 1: b +"}""", "field 'label'", "does not match")]
+    [InlineData("""{"input": "Q a ки", "label": "Q a +"}""", "field 'input'", "Step 1:")]
+    public void SchemaErrorsNameFileLineAndField(string line, string field, string problem)
+    {
+        var path = File("""{"question": "ok", "steps": ["s"], "labels": [true]}""", line);
+        var ex = Assert.Throws<DatasetFormatException>(() => StepLabelledLoader.Load(path));
+        Assert.Contains(Path.GetFileName(path), ex.Message);
+        Assert.Contains("line 2", ex.Message);
+        Assert.Contains(field, ex.Message);
+        Assert.Contains(problem, ex.Message);
+    }
+
+    [Fact]
+    public void OutcomeRowsLoadWithGroupsAndErrorsNameTheField()
+    {
+        var path = File("""{"question": "q", "response": "r", "correct": true}""", """{"prompt": "p", "response": "s", "correct": false, "group": "g"}""");
+        var records = OutcomeLabelledLoader.Load(path);
+        Assert.Equal(new OutcomeLabelledRecord("q", "r", true, "q"), records[0]);
+        Assert.Equal(new OutcomeLabelledRecord("p", "s", false, "g"), records[1]);
+        var bad = File("""{"question": "q", "response": "r", "correct": "yes"}""");
+        var ex = Assert.Throws<DatasetFormatException>(() => OutcomeLabelledLoader.Load(bad));
+        Assert.Contains("line 1, field 'correct'", ex.Message);
+    }
+
+    [Fact]
+    public void LabSetHasCorrectAndCorruptedResponsesPerProblem()
+    {
+        var records = LabStepLabelledSet.Build(new LabStepSetOptions { Problems = 20, VariantsPerProblem = 3, Seed = 4 });
+        Assert.Equal(80, records.Count);
+        Assert.Equal(20, records.Select(r => r.Group).Distinct().Count());
+        Assert.All(records.Where((_, i) => i % 4 == 0), r => Assert.True(r.Correct));   // the SFT solution of each problem
+        Assert.Contains(records, r => r.Correct == false);
+        Assert.Contains(records, r => r.Labels.Contains(false));
+        Assert.All(records, r => Assert.Equal(r.Steps.Count, r.Labels.Count));
+        Assert.Equal(records.Select(r => string.Join("|", r.Steps)), LabStepLabelledSet.Build(new LabStepSetOptions { Problems = 20, VariantsPerProblem = 3, Seed = 4 }).Select(r => string.Join("|", r.Steps)));
+    }
+}
