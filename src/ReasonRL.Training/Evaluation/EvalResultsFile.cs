@@ -16,6 +16,13 @@ public sealed class EvalResultsFile : IDisposable
 {
     private readonly StreamWriter _partial;
 
+    // Readable output: '<', '>', '+', '\'' and non-ASCII stay as they are (prompts carry "<|im_start|>" and
+    // LaTeX); the files are data for tools and people, never embedded in HTML.
+    private static readonly EvalJsonContext Readable = new(new JsonSerializerOptions(EvalJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     /// <summary>The final results path.</summary>
     public string OutPath { get; }
 
@@ -104,7 +111,7 @@ public sealed class EvalResultsFile : IDisposable
     public void Append(EvalRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        _partial.WriteLine(JsonSerializer.Serialize(record, EvalJsonContext.Default.EvalRecord));
+        _partial.WriteLine(JsonSerializer.Serialize(record, Readable.EvalRecord));
         _partial.Flush();
     }
 
@@ -115,13 +122,19 @@ public sealed class EvalResultsFile : IDisposable
         ArgumentNullException.ThrowIfNull(records);
         var all = records.OrderBy(r => r.Index).ToList();
         var summary = EvalSummary.From(all, mode);
-        JsonlFile.Write(OutPath, all, EvalJsonContext.Default.EvalRecord);
-        string tmp = SummaryPath + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(summary, EvalJsonContext.Default.EvalSummary) + "\n", new UTF8Encoding(false));
-        File.Move(tmp, SummaryPath, overwrite: true);
+        WriteAtomic(OutPath, string.Concat(all.Select(r => JsonSerializer.Serialize(r, Readable.EvalRecord) + "\n")));
+        WriteAtomic(SummaryPath, JsonSerializer.Serialize(summary, Readable.EvalSummary) + "\n");
         _partial.Dispose();
         File.Delete(PartialPath);
         return summary;
+    }
+
+    // temp file in the same folder + rename: a crash leaves the old file or the new one, never half of one
+    private static void WriteAtomic(string path, string text)
+    {
+        string tmp = path + ".tmp";
+        File.WriteAllText(tmp, text, new UTF8Encoding(false));
+        File.Move(tmp, path, overwrite: true);
     }
 
     /// <summary>Reads a finished results file.</summary>
