@@ -39,16 +39,21 @@ public sealed partial class PpoTrainer
         var samples = new Sample[prompts.Count * n];
         var rngs = new Random[samples.Length];
         for (int i = 0; i < rngs.Length; i++) rngs[i] = new Random((int)(_rng.NextUInt64() >> 33));
-        var generation = new GenerationOptions { Temperature = _options.Temperature, MaxNewTokens = _options.MaxNewTokens, EosIds = _tokenizer.EosIds };
         for (int start = 0; start < samples.Length; start += _options.GenerationBatchSize)
         {
             ct.ThrowIfCancellationRequested();
-            int count = System.Math.Min(_options.GenerationBatchSize, samples.Length - start);
+            int count = System.Math.Min(_options.GenerationBatchSize, samples.Length - start), before = start;
+            var generation = new GenerationOptions
+            {
+                Temperature = _options.Temperature, MaxNewTokens = _options.MaxNewTokens, EosIds = _tokenizer.EosIds,
+                Progress = Progress is null ? null : (_, running) => Report(PpoPhase.Generate, before + count - running, samples.Length),
+            };
             var batch = new int[count][];
             for (int k = 0; k < count; k++) batch[k] = promptIds[(start + k) / n];
             var results = Generator.GenerateBatch(_policy, batch, generation, new ArraySegment<Random>(rngs, start, count));
             for (int k = 0; k < count; k++)
                 samples[start + k] = new Sample((start + k) / n, batch[k], results[k].Tokens, results[k].FinishReason == FinishReason.Length);
+            Report(PpoPhase.Generate, start + count, samples.Length);
         }
         return samples;
     }
@@ -64,7 +69,9 @@ public sealed partial class PpoTrainer
             var item = prompts[samples[i].PromptIndex];
             policySamples[i] = new PolicySample(item.Prompt, text, item.Gold, offsets);
         }
+        Report(PpoPhase.Score, 0, 1);
         var results = _rewards.ScoreAsync(policySamples, ct).GetAwaiter().GetResult();
+        Report(PpoPhase.Score, 1, 1);
         if (results.Count != samples.Length)
             throw new InvalidOperationException($"ppo: the reward pipeline returned {results.Count} results for {samples.Length} samples");
         var records = new RolloutRecord[samples.Length];
@@ -119,6 +126,7 @@ public sealed partial class PpoTrainer
                 _critic.Forward(sb, grid, bootstrap!.AsSpan(start, count));
                 CopyRows(grid, sb.MaxResponse, values!, t, start, count);
             }
+            Report(PpoPhase.Experience, start + count, b);
         }
         var mask = new bool[b * t];
         var rewards = new double[b * t];

@@ -34,6 +34,7 @@ public sealed partial class PpoTrainer
         var stats = new UpdateStats();
         var order = new int[e.Count];
         for (int i = 0; i < order.Length; i++) order[i] = i;
+        int perEpoch = (order.Length + _options.MiniBatchSize - 1) / _options.MiniBatchSize, done = 0;
         for (int epoch = 0; epoch < _options.PpoEpochs; epoch++)
         {
             for (int i = order.Length - 1; i > 0; i--)
@@ -46,6 +47,7 @@ public sealed partial class PpoTrainer
                 ct.ThrowIfCancellationRequested();
                 var minibatch = new ArraySegment<int>(order, start, System.Math.Min(_options.MiniBatchSize, order.Length - start));
                 UpdateOnce(e, minibatch, beta, ref stats);
+                Report(PpoPhase.Update, ++done, perEpoch * _options.PpoEpochs);
             }
         }
         return stats;

@@ -67,6 +67,11 @@ public sealed partial class PpoTrainer : IDisposable
     /// <summary>The options in use.</summary>
     public PpoOptions Options => _options;
 
+    /// <summary>Optional live progress of a running <see cref="TrainStep"/> (called on the training thread; keep it cheap).</summary>
+    public Action<PpoProgress>? Progress { get; set; }
+
+    private void Report(PpoPhase phase, int done, int total) => Progress?.Invoke(new PpoProgress(Step + 1, phase, done, total));
+
     /// <summary>Current KL coefficient β.</summary>
     public double KlCoefficient => _kl.Beta;
 

@@ -76,6 +76,28 @@ public sealed class PpoTrainerTests
     }
 
     [Fact]
+    public void ProgressWalksThroughThePhasesInOrder()
+    {
+        using var policy = PpoTestKit.NewPolicy(4);
+        using var reference = PpoTestKit.Copy(policy);
+        using var critic = Critic.FromPolicy(policy, 3);
+        var options = PpoTestKit.FastOptions with { GenerationBatchSize = 10, ForwardBatchSize = 7 };
+        using var trainer = new PpoTrainer(options, policy, reference, critic, PpoTestKit.Tokenizer, PpoTestKit.Pipeline());
+        var reports = new List<PpoProgress>();
+        trainer.Progress = reports.Add;
+        trainer.TrainStep(PpoTestKit.Prompts);
+        Assert.All(reports, r => Assert.Equal(1, r.Step));
+        var phases = reports.Select(r => r.Phase).Distinct().ToList();
+        Assert.Equal([PpoPhase.Generate, PpoPhase.Score, PpoPhase.Experience, PpoPhase.Update], phases);
+        for (int i = 1; i < reports.Count; i++)
+            if (reports[i].Phase == reports[i - 1].Phase) Assert.True(reports[i].Done >= reports[i - 1].Done, $"progress went back at report {i}");
+            else Assert.True(reports[i].Phase > reports[i - 1].Phase);
+        Assert.Equal(new PpoProgress(1, PpoPhase.Generate, 32, 32), reports.Last(r => r.Phase == PpoPhase.Generate));
+        Assert.Equal(new PpoProgress(1, PpoPhase.Experience, 32, 32), reports.Last(r => r.Phase == PpoPhase.Experience));
+        Assert.Equal(new PpoProgress(1, PpoPhase.Update, 4, 4), reports[^1]);   // 2 epochs × 32/16 minibatches
+    }
+
+    [Fact]
     public void GaeWithoutACriticIsRejectedWithAnActionableMessage()
     {
         using var policy = PpoTestKit.NewPolicy(1);

@@ -55,6 +55,9 @@ public sealed class ResponseTextTests
         var covering = Enumerable.Range(0, ids.Length).Where(k => offsets[k].End > emoji && offsets[k].Start <= emoji).ToList();
         Assert.Single(covering);
         Assert.Equal(emoji + 2, offsets[covering[0]].End);
+        // an ASCII response (every token whole characters: the one-token-decode fast path) obeys the same rules
+        const string ascii = "Step 1: 3 + 4 = 7\nStep 2: so the answer is \\boxed{7}.";
+        AssertExact(qwen, [.. qwen.Encode(ascii).Ids, qwen.EosIds[0]], ascii);
         var steps = new StepSplitter(StepSplitOptions.Lines).Split(text);
         var ends = StepTokenMap.StepEndTokens(steps, offsets);
         for (int k = 0; k < steps.Length; k++)
