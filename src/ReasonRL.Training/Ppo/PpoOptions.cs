@@ -39,6 +39,10 @@ public sealed record PpoOptions
     public double PolicyLearningRate { get; init; } = 1e-5;
     /// <summary>Critic AdamW learning rate.</summary>
     public double CriticLearningRate { get; init; } = 1e-5;
+    /// <summary>AdamW β1 (both models; torch default 0.9).</summary>
+    public double Beta1 { get; init; } = 0.9;
+    /// <summary>AdamW β2 (both models; torch default 0.999).</summary>
+    public double Beta2 { get; init; } = 0.999;
     /// <summary>AdamW decoupled weight decay (both models).</summary>
     public double WeightDecay { get; init; }
     /// <summary>Global gradient-norm clip per model (≤ 0 or ∞ = off).</summary>
@@ -112,6 +116,8 @@ public sealed record PpoOptions
         Require(PolicyLearningRate > 0 && double.IsFinite(PolicyLearningRate), nameof(PolicyLearningRate), "> 0", PolicyLearningRate);
         Require(CriticLearningRate > 0 && double.IsFinite(CriticLearningRate), nameof(CriticLearningRate), "> 0", CriticLearningRate);
         Require(WeightDecay >= 0, nameof(WeightDecay), ">= 0", WeightDecay);
+        Require(Beta1 is >= 0 and < 1, nameof(Beta1), "in [0, 1)", Beta1);
+        Require(Beta2 is >= 0 and < 1, nameof(Beta2), "in [0, 1)", Beta2);
         Require(!double.IsNaN(MaxGradNorm), nameof(MaxGradNorm), "a number (<= 0 or infinity = off)", MaxGradNorm);
         Require(WarmupSteps >= 0, nameof(WarmupSteps), ">= 0", WarmupSteps);
         Require(Schedule != LearningRateScheduleKind.Cosine || TotalSteps > WarmupSteps, nameof(TotalSteps), $"> WarmupSteps ({WarmupSteps}) for the cosine schedule", TotalSteps);

@@ -75,7 +75,10 @@ public sealed partial class PpoTrainer : IDisposable
     /// <summary>Current KL coefficient β.</summary>
     public double KlCoefficient => _kl.Beta;
 
-    private AdamWOptions AdamW(double lr) => new() { LearningRate = (float)lr, WeightDecay = (float)_options.WeightDecay };
+    private AdamWOptions AdamW(double lr) => new()
+    {
+        LearningRate = (float)lr, WeightDecay = (float)_options.WeightDecay, Beta1 = (float)_options.Beta1, Beta2 = (float)_options.Beta2,
+    };
 
     /// <summary>
     /// One PPO step over <paramref name="prompts"/>: generate → score → log-probs / values → advantages →

@@ -167,6 +167,7 @@ public sealed class PpoTrainerTests
     [InlineData("GradientAccumulation", "in [1, MiniBatchSize")]
     [InlineData("TotalSteps", "for the cosine schedule")]
     [InlineData("Temperature", "> 0")]
+    [InlineData("Beta2", "in [0, 1)")]
     public void InvalidOptionsNameTheField(string field, string expected)
     {
         var o = field switch
@@ -174,6 +175,7 @@ public sealed class PpoTrainerTests
             "RolloutsPerPrompt" => new PpoOptions { RolloutsPerPrompt = 0 },
             "GradientAccumulation" => new PpoOptions { MiniBatchSize = 4, GradientAccumulation = 8 },
             "TotalSteps" => new PpoOptions { Schedule = LearningRateScheduleKind.Cosine, WarmupSteps = 5, TotalSteps = 5 },
+            "Beta2" => new PpoOptions { Beta2 = 1.0 },
             _ => new PpoOptions { Temperature = 0 },
         };
         var e = Assert.Throws<ArgumentException>(() => o.Validate());
