@@ -133,7 +133,7 @@ public sealed partial class PpoTrainer : IDisposable
         if ((state.CriticOptimizer is null) != (_criticOptimizer is null))
             throw new ArgumentException($"ppo restore: the state {(state.CriticOptimizer is null ? "has no" : "has a")} critic optimizer but this trainer {(_criticOptimizer is null ? "has no" : "has a")} critic");
         if (_kl is AdaptiveKlController adaptive) adaptive.Restore(state.KlCoefficient);
-        else if (System.Math.Abs(state.KlCoefficient - _kl.Beta) > 0)
+        else if (state.KlCoefficient != _kl.Beta)
             throw new ArgumentException($"ppo restore: the state's fixed KL coefficient {state.KlCoefficient} differs from the options' {_kl.Beta}");
         _policyOptimizer.RestoreState(state.PolicyOptimizer);
         if (_criticOptimizer is not null)

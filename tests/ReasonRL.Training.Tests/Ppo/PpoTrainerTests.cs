@@ -98,6 +98,28 @@ public sealed class PpoTrainerTests
     }
 
     [Fact]
+    public void SamplingIsSeededPerResponseSoTheGenerationBatchSizeDoesNotMatter()
+    {
+        PpoStepResult Run(int generationBatch, out float[] weights)
+        {
+            using var policy = PpoTestKit.NewPolicy(13);
+            using var reference = PpoTestKit.Copy(policy);
+            using var critic = Critic.FromPolicy(policy, 3);
+            using var trainer = new PpoTrainer(PpoTestKit.FastOptions with { GenerationBatchSize = generationBatch }, policy, reference, critic,
+                PpoTestKit.Tokenizer, PpoTestKit.Pipeline());
+            var result = trainer.TrainStep(PpoTestKit.Prompts);
+            weights = PpoTestKit.Weights(policy.Parameters);
+            return result;
+        }
+        var all = Run(64, out var w1);
+        var chunked = Run(5, out var w2);
+        Assert.Equal(all.Rollouts.Select(r => r.Response), chunked.Rollouts.Select(r => r.Response));
+        Assert.True(all.Rollouts.Select(r => r.Response).Distinct().Count() > 4, "responses should vary across samples");
+        Assert.Equal(w1, w2);
+        Assert.Equal(["p0", "p0", "p0", "p0", "p0", "p0", "p0", "p0", "p1"], all.Rollouts.Take(9).Select(r => r.PromptId));
+    }
+
+    [Fact]
     public void GaeWithoutACriticIsRejectedWithAnActionableMessage()
     {
         using var policy = PpoTestKit.NewPolicy(1);
