@@ -13,7 +13,7 @@ namespace ReasonRL.Training.Ppo;
 public sealed partial class PpoTrainer
 {
     /// <summary>One sampled response: its prompt index (the group) and ids.</summary>
-    private sealed record Sample(int PromptIndex, int[] Prompt, int[] Response, bool Truncated);
+    private sealed record Sample(int PromptIndex, int[] Prompt, int[] Response, float[] SamplingLogProbs, bool Truncated);
 
     /// <summary>The numbers of the valid samples on a [B, T] grid (B valid responses, T the longest).</summary>
     private sealed class Experience
@@ -52,7 +52,7 @@ public sealed partial class PpoTrainer
             for (int k = 0; k < count; k++) batch[k] = promptIds[(start + k) / n];
             var results = Generator.GenerateBatch(_policy, batch, generation, new ArraySegment<Random>(rngs, start, count));
             for (int k = 0; k < count; k++)
-                samples[start + k] = new Sample((start + k) / n, batch[k], results[k].Tokens, results[k].FinishReason == FinishReason.Length);
+                samples[start + k] = new Sample((start + k) / n, batch[k], results[k].Tokens, results[k].LogProbs, results[k].FinishReason == FinishReason.Length);
             Report(PpoPhase.Generate, start + count, samples.Length);
         }
         return samples;
@@ -114,8 +114,19 @@ public sealed partial class PpoTrainer
             int count = System.Math.Min(_options.ForwardBatchSize, b - start);
             var sb = new SequenceBatch(new ArraySegment<int[]>(prompts, start, count), new ArraySegment<int[]>(responses, start, count), _padId);
             var grid = new double[count * sb.MaxResponse];
-            sb.ForwardLogProbs(_policy, grid, default);
-            CopyRows(grid, sb.MaxResponse, old, t, start, count);
+            if (_options.ReuseSamplingLogProbs)
+            {
+                for (int k = start; k < start + count; k++)
+                {
+                    var lp = samples[valid[k]].SamplingLogProbs;
+                    for (int j = 0; j < lp.Length; j++) old[k * t + j] = lp[j];
+                }
+            }
+            else
+            {
+                sb.ForwardLogProbs(_policy, grid, default);
+                CopyRows(grid, sb.MaxResponse, old, t, start, count);
+            }
             if (reference is not null)
             {
                 sb.ForwardLogProbs(_reference, grid, default);

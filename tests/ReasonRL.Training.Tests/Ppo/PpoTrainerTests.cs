@@ -120,6 +120,18 @@ public sealed class PpoTrainerTests
     }
 
     [Fact]
+    public void ReusedSamplingLogProbsAgreeWithTheTrainingForward()
+    {
+        var options = PpoTestKit.FastOptions with { PpoEpochs = 1, MiniBatchSize = 32, ReuseSamplingLogProbs = true };
+        var (first, second) = TwoSteps(options, critic: true);
+        Assert.Equal(0.0, first.ClipFraction);
+        Assert.True(first.ApproxKl < 1e-9, $"approx KL {first.ApproxKl}: decode and training forward disagree");
+        Assert.False(second.Skipped);
+        var e = Assert.Throws<ArgumentException>(() => (options with { Temperature = 0.7f }).Validate());
+        Assert.Contains("ReuseSamplingLogProbs", e.Message);
+    }
+
+    [Fact]
     public void GaeWithoutACriticIsRejectedWithAnActionableMessage()
     {
         using var policy = PpoTestKit.NewPolicy(1);
