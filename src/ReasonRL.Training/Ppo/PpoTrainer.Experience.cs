@@ -13,7 +13,7 @@ namespace ReasonRL.Training.Ppo;
 public sealed partial class PpoTrainer
 {
     /// <summary>One sampled response: its prompt index (the group) and ids.</summary>
-    private sealed record Sample(int PromptIndex, int[] Prompt, int[] Response, bool Truncated);
+    private sealed record Sample(int PromptIndex, int[] Prompt, int[] Response, float[] SamplingLogProbs, bool Truncated);
 
     /// <summary>The numbers of the valid samples on a [B, T] grid (B valid responses, T the longest).</summary>
     private sealed class Experience
@@ -39,16 +39,21 @@ public sealed partial class PpoTrainer
         var samples = new Sample[prompts.Count * n];
         var rngs = new Random[samples.Length];
         for (int i = 0; i < rngs.Length; i++) rngs[i] = new Random((int)(_rng.NextUInt64() >> 33));
-        var generation = new GenerationOptions { Temperature = _options.Temperature, MaxNewTokens = _options.MaxNewTokens, EosIds = _tokenizer.EosIds };
         for (int start = 0; start < samples.Length; start += _options.GenerationBatchSize)
         {
             ct.ThrowIfCancellationRequested();
-            int count = System.Math.Min(_options.GenerationBatchSize, samples.Length - start);
+            int count = System.Math.Min(_options.GenerationBatchSize, samples.Length - start), before = start;
+            var generation = new GenerationOptions
+            {
+                Temperature = _options.Temperature, MaxNewTokens = _options.MaxNewTokens, EosIds = _tokenizer.EosIds,
+                Progress = Progress is null ? null : (_, running) => Report(PpoPhase.Generate, before + count - running, samples.Length),
+            };
             var batch = new int[count][];
             for (int k = 0; k < count; k++) batch[k] = promptIds[(start + k) / n];
             var results = Generator.GenerateBatch(_policy, batch, generation, new ArraySegment<Random>(rngs, start, count));
             for (int k = 0; k < count; k++)
-                samples[start + k] = new Sample((start + k) / n, batch[k], results[k].Tokens, results[k].FinishReason == FinishReason.Length);
+                samples[start + k] = new Sample((start + k) / n, batch[k], results[k].Tokens, results[k].LogProbs, results[k].FinishReason == FinishReason.Length);
+            Report(PpoPhase.Generate, start + count, samples.Length);
         }
         return samples;
     }
@@ -64,7 +69,9 @@ public sealed partial class PpoTrainer
             var item = prompts[samples[i].PromptIndex];
             policySamples[i] = new PolicySample(item.Prompt, text, item.Gold, offsets);
         }
+        Report(PpoPhase.Score, 0, 1);
         var results = _rewards.ScoreAsync(policySamples, ct).GetAwaiter().GetResult();
+        Report(PpoPhase.Score, 1, 1);
         if (results.Count != samples.Length)
             throw new InvalidOperationException($"ppo: the reward pipeline returned {results.Count} results for {samples.Length} samples");
         var records = new RolloutRecord[samples.Length];
@@ -107,8 +114,19 @@ public sealed partial class PpoTrainer
             int count = System.Math.Min(_options.ForwardBatchSize, b - start);
             var sb = new SequenceBatch(new ArraySegment<int[]>(prompts, start, count), new ArraySegment<int[]>(responses, start, count), _padId);
             var grid = new double[count * sb.MaxResponse];
-            sb.ForwardLogProbs(_policy, grid, default);
-            CopyRows(grid, sb.MaxResponse, old, t, start, count);
+            if (_options.ReuseSamplingLogProbs)
+            {
+                for (int k = start; k < start + count; k++)
+                {
+                    var lp = samples[valid[k]].SamplingLogProbs;
+                    for (int j = 0; j < lp.Length; j++) old[k * t + j] = lp[j];
+                }
+            }
+            else
+            {
+                sb.ForwardLogProbs(_policy, grid, default);
+                CopyRows(grid, sb.MaxResponse, old, t, start, count);
+            }
             if (reference is not null)
             {
                 sb.ForwardLogProbs(_reference, grid, default);
@@ -119,6 +137,7 @@ public sealed partial class PpoTrainer
                 _critic.Forward(sb, grid, bootstrap!.AsSpan(start, count));
                 CopyRows(grid, sb.MaxResponse, values!, t, start, count);
             }
+            Report(PpoPhase.Experience, start + count, b);
         }
         var mask = new bool[b * t];
         var rewards = new double[b * t];

@@ -1,10 +1,8 @@
 // PpoTrainer, part 3: the update. For each of PpoEpochs passes the valid responses are shuffled (from
 // the trainer's RNG) and cut into minibatches of MiniBatchSize; each minibatch is one optimizer update
 // built from GradientAccumulation micro-batches whose losses are each aggregated over the micro-batch
-// and weighted 1/(micro-batches):
-//   policy:  L_π = PolicyLoss(logπ, logπ_old, A) − c_H·agg(H) [+ β·agg(KL(π‖π_ref)) when the KL is in the loss]
-//            d L_π / d logπ_t and d L_π / d H_t → Transformer.BackwardLogProbs
-//   critic:  L_V = c_V·ValueLoss(V, V_old, returns; ε_v) → ScalarHead.Backward → Backbone.Backward(dHidden)
+// and weighted 1/(micro-batches); the objectives and their backward are PpoLossTerms (policy L_π,
+// critic c_V·L_V).
 // Then the NaN/Inf guard looks at the loss and both gradient norms: a bad update is skipped (weights
 // and AdamW moments untouched), MaxConsecutiveNonFinite in a row throw. Otherwise each model's gradient
 // is clipped to MaxGradNorm by its global norm (critic: backbone and head together) and AdamW steps.
@@ -23,7 +21,7 @@ public sealed partial class PpoTrainer
         public readonly double Mean(double sum) => Updates == 0 ? 0 : sum / Updates;
     }
 
-    private float[] _rowScratch = [], _entropyRows = [], _dHidden = [];
+    private readonly PpoLossTerms.Scratch _scratch = new();
 
     private UpdateStats Update(Experience e, double lr, double criticLr, double beta, CancellationToken ct)
     {
@@ -36,6 +34,7 @@ public sealed partial class PpoTrainer
         var stats = new UpdateStats();
         var order = new int[e.Count];
         for (int i = 0; i < order.Length; i++) order[i] = i;
+        int perEpoch = (order.Length + _options.MiniBatchSize - 1) / _options.MiniBatchSize, done = 0;
         for (int epoch = 0; epoch < _options.PpoEpochs; epoch++)
         {
             for (int i = order.Length - 1; i > 0; i--)
@@ -48,6 +47,7 @@ public sealed partial class PpoTrainer
                 ct.ThrowIfCancellationRequested();
                 var minibatch = new ArraySegment<int>(order, start, System.Math.Min(_options.MiniBatchSize, order.Length - start));
                 UpdateOnce(e, minibatch, beta, ref stats);
+                Report(PpoPhase.Update, ++done, perEpoch * _options.PpoEpochs);
             }
         }
         return stats;
@@ -67,52 +67,15 @@ public sealed partial class PpoTrainer
             int from = minibatch.Count * m / micros, to = minibatch.Count * (m + 1) / micros;
             var members = minibatch.Slice(from, to - from);
             var sb = new SequenceBatch(Select(e.Prompts, members), Select(e.Responses, members), _padId);
-            int b = sb.Count, t = sb.MaxResponse, rows = b * sb.Length;
-            var old = Gather(e.OldLogProbs, e.MaxTokens, members, t);
-            var adv = Gather(e.Advantages, e.MaxTokens, members, t);
-            var logp = new double[b * t];
-            var ent = new double[b * t];
-            sb.ForwardLogProbs(_policy, logp, ent);
-
-            var pl = PolicyLoss.Compute(logp, old, adv, sb.Mask, b, t, _options.PolicyLoss with { Aggregation = _options.Aggregation });
-            var dLogp = pl.Gradient;
-            double loss = pl.Loss;
-            var eb = EntropyBonus.Compute(ent, sb.Mask, b, t, _options.EntropyCoef, _options.Aggregation);
-            loss += eb.Loss;
-            if (_options.KlPlacement == KlPlacement.InLoss && beta > 0)
-            {
-                var reference = Gather(e.RefLogProbs!, e.MaxTokens, members, t);
-                var (klLoss, klGrad) = KlPenalty.LossTerm(logp, reference, sb.Mask, b, t, _options.KlEstimator, beta, _options.Aggregation);
-                loss += klLoss;
-                for (int i = 0; i < dLogp.Length; i++) dLogp[i] += klGrad[i];
-            }
-            for (int i = 0; i < dLogp.Length; i++) dLogp[i] *= scale;
-            Grow(ref _rowScratch, rows);
-            sb.Scatter(dLogp, _rowScratch.AsSpan(0, rows));
-            if (_options.EntropyCoef != 0)
-            {
-                var dEnt = eb.Gradient;
-                for (int i = 0; i < dEnt.Length; i++) dEnt[i] *= scale;
-                Grow(ref _entropyRows, rows);
-                sb.Scatter(dEnt, _entropyRows.AsSpan(0, rows));
-                _policy.BackwardLogProbs(sb.Targets, _rowScratch.AsSpan(0, rows), _entropyRows.AsSpan(0, rows));
-            }
-            else _policy.BackwardLogProbs(sb.Targets, _rowScratch.AsSpan(0, rows), default);
-            policyLoss += loss * scale; entropy += eb.MeanEntropy * scale; clip += pl.ClipFraction * scale; approxKl += pl.ApproxKlK2 * scale;
-
+            int t = sb.MaxResponse;
+            var reference = e.RefLogProbs is null ? null : Gather(e.RefLogProbs, e.MaxTokens, members, t);
+            var pt = PpoLossTerms.Policy(_policy, sb, Gather(e.OldLogProbs, e.MaxTokens, members, t), Gather(e.Advantages, e.MaxTokens, members, t),
+                reference, _options, beta, scale, _scratch);
+            policyLoss += pt.Loss * scale; entropy += pt.MeanEntropy * scale; clip += pt.ClipFraction * scale; approxKl += pt.ApproxKl * scale;
             if (_critic is not null)
             {
-                var values = new double[b * t];
-                var boot = new double[b];
-                _critic.Forward(sb, values, boot);
-                var oldValues = Gather(e.OldValues!, e.MaxTokens, members, t);
-                var returns = Gather(e.Returns!, e.MaxTokens, members, t);
-                var vl = ValueLoss.Compute(values, oldValues, returns, sb.Mask, b, t,
-                    _options.ValueClip > 0 ? _options.ValueClip : null, _options.Aggregation);
-                var dV = vl.Gradient;
-                for (int i = 0; i < dV.Length; i++) dV[i] *= _options.ValueLossCoef * scale;
-                Grow(ref _dHidden, rows * _critic.Head.Width);
-                _critic.Backward(sb, dV, _rowScratch, _dHidden);
+                var vl = PpoLossTerms.Value(_critic, sb, Gather(e.OldValues!, e.MaxTokens, members, t), Gather(e.Returns!, e.MaxTokens, members, t),
+                    _options, scale, _scratch);
                 valueLoss += vl.Loss * scale;
             }
         }
@@ -168,10 +131,5 @@ public sealed partial class PpoTrainer
         var r = new double[members.Count * tTo];
         for (int i = 0; i < members.Count; i++) Array.Copy(grid, members[i] * tFrom, r, i * tTo, tTo);
         return r;
-    }
-
-    private static void Grow(ref float[] buffer, int length)
-    {
-        if (buffer.Length < length) buffer = new float[length];
     }
 }

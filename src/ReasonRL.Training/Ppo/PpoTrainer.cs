@@ -67,10 +67,18 @@ public sealed partial class PpoTrainer : IDisposable
     /// <summary>The options in use.</summary>
     public PpoOptions Options => _options;
 
+    /// <summary>Optional live progress of a running <see cref="TrainStep"/> (called on the training thread; keep it cheap).</summary>
+    public Action<PpoProgress>? Progress { get; set; }
+
+    private void Report(PpoPhase phase, int done, int total) => Progress?.Invoke(new PpoProgress(Step + 1, phase, done, total));
+
     /// <summary>Current KL coefficient β.</summary>
     public double KlCoefficient => _kl.Beta;
 
-    private AdamWOptions AdamW(double lr) => new() { LearningRate = (float)lr, WeightDecay = (float)_options.WeightDecay };
+    private AdamWOptions AdamW(double lr) => new()
+    {
+        LearningRate = (float)lr, WeightDecay = (float)_options.WeightDecay, Beta1 = (float)_options.Beta1, Beta2 = (float)_options.Beta2,
+    };
 
     /// <summary>
     /// One PPO step over <paramref name="prompts"/>: generate → score → log-probs / values → advantages →
@@ -125,7 +133,7 @@ public sealed partial class PpoTrainer : IDisposable
         if ((state.CriticOptimizer is null) != (_criticOptimizer is null))
             throw new ArgumentException($"ppo restore: the state {(state.CriticOptimizer is null ? "has no" : "has a")} critic optimizer but this trainer {(_criticOptimizer is null ? "has no" : "has a")} critic");
         if (_kl is AdaptiveKlController adaptive) adaptive.Restore(state.KlCoefficient);
-        else if (System.Math.Abs(state.KlCoefficient - _kl.Beta) > 0)
+        else if (state.KlCoefficient != _kl.Beta)
             throw new ArgumentException($"ppo restore: the state's fixed KL coefficient {state.KlCoefficient} differs from the options' {_kl.Beta}");
         _policyOptimizer.RestoreState(state.PolicyOptimizer);
         if (_criticOptimizer is not null)

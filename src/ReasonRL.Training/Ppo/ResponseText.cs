@@ -4,7 +4,9 @@
 // [c_{k−1}, c_k). A byte-level BPE token that only starts a multi-byte character (its prefix decodes
 // to U+FFFD) gets an empty range and the token completing the character gets the character, which
 // is what StepTokenMap expects; special tokens (EOS) decode to nothing and get an empty range at the end.
-// Cost O(T²) characters per response (T ≤ a few hundred), no per-token allocations beyond the decode.
+// Fast path, O(T): when the tokens decoded one by one concatenate to the full text (every token holds
+// whole characters: always for CharTokenizer, usually for BPE) token k spans its own piece; otherwise
+// the cumulative rule above, O(T²) characters (T ≤ a few hundred).
 // What it is not: a tokenizer.
 using TokenOffset = ReasonRL.Rewards.Steps.TokenOffset;
 using ReasonRL.Text;
@@ -19,6 +21,7 @@ public static class ResponseText
     {
         string text = tokenizer.Decode(ids, skipSpecialTokens: true);
         var offsets = new TokenOffset[ids.Length];
+        if (TryPiecewise(tokenizer, ids, text, offsets)) return (text, offsets);
         int previous = 0;
         for (int k = 0; k < ids.Length; k++)
         {
@@ -28,6 +31,20 @@ public static class ResponseText
             previous = complete;
         }
         return (text, offsets);
+    }
+
+    /// <summary>Offsets from one-token decodes when they tile <paramref name="text"/> exactly; false otherwise.</summary>
+    private static bool TryPiecewise(ITokenizer tokenizer, ReadOnlySpan<int> ids, string text, TokenOffset[] offsets)
+    {
+        int at = 0;
+        for (int k = 0; k < ids.Length; k++)
+        {
+            string piece = tokenizer.Decode(ids.Slice(k, 1), skipSpecialTokens: true);
+            if (at + piece.Length > text.Length || !text.AsSpan(at, piece.Length).SequenceEqual(piece)) return false;
+            offsets[k] = new TokenOffset(at, at + piece.Length);
+            at += piece.Length;
+        }
+        return at == text.Length;
     }
 
     private static int CommonPrefix(string a, string b) => a.AsSpan().CommonPrefixLength(b.AsSpan());
