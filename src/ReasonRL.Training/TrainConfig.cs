@@ -60,9 +60,41 @@ public sealed record OptimConfig(double LearningRate = 1e-6, double Beta1 = 0.9,
 /// <param name="HackingSlopeThreshold">guard.hacking_slope — slope threshold ≥ 0. Default 0.</param>
 public sealed record GuardConfig(int MaxConsecutiveNonFinite = 3, int HackingWindow = 20, double HackingSlopeThreshold = 0.0);
 
+/// <summary>Policy and tokenizer.</summary>
+/// <param name="Policy">model.policy — Hugging Face directory of the policy (the reference is a frozen copy, the critic starts from it). Required by `reasonrl train`.</param>
+/// <param name="Tokenizer">model.tokenizer — "char:lab" (CharTokenizer over LabTask.Alphabet), a tokenizer.json path, or null = the policy directory's tokenizer. Default null.</param>
+/// <param name="CriticHeadSeed">model.critic_head_seed — seed of the critic's fresh value head. Default 1.</param>
+public sealed record ModelSection(string? Policy = null, string? Tokenizer = null, int CriticHeadSeed = 1);
+
+/// <summary>Prompt data.</summary>
+/// <param name="Prompts">data.prompts — training prompts JSONL. Required by `reasonrl train`.</param>
+/// <param name="QuestionField">data.question_field — JSON field of the question. Default "question".</param>
+/// <param name="AnswerField">data.answer_field — JSON field of the gold answer (string or number; null/absent = unverifiable). Default "answer".</param>
+/// <param name="Template">data.template — prompt text with {question} replaced; "lab" = LabTask.Prompt ("{question}\n"). Default "lab".</param>
+/// <param name="PromptsPerStep">data.prompts_per_step — prompts per PPO step (each sampled algorithm.group_size times). Default 8.</param>
+public sealed record DataSection(string? Prompts = null, string QuestionField = "question", string AnswerField = "answer",
+    string Template = "lab", int PromptsPerStep = 8);
+
+/// <summary>Sampling of rollouts.</summary>
+/// <param name="Temperature">rollout.temperature &gt; 0. Default 1.</param>
+/// <param name="MaxNewTokens">rollout.max_new_tokens ≥ 1. Default 128.</param>
+/// <param name="GradientAccumulation">rollout.gradient_accumulation — micro-batches per mini-batch ≥ 1. Default 1.</param>
+public sealed record RolloutSection(double Temperature = 1.0, int MaxNewTokens = 128, int GradientAccumulation = 1);
+
+/// <summary>Held-out evaluation.</summary>
+/// <param name="Every">eval.every — greedy accuracy every N steps (and at the end); 0 = off. Default 0.</param>
+/// <param name="Data">eval.data — held-out JSONL (same fields as data.*), or null = off. Default null.</param>
+/// <param name="Limit">eval.limit — first N rows; 0 = all. Default 0.</param>
+/// <param name="MaxNewTokens">eval.max_new_tokens ≥ 1. Default 128.</param>
+/// <param name="BatchSize">eval.batch_size ≥ 1. Default 64.</param>
+public sealed record EvalSection(int Every = 0, string? Data = null, int Limit = 0, int MaxNewTokens = 128, int BatchSize = 64);
+
 /// <summary>The whole training configuration.</summary>
-public sealed record TrainConfig(RunConfig Run, AlgorithmConfig Algorithm, KlConfig Kl, OptimConfig Optim, GuardConfig Guard)
+/// <param name="RewardYaml">The `reward:` section as raw reward.yaml text (RewardConfigLoader's grammar, line numbers kept), or null = success reward only.</param>
+public sealed record TrainConfig(RunConfig Run, AlgorithmConfig Algorithm, KlConfig Kl, OptimConfig Optim, GuardConfig Guard,
+    ModelSection? Model = null, DataSection? Data = null, RolloutSection? Rollout = null, EvalSection? Eval = null, string? RewardYaml = null)
 {
     /// <summary>All defaults.</summary>
-    public static TrainConfig Default { get; } = new(new RunConfig(), new AlgorithmConfig(), new KlConfig(), new OptimConfig(), new GuardConfig());
+    public static TrainConfig Default { get; } = new(new RunConfig(), new AlgorithmConfig(), new KlConfig(), new OptimConfig(), new GuardConfig(),
+        new ModelSection(), new DataSection(), new RolloutSection(), new EvalSection());
 }

@@ -15,5 +15,7 @@ internal static class CommandCatalog
         yield return TokenizeCommand.Create();
         yield return ServeCommand.Create();
         yield return GenerateCommand.Create();
+        yield return DataCommand.Create();
+        yield return SftCommand.Create();
     }
 }
