@@ -47,12 +47,16 @@ public sealed record KlConfig(KlEstimator Estimator = KlEstimator.K1, KlPlacemen
 /// <summary>Optimiser.</summary>
 /// <param name="LearningRate">optim.lr — AdamW learning rate &gt; 0. Default 1e-6.</param>
 /// <param name="Beta1">optim.beta1 in [0, 1). Default 0.9.</param>
-/// <param name="Beta2">optim.beta2 in [0, 1). Default 0.95.</param>
+/// <param name="Beta2">optim.beta2 in [0, 1). Default 0.999 (AdamWOptions).</param>
 /// <param name="WeightDecay">optim.weight_decay ≥ 0. Default 0.</param>
 /// <param name="GradClip">optim.grad_clip — global norm clip &gt; 0, or null = off. Default 1.</param>
 /// <param name="CriticLearningRate">optim.critic_lr &gt; 0. Default 5e-6.</param>
-public sealed record OptimConfig(double LearningRate = 1e-6, double Beta1 = 0.9, double Beta2 = 0.95,
-    double WeightDecay = 0.0, double? GradClip = 1.0, double CriticLearningRate = 5e-6);
+/// <param name="Schedule">optim.schedule — constant or cosine (to run.total_steps). Default constant.</param>
+/// <param name="WarmupSteps">optim.warmup_steps ≥ 0 — linear warmup lr·(s+1)/(W+1). Default 0.</param>
+/// <param name="MinLearningRateRatio">optim.min_lr_ratio in [0, 1] — cosine floor. Default 0.1.</param>
+public sealed record OptimConfig(double LearningRate = 1e-6, double Beta1 = 0.9, double Beta2 = 0.999,
+    double WeightDecay = 0.0, double? GradClip = 1.0, double CriticLearningRate = 5e-6,
+    Ppo.LearningRateScheduleKind Schedule = Ppo.LearningRateScheduleKind.Constant, int WarmupSteps = 0, double MinLearningRateRatio = 0.1);
 
 /// <summary>Safety and diagnostics.</summary>
 /// <param name="MaxConsecutiveNonFinite">guard.max_consecutive_nonfinite — stop after K bad steps in a row (≥ 1). Default 3.</param>

@@ -71,7 +71,10 @@ public static class TrainConfigLoader
             b.Double("optim.beta2", d.Optim.Beta2, 0, 0.999999999, "a number in [0, 1)"),
             b.Double("optim.weight_decay", d.Optim.WeightDecay, 0, 1e6, "a number ≥ 0"),
             b.OptionalDouble("optim.grad_clip", d.Optim.GradClip, 1e-300, 1e12, "null or a number > 0"),
-            b.Double("optim.critic_lr", d.Optim.CriticLearningRate, 1e-300, 1, "a number in (0, 1]"));
+            b.Double("optim.critic_lr", d.Optim.CriticLearningRate, 1e-300, 1, "a number in (0, 1]"),
+            b.Choice("optim.schedule", d.Optim.Schedule, [("constant", Ppo.LearningRateScheduleKind.Constant), ("cosine", Ppo.LearningRateScheduleKind.Cosine)]),
+            (int)b.Long("optim.warmup_steps", d.Optim.WarmupSteps, 0, int.MaxValue),
+            b.Double("optim.min_lr_ratio", d.Optim.MinLearningRateRatio, 0, 1, "a number in [0, 1]"));
         var guard = new GuardConfig(
             (int)b.Long("guard.max_consecutive_nonfinite", d.Guard.MaxConsecutiveNonFinite, 1, 1_000_000),
             (int)b.Long("guard.hacking_window", d.Guard.HackingWindow, 3, 1_000_000),

@@ -17,5 +17,7 @@ internal static class CommandCatalog
         yield return GenerateCommand.Create();
         yield return DataCommand.Create();
         yield return SftCommand.Create();
+        yield return TrainCommand.Create();
+        yield return ResumeCommand.Create();
     }
 }

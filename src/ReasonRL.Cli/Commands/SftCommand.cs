@@ -28,7 +28,7 @@ internal static class SftCommand
         return command;
     }
 
-    internal static int Run(string? configPath, IReadOnlyList<string> overrides, bool resume, int printEvery, TextWriter output, TextWriter error)
+    internal static int Run(string? configPath, IReadOnlyList<string> overrides, bool resume, int printEvery, TextWriter output, TextWriter error, string? runDirectory = null)
     {
         SftRunConfig config;
         try { config = SftRunConfig.Load(configPath, overrides); }
@@ -42,7 +42,7 @@ internal static class SftCommand
         var inv = CultureInfo.InvariantCulture;
         try
         {
-            var report = view.Run("sft", 1, 0, () => SftRun.Run(config, GemmFactory.Create(GemmKind.Managed), resume, output.WriteLine, p =>
+            var report = view.Run("sft", 1, 0, () => SftRun.Run(config, GemmFactory.Create(GemmKind.Managed), resume, output.WriteLine, runDirectory: runDirectory, progress: p =>
             {
                 string line = string.Create(inv, $"loss {p.Step.Loss:F4} lr {p.Step.LearningRate:G3} |g| {p.Step.GradNorm:F3}") +
                     (p.EvalLoss is { } el ? string.Create(inv, $" eval {el:F4}") : "") + (p.Step.Skipped ? " SKIPPED (non-finite)" : "") +

@@ -1,4 +1,4 @@
-// CheckpointParts: AdamW optimizer state ↔ a CheckpointStore part (tensors "step" [1], "m" [n], "v" [n]).
+// CheckpointParts: AdamW optimizer state ↔ a CheckpointStore part (tensors "step" [1] I64, "m" [n], "v" [n] F32).
 // What it is not: the store (CheckpointStore) or the optimizer (AdamWOptimizer.CaptureState).
 using ReasonRL.Models;
 
@@ -10,12 +10,12 @@ public static class CheckpointParts
     /// <summary>The part holding <paramref name="state"/>.</summary>
     public static CheckpointPart Optimizer(string name, AdamWOptimizerState state) => new(name,
     [
-        SafeTensorsTensor.FromFloats("step", [1], [state.Step]),
+        SafeTensorsTensor.FromIntegers("step", [1], [state.Step]),
         SafeTensorsTensor.FromFloats("m", [state.FirstMoment.Length], state.FirstMoment),
         SafeTensorsTensor.FromFloats("v", [state.SecondMoment.Length], state.SecondMoment),
     ]);
 
     /// <summary>Reads a part written by <see cref="Optimizer"/>.</summary>
     public static AdamWOptimizerState ReadOptimizer(SafeTensorsFile part) =>
-        new((int)part["step"].Floats[0], part["m"].Floats, part["v"].Floats);
+        new((int)part["step"].Integers[0], part["m"].Floats, part["v"].Floats);
 }

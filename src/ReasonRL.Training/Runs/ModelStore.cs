@@ -27,14 +27,6 @@ public static class ModelStore
     public static void LoadTensors(Transformer model, IReadOnlyDictionary<string, float[]> byName) =>
         model.LoadParameters(name => byName.TryGetValue(name, out var v) ? v : throw new InvalidDataException($"checkpoint: tensor '{name}' is missing"));
 
-    /// <summary>A deep copy (same config and gemm).</summary>
-    public static Transformer Copy(Transformer model)
-    {
-        var copy = new Transformer(model.Config, model.Gemm);
-        copy.Parameters.CopyFrom(model.Parameters);
-        return copy;
-    }
-
     /// <summary>Saves atomically as an HF directory; <paramref name="tokenizerSpec"/>/<paramref name="sourceDirectory"/> as in TokenizerSpec.SaveNextTo.</summary>
     public static void Save(Transformer model, string directory, string? tokenizerSpec, string? sourceDirectory)
     {

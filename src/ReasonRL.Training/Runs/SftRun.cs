@@ -10,6 +10,7 @@
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
+using ReasonRL.Training.Ppo;
 using ReasonRL.Training.Sft;
 
 namespace ReasonRL.Training.Runs;
@@ -24,9 +25,6 @@ public sealed record SftRunReport(string ModelDirectory, int Examples, int Total
 /// <summary>Runs SFT from a resolved config (see file header).</summary>
 public static class SftRun
 {
-    /// <summary>Name of the resolved config in the run folder.</summary>
-    public const string ConfigFileName = "config.resolved.yaml";
-
     /// <summary>Tokenizes rows of <paramref name="path"/>; throws naming the file, line and field on bad rows.</summary>
     public static IReadOnlyList<SftExample> LoadExamples(string path, SftDataSection data, ITokenizer tokenizer, int vocabSize, int limit = 0)
     {
@@ -36,7 +34,7 @@ public static class SftRun
         var examples = new List<SftExample>();
         foreach (var (line, v) in limit > 0 ? rows.Take(limit) : rows)
         {
-            int[] prompt = TokenizerSpec.PromptIds(tokenizer, v[0]!);
+            int[] prompt = PromptTokens.Of(tokenizer, v[0]!);
             int[] response = [.. tokenizer.Encode(v[1]!).Ids, .. data.AddEos ? new[] { eos } : []];
             if (prompt.Length == 0) throw new Data.Datasets.DatasetFormatException(path, line, data.PromptField, "tokenizes to no ids and the tokenizer has no BOS; expected a non-empty prompt");
             if (response.Length == 0) throw new Data.Datasets.DatasetFormatException(path, line, data.ResponseField, "is empty; expected a response to train on");
@@ -47,19 +45,12 @@ public static class SftRun
         return examples;
     }
 
-    /// <summary>Runs (or, with <paramref name="resume"/>, continues) the SFT run.</summary>
+    /// <summary>Runs (or, with <paramref name="resume"/>, continues) the SFT run; <paramref name="runDirectory"/> overrides run.output_dir (resume).</summary>
     public static SftRunReport Run(SftRunConfig config, IGemm gemm, bool resume, Action<string>? log = null,
-        Action<SftRunProgress>? progress = null, CancellationToken ct = default)
+        Action<SftRunProgress>? progress = null, CancellationToken ct = default, string? runDirectory = null)
     {
-        string dir = Path.GetFullPath(config.Run.OutputDir);
-        var store = new CheckpointStore(Path.Combine(dir, "checkpoints"), config.Run.KeepCheckpoints);
-        var latest = store.LoadLatest();
-        if (latest is not null && !resume)
-            throw new InvalidOperationException($"{dir} already holds checkpoints (latest step {latest.State.Step}); resume it (reasonrl resume {dir}) or choose another run.output_dir");
-        if (latest is not null && latest.State.ConfigHash != config.Hash)
-            throw new InvalidOperationException($"{dir}: the checkpoint was written with a different config (hash {latest.State.ConfigHash[..12]}…, now {config.Hash[..12]}…); resume with the run's own {ConfigFileName}");
-        Directory.CreateDirectory(dir);
-        AtomicFile.WriteAllText(Path.Combine(dir, ConfigFileName), config.Yaml);
+        var folder = RunFolder.Open(runDirectory ?? config.Run.OutputDir, config.Run.KeepCheckpoints, "sft", config.Yaml, config.Hash, resume);
+        var (dir, store, latest) = (folder.Directory, folder.Store, folder.Latest);
 
         var tokenizer = TokenizerSpec.Resolve(config.Model.Tokenizer, config.Model.Init);
         using var model = config.Model.Init is { } init ? ModelStore.Load(init, gemm) : NewModel(config.Model, tokenizer, gemm);

@@ -54,13 +54,4 @@ public static class TokenizerSpec
         string file = Directory.Exists(spec) ? TokenizerLoader.ResolveDirectory(spec) : spec;
         File.Copy(file, Path.Combine(modelDirectory, Path.GetFileName(file)), true);
     }
-
-    /// <summary>Prompt ids by the project convention: [BOS when the tokenizer has one] + Encode(prompt).</summary>
-    public static int[] PromptIds(ITokenizer tokenizer, string prompt)
-    {
-        var ids = new List<int>();
-        if (tokenizer.BosId is int bos) ids.Add(bos);
-        ids.AddRange(tokenizer.Encode(prompt).Ids);
-        return [.. ids];
-    }
 }

@@ -56,7 +56,7 @@ public sealed class SftRunTests : IDisposable
         Assert.NotNull(r.FinalEvalLoss);
         Assert.True(r.FinalEvalLoss < r.InitialEvalLoss, $"held-out loss {r.InitialEvalLoss} → {r.FinalEvalLoss}");
         Assert.Equal(6, File.ReadAllLines(Path.Combine(root, "a", "metrics.jsonl")).Length);
-        Assert.Equal(c.Yaml, File.ReadAllText(Path.Combine(root, "a", SftRun.ConfigFileName)));
+        Assert.Equal(c.Yaml, File.ReadAllText(Path.Combine(root, "a", RunFolder.ConfigFileName)));
         Assert.Equal([4, 6], new CheckpointStore(Path.Combine(root, "a", "checkpoints"), 2).Steps());
         Assert.Equal("char:lab", File.ReadAllText(Path.Combine(r.ModelDirectory, TokenizerSpec.SpecFileName)).Trim());
         Assert.IsType<ReasonRL.Text.CharTokenizer>(TokenizerSpec.Resolve(null, r.ModelDirectory));
