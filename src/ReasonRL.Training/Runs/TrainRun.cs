@@ -100,6 +100,11 @@ public static class TrainRun
         var eval = c.Eval ?? new EvalSection();
         if (model.Policy is null) throw new TrainConfigException(configFile, 0, "model.policy", "is missing; expected a Hugging Face model directory (e.g. the output of reasonrl sft: runs/sft/model)");
         if (data.Prompts is null) throw new TrainConfigException(configFile, 0, "data.prompts", "is missing; expected a JSONL file of questions and gold answers");
+        // PpoTrainer's AdamW uses the AdamWOptions betas; a different value in the config would be silently ignored.
+        var adam = new Tensors.AdamWOptions();   // float betas: compare at float precision
+        foreach (var (key, value, fixedValue) in new[] { ("optim.beta1", c.Optim.Beta1, adam.Beta1), ("optim.beta2", c.Optim.Beta2, adam.Beta2) })
+            if ((float)value != fixedValue)
+                throw new TrainConfigException(configFile, 0, key, $"is {value}; expected {fixedValue} (the PPO trainer's AdamW betas are not configurable yet)");
         judge ??= MathVerifierJudge.Create();
         var rewards = BuildRewards(RewardConfigOf(c, configFile), judge);
         var options = ToPpoOptions(c);

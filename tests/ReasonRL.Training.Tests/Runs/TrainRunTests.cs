@@ -161,6 +161,8 @@ public sealed class TrainRunTests : IDisposable
     {
         var e = Assert.Throws<TrainConfigException>(() => TrainRun.Run(Config("model.policy=null"), "train.yaml", new ManagedGemm(), false, runDirectory: Path.Combine(root, "x")));
         Assert.Contains("model.policy: is missing; expected a Hugging Face model directory", e.Message);
+        var beta = Assert.Throws<TrainConfigException>(() => TrainRun.Run(Config("optim.beta2=0.95"), "train.yaml", new ManagedGemm(), false, runDirectory: Path.Combine(root, "y")));
+        Assert.Contains("optim.beta2: is 0.95; expected 0.999", beta.Message);
     }
 
     [Fact]
