@@ -90,9 +90,10 @@ public static class TrainRun
     }
 
     /// <summary>Runs (or, with <paramref name="resume"/>, continues) the run; <paramref name="judge"/> null = MathVerifier;
-    /// <paramref name="runDirectory"/> overrides run.output_dir (resume). Relative data/model paths are relative to the working directory.</summary>
+    /// <paramref name="runDirectory"/> overrides run.output_dir (resume); <paramref name="poison"/> (tests only) may corrupt the critic to exercise the non-finite guard. Relative data/model paths are relative to the working directory.</summary>
     public static TrainRunReport Run(ResolvedTrainConfig resolved, string configFile, IGemm gemm, bool resume, Action<string>? log = null,
-        Action<TrainRunProgress>? progress = null, CancellationToken ct = default, SuccessJudge? judge = null, Action<string>? afterCheckpointFile = null, string? runDirectory = null)
+        Action<TrainRunProgress>? progress = null, CancellationToken ct = default, SuccessJudge? judge = null, Action<string>? afterCheckpointFile = null, string? runDirectory = null,
+        Action<Critic?>? poison = null)
     {
         var c = resolved.Config;
         var model = c.Model ?? new ModelSection();
@@ -119,6 +120,7 @@ public static class TrainRun
         using var reference = Critic.CopyOf(policy);
         using var critic = options.Estimator == AdvantageEstimator.Gae ? Critic.FromPolicy(policy, model.CriticHeadSeed) : null;
         using var trainer = new PpoTrainer(options, policy, reference, critic, tokenizer, rewards);
+        poison?.Invoke(critic);
         var hacking = new HackingMonitor(c.Guard.HackingWindow, c.Guard.HackingSlopeThreshold);
         log?.Invoke($"policy {model.Policy}: {policy.Layout.ParameterCount:N0} parameters; {prompts.Count} prompts, {data.PromptsPerStep} × {options.RolloutsPerPrompt} responses per step" +
             (held is null ? "" : $"; {held.Count} held-out prompts") + $"; estimator {AdvantageEstimators.NameOf(options.Estimator)}");

@@ -166,6 +166,25 @@ public sealed class TrainRunTests : IDisposable
     }
 
     [Fact]
+    public void NonFiniteUpdatesStopTheRunWithItsStateCheckpointedIntact()
+    {
+        // A critic whose value head outputs NaN poisons every GAE advantage → every update is non-finite.
+        var c = Config("guard.max_consecutive_nonfinite=2", "run.checkpoint_every=10", "eval.data=null");
+        string dir = Path.Combine(root, "nan");
+        var before = Weights(policyDir);
+        var report = TrainRun.Run(c, "train.yaml", new ManagedGemm(), false, runDirectory: dir, judge: (_, _) => new ReasonRL.Rewards.Sources.SuccessJudgement(ReasonRL.Rewards.Sources.SuccessVerdict.Correct, null, null),
+            poison: critic => critic!.Head.Parameters.View(critic.Head.Layout.Entries[0]).Fill(float.NaN));
+        // Two mini-batch updates per step: both are non-finite, so the trainer gives up inside step 1.
+        Assert.NotNull(report.StopReason);
+        Assert.Equal(0, report.StepsDone);
+        var ck = new CheckpointStore(Path.Combine(dir, "checkpoints"), 2).LoadLatest()!;
+        Assert.Equal(0, ck.State.Step);
+        Assert.Equal(2, ck.State.NanTotalSkipped);
+        Assert.Equal(2, ck.State.NanConsecutive);
+        Assert.Equal(before, Weights(report.PolicyDirectory));   // no skipped update touched the policy
+    }
+
+    [Fact]
     public void PromptScheduleIsAPureFunctionOfTheStep()
     {
         var s1 = new PromptSchedule(5, 3, 7);
