@@ -19,5 +19,6 @@ internal static class CommandCatalog
         yield return SftCommand.Create();
         yield return TrainCommand.Create();
         yield return ResumeCommand.Create();
+        yield return EvalCommand.Create();
     }
 }
