@@ -68,7 +68,11 @@ public sealed record GuardConfig(int MaxConsecutiveNonFinite = 3, int HackingWin
 /// <param name="Policy">model.policy — Hugging Face directory of the policy (the reference is a frozen copy, the critic starts from it). Required by `reasonrl train`.</param>
 /// <param name="Tokenizer">model.tokenizer — "char:lab" (CharTokenizer over LabTask.Alphabet), a tokenizer.json path, or null = the policy directory's tokenizer. Default null.</param>
 /// <param name="CriticHeadSeed">model.critic_head_seed — seed of the critic's fresh value head. Default 1.</param>
-public sealed record ModelSection(string? Policy = null, string? Tokenizer = null, int CriticHeadSeed = 1);
+/// <param name="Prm">model.prm — PRM directory (reasonrl train-rm --kind prm), required when the reward section has shaping. Default null.</param>
+/// <param name="PrmConvention">model.prm_convention — step_end, separator or math_shepherd. Default step_end (the lab's).</param>
+/// <param name="Orm">model.orm — ORM directory, required when reward.orm.alpha ≠ 0. Default null.</param>
+public sealed record ModelSection(string? Policy = null, string? Tokenizer = null, int CriticHeadSeed = 1,
+    string? Prm = null, string PrmConvention = "step_end", string? Orm = null);
 
 /// <summary>Prompt data.</summary>
 /// <param name="Prompts">data.prompts — training prompts JSONL. Required by `reasonrl train`.</param>

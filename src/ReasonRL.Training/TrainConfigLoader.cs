@@ -82,7 +82,12 @@ public static class TrainConfigLoader
         var model = new ModelSection(
             b.OptionalString("model.policy", d.Model!.Policy),
             b.OptionalString("model.tokenizer", d.Model.Tokenizer),
-            (int)b.Long("model.critic_head_seed", d.Model.CriticHeadSeed, 0, int.MaxValue));
+            (int)b.Long("model.critic_head_seed", d.Model.CriticHeadSeed, 0, int.MaxValue),
+            b.OptionalString("model.prm", d.Model.Prm),
+            b.String("model.prm_convention", d.Model.PrmConvention),
+            b.OptionalString("model.orm", d.Model.Orm));
+        if (model.PrmConvention is not ("step_end" or "separator" or "math_shepherd"))
+            b.Fail("model.prm_convention", $"'{model.PrmConvention}' is not a known value; expected one of step_end, separator, math_shepherd");
         var data = new DataSection(
             b.OptionalString("data.prompts", d.Data!.Prompts),
             b.String("data.question_field", d.Data.QuestionField),

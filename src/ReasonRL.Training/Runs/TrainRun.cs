@@ -1,7 +1,7 @@
 // TrainRun: one `reasonrl train` run end to end — load the policy (HF dir; the reference is a frozen
 // copy, the critic a copy with a fresh value head), the prompts JSONL (configurable question/answer
 // fields, prompt template), the reward pipeline (the `reward:` section in reward.yaml grammar, success
-// judged by MathVerifier), then PpoTrainer steps over a seeded prompt schedule with: metrics every
+// judged by MathVerifier, PRM/ORM from model.prm / model.orm directories when the design uses them), then PpoTrainer steps over a seeded prompt schedule with: metrics every
 // step (metrics.jsonl + tfevents), the hacking monitor (learned return up while success down), greedy
 // held-out accuracy every N steps, atomic checkpoints every N steps (policy, critic, the three AdamW
 // states, RNG, step, KL β, guard counters, hacking window, metrics cursor) and the final policy saved
@@ -59,12 +59,16 @@ public static class TrainRun
     public static RewardConfig RewardConfigOf(TrainConfig c, string file) =>
         c.RewardYaml is { } yaml ? RewardConfigLoader.Parse(yaml, file) : RewardConfigLoader.Parse("success: { correct: 1.0 }", "(default reward)");
 
-    /// <summary>Builds the pipeline; the success reward is judged by MathVerifier. Learned rewards need a reward model source, which this runner does not load yet.</summary>
-    public static RewardPipeline BuildRewards(RewardConfig reward, SuccessJudge judge)
+    /// <summary>Builds the pipeline; the success reward is judged by <paramref name="judge"/>. A design with step shaping needs
+    /// <paramref name="prm"/>, one with orm.alpha ≠ 0 needs <paramref name="orm"/> (model-backed sources).</summary>
+    public static RewardPipeline BuildRewards(RewardConfig reward, SuccessJudge judge, IRewardSource? prm = null, IRewardSource? orm = null)
     {
-        if (reward.Design.UsesStepScores || reward.Design.UsesOrm)
-            throw new NotSupportedException("reward: the design uses a learned reward (shaping or orm.alpha ≠ 0), which needs a PRM/ORM source; reasonrl train runs the success, format and length rewards only — remove the shaping section and set orm.alpha: 0");
-        return new RewardPipeline(reward.Design, new StepSplitter(reward.Steps), new SuccessSource(judge, reward.Design.Success));
+        if (reward.Design.UsesStepScores && prm is null)
+            throw new NotSupportedException("reward: the shaping section needs a PRM; set model.prm to a PRM directory (reasonrl train-rm --kind prm) or remove the shaping section");
+        if (reward.Design.UsesOrm && orm is null)
+            throw new NotSupportedException("reward: orm.alpha ≠ 0 needs an ORM; set model.orm to an ORM directory (reasonrl train-rm --kind orm) or set orm.alpha: 0");
+        return new RewardPipeline(reward.Design, new StepSplitter(reward.Steps), new SuccessSource(judge, reward.Design.Success),
+            reward.Design.UsesStepScores ? prm : null, reward.Design.UsesOrm ? orm : null);
     }
 
     /// <summary>The prompt text for a question under data.template ("lab" = LabTask.Prompt).</summary>
@@ -107,13 +111,18 @@ public static class TrainRun
             if ((float)value != fixedValue)
                 throw new TrainConfigException(configFile, 0, key, $"is {value}; expected {fixedValue} (the PPO trainer's AdamW betas are not configurable yet)");
         judge ??= MathVerifierJudge.Create();
-        var rewards = BuildRewards(RewardConfigOf(c, configFile), judge);
+        var rewardConfig = RewardConfigOf(c, configFile);
         var options = ToPpoOptions(c);
+        var tokenizer = TokenizerSpec.Resolve(model.Tokenizer, model.Policy);
+        using var prm = rewardConfig.Design.UsesStepScores && model.Prm is { } prmDir
+            ? LoadedRewardModel.Open(prmDir, new PrmScoringOptions { Convention = LoadedRewardModel.ParseConvention(model.PrmConvention) }, tokenizer, RewardModelKind.Prm, gemm)
+            : null;
+        using var orm = rewardConfig.Design.UsesOrm && model.Orm is { } ormDir ? LoadedRewardModel.Open(ormDir, null, tokenizer, RewardModelKind.Orm, gemm) : null;
+        var rewards = BuildRewards(rewardConfig, judge, prm?.Source, orm?.Source);
 
         var folder = RunFolder.Open(runDirectory ?? c.Run.OutputDir, c.Run.KeepCheckpoints, "train", resolved.Yaml, resolved.Hash, resume);
         var (dir, store, latest) = (folder.Directory, folder.Store, folder.Latest);
 
-        var tokenizer = TokenizerSpec.Resolve(model.Tokenizer, model.Policy);
         var prompts = LoadPrompts(data.Prompts, data);
         var held = eval.Data is { } ed && eval.Every >= 0 ? LoadPrompts(ed, data, eval.Limit) : null;
         using var policy = ModelStore.Load(model.Policy, gemm);

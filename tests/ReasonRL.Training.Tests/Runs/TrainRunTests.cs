@@ -151,7 +151,7 @@ public sealed class TrainRunTests : IDisposable
         Assert.Contains("reward:\n  success: { correct: 1.0 }\n", r.Yaml);
         var learned = TrainConfigLoader.Parse("reward:\n  shaping: { kind: clip }\n", "t.yaml");
         var ns = Assert.Throws<NotSupportedException>(() => TrainRun.BuildRewards(TrainRun.RewardConfigOf(learned.Config, "t.yaml"), (_, _) => throw new InvalidOperationException()));
-        Assert.Contains("needs a PRM/ORM source", ns.Message);
+        Assert.Contains("the shaping section needs a PRM; set model.prm", ns.Message);
         var over = Assert.Throws<TrainConfigException>(() => TrainConfigLoader.Parse("", "t.yaml", ["reward.shaping.kind=raw"]));
         Assert.Contains("cannot be overridden on the command line", over.Message);
     }
@@ -182,6 +182,34 @@ public sealed class TrainRunTests : IDisposable
         Assert.Equal(2, ck.State.NanTotalSkipped);
         Assert.Equal(2, ck.State.NanConsecutive);
         Assert.Equal(before, Weights(report.PolicyDirectory));   // no skipped update touched the policy
+    }
+
+    [Fact]
+    public void ALearnedPrmRewardWithClipShapingTrains()
+    {
+        // A PRM built on a copy of the policy (untrained head): the run loads it from model.prm and the learned return is reported.
+        string prmDir = Path.Combine(root, "prm");
+        using (var backbone = ModelStore.Load(policyDir, new ManagedGemm()))
+        using (var rm = RewardModel.Create(RewardModelKind.Prm, ReasonRL.Training.Ppo.Critic.CopyOf(backbone), 3))
+            rm.Save(prmDir);
+        var c = TrainConfigLoader.Parse($$"""
+            run: { total_steps: 1, tensorboard: false }
+            model: { policy: {{policyDir}}, prm: {{prmDir}} }
+            data: { prompts: {{Path.Combine(root, "data", "train.jsonl")}}, prompts_per_step: 2 }
+            rollout: { max_new_tokens: 12 }
+            algorithm: { advantage: rloo, group_size: 2 }
+            reward:
+              steps: { split: "\n" }
+              shaping: { kind: clip, alpha: 1.0, eta: 0.5 }
+            """, "prm.yaml");
+        TrainRunProgress? last = null;
+        var r = TrainRun.Run(c, "prm.yaml", new ManagedGemm(), false, progress: p => last = p, runDirectory: Path.Combine(root, "prm-run"));
+        Assert.Equal(1, r.StepsDone);
+        Assert.NotNull(last);
+        Assert.True(double.IsFinite(last!.Metrics.LearnedReturnMean));
+        Assert.True(last.Metrics.LearnedReturnMean <= 0);   // Clip: min(α(s − η), 0) per step is never positive
+        Assert.True(last.Metrics.LearnedReturnMean < 0, "an untrained PRM scores some step below η = 0.5");
+        Assert.Equal(0, last.Metrics.FailedSamples);
     }
 
     [Fact]
