@@ -1,4 +1,4 @@
-// `reasonrl data lab --out DIR [--sft N] [--train N] [--test N] [--seed S] [--unnecessary-share P]`:
+// `reasonrl data lab --out DIR [--sft N] [--train N] [--test N] [--seed S] [--unnecessary-share P] [--min-ops A --max-ops B]`:
 // writes the lab task as JSONL (sft.jsonl {id, prompt, response}; train.jsonl / test.jsonl {id,
 // question, answer}; sft_test.jsonl = the test problems as SFT rows) for `reasonrl sft` and `reasonrl train`. Thin: the work is
 // ReasonRL.Training.Runs.LabDataExport over ReasonRL.Data.Lab.LabTaskGenerator.
@@ -25,8 +25,10 @@ internal static class DataCommand
         var test = new Option<int>("--test") { Description = "held-out problems (test split)", DefaultValueFactory = _ => 200 };
         var seed = new Option<int>("--seed") { Description = "generator seed", DefaultValueFactory = _ => LabTaskOptions.Default.Seed };
         var share = new Option<double>("--unnecessary-share") { Description = "share of unnecessary (correct but useless) lines in SFT solutions, in [0, 1]", DefaultValueFactory = _ => LabTaskOptions.Default.UnnecessaryLineShare };
+        var minOps = new Option<int>("--min-ops") { Description = "fewest operations per problem (difficulty)", DefaultValueFactory = _ => LabTaskOptions.Default.MinOperations };
+        var maxOps = new Option<int>("--max-ops") { Description = "most operations per problem (difficulty)", DefaultValueFactory = _ => LabTaskOptions.Default.MaxOperations };
         var command = new Command("lab", "The lab's synthetic multi-step arithmetic task: sft.jsonl (prompt, response), train.jsonl and test.jsonl (question, answer).");
-        foreach (var o in new Option[] { output, sft, train, test, seed, share }) command.Options.Add(o);
+        foreach (var o in new Option[] { output, sft, train, test, seed, share, minOps, maxOps }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             var o = parse.InvocationConfiguration.Output;
@@ -37,7 +39,11 @@ internal static class DataCommand
             LabDataSummary s;
             try
             {
-                s = LabDataExport.Write(parse.GetValue(output)!, nSft, nTrain, nTest, LabTaskOptions.Default with { Seed = parse.GetValue(seed), UnnecessaryLineShare = parse.GetValue(share) });
+                s = LabDataExport.Write(parse.GetValue(output)!, nSft, nTrain, nTest, LabTaskOptions.Default with
+                {
+                    Seed = parse.GetValue(seed), UnnecessaryLineShare = parse.GetValue(share),
+                    MinOperations = parse.GetValue(minOps), MaxOperations = parse.GetValue(maxOps),
+                });
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException)
             {
