@@ -46,6 +46,16 @@ public sealed class HackingMonitor
         return new HackingReport(ls, ss, Pearson(learned, success), warn);
     }
 
+    /// <summary>The window's (learned, success) pairs, oldest first (checkpoint state).</summary>
+    public IReadOnlyList<(double Learned, double Success)> Window => [.. window];
+
+    /// <summary>Replaces the window (resume); keeps the newest WindowSize pairs.</summary>
+    public void Restore(IEnumerable<(double Learned, double Success)> pairs)
+    {
+        window.Clear();
+        foreach (var p in pairs) { window.Enqueue(p); if (window.Count > WindowSize) window.Dequeue(); }
+    }
+
     /// <summary>Least-squares slope of <paramref name="y"/> against 0..n−1; NaN for fewer than 2 points.</summary>
     public static double Slope(ReadOnlySpan<double> y)
     {

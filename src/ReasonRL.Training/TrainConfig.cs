@@ -47,12 +47,16 @@ public sealed record KlConfig(KlEstimator Estimator = KlEstimator.K1, KlPlacemen
 /// <summary>Optimiser.</summary>
 /// <param name="LearningRate">optim.lr — AdamW learning rate &gt; 0. Default 1e-6.</param>
 /// <param name="Beta1">optim.beta1 in [0, 1). Default 0.9.</param>
-/// <param name="Beta2">optim.beta2 in [0, 1). Default 0.95.</param>
+/// <param name="Beta2">optim.beta2 in [0, 1). Default 0.999 (AdamWOptions).</param>
 /// <param name="WeightDecay">optim.weight_decay ≥ 0. Default 0.</param>
 /// <param name="GradClip">optim.grad_clip — global norm clip &gt; 0, or null = off. Default 1.</param>
 /// <param name="CriticLearningRate">optim.critic_lr &gt; 0. Default 5e-6.</param>
-public sealed record OptimConfig(double LearningRate = 1e-6, double Beta1 = 0.9, double Beta2 = 0.95,
-    double WeightDecay = 0.0, double? GradClip = 1.0, double CriticLearningRate = 5e-6);
+/// <param name="Schedule">optim.schedule — constant or cosine (to run.total_steps). Default constant.</param>
+/// <param name="WarmupSteps">optim.warmup_steps ≥ 0 — linear warmup lr·(s+1)/(W+1). Default 0.</param>
+/// <param name="MinLearningRateRatio">optim.min_lr_ratio in [0, 1] — cosine floor. Default 0.1.</param>
+public sealed record OptimConfig(double LearningRate = 1e-6, double Beta1 = 0.9, double Beta2 = 0.999,
+    double WeightDecay = 0.0, double? GradClip = 1.0, double CriticLearningRate = 5e-6,
+    Ppo.LearningRateScheduleKind Schedule = Ppo.LearningRateScheduleKind.Constant, int WarmupSteps = 0, double MinLearningRateRatio = 0.1);
 
 /// <summary>Safety and diagnostics.</summary>
 /// <param name="MaxConsecutiveNonFinite">guard.max_consecutive_nonfinite — stop after K bad steps in a row (≥ 1). Default 3.</param>
@@ -60,9 +64,45 @@ public sealed record OptimConfig(double LearningRate = 1e-6, double Beta1 = 0.9,
 /// <param name="HackingSlopeThreshold">guard.hacking_slope — slope threshold ≥ 0. Default 0.</param>
 public sealed record GuardConfig(int MaxConsecutiveNonFinite = 3, int HackingWindow = 20, double HackingSlopeThreshold = 0.0);
 
+/// <summary>Policy and tokenizer.</summary>
+/// <param name="Policy">model.policy — Hugging Face directory of the policy (the reference is a frozen copy, the critic starts from it). Required by `reasonrl train`.</param>
+/// <param name="Tokenizer">model.tokenizer — "char:lab" (CharTokenizer over LabTask.Alphabet), a tokenizer.json path, or null = the policy directory's tokenizer. Default null.</param>
+/// <param name="CriticHeadSeed">model.critic_head_seed — seed of the critic's fresh value head. Default 1.</param>
+/// <param name="Prm">model.prm — PRM directory (reasonrl train-rm --kind prm), required when the reward section has shaping. Default null.</param>
+/// <param name="PrmConvention">model.prm_convention — step_end, separator or math_shepherd. Default step_end (the lab's).</param>
+/// <param name="Orm">model.orm — ORM directory, required when reward.orm.alpha ≠ 0. Default null.</param>
+public sealed record ModelSection(string? Policy = null, string? Tokenizer = null, int CriticHeadSeed = 1,
+    string? Prm = null, string PrmConvention = "step_end", string? Orm = null);
+
+/// <summary>Prompt data.</summary>
+/// <param name="Prompts">data.prompts — training prompts JSONL. Required by `reasonrl train`.</param>
+/// <param name="QuestionField">data.question_field — JSON field of the question. Default "question".</param>
+/// <param name="AnswerField">data.answer_field — JSON field of the gold answer (string or number; null/absent = unverifiable). Default "answer".</param>
+/// <param name="Template">data.template — prompt text with {question} replaced; "lab" = LabTask.Prompt ("{question}\n"). Default "lab".</param>
+/// <param name="PromptsPerStep">data.prompts_per_step — prompts per PPO step (each sampled algorithm.group_size times). Default 8.</param>
+public sealed record DataSection(string? Prompts = null, string QuestionField = "question", string AnswerField = "answer",
+    string Template = "lab", int PromptsPerStep = 8);
+
+/// <summary>Sampling of rollouts.</summary>
+/// <param name="Temperature">rollout.temperature &gt; 0. Default 1.</param>
+/// <param name="MaxNewTokens">rollout.max_new_tokens ≥ 1. Default 128.</param>
+/// <param name="GradientAccumulation">rollout.gradient_accumulation — micro-batches per mini-batch ≥ 1. Default 1.</param>
+public sealed record RolloutSection(double Temperature = 1.0, int MaxNewTokens = 128, int GradientAccumulation = 1);
+
+/// <summary>Held-out evaluation.</summary>
+/// <param name="Every">eval.every — greedy accuracy every N steps (and at the end); 0 = off. Default 0.</param>
+/// <param name="Data">eval.data — held-out JSONL (same fields as data.*), or null = off. Default null.</param>
+/// <param name="Limit">eval.limit — first N rows; 0 = all. Default 0.</param>
+/// <param name="MaxNewTokens">eval.max_new_tokens ≥ 1. Default 128.</param>
+/// <param name="BatchSize">eval.batch_size ≥ 1. Default 64.</param>
+public sealed record EvalSection(int Every = 0, string? Data = null, int Limit = 0, int MaxNewTokens = 128, int BatchSize = 64);
+
 /// <summary>The whole training configuration.</summary>
-public sealed record TrainConfig(RunConfig Run, AlgorithmConfig Algorithm, KlConfig Kl, OptimConfig Optim, GuardConfig Guard)
+/// <param name="RewardYaml">The `reward:` section as raw reward.yaml text (RewardConfigLoader's grammar, line numbers kept), or null = success reward only.</param>
+public sealed record TrainConfig(RunConfig Run, AlgorithmConfig Algorithm, KlConfig Kl, OptimConfig Optim, GuardConfig Guard,
+    ModelSection? Model = null, DataSection? Data = null, RolloutSection? Rollout = null, EvalSection? Eval = null, string? RewardYaml = null)
 {
     /// <summary>All defaults.</summary>
-    public static TrainConfig Default { get; } = new(new RunConfig(), new AlgorithmConfig(), new KlConfig(), new OptimConfig(), new GuardConfig());
+    public static TrainConfig Default { get; } = new(new RunConfig(), new AlgorithmConfig(), new KlConfig(), new OptimConfig(), new GuardConfig(),
+        new ModelSection(), new DataSection(), new RolloutSection(), new EvalSection());
 }

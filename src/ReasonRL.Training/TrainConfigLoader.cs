@@ -35,17 +35,7 @@ public static class TrainConfigLoader
     /// <summary>Parses YAML text; <paramref name="file"/> names it in errors.</summary>
     public static ResolvedTrainConfig Parse(string yaml, string file, IReadOnlyList<string>? overrides = null)
     {
-        var values = new Dictionary<string, Entry>(StringComparer.Ordinal);
-        ReadYaml(yaml, file, values);
-        for (int i = 0; overrides is not null && i < overrides.Count; i++)
-        {
-            string src = $"command line override #{i + 1} '{overrides[i]}'";
-            int eq = overrides[i].IndexOf('=');
-            if (eq <= 0) throw new TrainConfigException(src, 0, "(override)", "expected dotted.key=value, e.g. algorithm.gamma=0.99");
-            string key = overrides[i][..eq].Trim();
-            values[key] = new Entry(overrides[i][(eq + 1)..].Trim(), src, 0);
-        }
-        var b = new Binder(values);
+        var b = ConfigBinder.Parse(yaml, file, overrides, ["reward"]);
         var d = TrainConfig.Default;
         var run = new RunConfig(
             b.String("run.output_dir", d.Run.OutputDir),
@@ -81,11 +71,42 @@ public static class TrainConfigLoader
             b.Double("optim.beta2", d.Optim.Beta2, 0, 0.999999999, "a number in [0, 1)"),
             b.Double("optim.weight_decay", d.Optim.WeightDecay, 0, 1e6, "a number ≥ 0"),
             b.OptionalDouble("optim.grad_clip", d.Optim.GradClip, 1e-300, 1e12, "null or a number > 0"),
-            b.Double("optim.critic_lr", d.Optim.CriticLearningRate, 1e-300, 1, "a number in (0, 1]"));
+            b.Double("optim.critic_lr", d.Optim.CriticLearningRate, 1e-300, 1, "a number in (0, 1]"),
+            b.Choice("optim.schedule", d.Optim.Schedule, [("constant", Ppo.LearningRateScheduleKind.Constant), ("cosine", Ppo.LearningRateScheduleKind.Cosine)]),
+            (int)b.Long("optim.warmup_steps", d.Optim.WarmupSteps, 0, int.MaxValue),
+            b.Double("optim.min_lr_ratio", d.Optim.MinLearningRateRatio, 0, 1, "a number in [0, 1]"));
         var guard = new GuardConfig(
             (int)b.Long("guard.max_consecutive_nonfinite", d.Guard.MaxConsecutiveNonFinite, 1, 1_000_000),
             (int)b.Long("guard.hacking_window", d.Guard.HackingWindow, 3, 1_000_000),
             b.Double("guard.hacking_slope", d.Guard.HackingSlopeThreshold, 0, 1e12, "a number ≥ 0"));
+        var model = new ModelSection(
+            b.OptionalString("model.policy", d.Model!.Policy),
+            b.OptionalString("model.tokenizer", d.Model.Tokenizer),
+            (int)b.Long("model.critic_head_seed", d.Model.CriticHeadSeed, 0, int.MaxValue),
+            b.OptionalString("model.prm", d.Model.Prm),
+            b.String("model.prm_convention", d.Model.PrmConvention),
+            b.OptionalString("model.orm", d.Model.Orm));
+        if (model.PrmConvention is not ("step_end" or "separator" or "math_shepherd"))
+            b.Fail("model.prm_convention", $"'{model.PrmConvention}' is not a known value; expected one of step_end, separator, math_shepherd");
+        var data = new DataSection(
+            b.OptionalString("data.prompts", d.Data!.Prompts),
+            b.String("data.question_field", d.Data.QuestionField),
+            b.String("data.answer_field", d.Data.AnswerField),
+            b.String("data.template", d.Data.Template),
+            (int)b.Long("data.prompts_per_step", d.Data.PromptsPerStep, 1, 1_000_000));
+        if (data.Template != "lab" && !data.Template.Contains("{question}", StringComparison.Ordinal))
+            b.Fail("data.template", $"'{data.Template}' has no {{question}} placeholder; expected \"lab\" or a text containing {{question}}");
+        var rollout = new RolloutSection(
+            b.Double("rollout.temperature", d.Rollout!.Temperature, 1e-6, 100, "a number in (0, 100]"),
+            (int)b.Long("rollout.max_new_tokens", d.Rollout.MaxNewTokens, 1, 1_000_000),
+            (int)b.Long("rollout.gradient_accumulation", d.Rollout.GradientAccumulation, 1, 65536));
+        var eval = new EvalSection(
+            (int)b.Long("eval.every", d.Eval!.Every, 0, int.MaxValue),
+            b.OptionalString("eval.data", d.Eval.Data),
+            (int)b.Long("eval.limit", d.Eval.Limit, 0, int.MaxValue),
+            (int)b.Long("eval.max_new_tokens", d.Eval.MaxNewTokens, 1, 1_000_000),
+            (int)b.Long("eval.batch_size", d.Eval.BatchSize, 1, 65536));
+        string? rewardYaml = b.Block("reward");
         b.RejectUnknown();
 
         // Cross-field rules.
@@ -94,8 +115,8 @@ public static class TrainConfigLoader
         if (kl.Placement == KlPlacement.InLoss && alg.Advantage == AdvantageEstimator.ReinforcePlusPlus)
             b.Fail("kl.placement", "is 'loss'; expected 'reward' or 'none' with reinforce_pp (its KL lives in the reward)");
 
-        var config = new TrainConfig(run, alg, kl, optim, guard);
-        string text = b.RenderYaml();
+        var config = new TrainConfig(run, alg, kl, optim, guard, model, data, rollout, eval, rewardYaml);
+        string text = b.RenderYaml("Resolved ReasonRL training config (defaults + file + command-line overrides).");
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
         return new ResolvedTrainConfig(config, text, hash);
     }
@@ -109,142 +130,5 @@ public static class TrainConfigLoader
         File.WriteAllText(tmp, resolved.Yaml);
         File.Move(tmp, path, overwrite: true);
         return path;
-    }
-
-    private readonly record struct Entry(string Text, string Source, int Line, bool Quoted = false);
-
-    private static void ReadYaml(string yaml, string file, Dictionary<string, Entry> values)
-    {
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(yaml)); }
-        catch (YamlException e) { throw new TrainConfigException(file, (int)e.Start.Line, "(yaml)", $"not valid YAML: {e.Message}"); }
-        catch (InvalidOperationException e) { throw new TrainConfigException(file, 1, "(yaml)", $"not valid YAML (check brackets and quotes): {e.Message}"); }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }) return;
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new TrainConfigException(file, (int)stream.Documents[0].RootNode.Start.Line, "(root)", "expected a mapping of sections (run, algorithm, kl, optim, guard)");
-        foreach (var (k, v) in root.Children)
-        {
-            string section = ((YamlScalarNode)k).Value ?? "";
-            if (v is not YamlMappingNode m)
-                throw new TrainConfigException(file, (int)v.Start.Line, section, "expected a mapping of keys under this section");
-            foreach (var (k2, v2) in m.Children)
-            {
-                string key = section + "." + ((YamlScalarNode)k2).Value;
-                if (v2 is not YamlScalarNode s)
-                    throw new TrainConfigException(file, (int)v2.Start.Line, key, "expected a scalar value, found a nested mapping or list");
-                values[key] = new Entry(s.Value ?? "", file, (int)s.Start.Line, s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted);
-            }
-        }
-    }
-
-    private sealed class Binder(Dictionary<string, Entry> values)
-    {
-        private readonly HashSet<string> known = new(StringComparer.Ordinal);
-        private readonly List<(string Key, string Yaml)> resolved = [];
-
-        public void Fail(string key, string problem)
-        {
-            var e = values.TryGetValue(key, out var v) ? v : new Entry("", "(defaults)", 0);
-            throw new TrainConfigException(e.Source, e.Line, key, problem);
-        }
-
-        private bool TryGet(string key, out Entry e)
-        {
-            known.Add(key);
-            return values.TryGetValue(key, out e);
-        }
-
-        private static bool IsNull(Entry e) => !e.Quoted && e.Text is "" or "null" or "~" or "none";
-
-        public string String(string key, string fallback)
-        {
-            string v = TryGet(key, out var e) ? e.Text : fallback;
-            if (v.Length == 0) Fail(key, "is empty; expected a non-empty string");
-            resolved.Add((key, "\"" + v.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""));
-            return v;
-        }
-
-        public long Long(string key, long fallback, long min, long max)
-        {
-            long v = fallback;
-            if (TryGet(key, out var e) && !long.TryParse(e.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out v))
-                Fail(key, $"'{e.Text}' is not an integer; expected an integer in [{min}, {max}]");
-            if (v < min || v > max) Fail(key, $"is {v}; expected an integer in [{min}, {max}]");
-            resolved.Add((key, v.ToString(CultureInfo.InvariantCulture)));
-            return v;
-        }
-
-        public double Double(string key, double fallback, double min, double max, string expected)
-        {
-            double v = fallback;
-            if (TryGet(key, out var e) && !double.TryParse(e.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out v))
-                Fail(key, $"'{e.Text}' is not a number; expected {expected}");
-            if (!double.IsFinite(v) || v < min || v > max) Fail(key, $"is {v.ToString("R", CultureInfo.InvariantCulture)}; expected {expected}");
-            resolved.Add((key, v.ToString("R", CultureInfo.InvariantCulture)));
-            return v;
-        }
-
-        public double? OptionalDouble(string key, double? fallback, double min, double max, string expected)
-        {
-            if (TryGet(key, out var e) ? IsNull(e) : fallback is null)
-            {
-                resolved.Add((key, "null"));
-                return null;
-            }
-            return Double(key, fallback ?? 0, min, max, expected);
-        }
-
-        public bool Bool(string key, bool fallback)
-        {
-            bool v = fallback;
-            if (TryGet(key, out var e))
-            {
-                if (e.Text is "true" or "True") v = true;
-                else if (e.Text is "false" or "False") v = false;
-                else Fail(key, $"'{e.Text}' is not a boolean; expected true or false");
-            }
-            resolved.Add((key, v ? "true" : "false"));
-            return v;
-        }
-
-        public T Choice<T>(string key, T fallback, IReadOnlyList<(string Name, T Value)> choices) where T : struct, Enum
-        {
-            T v = fallback;
-            if (TryGet(key, out var e))
-            {
-                int i = choices.ToList().FindIndex(c => string.Equals(c.Name, e.Text, StringComparison.OrdinalIgnoreCase));
-                if (i < 0) Fail(key, $"'{e.Text}' is not a known value; expected one of {string.Join(", ", choices.Select(c => c.Name))}");
-                else v = choices[i].Value;
-            }
-            resolved.Add((key, choices.First(c => EqualityComparer<T>.Default.Equals(c.Value, v)).Name));
-            return v;
-        }
-
-        public void RejectUnknown()
-        {
-            foreach (var (key, e) in values)
-            {
-                if (known.Contains(key)) continue;
-                string section = key.Contains('.') ? key[..key.IndexOf('.')] : key;
-                var inSection = known.Where(k => k.StartsWith(section + ".", StringComparison.Ordinal)).ToList();
-                string expected = inSection.Count > 0
-                    ? "expected one of " + string.Join(", ", inSection)
-                    : "expected a section among " + string.Join(", ", known.Select(k => k[..k.IndexOf('.')]).Distinct());
-                throw new TrainConfigException(e.Source, e.Line, key, "unknown key; " + expected);
-            }
-        }
-
-        public string RenderYaml()
-        {
-            var sb = new StringBuilder("# Resolved ReasonRL training config (defaults + file + command-line overrides).\n");
-            string? section = null;
-            foreach (var (key, yaml) in resolved)
-            {
-                int dot = key.IndexOf('.');
-                if (key[..dot] != section) { section = key[..dot]; sb.Append(section).Append(":\n"); }
-                sb.Append("  ").Append(key[(dot + 1)..]).Append(": ").Append(yaml).Append('\n');
-            }
-            return sb.ToString();
-        }
     }
 }

@@ -16,6 +16,10 @@ internal static class CommandCatalog
         yield return ServeCommand.Create();
         yield return GenerateCommand.Create();
         yield return TrainRmCommand.Create();
+        yield return DataCommand.Create();
+        yield return SftCommand.Create();
+        yield return TrainCommand.Create();
+        yield return ResumeCommand.Create();
         yield return EvalCommand.Create();
     }
 }

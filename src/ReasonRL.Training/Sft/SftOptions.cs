@@ -17,7 +17,7 @@ public sealed record SftOptions
     public int BatchSize { get; init; } = 16;
     /// <summary>Peak AdamW learning rate. Default 1e-3.</summary>
     public double LearningRate { get; init; } = 1e-3;
-    /// <summary>Linear warmup 0 → peak over this many updates. Default 0.</summary>
+    /// <summary>Linear warmup to the peak over this many updates (lr·(s+1)/(W+1)). Default 0.</summary>
     public int WarmupSteps { get; init; }
     /// <summary>Cosine decay floor as a fraction of the peak. Default 0.1.</summary>
     public double MinLearningRateRatio { get; init; } = 0.1;

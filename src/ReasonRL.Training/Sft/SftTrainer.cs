@@ -3,13 +3,15 @@
 // micro-batches: ZeroGrad once, forward + backward each micro-batch with the upstream gradient
 // −1/N_batch on every response log-prob (N_batch = response tokens of the WHOLE batch), so the
 // accumulated gradient equals the full batch's mean-loss gradient exactly (up to float summation
-// order). Then a NaN/Inf guard (skip the update and count it), the warmup + cosine learning rate,
+// order). Then a NaN/Inf guard (skip the update and count it), the warmup + cosine learning rate
+// (Ppo.LearningRateSchedule),
 // global-norm clipping and AdamW. Train adds a seeded Fisher–Yates shuffle per epoch.
 // Loss = −(1/N) Σ_{b,t: target ≥ 0} log p(target_{b,t} | ids_{b,≤t}).
 // What it is not: tokenization / data loading (Runs/SftRun.cs), checkpoint files (SftTrainer exposes
 // its state; Runs/ writes it), or the model (not owned: the caller disposes it).
 using ReasonRL.Models;
 using ReasonRL.Tensors;
+using ReasonRL.Training.Ppo;
 
 namespace ReasonRL.Training.Sft;
 
@@ -55,8 +57,15 @@ public sealed class SftTrainer : IDisposable
     };
 
     /// <summary>Learning rate of the next update.</summary>
-    public double CurrentLearningRate => LearningRateSchedule.At(_step, Options.LearningRate, Options.WarmupSteps,
-        Options.TotalSteps > 0 ? Options.TotalSteps : ScheduleTotalSteps, Options.MinLearningRateRatio);
+    public double CurrentLearningRate
+    {
+        get
+        {
+            int total = Options.TotalSteps > 0 ? Options.TotalSteps : ScheduleTotalSteps;
+            return LearningRateSchedule.At(_step, Options.LearningRate, total > 0 ? LearningRateScheduleKind.Cosine : LearningRateScheduleKind.Constant,
+                Options.WarmupSteps, total, Options.MinLearningRateRatio);
+        }
+    }
 
     /// <summary>Restores the step counter and guard counters on resume (moments are restored through <see cref="Optimizer"/>).</summary>
     public void RestoreCounters(long step, int consecutiveNonFinite, int totalSkipped)
