@@ -48,9 +48,47 @@ public sealed class AdamWOptimizer : IDisposable
         return norm;
     }
 
+    /// <summary>A copy of the step count and both moment slabs (padding included), for an exact resume.</summary>
+    public AdamWOptimizerState CaptureState() => new(Step, ToArray(_m), ToArray(_v));
+
+    /// <summary>Restores a <see cref="CaptureState"/> result; throws when the moments do not fit this layout.</summary>
+    public void RestoreState(AdamWOptimizerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Step < 0) throw new ArgumentOutOfRangeException(nameof(state), state.Step, "AdamW state: step must be >= 0");
+        if (state.FirstMoment.Length != _m.Length || state.SecondMoment.Length != _v.Length)
+            throw new ArgumentException($"AdamW state: moments have {state.FirstMoment.Length}/{state.SecondMoment.Length} floats, expected {_m.Length} (this optimizer's slab)", nameof(state));
+        FromArray(state.FirstMoment, _m);
+        FromArray(state.SecondMoment, _v);
+        Step = state.Step;
+    }
+
+    private static float[] ToArray(NativeSlab slab)
+    {
+        var a = new float[slab.Length];
+        for (long off = 0; off < slab.Length; off += int.MaxValue)
+        {
+            int len = (int)Math.Min(int.MaxValue, slab.Length - off);
+            slab.Range(off, len).CopyTo(a.AsSpan((int)off, len));
+        }
+        return a;
+    }
+
+    private static void FromArray(float[] a, NativeSlab slab)
+    {
+        for (long off = 0; off < slab.Length; off += int.MaxValue)
+        {
+            int len = (int)Math.Min(int.MaxValue, slab.Length - off);
+            a.AsSpan((int)off, len).CopyTo(slab.Range(off, len));
+        }
+    }
+
     public void Dispose()
     {
         _m.Dispose();
         _v.Dispose();
     }
 }
+
+/// <summary>AdamW state for an exact resume: updates taken and the first/second moment slabs as flat arrays.</summary>
+public sealed record AdamWOptimizerState(int Step, float[] FirstMoment, float[] SecondMoment);

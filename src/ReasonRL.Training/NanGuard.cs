@@ -49,6 +49,22 @@ public sealed class NanGuard
                 int bad = FirstNonFinite(gradients[k]);
                 if (bad >= 0) reason = $"step {step}: gradient buffer {k} element {bad} is {gradients[k][bad]}";
             }
+        return Record(reason);
+    }
+
+    /// <summary>Checks the loss and named gradient norms (a NaN/Inf element makes its norm non-finite).</summary>
+    public NanGuardAction CheckNorms(long step, double loss, params (string Name, double Norm)[] gradientNorms)
+    {
+        string? reason = null;
+        if (!double.IsFinite(loss)) reason = $"step {step}: loss is {loss}";
+        else
+            foreach (var (name, norm) in gradientNorms)
+                if (!double.IsFinite(norm)) { reason = $"step {step}: {name} gradient norm is {norm}"; break; }
+        return Record(reason);
+    }
+
+    private NanGuardAction Record(string? reason)
+    {
         if (reason is null) { Consecutive = 0; return NanGuardAction.Apply; }
         Consecutive++;
         TotalSkipped++;
