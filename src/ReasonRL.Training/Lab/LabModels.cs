@@ -18,14 +18,6 @@ public static class LabModels
     /// <summary>The GEMM every lab model uses (managed, multi-threaded; no native library needed).</summary>
     public static IGemm Gemm() => GemmFactory.Create(GemmKind.Managed);
 
-    /// <summary>Prompt ids: BOS (when the tokenizer has one) + the encoded prompt text (the contract's convention).</summary>
-    public static int[] PromptIds(ITokenizer tokenizer, string prompt)
-    {
-        ArgumentNullException.ThrowIfNull(tokenizer);
-        var ids = tokenizer.Encode(prompt).Ids;
-        return tokenizer.BosId is int bos ? [bos, .. ids] : [.. ids];
-    }
-
     /// <summary>A freshly initialised policy of <paramref name="preset"/>'s shape.</summary>
     public static Transformer NewPolicy(LabPreset preset, ITokenizer tokenizer, int seed)
     {
