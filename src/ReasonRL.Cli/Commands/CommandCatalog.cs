@@ -15,5 +15,6 @@ internal static class CommandCatalog
         yield return TokenizeCommand.Create();
         yield return ServeCommand.Create();
         yield return GenerateCommand.Create();
+        yield return LabCommand.Create();
     }
 }

@@ -125,6 +125,9 @@ public sealed record LabPreset
     /// <summary>α, η, α_orm.</summary>
     public LabRewardSettings Rewards { get; init; } = new();
 
+    /// <summary>How this setting departs from the plain description, one sentence each (shown in the report).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Seed of SFT, sampling and reward-model training (the shared stages).</summary>
     public int BaseSeed { get; init; } = 7;
 
