@@ -18,7 +18,8 @@ public static class LabCurves
     public static IReadOnlyList<(string Metric, string Title)> Charted { get; } =
     [
         (MetricNames.SuccessReward, "success reward (mean per response)"),
-        (MetricNames.LearnedReward, "learned return (mean per response)"),
+        (LabPpoStage.LearnedReturnMetric, "learned return (mean per response)"),
+        ("lab/unnecessary_step_rate", "unnecessary-step rate of rollouts"),
         (MetricNames.StepsPerResponse, "steps per response"),
         (MetricNames.ResponseLength, "response length (tokens)"),
         (MetricNames.Kl, "KL to the reference"),

@@ -29,6 +29,10 @@ public static class LabPpoStage
     /// <summary>Steps at the start and at the end of training averaged for the first / last learned return and KL.</summary>
     public static int WindowOf(int steps) => System.Math.Clamp(steps / 4, 1, 5);
 
+    /// <summary>Metric key of the lab's learned return per response: shaped PRM terms + α_orm·ORM (the
+    /// trainer's reward/learned counts the step terms only, so an ORM run would read 0 there).</summary>
+    public const string LearnedReturnMetric = "lab/learned_return";
+
     /// <summary>The run's result file, relative to its run directory; it marks the run complete.</summary>
     public const string ResultFile = "result.json", EvalFile = "eval.json";
 
@@ -52,7 +56,7 @@ public static class LabPpoStage
         var options = Options(preset, seed);
         var monitor = new HackingMonitor(windowSize: System.Math.Max(3, System.Math.Min(10, preset.PpoSteps / 2)));
         var stream = new Xoshiro256StarStar((ulong)seed * 0x9E3779B97F4A7C15UL + 17);
-        var history = new List<PpoStepMetrics>(preset.PpoSteps);
+        var history = new List<(PpoStepMetrics Trainer, double Learned)>(preset.PpoSteps);
         int warnings = 0;
 
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);   // a partial earlier attempt
@@ -68,18 +72,21 @@ public static class LabPpoStage
                     .ToList();
                 var result = trainer.TrainStep(prompts, ctx.Cancellation);
                 var m = result.Metrics;
-                history.Add(m);
-                var report = monitor.Add(m.LearnedReturnMean, m.SuccessMean);
+                var (learned, rawPrm) = LearnedReturns(result.Rollouts);
+                history.Add((m, learned));
+                var report = monitor.Add(learned, m.SuccessMean);
                 if (report.Warning) warnings++;
                 var labels = LabelRollouts(ctx, result.Rollouts);
                 var row = m.ToMetrics().ToList();
+                row.Add(new(LearnedReturnMetric, learned));
+                row.Add(new("lab/raw_prm_sum", rawPrm));
                 row.Add(new("lab/accuracy", labels.Accuracy));
                 row.Add(new("lab/unnecessary_step_rate", labels.UnnecessaryStepRate));
                 row.Add(new("lab/incorrect_step_rate", labels.IncorrectStepRate));
                 row.Add(new(MetricNames.HackingWarning, report.Warning ? 1 : 0));
                 metrics.Write(step, row);
                 progress?.Invoke(step, string.Create(CultureInfo.InvariantCulture,
-                    $"success {m.SuccessMean:F2} · learned {m.LearnedReturnMean:F2} · steps {m.StepsPerResponse:F1} · KL {m.Kl:F3}"));
+                    $"success {m.SuccessMean:F2} · learned {learned:F2} · steps {m.StepsPerResponse:F1} · KL {m.Kl:F3}"));
             }
         }
 
@@ -88,10 +95,10 @@ public static class LabPpoStage
         LabRunFolder.WriteJsonAtomic(Path.Combine(dir, EvalFile), eval, LabJsonContext.Default.LabEvalResult);
         int w = WindowOf(history.Count);
         var outcome = new LabRunResult(LabDesigns.NameOf(design), seed, history.Count, eval.Summary,
-            LearnedReturn: history.TakeLast(w).Average(h => h.LearnedReturnMean),
-            Kl: history.TakeLast(w).Average(h => h.Kl),
-            Success: history.TakeLast(w).Average(h => h.SuccessMean),
-            FirstLearnedReturn: history.Take(w).Average(h => h.LearnedReturnMean),
+            LearnedReturn: history.TakeLast(w).Average(h => h.Learned),
+            Kl: history.TakeLast(w).Average(h => h.Trainer.Kl),
+            Success: history.TakeLast(w).Average(h => h.Trainer.SuccessMean),
+            FirstLearnedReturn: history.Take(w).Average(h => h.Learned),
             Seconds: clock.Elapsed.TotalSeconds,
             HackingWarnings: warnings);
         LabRunFolder.WriteJsonAtomic(resultPath, outcome, LabJsonContext.Default.LabRunResult);
@@ -138,6 +145,24 @@ public static class LabPpoStage
         }
         var success = new SuccessSource(MathVerifierJudge.Create(), SuccessValues.ZeroOne);
         return new RewardPipeline(rewardDesign, new StepSplitter(StepSplitOptions.Lines), success, prm, orm);
+    }
+
+    /// <summary>Mean learned return (step terms + ORM term) and mean raw PRM score sum Σ_k s_k per scored
+    /// response; the raw sum shows how much PRM score a policy collects whatever the shaping.</summary>
+    public static (double Learned, double RawPrmSum) LearnedReturns(IReadOnlyList<RolloutRecord> rollouts)
+    {
+        ArgumentNullException.ThrowIfNull(rollouts);
+        double learned = 0, raw = 0;
+        int n = 0;
+        foreach (var r in rollouts)
+        {
+            if (r.Reward is not { } reward) continue;
+            var d = reward.Diagnostics;
+            learned += d.LearnedReturn + d.OrmTerm;
+            raw += d.RawStepScores?.Sum() ?? 0;
+            n++;
+        }
+        return n == 0 ? (double.NaN, double.NaN) : (learned / n, raw / n);
     }
 
     private static LabelSummary LabelRollouts(LabContext ctx, IReadOnlyList<RolloutRecord> rollouts) =>

@@ -70,8 +70,8 @@ public static class LabSftStage
             trainer.Train(data, r =>
             {
                 smoothed = double.IsNaN(smoothed) ? r.Loss : 0.95 * smoothed + 0.05 * r.Loss;
-                metrics.Write(r.Step + 1, [new("loss/sft", r.Loss), new("optim/grad_norm", r.GradNorm), new("optim/lr", r.LearningRate)]);
-                ctx.Progress(new LabProgress(SftKey, string.Create(CultureInfo.InvariantCulture, $"SFT step {r.Step + 1}/{preset.SftSteps} · loss {smoothed:F3}"), r.Step + 1, preset.SftSteps));
+                metrics.Write(r.Step, [new("loss/sft", r.Loss), new("optim/grad_norm", r.GradNorm), new("optim/lr", r.LearningRate)]);
+                ctx.Progress(new LabProgress(SftKey, string.Create(CultureInfo.InvariantCulture, $"SFT step {r.Step}/{preset.SftSteps} · loss {smoothed:F3}"), r.Step, preset.SftSteps));
             }, ctx.Cancellation);
             if (trainer.StopReason is { } reason) throw new InvalidOperationException($"lab SFT: {reason}");
         }
