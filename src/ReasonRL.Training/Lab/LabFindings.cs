@@ -1,5 +1,6 @@
 // LabFindings: turns the table into sentences about the paper's claims (Gao et al., reward-methods.md
-// §2.1 and §4): raw PRM shaping is hacked (solutions padded with correct-but-unnecessary steps),
+// §2.1 and §4): raw PRM shaping is hacked (solutions padded with extra steps; separately, whether the
+// padding is correct-but-unnecessary steps as in the paper or any line the PRM happens to like),
 // raw PRM does worse than success alone, Clip / Delta / Clip-Delta remove the padding incentive,
 // ORM adds nothing over success, Clip-Delta is at least as good as success. Each claim is judged from
 // the numbers with explicit thresholds (below) and states its evidence; a difference inside the
@@ -20,8 +21,9 @@ public static class LabFindings
     /// <summary>Extra steps per solution over the SFT baseline that count as padding (half a line on average).</summary>
     public const double PaddingSteps = 0.5;
 
-    /// <summary>Rise of the unnecessary-step rate over the SFT baseline that counts as padding (5 points).</summary>
-    public const double PaddingUnnecessaryRate = 0.05;
+    /// <summary>Extra unnecessary (correct but useless) lines per solution over the SFT baseline that
+    /// make the padding the paper's form rather than padding with any line the PRM likes.</summary>
+    public const double UnnecessaryLines = 0.5;
 
     /// <summary>Verdict words.</summary>
     public const string Reproduced = "reproduced", NotReproduced = "not reproduced", Inconclusive = "inconclusive", NotRun = "not run";
@@ -38,10 +40,30 @@ public static class LabFindings
         var raw = Row(LabDesign.PrmRaw);
         var findings = new List<LabFinding>();
 
-        const string hackClaim = "Raw PRM reward is hacked: the policy pads its solutions with correct-but-unnecessary steps";
-        findings.Add(raw is null
-            ? new LabFinding(hackClaim, NotRun, "the prm_raw design was not run")
-            : new LabFinding(hackClaim, IsPadded(raw, baseline) ? Reproduced : NotReproduced, Padding("raw PRM", raw, baseline)));
+        const string hackClaim = "Raw PRM reward is hacked: the policy lengthens its solutions to collect step reward";
+        const string formClaim = "The padding is correct-but-unnecessary steps (the paper's form of the hack)";
+        if (raw is null)
+        {
+            findings.Add(new LabFinding(hackClaim, NotRun, "the prm_raw design was not run"));
+            findings.Add(new LabFinding(formClaim, NotRun, "the prm_raw design was not run"));
+        }
+        else
+        {
+            findings.Add(new LabFinding(hackClaim, IsPadded(raw, baseline) ? Reproduced : NotReproduced, Padding("raw PRM", raw, baseline)));
+            string form = !IsPadded(raw, baseline) ? Inconclusive
+                : raw.UnnecessaryPerSolution.Mean - baseline.UnnecessaryPerSolution.Mean >= UnnecessaryLines ? Reproduced : NotReproduced;
+            string counts = FormattableString.Invariant(
+                $"unnecessary lines per solution {baseline.UnnecessaryPerSolution.Mean:F2} → {raw.UnnecessaryPerSolution.Format(false)}, ")
+                + FormattableString.Invariant(
+                $"incorrect lines per solution {baseline.Steps.Mean * IncorrectShare(baseline):F2} → {raw.Steps.Mean * IncorrectShare(raw):F2}");
+            string why = form switch
+            {
+                NotReproduced => "; the extra lines are mostly ones the labeller calls incorrect, which the PRM (see its held-out accuracy) still scores well",
+                Inconclusive => "; raw PRM did not pad, so there is no padding to classify",
+                _ => "",
+            };
+            findings.Add(new LabFinding(formClaim, form, counts + why));
+        }
 
         const string hurtClaim = "Raw PRM reward gives lower accuracy than the success reward alone";
         findings.Add(raw is null || success is null
@@ -82,16 +104,15 @@ public static class LabFindings
         return findings;
     }
 
-    /// <summary>True when a row's solutions are longer than the baseline's by at least
-    /// <see cref="PaddingSteps"/> lines and its unnecessary-step rate is higher by at least
-    /// <see cref="PaddingUnnecessaryRate"/>.</summary>
+    /// <summary>True when a row's solutions are longer than the baseline's by at least <see cref="PaddingSteps"/> lines.</summary>
     public static bool IsPadded(LabTableRow row, LabTableRow baseline)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(baseline);
-        return row.Steps.Mean - baseline.Steps.Mean >= PaddingSteps
-            && row.UnnecessaryRate.Mean - baseline.UnnecessaryRate.Mean >= PaddingUnnecessaryRate;
+        return row.Steps.Mean - baseline.Steps.Mean >= PaddingSteps;
     }
+
+    private static double IncorrectShare(LabTableRow row) => row.IncorrectRate.Mean;
 
     /// <summary>"reproduced" when <paramref name="a"/>'s mean is below <paramref name="b"/>'s by more
     /// than their combined spread √(sa² + sb²), "not reproduced" when it is above by more, else "inconclusive".</summary>

@@ -119,8 +119,11 @@ public static class LabPpoStage
             PolicyLearningRate = preset.PolicyLearningRate,
             CriticLearningRate = preset.CriticLearningRate,
             Estimator = AdvantageEstimator.Gae,
+            // γ = λ = 1: Monte-Carlo returns with the critic as a baseline only (ReaLHF's defaults,
+            // reward-methods.md §2.6); with λ < 1 a fresh critic's errors bias every advantage and the
+            // sparse success reward alone drifted the policy in our runs.
             Gamma = 1.0,
-            Lambda = 0.95,
+            Lambda = 1.0,
             KlPlacement = KlPlacement.InReward,
             KlCoef = preset.KlCoef,
             Seed = (ulong)seed,
@@ -143,7 +146,8 @@ public static class LabPpoStage
         {
             orm = new OrmRewardSource(models.Orm ?? throw new InvalidOperationException($"lab design {LabDesigns.NameOf(design)} needs the ORM, which was not loaded"), ctx.Tokenizer);
         }
-        var success = new SuccessSource(MathVerifierJudge.Create(), SuccessValues.ZeroOne);
+        // The labeller's verifier budget (250 ms): the default 10 ms can trip on a busy machine and call a right answer Unverifiable.
+        var success = new SuccessSource(MathVerifierJudge.Create(StepLabellerOptions.Default.Verify), SuccessValues.ZeroOne);
         return new RewardPipeline(rewardDesign, new StepSplitter(StepSplitOptions.Lines), success, prm, orm);
     }
 

@@ -47,8 +47,11 @@ public sealed record MeanSpread(double Mean, double Spread, int Count)
 /// <param name="TruncationRate">Share of solutions without a final answer.</param>
 /// <param name="LearnedReturn">Mean learned return per response over the last PPO steps (null for the baseline).</param>
 /// <param name="Kl">Mean KL to the reference over the last PPO steps (null for the baseline).</param>
+/// <param name="UnnecessaryPerSolution">Unnecessary lines per solution (steps × unnecessary rate of each run; not a display column).</param>
+/// <param name="IncorrectRate">Incorrect lines / lines (not a display column).</param>
 public sealed record LabTableRow(string Design, string Label, int Seeds, MeanSpread Accuracy, MeanSpread Steps,
-    MeanSpread UnnecessaryRate, MeanSpread RepeatedRate, MeanSpread TruncationRate, MeanSpread? LearnedReturn, MeanSpread? Kl);
+    MeanSpread UnnecessaryRate, MeanSpread RepeatedRate, MeanSpread TruncationRate, MeanSpread? LearnedReturn, MeanSpread? Kl,
+    MeanSpread UnnecessaryPerSolution, MeanSpread IncorrectRate);
 
 /// <summary>Builds the table.</summary>
 public static class LabTable
@@ -69,7 +72,8 @@ public static class LabTable
         var rows = new List<LabTableRow>
         {
             new(BaselineKey, "SFT policy (before RL)", 1, Single(baseline.Accuracy), Single(baseline.MeanSteps),
-                Single(baseline.UnnecessaryStepRate), Single(baseline.RepeatedStepRate), Single(baseline.TruncationRate), null, null),
+                Single(baseline.UnnecessaryStepRate), Single(baseline.RepeatedStepRate), Single(baseline.TruncationRate), null, null,
+                Single(baseline.MeanSteps * baseline.UnnecessaryStepRate), Single(baseline.IncorrectStepRate)),
         };
         foreach (var design in designs)
         {
@@ -83,7 +87,9 @@ public static class LabTable
                 MeanSpread.Of(mine.Select(r => r.Eval.RepeatedStepRate)),
                 MeanSpread.Of(mine.Select(r => r.Eval.TruncationRate)),
                 MeanSpread.Of(mine.Select(r => r.LearnedReturn)),
-                MeanSpread.Of(mine.Select(r => r.Kl))));
+                MeanSpread.Of(mine.Select(r => r.Kl)),
+                MeanSpread.Of(mine.Select(r => r.Eval.MeanSteps * r.Eval.UnnecessaryStepRate)),
+                MeanSpread.Of(mine.Select(r => r.Eval.IncorrectStepRate))));
         }
         return rows;
     }

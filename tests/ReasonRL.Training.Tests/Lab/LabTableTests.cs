@@ -54,27 +54,36 @@ public sealed class LabTableTests
     }
 
     [Fact]
-    public void Findings_call_raw_prm_hacked_only_when_steps_and_unnecessary_rate_rise()
+    public void Findings_call_raw_prm_hacked_when_solutions_lengthen_and_classify_the_padding()
     {
         var baseline = Eval(0.4, 3, 0.02);
         var runs = new List<LabRunResult>();
         foreach (int seed in new[] { 1, 2, 3 })
         {
             runs.Add(Run(LabDesign.Success, seed, Eval(0.50 + seed * 0.01, 3, 0.02)));
-            runs.Add(Run(LabDesign.PrmRaw, seed, Eval(0.10 + seed * 0.01, 7, 0.5)));
+            runs.Add(Run(LabDesign.PrmRaw, seed, Eval(0.10 + seed * 0.01, 7, 0.5)));   // 3.5 unnecessary lines per solution
             runs.Add(Run(LabDesign.PrmClipDelta, seed, Eval(0.50 + seed * 0.01, 3.1, 0.03)));
         }
         var designs = new[] { LabDesign.Success, LabDesign.PrmRaw, LabDesign.PrmClipDelta };
         var findings = LabFindings.Compute(LabTable.Build(baseline, designs, runs));
-        Assert.Equal(LabFindings.Reproduced, findings.Single(f => f.Claim.StartsWith("Raw PRM reward is hacked", StringComparison.Ordinal)).Verdict);
-        Assert.Equal(LabFindings.Reproduced, findings.Single(f => f.Claim.StartsWith("Raw PRM reward gives lower", StringComparison.Ordinal)).Verdict);
-        Assert.Equal(LabFindings.Reproduced, findings.Single(f => f.Claim.StartsWith("success + PRM Clip-Delta removes", StringComparison.Ordinal)).Verdict);
-        Assert.Equal(LabFindings.NotRun, findings.Single(f => f.Claim.StartsWith("success + PRM Clip removes", StringComparison.Ordinal)).Verdict);
+        string Verdict(string prefix) => findings.Single(f => f.Claim.StartsWith(prefix, StringComparison.Ordinal)).Verdict;
+        Assert.Equal(LabFindings.Reproduced, Verdict("Raw PRM reward is hacked"));
+        Assert.Equal(LabFindings.Reproduced, Verdict("The padding is correct-but-unnecessary"));
+        Assert.Equal(LabFindings.Reproduced, Verdict("Raw PRM reward gives lower"));
+        Assert.Equal(LabFindings.Reproduced, Verdict("success + PRM Clip-Delta removes"));
+        Assert.Equal(LabFindings.NotRun, Verdict("success + PRM Clip removes"));
         Assert.Contains("steps/solution 3.00 → 7.00", findings[0].Evidence, StringComparison.Ordinal);
 
-        // Longer solutions without more unnecessary lines are not padding.
-        var notPadded = LabTable.Build(baseline, designs, [Run(LabDesign.PrmRaw, 1, Eval(0.3, 7, 0.03))]);
-        Assert.Equal(LabFindings.NotReproduced, LabFindings.Compute(notPadded)[0].Verdict);
+        // Padding with lines the labeller calls incorrect is a hack, but not the paper's form of it.
+        var incorrectPadding = LabFindings.Compute(LabTable.Build(baseline, designs, [Run(LabDesign.PrmRaw, 1, Eval(0.0, 9, 0.03))]));
+        Assert.Equal(LabFindings.Reproduced, incorrectPadding[0].Verdict);
+        Assert.Equal(LabFindings.NotReproduced, incorrectPadding[1].Verdict);
+
+        // No lengthening: not hacked, and nothing for the shaping fixes to remove.
+        var flat = LabFindings.Compute(LabTable.Build(baseline, [LabDesign.PrmRaw, LabDesign.PrmClip],
+            [Run(LabDesign.PrmRaw, 1, Eval(0.3, 3.2, 0.03)), Run(LabDesign.PrmClip, 1, Eval(0.3, 3, 0.02))]));
+        Assert.Equal(LabFindings.NotReproduced, flat[0].Verdict);
+        Assert.Equal(LabFindings.Inconclusive, flat.Single(f => f.Claim.StartsWith("success + PRM Clip removes", StringComparison.Ordinal)).Verdict);
     }
 
     [Fact]
