@@ -107,7 +107,7 @@ public sealed record LabPreset
     public int MaxNewTokens { get; init; } = 100;
 
     /// <summary>Policy learning rate of PPO.</summary>
-    public double PolicyLearningRate { get; init; } = 2e-4;
+    public double PolicyLearningRate { get; init; } = 1e-4;
 
     /// <summary>Critic learning rate of PPO.</summary>
     public double CriticLearningRate { get; init; } = 1e-3;
