@@ -99,8 +99,20 @@ public static class LabOrchestrator
         }
         var notes = new List<string>(preset.Notes)
         {
+            FormattableString.Invariant(
+                $"Task: {preset.Task.MinOperations}–{preset.Task.MaxOperations} operations, operands ≤ {preset.Task.OperandMax}, results ≤ {preset.Task.ResultMax}, multipliers ≤ {preset.Task.MultiplierMax}; ")
+                + FormattableString.Invariant(
+                $"{preset.TrainProblems} training / {preset.TestProblems} held-out problems; {preset.Task.UnnecessaryLineShare:P0} chance per gold line of an unnecessary line in the SFT solutions."),
+            FormattableString.Invariant(
+                $"Policy: char-level Qwen2, width {preset.Policy.HiddenSize}, {preset.Policy.LayerCount} layers; SFT {preset.SftSteps} steps × batch {preset.SftBatchSize} at lr {preset.SftLearningRate}. ")
+                + FormattableString.Invariant(
+                $"Reward models: backbone from the SFT policy, {preset.SampleProblems} problems × {preset.SamplesPerProblem} samples, {preset.RewardModelEpochs} epochs."),
+            FormattableString.Invariant(
+                $"PPO: GAE with γ = λ = 1 and a critic initialised from the SFT policy, KL β = {preset.KlCoef} in the reward, policy lr {preset.PolicyLearningRate}, critic lr {preset.CriticLearningRate}; ")
+                + FormattableString.Invariant(
+                $"{preset.PpoSteps} steps × {preset.PromptsPerStep} prompts × {preset.RolloutsPerPrompt} samples (temperature 1, at most {preset.MaxNewTokens} tokens) per design and seed; the same prompt stream for every design of a seed."),
             "PRM step labels count correct-but-unnecessary lines (restatements, repeats, checks) as positive, as the paper's automatically labelled PRM does; that is what makes a raw summed PRM reward farmable.",
-            string.Create(CultureInfo.InvariantCulture, $"Rewards: success 1 / 0 on the final answer (math verifier); PRM α = {preset.Rewards.PrmAlpha}, Clip η = {preset.Rewards.ClipEta}, Delta keeps the last step's score; ORM α = {preset.Rewards.OrmAlpha}."),
+            FormattableString.Invariant($"Rewards: success 1 / 0 on the final answer (math verifier); PRM α = {preset.Rewards.PrmAlpha}, Clip η = {preset.Rewards.ClipEta}, Delta keeps the last step's score; ORM α = {preset.Rewards.OrmAlpha}."),
         };
         return new LabReportInput(summary, curves, LabExamples.Pick(ctx, baseline, evals), File.ReadAllText(ctx.Folder.PathOf("lab.json")), notes);
     }
