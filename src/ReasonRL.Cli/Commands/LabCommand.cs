@@ -39,11 +39,13 @@ internal static class LabCommand
             }
             string dir = parse.GetValue(outDir) ?? Path.Combine("runs", "lab-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            bool plain = Console.IsOutputRedirected || output != Console.Out;
+            if (plain) console.Profile.Width = System.Math.Max(console.Profile.Width, 160);   // logs: keep the table's rows on one line
             console.MarkupLine($"[bold]reasonrl lab[/] — preset {preset.Name}, seeds {string.Join(",", preset.Seeds)}, designs {Markup.Escape(string.Join(",", preset.Designs.Select(LabDesigns.NameOf)))}, {preset.PpoSteps} PPO steps; run folder {Markup.Escape(Path.GetFullPath(dir))}");
             LabSummary summary;
             try
             {
-                summary = RunWithProgress(console, preset, dir, Console.IsOutputRedirected || output != Console.Out);
+                summary = RunWithProgress(console, preset, dir, plain);
             }
             catch (InvalidOperationException e)
             {

@@ -107,7 +107,7 @@ public sealed record LabPreset
     public int MaxNewTokens { get; init; } = 100;
 
     /// <summary>Policy learning rate of PPO.</summary>
-    public double PolicyLearningRate { get; init; } = 3e-4;
+    public double PolicyLearningRate { get; init; } = 2e-4;
 
     /// <summary>Critic learning rate of PPO.</summary>
     public double CriticLearningRate { get; init; } = 1e-3;
@@ -143,7 +143,7 @@ public sealed record LabPreset
         Notes =
         [
             "Changed from the plain setting: the generator's default difficulty (2–4 operations, operands ≤ 20, results ≤ 99) left char-level policies at 1–5 % held-out accuracy after several hundred SFT steps in our probes, so the lab uses the easier task below.",
-            "Changed from the plain setting (PPO budget): with policy lr 1e-4 (GAE λ = 1) raw PRM was not hacked within 20 steps (seed 1: 2.58 → 2.77 lines per solution, learned return 1.24 → 1.40, accuracy 28 % → 13 %; success only 27 %), so the default uses lr 3e-4, where a first run (λ = 0.95) padded to 9.7 lines per solution with every solution truncated. The cost: PPO at this rate with 32 samples per step also drifts the success-only policy (28 % → 16–18 % in those runs).",
+            "Changed from the plain setting (PPO budget): policy lr 1e-4 (GAE λ = 1) did not hack raw PRM within 20 steps (seed 1: 2.58 → 2.77 lines per solution, learned return 1.24 → 1.40) while success only kept 21–27 % accuracy; lr 3e-4 hacked it hard (7.9 ± 1.2 lines, 82 % of solutions truncated, accuracy 1.4 %) but every design lost accuracy (success only 28 % → 14 %); the default uses lr 2e-4 between them. A first run with λ = 0.95 drifted the success-only policy as well, so GAE uses λ = 1 (the critic as a baseline, ReaLHF's default).",
         ],
     };
 
