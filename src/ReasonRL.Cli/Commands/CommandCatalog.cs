@@ -8,6 +8,7 @@ internal static class CommandCatalog
     /// <summary>Every top-level command, in the order `reasonrl --help` lists them.</summary>
     public static IEnumerable<Command> All()
     {
+        yield return LabCommand.Create();
         yield return BenchCommand.Create();
         yield return VerifyCommand.Create();
         yield return RewardCommand.Create();
