@@ -124,11 +124,8 @@ public static class TrainConfigLoader
     /// <summary>Writes the resolved YAML to &lt;run&gt;/config.resolved.yaml and returns its path.</summary>
     public static string SaveResolved(ResolvedTrainConfig resolved, string runDirectory)
     {
-        Directory.CreateDirectory(runDirectory);
         string path = Path.Combine(runDirectory, "config.resolved.yaml");
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, resolved.Yaml);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, resolved.Yaml);
         return path;
     }
 }

@@ -13,6 +13,7 @@ using ReasonRL.Models;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
+using ReasonRL.Training;
 using ReasonRL.Training.RewardModels;
 using Spectre.Console;
 
@@ -93,7 +94,7 @@ internal static class TrainRmCommand
             var report = TrainWithProgress(trainer, train, held, console);
             string outDir = parse.GetValue(output)!;
             rm.Save(outDir);
-            WriteAtomically(Path.Combine(outDir, ReportFileName), report.ToJson());
+            AtomicFile.WriteAllText(Path.Combine(outDir, ReportFileName), report.ToJson());
             string? copied = CopyTokenizer(tokenizerSpec, outDir);
             console.Write(ReportTable(report));
             console.MarkupLineInterpolated($"saved {outDir} (config.json, model.safetensors, {ReportFileName}{(copied is null ? "" : ", " + copied)})");
@@ -233,13 +234,6 @@ internal static class TrainRmCommand
         string name = source.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? "tokenizer.json.gz" : "tokenizer.json";
         File.Copy(source, Path.Combine(outDir, name), overwrite: true);
         return name;
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
     }
 
     private static int Guarded(TextWriter error, Action action)

@@ -122,19 +122,11 @@ public sealed class EvalResultsFile : IDisposable
         ArgumentNullException.ThrowIfNull(records);
         var all = records.OrderBy(r => r.Index).ToList();
         var summary = EvalSummary.From(all, mode);
-        WriteAtomic(OutPath, string.Concat(all.Select(r => JsonSerializer.Serialize(r, Readable.EvalRecord) + "\n")));
-        WriteAtomic(SummaryPath, JsonSerializer.Serialize(summary, Readable.EvalSummary) + "\n");
+        AtomicFile.WriteAllText(OutPath, string.Concat(all.Select(r => JsonSerializer.Serialize(r, Readable.EvalRecord) + "\n")));
+        AtomicFile.WriteAllText(SummaryPath, JsonSerializer.Serialize(summary, Readable.EvalSummary) + "\n");
         _partial.Dispose();
         File.Delete(PartialPath);
         return summary;
-    }
-
-    // temp file in the same folder + rename: a crash leaves the old file or the new one, never half of one
-    private static void WriteAtomic(string path, string text)
-    {
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, text, new UTF8Encoding(false));
-        File.Move(tmp, path, overwrite: true);
     }
 
     /// <summary>Reads a finished results file.</summary>

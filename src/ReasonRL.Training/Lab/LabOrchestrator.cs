@@ -57,7 +57,7 @@ public static class LabOrchestrator
         var clock = Stopwatch.StartNew();
         var summary = Summarise(ctx, baseline.Summary, quality, runs);
         var input = ReportInput(ctx, summary, baseline, runs);
-        LabRunFolder.WriteTextAtomic(folder.PathOf("report.html"), LabReport.Render(input));
+        AtomicFile.WriteAllText(folder.PathOf("report.html"), LabReport.Render(input));
         var report = folder.Complete(ReportKey, clock.Elapsed);
         summary = summary with { Stages = [.. summary.Stages, report], TotalSeconds = summary.TotalSeconds + report.Seconds };
         LabRunFolder.WriteJsonAtomic(folder.PathOf("summary.json"), summary, LabJsonContext.Default.LabSummary);

@@ -96,7 +96,7 @@ public static class LabRewardModelStage
                 p.Step, p.TotalSteps)), ctx.Cancellation);
         }
         LabRunFolder.WriteDirectoryAtomic(directory, temp => model.Save(temp));
-        LabRunFolder.WriteTextAtomic(Path.Combine(Path.GetDirectoryName(directory)!, name + "_report.json"), report.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(Path.GetDirectoryName(directory)!, name + "_report.json"), report.ToJson());
         return new LabRewardModelQuality(name, report.TrainLoss, report.HeldOutLoss, report.StepAccuracy, report.MajorityBaseline,
             report.Auc, report.BestOfNAccuracy, report.HeldOutPositions, report.TrainExamples, report.HeldOutExamples);
     }

@@ -45,7 +45,7 @@ public sealed class LabRunFolder
         }
         else
         {
-            WriteTextAtomic(configPath, wanted);
+            AtomicFile.WriteAllText(configPath, wanted);
         }
         folder.CleanTemporaries();
         return folder;
@@ -79,21 +79,6 @@ public sealed class LabRunFolder
         return PathOf(Path.Combine("stages", stage.Replace('/', '.') + ".json"));
     }
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> via a temp file in the same folder and a rename.</summary>
-    public static void WriteTextAtomic(string path, string text)
-    {
-        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        string temp = path + ".tmp";
-        using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            var bytes = new UTF8Encoding(false).GetBytes(text);
-            fs.Write(bytes);
-            fs.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-    }
-
     /// <summary>Writes one JSON object per line, atomically.</summary>
     public static void WriteJsonLinesAtomic<T>(string path, IEnumerable<T> rows, JsonTypeInfo<T> typeInfo)
     {
@@ -107,7 +92,7 @@ public sealed class LabRunFolder
             }
             buffer.WriteByte((byte)'\n');
         }
-        WriteTextAtomic(path, Encoding.UTF8.GetString(buffer.ToArray()));
+        AtomicFile.WriteAllText(path, Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
     /// <summary>Reads a JSONL file written by <see cref="WriteJsonLinesAtomic"/>; errors name the file and line.</summary>
@@ -133,7 +118,7 @@ public sealed class LabRunFolder
 
     /// <summary>Writes <paramref name="value"/> as indented JSON, atomically.</summary>
     public static void WriteJsonAtomic<T>(string path, T value, JsonTypeInfo<T> typeInfo) =>
-        WriteTextAtomic(path, JsonSerializer.Serialize(value, typeInfo));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, typeInfo));
 
     /// <summary>Reads a JSON file; a bad file is an InvalidDataException naming it.</summary>
     public static T ReadJson<T>(string path, JsonTypeInfo<T> typeInfo)
