@@ -16,8 +16,17 @@ public sealed class KvCache : IDisposable
     private readonly int _kvDim;
     private readonly int[] _lengths, _pending;
 
+    private static long s_nextEpoch;
+
     public int Batch { get; }
     public int Capacity { get; }
+
+    /// <summary>
+    /// Identifies the cache's current contents: a new value at construction and at every
+    /// <see cref="Reset"/>. Contents are only valid for the weights that wrote them, so the transformer
+    /// keys its per-generation packed weights on this (repacked once per new epoch).
+    /// </summary>
+    public long Epoch { get; private set; } = Interlocked.Increment(ref s_nextEpoch);
 
     /// <summary>Filled positions of each sequence [B].</summary>
     public ReadOnlySpan<int> Lengths => _lengths;
@@ -56,6 +65,7 @@ public sealed class KvCache : IDisposable
     {
         Array.Clear(_lengths);
         Array.Clear(_pending);
+        Epoch = Interlocked.Increment(ref s_nextEpoch);
     }
 
     /// <summary>Positions of the next <paramref name="tokens"/> tokens of each sequence, [B, tokens] row-major.</summary>
@@ -69,13 +79,21 @@ public sealed class KvCache : IDisposable
     }
 
     /// <summary>Writes keys/values [B, tokens, Hkv·D] of one layer at each sequence's current length.</summary>
-    public void Append(int layer, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int tokens)
+    public void Append(int layer, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int tokens) =>
+        Append(layer, keys, values, tokens, 0, Batch);
+
+    /// <summary>
+    /// Writes keys/values [count, tokens, Hkv·D] of sequences [first, first + count) of one layer at each
+    /// one's current length (disjoint sequence ranges may be appended from different threads).
+    /// </summary>
+    public void Append(int layer, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int tokens, int first, int count)
     {
+        if (first < 0 || count < 0 || first + count > Batch) throw new ArgumentOutOfRangeException(nameof(first), $"kv cache: sequences [{first}, {first + count}) outside [0, {Batch})");
         var kc = Keys(layer);
         var vc = Values(layer);
-        for (int b = 0; b < Batch; b++)
+        for (int b = first; b < first + count; b++)
         {
-            int dst = (b * Capacity + _lengths[b]) * _kvDim, src = b * tokens * _kvDim, len = tokens * _kvDim;
+            int dst = (b * Capacity + _lengths[b]) * _kvDim, src = (b - first) * tokens * _kvDim, len = tokens * _kvDim;
             keys.Slice(src, len).CopyTo(kc.Slice(dst, len));
             values.Slice(src, len).CopyTo(vc.Slice(dst, len));
             _pending[b] = _lengths[b] + tokens;

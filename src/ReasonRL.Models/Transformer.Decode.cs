@@ -1,6 +1,10 @@
 // Transformer, part 2: inference forward with a KV cache — a prefill of the prompt into an empty
-// cache and single-token decode steps — returning last-position logits. The layer body is the same
-// ForwardLayer the training forward uses; only attention differs (it reads the cache).
+// cache and single-token decode steps — returning last-position logits. Prefill and batch-1 steps use
+// the same ForwardLayer as the training forward (only attention differs: it reads the cache).
+// Batched decode steps (B ≥ 2, one token each) take DecodeRows instead: every sequence's row is
+// independent through the whole stack, so the batch is split across cores ONCE per step and each
+// slice runs all layers on its thread (kernels inline in a SerialScope, projections through
+// per-generation packed weights), instead of forking inside each of ~35 kernels per step.
 // What it is not: the sampler (Sampler) or a generation loop (Generator).
 // Glossary: B sequences, n new tokens per sequence, C width, V vocab, S cache capacity.
 using ReasonRL.Tensors;
@@ -10,6 +14,10 @@ namespace ReasonRL.Models;
 public sealed partial class Transformer
 {
     private InferenceBuffers? _prefillBuffers, _decodeBuffers;
+    private DecodeWeights? _decodeWeights;
+
+    /// <summary>Batch size from which single-token steps take the row-split, packed-weight path.</summary>
+    private const int BatchedDecodeMinBatch = 2;
 
     /// <summary>
     /// Runs tokens [B, n] through the model, appending their keys/values to <paramref name="cache"/>,
@@ -34,6 +42,7 @@ public sealed partial class Transformer
         cache.NextPositions(n, buf.Positions);
         int c = Config.HiddenSize;
         Kernels.EmbeddingForward(tokens, Parameters.View(Layout.Embedding), c, s["x0"]);
+        if (n == 1 && batch >= BatchedDecodeMinBatch) return DecodeStep(buf, cache);
         for (int l = 0; l < Config.LayerCount; l++)
         {
             var b = new LayerBuffers
@@ -55,10 +64,88 @@ public sealed partial class Transformer
         return logits;
     }
 
+    /// <summary>
+    /// One token per sequence, x0 [B, C] already embedded: splits the B rows into one contiguous slice
+    /// per core, runs <see cref="DecodeRows"/> on each, commits the cache and returns logits [B, V].
+    /// </summary>
+    private Span<float> DecodeStep(InferenceBuffers buf, KvCache cache)
+    {
+        (_decodeWeights ??= new DecodeWeights(Config, Layout)).EnsurePacked(Parameters, cache.Epoch);
+        int batch = cache.Batch, slices = Math.Min(Environment.ProcessorCount, batch);
+        if (slices <= 1)
+            DecodeRows(buf, cache, 0, batch);
+        else
+            Parallel.For(0, slices, sl => DecodeRows(buf, cache, (int)((long)batch * sl / slices), (int)((long)batch * (sl + 1) / slices)));
+        cache.Commit();
+        return buf.Slab["logits"];
+    }
+
+    /// <summary>
+    /// Rows [r0, r1) of a decode step through every layer, the final norm and the LM head, on the
+    /// calling thread. Each layer: rms → q/k/v (+bias) → RoPE → append k, v → attention over the cache
+    /// → mid = x + attn·Woᵀ → rms → silu(gate) ⊙ up → out = mid + act·Wdownᵀ (as ForwardLayer).
+    /// </summary>
+    private void DecodeRows(InferenceBuffers buf, KvCache cache, int r0, int r1)
+    {
+        using var serial = Kernels.Serial();
+        var s = buf.Slab;
+        var p = Parameters;
+        var packed = _decodeWeights!;
+        int rows = r1 - r0, c = Config.HiddenSize, qd = Config.QueryDim, kd = Config.KvDim, f = Config.IntermediateSize, v = Config.VocabSize;
+        int capacity = cache.Capacity;
+        float eps = Config.RmsNormEps;
+        var positions = buf.Positions.AsSpan(r0, rows);
+        var norm = s["norm"].Slice(r0 * c, rows * c);
+        var rstd = s["rstd"].Slice(r0, rows);
+        var q = s["q"].Slice(r0 * qd, rows * qd);
+        var k = s["k"].Slice(r0 * kd, rows * kd);
+        var vv = s["v"].Slice(r0 * kd, rows * kd);
+        var attn = s["attn"].Slice(r0 * qd, rows * qd);
+        var mid = s["mid"].Slice(r0 * c, rows * c);
+        var gate = s["gate"].Slice(r0 * f, rows * f);
+        var up = s["up"].Slice(r0 * f, rows * f);
+        var act = s["act"].Slice(r0 * f, rows * f);
+        var x = s["x0"].Slice(r0 * c, rows * c);
+        var output = s["x1"].Slice(r0 * c, rows * c);
+        for (int l = 0; l < Config.LayerCount; l++)
+        {
+            var w = Layout.Layers[l];
+            var pw = packed.Layers[l];
+            Kernels.RmsNormForward(x, p.View(w.InputNorm), rows, c, eps, norm, rstd);
+            pw.Q.Multiply(norm, c, rows, false, q, qd);
+            pw.K.Multiply(norm, c, rows, false, k, kd);
+            pw.V.Multiply(norm, c, rows, false, vv, kd);
+            if (w.QBias is not null) Kernels.BiasForward(p.View(w.QBias), rows, q);
+            if (w.KBias is not null) Kernels.BiasForward(p.View(w.KBias), rows, k);
+            if (w.VBias is not null) Kernels.BiasForward(p.View(w.VBias), rows, vv);
+            Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.HeadCount, Config.HeadDim, q);
+            Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.KvHeadCount, Config.HeadDim, k);
+            cache.Append(l, k, vv, 1, r0, rows);
+            long cacheOffset = (long)r0 * capacity * kd, cacheLength = (long)rows * capacity * kd;
+            Kernels.AttentionDecode(q, cache.Keys(l).Slice((int)cacheOffset, (int)cacheLength), cache.Values(l).Slice((int)cacheOffset, (int)cacheLength),
+                cache.PendingLengths.Slice(r0, rows), rows, capacity, Config.HeadCount, Config.KvHeadCount, Config.HeadDim, attn);
+            x.CopyTo(mid);
+            pw.O.Multiply(attn, qd, rows, true, mid, c);
+            Kernels.RmsNormForward(mid, p.View(w.PostNorm), rows, c, eps, norm, rstd);
+            pw.Gate.Multiply(norm, c, rows, false, gate, f);
+            pw.Up.Multiply(norm, c, rows, false, up, f);
+            Kernels.SwiGluForward(gate, up, act);
+            mid.CopyTo(output);
+            pw.Down.Multiply(act, f, rows, true, output, c);
+            var next = output;
+            output = x;
+            x = next;
+        }
+        var lastNorm = s["last_norm"].Slice(r0 * c, rows * c);
+        Kernels.RmsNormForward(x, p.View(Layout.FinalNorm), rows, c, eps, lastNorm, s["last_rstd"].Slice(r0, rows));
+        packed.LmHead.Multiply(lastNorm, c, rows, false, s["logits"].Slice(r0 * v, rows * v), v);
+    }
+
     private void DisposeDecode()
     {
         _prefillBuffers?.Dispose();
         _decodeBuffers?.Dispose();
+        _decodeWeights?.Dispose();
     }
 
     /// <summary>Scratch of one inference forward shape (B, n): reused across calls of that shape.</summary>

@@ -15,12 +15,12 @@ public static unsafe partial class Kernels
     internal const long ParallelWork = 1L << 15;
 
     /// <summary>Runs body(start, end) over [0, count) split into contiguous chunks, in parallel when
-    /// count·costPerItem is large enough to repay the fork.</summary>
+    /// count·costPerItem is large enough to repay the fork and no <see cref="SerialScope"/> is open.</summary>
     internal static void ForRanges(int count, long costPerItem, Action<int, int> body)
     {
         if (count <= 0) return;
         int workers = Environment.ProcessorCount;
-        if (workers <= 1 || count == 1 || count * costPerItem < ParallelWork)
+        if (workers <= 1 || count == 1 || count * costPerItem < ParallelWork || t_serialDepth > 0)
         {
             body(0, count);
             return;

@@ -1,0 +1,213 @@
+// PackedMatrix: a weight matrix W [N, K] repacked once into 32-column strips so that many small
+// products y = x · Wᵀ (a decode step: M = a core's slice of the batch, often 1–64 rows) run a
+// register-blocked micro-kernel without packing anything per call.
+// What it is: strip s holds columns j ∈ [32s, 32s + 32) of Wᵀ as K rows of 32 floats (zero-padded past
+// N), so one k step of an 8×32 output tile is 2 Vector512 loads, 8 broadcasts of x and 16 FMAs;
+// x is read in place (row stride ldx). Serial: the caller splits rows across cores.
+// What it is not: a general GEMM (ManagedGemm), or kept in sync with W — Pack again after W changes.
+// Glossary: N output columns (W rows), K contracted dimension, M rows of x and y.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ReasonRL.Tensors;
+
+/// <summary>Wᵀ in 32-wide K-major strips for repeated y[M, N] (+)= x[M, K] · W[N, K]ᵀ (see file header).</summary>
+public sealed unsafe class PackedMatrix : IDisposable
+{
+    /// <summary>Strip width (columns of y per micro-tile): two Vector512.</summary>
+    public const int StripWidth = 32;
+
+    /// <summary>Rows of x per micro-tile: 8 rows × 32 columns = 16 Vector512 accumulators.</summary>
+    private const int TileRows = 8;
+
+    private float* _data;   // [strips, K, 32]
+
+    /// <summary>N: rows of W = columns of y.</summary>
+    public int Rows { get; }
+
+    /// <summary>K: columns of W = columns of x.</summary>
+    public int Columns { get; }
+
+    private int Strips => (Rows + StripWidth - 1) / StripWidth;
+
+    /// <summary>Allocates (zeroed) room for a W of shape [rows, columns]; call <see cref="Pack"/> before multiplying.</summary>
+    public PackedMatrix(int rows, int columns)
+    {
+        if (rows < 0 || columns < 0) throw new ArgumentException($"packed matrix: negative shape [{rows}, {columns}]");
+        Rows = rows;
+        Columns = columns;
+        long length = (long)Strips * columns * StripWidth;
+        nuint bytes = (nuint)Math.Max(1, length) * sizeof(float);
+        _data = (float*)NativeMemory.AlignedAlloc(bytes, NativeSlab.Alignment);
+        NativeMemory.Clear(_data, bytes);
+    }
+
+    /// <summary>Copies W [N, K] (row-major) into the strip layout: strip[s][p][c] = W[32s + c, p], 0 past N.</summary>
+    public void Pack(ReadOnlySpan<float> weight)
+    {
+        ObjectDisposedException.ThrowIf(_data is null, this);
+        if (weight.Length != (long)Rows * Columns)
+            throw new ArgumentException($"packed matrix: weight has {weight.Length} floats, expected N·K = {Rows}·{Columns}");
+        int k = Columns;
+        fixed (float* w = weight)
+        {
+            for (int s = 0; s < Strips; s++)
+            {
+                float* dst = _data + (long)s * k * StripWidth;
+                for (int c = 0; c < StripWidth; c++)
+                {
+                    int j = s * StripWidth + c;
+                    if (j < Rows)
+                    {
+                        float* row = w + (long)j * k;
+                        for (int p = 0; p < k; p++) dst[p * StripWidth + c] = row[p];
+                    }
+                    else
+                    {
+                        for (int p = 0; p < k; p++) dst[p * StripWidth + c] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// y[i·ldy + j] = (accumulate ? y[i·ldy + j] : 0) + Σ_p x[i·ldx + p] · W[j, p] for i &lt; M, j &lt; N,
+    /// on the calling thread. x [M, K] with row stride ldx ≥ K; y [M, N] with row stride ldy ≥ N.
+    /// </summary>
+    public void Multiply(ReadOnlySpan<float> x, int ldx, int m, bool accumulate, Span<float> y, int ldy)
+    {
+        ObjectDisposedException.ThrowIf(_data is null, this);
+        int n = Rows, k = Columns;
+        if (m < 0) throw new ArgumentException($"packed matrix: negative row count {m}");
+        if (m == 0 || n == 0) return;
+        if (ldx < k || ldy < n) throw new ArgumentException($"packed matrix: strides ldx {ldx}, ldy {ldy} must be >= K {k}, N {n}");
+        if (x.Length < (long)(m - 1) * ldx + k) throw new ArgumentException($"packed matrix: x [{m}, {k}] with stride {ldx} needs {(long)(m - 1) * ldx + k} floats, span has {x.Length}");
+        if (y.Length < (long)(m - 1) * ldy + n) throw new ArgumentException($"packed matrix: y [{m}, {n}] with stride {ldy} needs {(long)(m - 1) * ldy + n} floats, span has {y.Length}");
+        fixed (float* px = x) fixed (float* py = y)
+        {
+            float* tile = stackalloc float[TileRows * StripWidth];
+            for (int s = 0; s < Strips; s++)
+            {
+                float* strip = _data + (long)s * k * StripWidth;
+                int j0 = s * StripWidth, nr = Math.Min(StripWidth, n - j0);
+                for (int i = 0; i < m; i += TileRows)
+                {
+                    int rows = Math.Min(TileRows, m - i);
+                    float* xi = px + (long)i * ldx, yi = py + (long)i * ldy + j0;
+                    if (nr == StripWidth)
+                    {
+                        Tile(k, xi, ldx, rows, strip, yi, ldy, accumulate);
+                    }
+                    else
+                    {
+                        // edge strip: compute into a full-width scratch tile, then copy the nr valid columns
+                        Tile(k, xi, ldx, rows, strip, tile, StripWidth, false);
+                        for (int r = 0; r < rows; r++)
+                            for (int c = 0; c < nr; c++)
+                                yi[(long)r * ldy + c] = accumulate ? yi[(long)r * ldy + c] + tile[r * StripWidth + c] : tile[r * StripWidth + c];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>y[rows, 32] (+)= x[rows, K] · strip[K, 32]; rows ≤ 8 (1–2 rows use the one-row kernel).</summary>
+    private static void Tile(int k, float* x, int ldx, int rows, float* strip, float* y, int ldy, bool acc)
+    {
+        if (rows <= 2)
+        {
+            for (int r = 0; r < rows; r++) Row(k, x + (long)r * ldx, strip, y + (long)r * ldy, acc);
+            return;
+        }
+        Tile8(k, x, ldx, rows, strip, y, ldy, acc);
+    }
+
+    /// <summary>
+    /// The 8×32 micro-kernel: 16 Vector512 accumulators over K; rows past <paramref name="rows"/> re-read
+    /// the last valid row of x (so no bounds checks in the loop) and are not stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile8(int k, float* x, int ldx, int rows, float* b, float* y, int ldy, bool acc)
+    {
+        float* x0 = x, x1 = x + (long)Math.Min(1, rows - 1) * ldx, x2 = x + (long)Math.Min(2, rows - 1) * ldx, x3 = x + (long)Math.Min(3, rows - 1) * ldx;
+        float* x4 = x + (long)Math.Min(4, rows - 1) * ldx, x5 = x + (long)Math.Min(5, rows - 1) * ldx, x6 = x + (long)Math.Min(6, rows - 1) * ldx, x7 = x + (long)Math.Min(7, rows - 1) * ldx;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default,
+            c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < k; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var a = Vector512.Create(x0[p]);
+            c00 = Vector512.FusedMultiplyAdd(a, b0, c00); c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
+            a = Vector512.Create(x1[p]);
+            c10 = Vector512.FusedMultiplyAdd(a, b0, c10); c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
+            a = Vector512.Create(x2[p]);
+            c20 = Vector512.FusedMultiplyAdd(a, b0, c20); c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
+            a = Vector512.Create(x3[p]);
+            c30 = Vector512.FusedMultiplyAdd(a, b0, c30); c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
+            a = Vector512.Create(x4[p]);
+            c40 = Vector512.FusedMultiplyAdd(a, b0, c40); c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
+            a = Vector512.Create(x5[p]);
+            c50 = Vector512.FusedMultiplyAdd(a, b0, c50); c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
+            a = Vector512.Create(x6[p]);
+            c60 = Vector512.FusedMultiplyAdd(a, b0, c60); c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
+            a = Vector512.Create(x7[p]);
+            c70 = Vector512.FusedMultiplyAdd(a, b0, c70); c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
+            b += StripWidth;
+        }
+        Store(y, c00, c01, acc);
+        if (rows > 1) Store(y + ldy, c10, c11, acc);
+        if (rows > 2) Store(y + 2L * ldy, c20, c21, acc);
+        if (rows > 3) Store(y + 3L * ldy, c30, c31, acc);
+        if (rows > 4) Store(y + 4L * ldy, c40, c41, acc);
+        if (rows > 5) Store(y + 5L * ldy, c50, c51, acc);
+        if (rows > 6) Store(y + 6L * ldy, c60, c61, acc);
+        if (rows > 7) Store(y + 7L * ldy, c70, c71, acc);
+    }
+
+    /// <summary>One row: y[32] (+)= x[K] · strip[K, 32], four accumulators (two k steps in flight).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row(int k, float* x, float* b, float* y, bool acc)
+    {
+        Vector512<float> s0 = default, s1 = default, t0 = default, t1 = default;
+        int p = 0;
+        for (; p + 2 <= k; p += 2)
+        {
+            var a = Vector512.Create(x[p]);
+            s0 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b), s0);
+            s1 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b + 16), s1);
+            a = Vector512.Create(x[p + 1]);
+            t0 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b + StripWidth), t0);
+            t1 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b + StripWidth + 16), t1);
+            b += 2 * StripWidth;
+        }
+        if (p < k)
+        {
+            var a = Vector512.Create(x[p]);
+            s0 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b), s0);
+            s1 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b + 16), s1);
+        }
+        Store(y, s0 + t0, s1 + t1, acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* dst, Vector512<float> lo, Vector512<float> hi, bool acc)
+    {
+        if (acc)
+        {
+            lo += Vector512.Load(dst);
+            hi += Vector512.Load(dst + 16);
+        }
+        lo.Store(dst);
+        hi.Store(dst + 16);
+    }
+
+    public void Dispose()
+    {
+        if (_data is null) return;
+        NativeMemory.AlignedFree(_data);
+        _data = null;
+    }
+}

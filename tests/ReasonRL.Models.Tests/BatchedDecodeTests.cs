@@ -1,0 +1,75 @@
+// The batched decode step (B ≥ 2: rows split across cores, packed weights per cache epoch) against
+// the batch-1 path (ForwardLayer + IGemm) sequence by sequence, and the repacking rule: a new or
+// Reset cache after a weight update decodes with the new weights.
+using ReasonRL.Models;
+using ReasonRL.Tensors;
+using Xunit;
+
+namespace ReasonRL.Models.Tests;
+
+public sealed class BatchedDecodeTests
+{
+    /// <summary>Same float math, different GEMM kernels (packed strips vs dot products): round-off only.</summary>
+    private static readonly Tolerance BatchedVsSingle = new("batched-vs-single-decode", 2e-5, 1e-4);
+
+    [Theory]
+    [InlineData(2, true)]
+    [InlineData(5, false)]
+    [InlineData(9, true)]
+    public void BatchedStepsEqualSingleSequenceSteps(int batch, bool tied)
+    {
+        var cfg = ModelTestUtil.Tiny(tied);
+        using var model = new Transformer(cfg, new ManagedGemm());
+        ModelTestUtil.RandomizeForTests(model.Layout, model.Parameters, 8);
+        var rng = new Random(batch);
+        int prompt = 3, steps = 6, v = cfg.VocabSize;
+        var prompts = ModelTestUtil.RandomTokens(rng, batch * prompt, v);
+        var feed = ModelTestUtil.RandomTokens(rng, batch * steps, v);
+        var expected = new float[steps][];
+        for (int s = 0; s < steps; s++) expected[s] = new float[batch * v];
+        for (int b = 0; b < batch; b++)
+        {
+            using var single = new KvCache(cfg, 1, prompt + steps);
+            model.ForwardCached(prompts.AsSpan(b * prompt, prompt), prompt, single);
+            for (int s = 0; s < steps; s++)
+                model.ForwardCached(feed.AsSpan(b * steps + s, 1), 1, single).CopyTo(expected[s].AsSpan(b * v));
+        }
+        using var cache = new KvCache(cfg, batch, prompt + steps);
+        model.ForwardCached(prompts, prompt, cache);
+        var cmp = new TensorComparison();
+        var step = new int[batch];
+        for (int s = 0; s < steps; s++)
+        {
+            for (int b = 0; b < batch; b++) step[b] = feed[b * steps + s];
+            cmp.Add($"B={batch} step {s}", expected[s], model.ForwardCached(step, 1, cache), BatchedVsSingle);
+        }
+        ModelTestUtil.AssertAllOk(cmp, "batched decode vs batch-1 decode");
+    }
+
+    [Fact]
+    public void ANewGenerationAfterAWeightUpdateDecodesWithTheNewWeights()
+    {
+        var cfg = ModelTestUtil.Tiny();
+        using var model = new Transformer(cfg, new ManagedGemm());
+        var rng = new Random(2);
+        int batch = 3, t = 5, v = cfg.VocabSize;
+        var tokens = ModelTestUtil.RandomTokens(rng, batch * t, v);
+        using var cache = new KvCache(cfg, batch, t);
+        var cmp = new TensorComparison();
+        foreach (int seed in new[] { 1, 2 })
+        {
+            ModelTestUtil.RandomizeForTests(model.Layout, model.Parameters, seed);   // an "RL update" between generations
+            model.Forward(tokens, batch, t);
+            var full = model.LmHeadForward().ToArray();
+            cache.Reset();
+            var prompt = new int[batch * (t - 1)];
+            for (int b = 0; b < batch; b++) tokens.AsSpan(b * t, t - 1).CopyTo(prompt.AsSpan(b * (t - 1)));
+            model.ForwardCached(prompt, t - 1, cache);
+            var last = model.ForwardCached(Enumerable.Range(0, batch).Select(b => tokens[b * t + t - 1]).ToArray(), 1, cache).ToArray();
+            var expected = new float[batch * v];
+            for (int b = 0; b < batch; b++) full.AsSpan((b * t + t - 1) * v, v).CopyTo(expected.AsSpan(b * v));
+            cmp.Add($"weights seed {seed}", expected, last, BatchedVsSingle);
+        }
+        ModelTestUtil.AssertAllOk(cmp, "decode after weight update");
+    }
+}
