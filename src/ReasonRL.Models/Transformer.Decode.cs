@@ -1,8 +1,8 @@
 // Transformer, part 2: inference forward with a KV cache — a prefill of the prompt into an empty
-// cache and single-token decode steps — returning last-position logits. Prefill and batch-1 steps use
-// the same ForwardLayer as the training forward (only attention differs: it reads the cache).
-// Batched decode steps (B ≥ 2, one token each) take DecodeRows instead: every sequence's row is
-// independent through the whole stack, so the batch is split across cores ONCE per step and each
+// cache and single-token decode steps — returning last-position logits. Batch-1 calls use the same
+// ForwardLayer as the training forward (only attention differs: it reads the cache).
+// Batched calls (B ≥ 2: prefills and decode steps) take ForwardSequences instead: every sequence is
+// independent through the whole stack, so the batch is split across cores ONCE per call and each
 // slice runs all layers on its thread (kernels inline in a SerialScope, projections through
 // per-generation packed weights), instead of forking inside each of ~35 kernels per step.
 // What it is not: the sampler (Sampler) or a generation loop (Generator).
@@ -16,7 +16,7 @@ public sealed partial class Transformer
     private InferenceBuffers? _prefillBuffers, _decodeBuffers;
     private DecodeWeights? _decodeWeights;
 
-    /// <summary>Batch size from which single-token steps take the row-split, packed-weight path.</summary>
+    /// <summary>Batch size from which prefills and decode steps take the sequence-split, packed-weight path.</summary>
     private const int BatchedDecodeMinBatch = 2;
 
     /// <summary>
@@ -42,7 +42,7 @@ public sealed partial class Transformer
         cache.NextPositions(n, buf.Positions);
         int c = Config.HiddenSize;
         Kernels.EmbeddingForward(tokens, Parameters.View(Layout.Embedding), c, s["x0"]);
-        if (n == 1 && batch >= BatchedDecodeMinBatch) return DecodeStep(buf, cache);
+        if (batch >= BatchedDecodeMinBatch) return ForwardSliced(buf, cache, n);
         for (int l = 0; l < Config.LayerCount; l++)
         {
             var b = new LayerBuffers
@@ -65,34 +65,41 @@ public sealed partial class Transformer
     }
 
     /// <summary>
-    /// One token per sequence, x0 [B, C] already embedded: splits the B rows into one contiguous slice
-    /// per core, runs <see cref="DecodeRows"/> on each, commits the cache and returns logits [B, V].
+    /// n tokens per sequence, x0 [B·n, C] already embedded: splits the B sequences into one contiguous
+    /// slice per core, runs <see cref="ForwardSequences"/> on each, commits the cache and returns the
+    /// logits of each sequence's last token [B, V].
     /// </summary>
-    private Span<float> DecodeStep(InferenceBuffers buf, KvCache cache)
+    private Span<float> ForwardSliced(InferenceBuffers buf, KvCache cache, int n)
     {
         (_decodeWeights ??= new DecodeWeights(Config, Layout)).EnsurePacked(Parameters, cache.Epoch);
         int batch = cache.Batch, slices = Math.Min(Environment.ProcessorCount, batch);
         if (slices <= 1)
-            DecodeRows(buf, cache, 0, batch);
+            ForwardSequences(buf, cache, 0, batch, n);
         else
-            Parallel.For(0, slices, sl => DecodeRows(buf, cache, (int)((long)batch * sl / slices), (int)((long)batch * (sl + 1) / slices)));
+            Parallel.For(0, slices, sl =>
+            {
+                int first = (int)((long)batch * sl / slices), end = (int)((long)batch * (sl + 1) / slices);
+                ForwardSequences(buf, cache, first, end - first, n);
+            });
         cache.Commit();
         return buf.Slab["logits"];
     }
 
     /// <summary>
-    /// Rows [r0, r1) of a decode step through every layer, the final norm and the LM head, on the
-    /// calling thread. Each layer: rms → q/k/v (+bias) → RoPE → append k, v → attention over the cache
-    /// → mid = x + attn·Woᵀ → rms → silu(gate) ⊙ up → out = mid + act·Wdownᵀ (as ForwardLayer).
+    /// Sequences [first, first + count), n tokens each, through every layer, the final norm and the LM
+    /// head (last token of each), on the calling thread. Each layer, as ForwardLayer: rms → q/k/v (+bias)
+    /// → RoPE → append k, v → attention (n = 1: over the cache; n &gt; 1: causal within the new tokens of
+    /// an empty cache) → mid = x + attn·Woᵀ → rms → silu(gate) ⊙ up → out = mid + act·Wdownᵀ.
     /// </summary>
-    private void DecodeRows(InferenceBuffers buf, KvCache cache, int r0, int r1)
+    private void ForwardSequences(InferenceBuffers buf, KvCache cache, int first, int count, int n)
     {
         using var serial = Kernels.Serial();
         var s = buf.Slab;
         var p = Parameters;
         var packed = _decodeWeights!;
-        int rows = r1 - r0, c = Config.HiddenSize, qd = Config.QueryDim, kd = Config.KvDim, f = Config.IntermediateSize, v = Config.VocabSize;
-        int capacity = cache.Capacity;
+        int r0 = first * n, rows = count * n;
+        int c = Config.HiddenSize, qd = Config.QueryDim, kd = Config.KvDim, f = Config.IntermediateSize, v = Config.VocabSize;
+        int heads = Config.HeadCount, kvHeads = Config.KvHeadCount, headDim = Config.HeadDim, capacity = cache.Capacity;
         float eps = Config.RmsNormEps;
         var positions = buf.Positions.AsSpan(r0, rows);
         var norm = s["norm"].Slice(r0 * c, rows * c);
@@ -100,6 +107,7 @@ public sealed partial class Transformer
         var q = s["q"].Slice(r0 * qd, rows * qd);
         var k = s["k"].Slice(r0 * kd, rows * kd);
         var vv = s["v"].Slice(r0 * kd, rows * kd);
+        var probs = n > 1 ? s["probs"].Slice(first * heads * n * n, count * heads * n * n) : default;
         var attn = s["attn"].Slice(r0 * qd, rows * qd);
         var mid = s["mid"].Slice(r0 * c, rows * c);
         var gate = s["gate"].Slice(r0 * f, rows * f);
@@ -118,12 +126,19 @@ public sealed partial class Transformer
             if (w.QBias is not null) Kernels.BiasForward(p.View(w.QBias), rows, q);
             if (w.KBias is not null) Kernels.BiasForward(p.View(w.KBias), rows, k);
             if (w.VBias is not null) Kernels.BiasForward(p.View(w.VBias), rows, vv);
-            Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.HeadCount, Config.HeadDim, q);
-            Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.KvHeadCount, Config.HeadDim, k);
-            cache.Append(l, k, vv, 1, r0, rows);
-            long cacheOffset = (long)r0 * capacity * kd, cacheLength = (long)rows * capacity * kd;
-            Kernels.AttentionDecode(q, cache.Keys(l).Slice((int)cacheOffset, (int)cacheLength), cache.Values(l).Slice((int)cacheOffset, (int)cacheLength),
-                cache.PendingLengths.Slice(r0, rows), rows, capacity, Config.HeadCount, Config.KvHeadCount, Config.HeadDim, attn);
+            Kernels.RopeForward(positions, _ropeCos, _ropeSin, heads, headDim, q);
+            Kernels.RopeForward(positions, _ropeCos, _ropeSin, kvHeads, headDim, k);
+            cache.Append(l, k, vv, n, first, count);
+            if (n == 1)
+            {
+                int offset = first * capacity * kd, length = count * capacity * kd;
+                Kernels.AttentionDecode(q, cache.Keys(l).Slice(offset, length), cache.Values(l).Slice(offset, length),
+                    cache.PendingLengths.Slice(first, count), count, capacity, heads, kvHeads, headDim, attn);
+            }
+            else
+            {
+                Kernels.AttentionForward(q, k, vv, count, n, heads, kvHeads, headDim, attn, probs);
+            }
             x.CopyTo(mid);
             pw.O.Multiply(attn, qd, rows, true, mid, c);
             Kernels.RmsNormForward(mid, p.View(w.PostNorm), rows, c, eps, norm, rstd);
@@ -136,9 +151,12 @@ public sealed partial class Transformer
             output = x;
             x = next;
         }
-        var lastNorm = s["last_norm"].Slice(r0 * c, rows * c);
-        Kernels.RmsNormForward(x, p.View(Layout.FinalNorm), rows, c, eps, lastNorm, s["last_rstd"].Slice(r0, rows));
-        packed.LmHead.Multiply(lastNorm, c, rows, false, s["logits"].Slice(r0 * v, rows * v), v);
+        // final norm and LM head on each sequence's last token only: x [count·n, C] → last [count, C]
+        var last = s["last"].Slice(first * c, count * c);
+        for (int b = 0; b < count; b++) x.Slice(((b + 1) * n - 1) * c, c).CopyTo(last.Slice(b * c, c));
+        var lastNorm = s["last_norm"].Slice(first * c, count * c);
+        Kernels.RmsNormForward(last, p.View(Layout.FinalNorm), count, c, eps, lastNorm, s["last_rstd"].Slice(first, count));
+        packed.LmHead.Multiply(lastNorm, c, count, false, s["logits"].Slice(first * v, count * v), v);
     }
 
     private void DisposeDecode()

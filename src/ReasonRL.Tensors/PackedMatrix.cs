@@ -21,6 +21,9 @@ public sealed unsafe class PackedMatrix : IDisposable
     /// <summary>Rows of x per micro-tile: 8 rows × 32 columns = 16 Vector512 accumulators.</summary>
     private const int TileRows = 8;
 
+    /// <summary>Rows of x per outer block (a multiple of TileRows): 64 rows of K ≤ 1536 floats stay in L2.</summary>
+    private const int RowBlock = 64;
+
     private float* _data;   // [strips, K, 32]
 
     /// <summary>N: rows of W = columns of y.</summary>
@@ -88,25 +91,30 @@ public sealed unsafe class PackedMatrix : IDisposable
         fixed (float* px = x) fixed (float* py = y)
         {
             float* tile = stackalloc float[TileRows * StripWidth];
-            for (int s = 0; s < Strips; s++)
+            // row blocks outermost: a block of x stays cache-resident while every strip streams past it
+            for (int i0 = 0; i0 < m; i0 += RowBlock)
             {
-                float* strip = _data + (long)s * k * StripWidth;
-                int j0 = s * StripWidth, nr = Math.Min(StripWidth, n - j0);
-                for (int i = 0; i < m; i += TileRows)
+                int i1 = Math.Min(m, i0 + RowBlock);
+                for (int s = 0; s < Strips; s++)
                 {
-                    int rows = Math.Min(TileRows, m - i);
-                    float* xi = px + (long)i * ldx, yi = py + (long)i * ldy + j0;
-                    if (nr == StripWidth)
+                    float* strip = _data + (long)s * k * StripWidth;
+                    int j0 = s * StripWidth, nr = Math.Min(StripWidth, n - j0);
+                    for (int i = i0; i < i1; i += TileRows)
                     {
-                        Tile(k, xi, ldx, rows, strip, yi, ldy, accumulate);
-                    }
-                    else
-                    {
-                        // edge strip: compute into a full-width scratch tile, then copy the nr valid columns
-                        Tile(k, xi, ldx, rows, strip, tile, StripWidth, false);
-                        for (int r = 0; r < rows; r++)
-                            for (int c = 0; c < nr; c++)
-                                yi[(long)r * ldy + c] = accumulate ? yi[(long)r * ldy + c] + tile[r * StripWidth + c] : tile[r * StripWidth + c];
+                        int rows = Math.Min(TileRows, i1 - i);
+                        float* xi = px + (long)i * ldx, yi = py + (long)i * ldy + j0;
+                        if (nr == StripWidth)
+                        {
+                            Tile(k, xi, ldx, rows, strip, yi, ldy, accumulate);
+                        }
+                        else
+                        {
+                            // edge strip: compute into a full-width scratch tile, then copy the nr valid columns
+                            Tile(k, xi, ldx, rows, strip, tile, StripWidth, false);
+                            for (int r = 0; r < rows; r++)
+                                for (int c = 0; c < nr; c++)
+                                    yi[(long)r * ldy + c] = accumulate ? yi[(long)r * ldy + c] + tile[r * StripWidth + c] : tile[r * StripWidth + c];
+                        }
                     }
                 }
             }

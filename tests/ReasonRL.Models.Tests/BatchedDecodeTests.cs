@@ -1,4 +1,4 @@
-// The batched decode step (B ≥ 2: rows split across cores, packed weights per cache epoch) against
+// Batched prefill and decode steps (B ≥ 2: sequences split across cores, packed weights per cache epoch) against
 // the batch-1 path (ForwardLayer + IGemm) sequence by sequence, and the repacking rule: a new or
 // Reset cache after a weight update decodes with the new weights.
 using ReasonRL.Models;
@@ -16,7 +16,7 @@ public sealed class BatchedDecodeTests
     [InlineData(2, true)]
     [InlineData(5, false)]
     [InlineData(9, true)]
-    public void BatchedStepsEqualSingleSequenceSteps(int batch, bool tied)
+    public void BatchedPrefillAndStepsEqualSingleSequenceOnes(int batch, bool tied)
     {
         var cfg = ModelTestUtil.Tiny(tied);
         using var model = new Transformer(cfg, new ManagedGemm());
@@ -25,18 +25,19 @@ public sealed class BatchedDecodeTests
         int prompt = 3, steps = 6, v = cfg.VocabSize;
         var prompts = ModelTestUtil.RandomTokens(rng, batch * prompt, v);
         var feed = ModelTestUtil.RandomTokens(rng, batch * steps, v);
+        var expectedPrefill = new float[batch * v];
         var expected = new float[steps][];
         for (int s = 0; s < steps; s++) expected[s] = new float[batch * v];
         for (int b = 0; b < batch; b++)
         {
             using var single = new KvCache(cfg, 1, prompt + steps);
-            model.ForwardCached(prompts.AsSpan(b * prompt, prompt), prompt, single);
+            model.ForwardCached(prompts.AsSpan(b * prompt, prompt), prompt, single).CopyTo(expectedPrefill.AsSpan(b * v));
             for (int s = 0; s < steps; s++)
                 model.ForwardCached(feed.AsSpan(b * steps + s, 1), 1, single).CopyTo(expected[s].AsSpan(b * v));
         }
         using var cache = new KvCache(cfg, batch, prompt + steps);
-        model.ForwardCached(prompts, prompt, cache);
         var cmp = new TensorComparison();
+        cmp.Add($"B={batch} prefill", expectedPrefill, model.ForwardCached(prompts, prompt, cache), BatchedVsSingle);
         var step = new int[batch];
         for (int s = 0; s < steps; s++)
         {
