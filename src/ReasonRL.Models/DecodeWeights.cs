@@ -37,6 +37,11 @@ internal sealed class DecodeWeights : IDisposable
         LmHead = new PackedMatrix(config.VocabSize, c);
     }
 
+    /// <summary>Floats a packed copy holds: every layer's q, k, v, o, gate, up, down plus the LM head.</summary>
+    public static long FloatCount(ModelConfig c) =>
+        (long)c.LayerCount * ((long)c.HiddenSize * c.QueryDim * 2 + (long)c.HiddenSize * c.KvDim * 2 + 3L * c.HiddenSize * c.IntermediateSize)
+        + (long)c.VocabSize * c.HiddenSize;
+
     /// <summary>Repacks every matrix from <paramref name="parameters"/> unless already packed for <paramref name="epoch"/>.</summary>
     public void EnsurePacked(NativeSlab parameters, long epoch)
     {

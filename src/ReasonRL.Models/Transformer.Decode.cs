@@ -20,6 +20,15 @@ public sealed partial class Transformer
     private const int BatchedDecodeMinBatch = 2;
 
     /// <summary>
+    /// Most projection + LM-head floats for which batched calls keep a packed copy of the weights (the
+    /// copy costs as much memory as the weights: 2^27 floats = 512 MiB); larger models project through a
+    /// serial ManagedGemm on each core's slice instead (its unpacked dot-product path for small M).
+    /// </summary>
+    internal long PackedWeightLimit { get; set; } = 1L << 27;
+
+    private static readonly ManagedGemm s_sliceGemm = new() { Parallel = false };
+
+    /// <summary>
     /// Runs tokens [B, n] through the model, appending their keys/values to <paramref name="cache"/>,
     /// and returns the logits of each sequence's last new token [B, V] (valid until the next call).
     /// n &gt; 1 is a prefill and needs an empty cache; n = 1 is a decode step at each sequence's length.
@@ -71,15 +80,21 @@ public sealed partial class Transformer
     /// </summary>
     private Span<float> ForwardSliced(InferenceBuffers buf, KvCache cache, int n)
     {
-        (_decodeWeights ??= new DecodeWeights(Config, Layout)).EnsurePacked(Parameters, cache.Epoch);
-        int batch = cache.Batch, slices = Math.Min(Environment.ProcessorCount, batch);
+        DecodeWeights? packed = null;
+        if (DecodeWeights.FloatCount(Config) <= PackedWeightLimit)
+        {
+            packed = _decodeWeights ??= new DecodeWeights(Config, Layout);
+            packed.EnsurePacked(Parameters, cache.Epoch);
+        }
+        // already inside someone's serial region: stay on this thread
+        int batch = cache.Batch, slices = Kernels.InSerialScope ? 1 : Math.Min(Environment.ProcessorCount, batch);
         if (slices <= 1)
-            ForwardSequences(buf, cache, 0, batch, n);
+            ForwardSequences(buf, cache, packed, 0, batch, n);
         else
             Parallel.For(0, slices, sl =>
             {
                 int first = (int)((long)batch * sl / slices), end = (int)((long)batch * (sl + 1) / slices);
-                ForwardSequences(buf, cache, first, end - first, n);
+                ForwardSequences(buf, cache, packed, first, end - first, n);
             });
         cache.Commit();
         return buf.Slab["logits"];
@@ -91,12 +106,11 @@ public sealed partial class Transformer
     /// → RoPE → append k, v → attention (n = 1: over the cache; n &gt; 1: causal within the new tokens of
     /// an empty cache) → mid = x + attn·Woᵀ → rms → silu(gate) ⊙ up → out = mid + act·Wdownᵀ.
     /// </summary>
-    private void ForwardSequences(InferenceBuffers buf, KvCache cache, int first, int count, int n)
+    private void ForwardSequences(InferenceBuffers buf, KvCache cache, DecodeWeights? packed, int first, int count, int n)
     {
         using var serial = Kernels.Serial();
         var s = buf.Slab;
         var p = Parameters;
-        var packed = _decodeWeights!;
         int r0 = first * n, rows = count * n;
         int c = Config.HiddenSize, qd = Config.QueryDim, kd = Config.KvDim, f = Config.IntermediateSize, v = Config.VocabSize;
         int heads = Config.HeadCount, kvHeads = Config.KvHeadCount, headDim = Config.HeadDim, capacity = cache.Capacity;
@@ -118,11 +132,11 @@ public sealed partial class Transformer
         for (int l = 0; l < Config.LayerCount; l++)
         {
             var w = Layout.Layers[l];
-            var pw = packed.Layers[l];
+            var pw = packed?.Layers[l];
             Kernels.RmsNormForward(x, p.View(w.InputNorm), rows, c, eps, norm, rstd);
-            pw.Q.Multiply(norm, c, rows, false, q, qd);
-            pw.K.Multiply(norm, c, rows, false, k, kd);
-            pw.V.Multiply(norm, c, rows, false, vv, kd);
+            Project(pw?.Q, w.QWeight, norm, rows, c, qd, false, q);
+            Project(pw?.K, w.KWeight, norm, rows, c, kd, false, k);
+            Project(pw?.V, w.VWeight, norm, rows, c, kd, false, vv);
             if (w.QBias is not null) Kernels.BiasForward(p.View(w.QBias), rows, q);
             if (w.KBias is not null) Kernels.BiasForward(p.View(w.KBias), rows, k);
             if (w.VBias is not null) Kernels.BiasForward(p.View(w.VBias), rows, vv);
@@ -140,13 +154,13 @@ public sealed partial class Transformer
                 Kernels.AttentionForward(q, k, vv, count, n, heads, kvHeads, headDim, attn, probs);
             }
             x.CopyTo(mid);
-            pw.O.Multiply(attn, qd, rows, true, mid, c);
+            Project(pw?.O, w.OWeight, attn, rows, qd, c, true, mid);
             Kernels.RmsNormForward(mid, p.View(w.PostNorm), rows, c, eps, norm, rstd);
-            pw.Gate.Multiply(norm, c, rows, false, gate, f);
-            pw.Up.Multiply(norm, c, rows, false, up, f);
+            Project(pw?.Gate, w.GateWeight, norm, rows, c, f, false, gate);
+            Project(pw?.Up, w.UpWeight, norm, rows, c, f, false, up);
             Kernels.SwiGluForward(gate, up, act);
             mid.CopyTo(output);
-            pw.Down.Multiply(act, f, rows, true, output, c);
+            Project(pw?.Down, w.DownWeight, act, rows, f, c, true, output);
             var next = output;
             output = x;
             x = next;
@@ -156,7 +170,14 @@ public sealed partial class Transformer
         for (int b = 0; b < count; b++) x.Slice(((b + 1) * n - 1) * c, c).CopyTo(last.Slice(b * c, c));
         var lastNorm = s["last_norm"].Slice(first * c, count * c);
         Kernels.RmsNormForward(last, p.View(Layout.FinalNorm), count, c, eps, lastNorm, s["last_rstd"].Slice(first, count));
-        packed.LmHead.Multiply(lastNorm, c, count, false, s["logits"].Slice(first * v, count * v), v);
+        Project(packed?.LmHead, Layout.LmHead, lastNorm, count, c, v, false, s["logits"].Slice(first * v, count * v));
+    }
+
+    /// <summary>y [rows, out] (+)= x [rows, in] · W[out, in]ᵀ on the calling thread: packed when available.</summary>
+    private void Project(PackedMatrix? packed, SlabEntry weight, ReadOnlySpan<float> x, int rows, int inDim, int outDim, bool accumulate, Span<float> y)
+    {
+        if (packed is not null) packed.Multiply(x, inDim, rows, accumulate, y, outDim);
+        else s_sliceGemm.Multiply(Transpose.No, Transpose.Yes, rows, outDim, inDim, x, inDim, Parameters.View(weight), inDim, accumulate, y, outDim);
     }
 
     private void DisposeDecode()

@@ -175,29 +175,22 @@ public sealed unsafe class PackedMatrix : IDisposable
         if (rows > 7) Store(y + 7L * ldy, c70, c71, acc);
     }
 
-    /// <summary>One row: y[32] (+)= x[K] · strip[K, 32], four accumulators (two k steps in flight).</summary>
+    /// <summary>
+    /// One row: y[32] (+)= x[K] · strip[K, 32] with exactly Tile8's per-column FMA order (one chain over
+    /// p from zero), so a row's result is bit-identical however rows are grouped into tiles or slices.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row(int k, float* x, float* b, float* y, bool acc)
     {
-        Vector512<float> s0 = default, s1 = default, t0 = default, t1 = default;
-        int p = 0;
-        for (; p + 2 <= k; p += 2)
+        Vector512<float> s0 = default, s1 = default;
+        for (int p = 0; p < k; p++)
         {
             var a = Vector512.Create(x[p]);
             s0 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b), s0);
             s1 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b + 16), s1);
-            a = Vector512.Create(x[p + 1]);
-            t0 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b + StripWidth), t0);
-            t1 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b + StripWidth + 16), t1);
-            b += 2 * StripWidth;
+            b += StripWidth;
         }
-        if (p < k)
-        {
-            var a = Vector512.Create(x[p]);
-            s0 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b), s0);
-            s1 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b + 16), s1);
-        }
-        Store(y, s0 + t0, s1 + t1, acc);
+        Store(y, s0, s1, acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -13,13 +13,15 @@ public sealed class BatchedDecodeTests
     private static readonly Tolerance BatchedVsSingle = new("batched-vs-single-decode", 2e-5, 1e-4);
 
     [Theory]
-    [InlineData(2, true)]
-    [InlineData(5, false)]
-    [InlineData(9, true)]
-    public void BatchedPrefillAndStepsEqualSingleSequenceOnes(int batch, bool tied)
+    [InlineData(2, true, true)]
+    [InlineData(5, false, true)]
+    [InlineData(9, true, true)]
+    [InlineData(5, true, false)]
+    public void BatchedPrefillAndStepsEqualSingleSequenceOnes(int batch, bool tied, bool packed)
     {
         var cfg = ModelTestUtil.Tiny(tied);
-        using var model = new Transformer(cfg, new ManagedGemm());
+        // packed = false: a limit of 0 floats sends every projection through the serial ManagedGemm fallback
+        using var model = new Transformer(cfg, new ManagedGemm()) { PackedWeightLimit = packed ? long.MaxValue : 0 };
         ModelTestUtil.RandomizeForTests(model.Layout, model.Parameters, 8);
         var rng = new Random(batch);
         int prompt = 3, steps = 6, v = cfg.VocabSize;
@@ -45,6 +47,21 @@ public sealed class BatchedDecodeTests
             cmp.Add($"B={batch} step {s}", expected[s], model.ForwardCached(step, 1, cache), BatchedVsSingle);
         }
         ModelTestUtil.AssertAllOk(cmp, "batched decode vs batch-1 decode");
+    }
+
+    [Fact]
+    public void AnOpenSerialScopeKeepsTheBatchedPathOnTheCallingThread()
+    {
+        var cfg = ModelTestUtil.Tiny();
+        using var model = new Transformer(cfg, new ManagedGemm());
+        ModelTestUtil.RandomizeForTests(model.Layout, model.Parameters, 4);
+        var prompts = ModelTestUtil.RandomTokens(new Random(1), 4 * 3, cfg.VocabSize);
+        using var free = new KvCache(cfg, 4, 3);
+        var expected = model.ForwardCached(prompts, 3, free).ToArray();
+        using var serialCache = new KvCache(cfg, 4, 3);
+        float[] actual;
+        using (Kernels.Serial()) actual = model.ForwardCached(prompts, 3, serialCache).ToArray();
+        Assert.Equal(expected, actual);   // same slices' arithmetic per row, only the threads differ: bit-identical
     }
 
     [Fact]

@@ -37,6 +37,28 @@ public sealed class PackedMatrixTests
     }
 
     [Fact]
+    public void ARowsResultDoesNotDependOnHowRowsAreGrouped()
+    {
+        var rng = new Random(9);
+        int n = 70, k = 37, m = 11;
+        var w = TestUtil.RandomFloats(rng, n * k);
+        var x = TestUtil.RandomFloats(rng, m * k);
+        using var packed = new PackedMatrix(n, k);
+        packed.Pack(w);
+        var all = new float[m * n];
+        packed.Multiply(x, k, m, false, all, n);
+        // the same rows one at a time (one-row kernel) and in groups of 3 (clamped 8-row tile)
+        foreach (int group in new[] { 1, 3 })
+            for (int i = 0; i < m; i += group)
+            {
+                int rows = Math.Min(group, m - i);
+                var part = new float[rows * n];
+                packed.Multiply(x.AsSpan(i * k), k, rows, false, part, n);
+                Assert.Equal(all.AsSpan(i * n, rows * n).ToArray(), part);
+            }
+    }
+
+    [Fact]
     public void RepackingPicksUpNewWeights()
     {
         var rng = new Random(3);
