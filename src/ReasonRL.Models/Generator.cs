@@ -1,8 +1,8 @@
 // Generator: batched autoregressive generation with a KV cache — prefill the prompts, then sample
 // and decode one token per sequence per step. Two loops: Generate (equal-length prompts, fixed G
 // tokens, no stop handling: the engine benchmark's loop) and GenerateBatch (prompts of different
-// lengths in a ragged cache — each prompt is prefilled alone and copied into its own slot, then all
-// sequences decode together, each attending over its own [0, len_i), so no padding ever enters
+// lengths in a ragged cache — prompts of equal length are prefilled together in a temporary cache and
+// each copied into its own slot, then all sequences decode together, each attending over its own [0, len_i), so no padding ever enters
 // attention; top-k/top-p/greedy, EOS ids and stop strings, a finish reason per sequence).
 // What it is not: a text API (tokenizers live in ReasonRL.Text; stop strings use a decode callback).
 // Glossary: B sequences, P prompt length, G new tokens, V vocab.
@@ -69,32 +69,72 @@ public static class Generator
         var logProbs = new List<float>[batch];
         var finish = new FinishReason?[batch];
         using var cache = new KvCache(model.Config, batch, capacity);
-        using (var single = new KvCache(model.Config, 1, maxPrompt))
+        var firstLogits = PrefillByLength(model, prompts, cache);
+        // first tokens sampled in sequence order after every prefill, so coins are drawn as before
+        for (int b = 0; b < batch; b++)
         {
-            for (int b = 0; b < batch; b++)
-            {
-                tokens[b] = new List<int>(maxNew);
-                logProbs[b] = new List<float>(maxNew);
-                single.Reset();
-                var logits = model.ForwardCached(prompts[b], prompts[b].Length, single);
-                cache.CopySequenceFrom(single, 0, b);
-                finish[b] = SampleInto(logits, options, Coin(rngs, b), scratch, order, tokens[b], logProbs[b]);
-            }
+            tokens[b] = new List<int>(maxNew);
+            logProbs[b] = new List<float>(maxNew);
+            finish[b] = SampleInto(firstLogits.AsSpan(b * vocab, vocab), options, Coin(rngs, b), scratch, order, tokens[b], logProbs[b]);
         }
         var step = new int[batch];
         int stepsDone = 0;
-        while (Array.Exists(finish, f => f is null))
+        int live = CountLive(finish);
+        while (live > 0)
         {
             for (int b = 0; b < batch; b++) step[b] = tokens[b][^1];
             var logits = model.ForwardCached(step, 1, cache);
             for (int b = 0; b < batch; b++)
                 if (finish[b] is null)
                     finish[b] = SampleInto(logits.Slice(b * vocab, vocab), options, Coin(rngs, b), scratch, order, tokens[b], logProbs[b]);
-            options.Progress?.Invoke(++stepsDone, Array.FindAll(finish, f => f is null).Length);
+            live = CountLive(finish);
+            options.Progress?.Invoke(++stepsDone, live);
         }
         var results = new GenerationResult[batch];
         for (int b = 0; b < batch; b++) results[b] = new GenerationResult([.. tokens[b]], [.. logProbs[b]], finish[b]!.Value);
         return results;
+    }
+
+    /// <summary>Most prompt rows one prefill call runs (bounds its scratch: rows × (C + 3F + …) floats).</summary>
+    private const int MaxPrefillRows = 2048;
+
+    /// <summary>
+    /// Prefills every prompt into its own slot of <paramref name="cache"/> and returns each one's
+    /// last-token logits [B, V]. Prompts of equal length are prefilled together (up to MaxPrefillRows
+    /// rows a call) in a temporary cache and copied into their slots, so equal-length batches take the
+    /// batched forward; each sequence still attends only over its own positions.
+    /// </summary>
+    private static float[] PrefillByLength(Transformer model, IReadOnlyList<int[]> prompts, KvCache cache)
+    {
+        int vocab = model.Config.VocabSize;
+        var logits = new float[prompts.Count * vocab];
+        foreach (var group in Enumerable.Range(0, prompts.Count).GroupBy(b => prompts[b].Length))
+        {
+            int len = group.Key;
+            var members = group.ToArray();
+            int perCall = Math.Max(1, MaxPrefillRows / len);
+            for (int start = 0; start < members.Length; start += perCall)
+            {
+                var chunk = members.AsSpan(start, Math.Min(perCall, members.Length - start));
+                var ids = new int[chunk.Length * len];
+                for (int i = 0; i < chunk.Length; i++) prompts[chunk[i]].CopyTo(ids.AsSpan(i * len));
+                using var pre = new KvCache(model.Config, chunk.Length, len);
+                var last = model.ForwardCached(ids, len, pre);
+                for (int i = 0; i < chunk.Length; i++)
+                {
+                    cache.CopySequenceFrom(pre, i, chunk[i]);
+                    last.Slice(i * vocab, vocab).CopyTo(logits.AsSpan(chunk[i] * vocab, vocab));
+                }
+            }
+        }
+        return logits;
+    }
+
+    private static int CountLive(FinishReason?[] finish)
+    {
+        int live = 0;
+        foreach (var f in finish) if (f is null) live++;
+        return live;
     }
 
     private static double Coin(IReadOnlyList<Random> rngs, int sequence) => rngs[rngs.Count == 1 ? 0 : sequence].NextDouble();

@@ -1,6 +1,7 @@
 // Batched prefill and decode steps (B ≥ 2: sequences split across cores, packed weights per cache epoch) against
 // the batch-1 path (ForwardLayer + IGemm) sequence by sequence, and the repacking rule: a new or
-// Reset cache after a weight update decodes with the new weights.
+// Reset cache after a weight update decodes with the new weights; GenerateBatch's grouped prefill of
+// equal-length prompts against each prompt generated alone.
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using Xunit;
@@ -89,5 +90,27 @@ public sealed class BatchedDecodeTests
             cmp.Add($"weights seed {seed}", expected, last, BatchedVsSingle);
         }
         ModelTestUtil.AssertAllOk(cmp, "decode after weight update");
+    }
+
+    [Theory]
+    [InlineData(0f, 32)]
+    [InlineData(1f, 32)]
+    [InlineData(1f, 1100)]   // 2 · 1100 rows > one prefill call's 2048: the equal-length group is split
+    public void GenerateBatchWithEqualLengthPromptsMatchesEachPromptAlone(float temperature, int longLength)
+    {
+        var cfg = ModelTestUtil.Tiny() with { MaxPositionEmbeddings = longLength + 8 };
+        using var model = new Transformer(cfg, new ManagedGemm());
+        ModelTestUtil.RandomizeForTests(model.Layout, model.Parameters, 6);
+        var rng = new Random(longLength);
+        int[] lengths = [2, longLength, 1, 2, longLength, 2, 1];
+        var prompts = lengths.Select(l => ModelTestUtil.RandomTokens(rng, l, cfg.VocabSize)).ToArray();
+        var o = new GenerationOptions { Temperature = temperature, MaxNewTokens = 6 };
+        var batched = Generator.GenerateBatch(model, prompts, o, prompts.Select((_, s) => new Random(50 + s)).ToArray());
+        for (int s = 0; s < prompts.Length; s++)
+        {
+            var alone = Generator.GenerateBatch(model, [prompts[s]], o, [new Random(50 + s)])[0];
+            Assert.Equal(alone.Tokens, batched[s].Tokens);
+            for (int i = 0; i < alone.LogProbs.Length; i++) Assert.Equal(alone.LogProbs[i], batched[s].LogProbs[i], 1e-4f);
+        }
     }
 }
