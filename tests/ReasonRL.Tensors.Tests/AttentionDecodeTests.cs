@@ -1,7 +1,8 @@
 // AttentionDecode (one query token per sequence against a KV cache) against the double reference
 // causal attention's row at each sequence's length: head dims 1, 4, 7, 8, 9, 32, 33, 64 (vector
-// width ± 1, the 32-float output chunk ± 1), group sizes 1–3, ragged lengths per sequence (1, the
-// 4-position score block ± 1, odd), inside and outside a SerialScope.
+// width ± 1, the 32-float output chunk ± 1), group sizes 1–3, ragged lengths per sequence (1, odd,
+// the 4-position score step ± 1, up to the capacity), the whole batch and a two-sequence sub-batch,
+// inside and outside a SerialScope.
 using ReasonRL.Tensors;
 using Xunit;
 
@@ -21,8 +22,8 @@ public sealed class AttentionDecodeTests
     public void DecodeMatchesReferenceRowAtEachLength(int d, int heads, int kvHeads)
     {
         var rng = new Random(d * 31 + heads);
-        int capacity = 13, qd = heads * d, kd = kvHeads * d;
-        int[] lengths = [1, 3, 4, 5, 8, 13];
+        int capacity = 40, qd = heads * d, kd = kvHeads * d;
+        int[] lengths = [1, 3, 5, 16, 17, 33, 40];
         int b = lengths.Length;
         // one random sequence of `capacity` tokens per batch slot; the decode query is the row at length − 1
         var q = TestUtil.RandomFloats(rng, b * capacity * qd);
@@ -45,6 +46,12 @@ public sealed class AttentionDecodeTests
         var serialOut = new float[b * qd];
         using (Kernels.Serial()) Kernels.AttentionDecode(qLast, k, v, lengths, b, capacity, heads, kvHeads, d, serialOut);
         cmp.Add($"decode D={d} serial scope", expected, serialOut, TestUtil.FloatKernel);
+        // a sub-batch of two sequences read through offset spans (as the batched decode's slices do)
+        int two = 2;
+        var pairOut = new float[two * qd];
+        Kernels.AttentionDecode(qLast.AsSpan(5 * qd, two * qd), k.AsSpan(5 * capacity * kd), v.AsSpan(5 * capacity * kd), lengths.AsSpan(5, two),
+            two, capacity, heads, kvHeads, d, pairOut);
+        cmp.Add($"decode D={d} two-sequence sub-batch", expected.AsSpan(5 * qd, two * qd), pairOut, TestUtil.FloatKernel);
         TestUtil.AssertAllOk(cmp, "attention decode vs reference");
     }
 
