@@ -126,7 +126,7 @@ public sealed unsafe class ManagedGemm : IGemm
 
     /// <summary>Packs columns [s·NR, s·NR+NR) of op(B), all K rows, as K rows of NR floats (zero-padded columns).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackStrip(int w, bool tb, float* b, int ldb, int k, int n, int s, float* d)
+    internal static void PackStrip(int w, bool tb, float* b, int ldb, int k, int n, int s, float* d)
     {
         int j0 = s * w, count = System.Math.Min(w, n - j0);
         if (!tb)
@@ -207,30 +207,37 @@ public sealed unsafe class ManagedGemm : IGemm
                 int jj = (g0 + js) * nr, ncol = System.Math.Min(nr, n - jj);
                 float* bs = packB + (long)js * k * nr + (long)pc * nr;
                 for (int r0 = i0; r0 < i0 + mc; r0 += MR)
-                {
-                    int mr = System.Math.Min(MR, i0 + mc - r0);
-                    float* ap = a + r0 * rs + pc * ks;
-                    float* cs = c + (long)r0 * ldc + jj;
-                    if (mr == MR && ncol == nr)
-                    {
-                        if (nr == 32) Kernel6x32(kc, ap, rs, ks, MR, bs, cs, ldc, accHere);
-                        else Kernel6x16(kc, ap, rs, ks, MR, bs, cs, ldc, accHere);
-                    }
-                    else
-                    {
-                        if (nr == 32) Kernel6x32(kc, ap, rs, ks, mr, bs, tile, nr, false);
-                        else Kernel6x16(kc, ap, rs, ks, mr, bs, tile, nr, false);
-                        for (int r = 0; r < mr; r++)
-                        {
-                            float* dst = cs + (long)r * ldc, src = tile + r * nr;
-                            if (accHere) for (int j = 0; j < ncol; j++) dst[j] += src[j];
-                            else for (int j = 0; j < ncol; j++) dst[j] = src[j];
-                        }
-                    }
-                }
+                    MicroTile(nr, kc, a + r0 * rs + pc * ks, rs, ks, System.Math.Min(MR, i0 + mc - r0), ncol, bs, accHere, c + (long)r0 * ldc + jj, ldc, tile);
             }
         }
     }
+
+    /// <summary>
+    /// C[mr, ncol] (+)= op(A)[mr, kc] · Bpack[kc, NR] (first ncol columns), mr ≤ 6, ncol ≤ NR, with
+    /// op(A)(r, p) = a[r·rs + p·ks]: a full tile goes straight to C, an edge tile through
+    /// <paramref name="tile"/> (MR·NR floats). Shared by the tiles above and the attention kernels.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void MicroTile(int nr, int kc, float* a, long rs, long ks, int mr, int ncol, float* b, bool acc, float* c, int ldc, float* tile)
+    {
+        if (mr == MR && ncol == nr)
+        {
+            if (nr == 32) Kernel6x32(kc, a, rs, ks, MR, b, c, ldc, acc);
+            else Kernel6x16(kc, a, rs, ks, MR, b, c, ldc, acc);
+            return;
+        }
+        if (nr == 32) Kernel6x32(kc, a, rs, ks, mr, b, tile, nr, false);
+        else Kernel6x16(kc, a, rs, ks, mr, b, tile, nr, false);
+        for (int r = 0; r < mr; r++)
+        {
+            float* dst = c + (long)r * ldc, src = tile + r * nr;
+            if (acc) for (int j = 0; j < ncol; j++) dst[j] += src[j];
+            else for (int j = 0; j < ncol; j++) dst[j] = src[j];
+        }
+    }
+
+    /// <summary>MR, the micro-tile height.</summary>
+    internal const int MicroRows = MR;
 
     /// <summary>
     /// C[6,16] (+)= op(A)[6,kc] · Bpack[kc,16], op(A)(r, p) = a[r·rs + p·ks] read in place; rows ≥ mr

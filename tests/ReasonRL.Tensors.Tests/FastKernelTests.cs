@@ -141,25 +141,30 @@ public sealed class FastKernelTests
     [InlineData(1, 65, 2, 1, 9)]
     [InlineData(3, 130, 4, 4, 16)]
     [InlineData(2, 17, 6, 2, 32)]
+    [InlineData(1, 41, 2, 1, 40)]
+    [InlineData(1, 70, 4, 2, 64)]
     public void AttentionForwardBackward(int b, int t, int h, int hkv, int d)
     {
-        var rng = new Random(b * 1000 + t);
-        var q = TestUtil.RandomFloats(rng, b * t * h * d); var k = TestUtil.RandomFloats(rng, b * t * hkv * d);
-        var v = TestUtil.RandomFloats(rng, b * t * hkv * d); var dy = TestUtil.RandomFloats(rng, b * t * h * d);
-        var y = new float[q.Length]; var p = new float[b * h * t * t];
-        Kernels.AttentionForward(q, k, v, b, t, h, hkv, d, y, p);
-        var dq = TestUtil.RandomFloats(rng, q.Length); var dk = TestUtil.RandomFloats(rng, k.Length); var dv = TestUtil.RandomFloats(rng, v.Length);
-        var dqR = TestUtil.ToDouble(dq); var dkR = TestUtil.ToDouble(dk); var dvR = TestUtil.ToDouble(dv);
-        Kernels.AttentionBackward(q, k, v, p, dy, b, t, h, hkv, d, dq, dk, dv);
-        var yR = new double[q.Length]; var pR = new double[p.Length];
-        Reference.AttentionForward(TestUtil.ToDouble(q), TestUtil.ToDouble(k), TestUtil.ToDouble(v), b, t, h, hkv, d, yR, pR);
-        Reference.AttentionBackward(TestUtil.ToDouble(q), TestUtil.ToDouble(k), TestUtil.ToDouble(v), pR, TestUtil.ToDouble(dy), b, t, h, hkv, d, dqR, dkR, dvR);
         var cmp = new TensorComparison();
-        cmp.Add("attention out", yR, y, TestUtil.FloatKernel);
-        cmp.Add("attention probs", pR, p, TestUtil.FloatKernel);
-        cmp.Add("attention dq", dqR, dq, TestUtil.FloatKernel);
-        cmp.Add("attention dk", dkR, dk, TestUtil.FloatKernel);
-        cmp.Add("attention dv", dvR, dv, TestUtil.FloatKernel);
+        foreach (int width in new[] { 16, 32 })   // both micro-kernels (the 32-wide one is exact in software without AVX-512)
+        {
+            var rng = new Random(b * 1000 + t);
+            var q = TestUtil.RandomFloats(rng, b * t * h * d); var k = TestUtil.RandomFloats(rng, b * t * hkv * d);
+            var v = TestUtil.RandomFloats(rng, b * t * hkv * d); var dy = TestUtil.RandomFloats(rng, b * t * h * d);
+            var y = new float[q.Length]; var p = new float[b * h * t * t];
+            Kernels.AttentionForward(q, k, v, b, t, h, hkv, d, y, p, width);
+            var dq = TestUtil.RandomFloats(rng, q.Length); var dk = TestUtil.RandomFloats(rng, k.Length); var dv = TestUtil.RandomFloats(rng, v.Length);
+            var dqR = TestUtil.ToDouble(dq); var dkR = TestUtil.ToDouble(dk); var dvR = TestUtil.ToDouble(dv);
+            Kernels.AttentionBackward(q, k, v, p, dy, b, t, h, hkv, d, dq, dk, dv, width);
+            var yR = new double[q.Length]; var pR = new double[p.Length];
+            Reference.AttentionForward(TestUtil.ToDouble(q), TestUtil.ToDouble(k), TestUtil.ToDouble(v), b, t, h, hkv, d, yR, pR);
+            Reference.AttentionBackward(TestUtil.ToDouble(q), TestUtil.ToDouble(k), TestUtil.ToDouble(v), pR, TestUtil.ToDouble(dy), b, t, h, hkv, d, dqR, dkR, dvR);
+            cmp.Add($"attention out (NR {width})", yR, y, TestUtil.FloatKernel);
+            cmp.Add($"attention probs (NR {width})", pR, p, TestUtil.FloatKernel);
+            cmp.Add($"attention dq (NR {width})", dqR, dq, TestUtil.FloatKernel);
+            cmp.Add($"attention dk (NR {width})", dkR, dk, TestUtil.FloatKernel);
+            cmp.Add($"attention dv (NR {width})", dvR, dv, TestUtil.FloatKernel);
+        }
         TestUtil.AssertAllOk(cmp, $"attention B={b} T={t} H={h} Hkv={hkv} D={d}");
     }
 
