@@ -11,6 +11,8 @@
 // What it is not: flash attention (probs [B,H,T,T] are stored for backward).
 // Glossary: B sequences, T tokens, H heads, Hkv kv heads, G = H/Hkv, D head dim, NR micro-tile width.
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ReasonRL.Tensors;
 
@@ -71,12 +73,7 @@ public static unsafe partial class Kernels
                                     ManagedGemm.MicroTile(nr, D, qb + (long)r0 * qd, qd, 1, mr, System.Math.Min(nr, T - js * nr), kp + (long)js * D * nr, false, P + (long)r0 * T + js * nr, T, tile);
                                 for (int t = r0; t <= last; t++)
                                 {
-                                    var row = new Span<float>(P + (long)t * T, t + 1);
-                                    TensorPrimitives.Multiply(row, scale, row);
-                                    float max = TensorPrimitives.Max(row);
-                                    TensorPrimitives.Subtract(row, max, row);
-                                    TensorPrimitives.Exp(row, row);
-                                    TensorPrimitives.Multiply(row, 1f / TensorPrimitives.Sum(row), row);
+                                    SoftmaxRow(P + (long)t * T, t + 1, scale);
                                     new Span<float>(P + (long)t * T + t + 1, T - t - 1).Clear();
                                 }
                                 // out[r0:last+1] = P[r0:last+1, 0:last+1] · V[0:last+1]
@@ -146,12 +143,7 @@ public static unsafe partial class Kernels
                                 // softmax backward: dz_s = p_s (dp_s − Σ_r p_r dp_r) · scale (z = scale·q·k)
                                 for (int t = r0; t <= last; t++)
                                 {
-                                    var prow = new ReadOnlySpan<float>(P + (long)t * T, t + 1);
-                                    var drow = new Span<float>(dS + (long)t * T, t + 1);
-                                    float dot = TensorPrimitives.Dot(prow, drow);
-                                    TensorPrimitives.Subtract(drow, dot, drow);
-                                    TensorPrimitives.Multiply(drow, prow, drow);
-                                    TensorPrimitives.Multiply(drow, scale, drow);
+                                    SoftmaxRowBackward(P + (long)t * T, dS + (long)t * T, t + 1, scale);
                                     new Span<float>(dS + (long)t * T + t + 1, T - t - 1).Clear();
                                 }
                                 // dQ[r0:last+1] += dS[r0:last+1, 0:last+1] · K[0:last+1]
@@ -175,5 +167,43 @@ public static unsafe partial class Kernels
                 }
             });
         }
+    }
+
+    /// <summary>In place: x[i] ← exp(scale·(x[i] − max x)) / Σ_j exp(scale·(x[j] − max x)) over n ≥ 1 floats (scale &gt; 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SoftmaxRow(float* x, int n, float scale)
+    {
+        var row = new Span<float>(x, n);
+        float max = TensorPrimitives.Max(row);
+        var vmax = Vector256.Create(max);
+        var vscale = Vector256.Create(scale);
+        var acc = Vector256<float>.Zero;
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            var e = Vector256.Exp((Vector256.Load(x + i) - vmax) * vscale);
+            e.Store(x + i);
+            acc += e;
+        }
+        float sum = Vector256.Sum(acc);
+        for (; i < n; i++)
+        {
+            float e = MathF.Exp((x[i] - max) * scale);
+            x[i] = e;
+            sum += e;
+        }
+        TensorPrimitives.Multiply(row, 1f / sum, row);
+    }
+
+    /// <summary>In place over n floats: d[i] ← p[i]·(d[i] − Σ_j p[j]·d[j])·scale (softmax backward, then the score scale).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SoftmaxRowBackward(float* p, float* d, int n, float scale)
+    {
+        float dot = TensorPrimitives.Dot(new ReadOnlySpan<float>(p, n), new ReadOnlySpan<float>(d, n));
+        var vdot = Vector256.Create(dot);
+        var vscale = Vector256.Create(scale);
+        int i = 0;
+        for (; i + 8 <= n; i += 8) (Vector256.Load(p + i) * (Vector256.Load(d + i) - vdot) * vscale).Store(d + i);
+        for (; i < n; i++) d[i] = p[i] * (d[i] - dot) * scale;
     }
 }
