@@ -48,7 +48,7 @@ public static unsafe partial class Kernels
         fixed (float* pq = q) fixed (float* pk = k) fixed (float* pv = v) fixed (float* po = output) fixed (float* pp = probs)
         {
             float* qq = pq, kk = pk, vv = pv, oo = po, pr = pp;
-            ForRanges(batch * kvHeads, (long)g * T * T * D, (s, e) =>
+            ForRanges(batch * kvHeads, (long)g * T * T * D, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 var scratch = AttnScratch(kPack + vPack + mrMax * nr);
                 fixed (float* sp = scratch)
@@ -112,7 +112,7 @@ public static unsafe partial class Kernels
         fixed (float* pdq = dq) fixed (float* pdk = dk) fixed (float* pdv = dv)
         {
             float* qq = pq, kk = pk, vv = pv, pr = pp, dO = pdo, dQ = pdq, dK = pdk, dV = pdv;
-            ForRanges(batch * kvHeads, 2L * g * T * T * D, (s, e) =>
+            ForRanges(batch * kvHeads, 2L * g * T * T * D, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 var scratch = AttnScratch(tt + keyPack + 3 * rowPack + mrMax * nr);
                 fixed (float* sp = scratch)

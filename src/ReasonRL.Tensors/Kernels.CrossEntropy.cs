@@ -4,6 +4,8 @@
 // (TensorPrimitives.SoftMax does not, STYLE.md §10). Targets &lt; 0 are ignored (log-prob 0).
 using System.Numerics.Tensors;
 
+using System.Runtime.CompilerServices;
+
 namespace ReasonRL.Tensors;
 
 public static unsafe partial class Kernels
@@ -19,7 +21,7 @@ public static unsafe partial class Kernels
         fixed (float* pz = logits) fixed (int* pt = targets) fixed (float* plp = logProbs) fixed (float* pe = entropy) fixed (float* pl = lse)
         {
             float* z = pz, lp = plp, ent = pe, l = pl; int* tg = pt;
-            ForRanges(rows, vocab * 4L, (s, e) =>
+            ForRanges(rows, vocab * 4L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 var tmp = new float[vocab];
                 for (int n = s; n < e; n++)
@@ -54,7 +56,7 @@ public static unsafe partial class Kernels
         fixed (float* pde = dEntropy) fixed (float* pd = dLogits)
         {
             float* z = pz, l = pl, dlp = pdl, de = pde, d = pd; int* tg = pt;
-            ForRanges(rows, vocab * 4L, (s, e) =>
+            ForRanges(rows, vocab * 4L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 var p = new float[vocab];
                 var c = new float[vocab];

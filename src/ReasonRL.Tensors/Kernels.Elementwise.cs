@@ -40,7 +40,7 @@ public static unsafe partial class Kernels
         {
             float* g = pg, u = pu, o = po;
             const int block = 2048;   // two passes per block over 8 KB slices that stay in L1
-            ForRanges((len + block - 1) / block, block * 4, (s, e) =>
+            ForRanges((len + block - 1) / block, block * 4, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 for (int i0 = s * block, end = Math.Min(len, e * block); i0 < end; i0 += block)
                 {
@@ -65,7 +65,7 @@ public static unsafe partial class Kernels
         {
             float* g = pg, u = pu, dy = pdy, dg = pdg, du = pdu;
             const int block = 2048;
-            ForRanges((len + block - 1) / block, block * 8, (s, e) =>
+            ForRanges((len + block - 1) / block, block * 8, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 float* sig = stackalloc float[block];
                 for (int i0 = s * block, end = Math.Min(len, e * block); i0 < end; i0 += block)

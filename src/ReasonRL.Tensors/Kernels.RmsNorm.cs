@@ -2,6 +2,8 @@
 // y[n,c] = x[n,c] · rstd[n] · w[c], rstd[n] = 1/√(mean_c x² + eps) (HF Qwen2RMSNorm, fp32).
 using System.Numerics.Tensors;
 
+using System.Runtime.CompilerServices;
+
 namespace ReasonRL.Tensors;
 
 public static unsafe partial class Kernels
@@ -16,7 +18,7 @@ public static unsafe partial class Kernels
         fixed (float* px = input) fixed (float* pw = weight) fixed (float* py = output) fixed (float* pr = rstd)
         {
             float* x = px, w = pw, y = py, r = pr;
-            ForRanges(rows, width, (s, e) =>
+            ForRanges(rows, width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 var wv = new ReadOnlySpan<float>(w, width);
                 for (int n = s; n < e; n++)
@@ -45,6 +47,7 @@ public static unsafe partial class Kernels
         fixed (float* pdx = dInput) fixed (float* ppart = partial)
         {
             float* x = px, w = pw, r = pr, dy = pdy, dx = pdx, part = ppart;
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             void Body(int ch)
             {
                 int s = (int)((long)rows * ch / chunks), e = (int)((long)rows * (ch + 1) / chunks);

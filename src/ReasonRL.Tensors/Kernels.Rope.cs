@@ -1,6 +1,8 @@
 // RoPE (rotate-half layout, HF Qwen2/Llama) forward/backward, in place, plus the cos/sin tables.
 // Reference: Reference.RopeForward/Backward/RopeTables. Tables follow HF: inv_freq = θ^(−2i/D)
 // computed in float, angle = pos · inv_freq in float, then cos/sin (so the golden test matches).
+using System.Runtime.CompilerServices;
+
 namespace ReasonRL.Tensors;
 
 public static unsafe partial class Kernels
@@ -43,7 +45,7 @@ public static unsafe partial class Kernels
         fixed (int* pp = positions) fixed (float* pc = cos) fixed (float* ps = sin) fixed (float* px = x)
         {
             int* pos = pp; float* c = pc, s = ps, xs = px;
-            ForRanges(rows, (long)heads * headDim, (r0, r1) =>
+            ForRanges(rows, (long)heads * headDim, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (r0, r1) =>
             {
                 for (int n = r0; n < r1; n++)
                 {
