@@ -45,10 +45,11 @@ public static unsafe partial class Kernels
 
     /// <summary>
     /// Backward (accumulates into dLogits [N, V]): dz_v += dLogProb·([v = t] − p_v) + dEntropy·(−p_v(log p_v + H)).
-    /// dEntropy may be empty (no entropy term).
+    /// dEntropy may be empty (no entropy term). With <paramref name="accumulate"/> false dLogits is
+    /// overwritten instead (no separate clear of the [N, V] buffer).
     /// </summary>
     public static void LogSoftmaxBackward(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, ReadOnlySpan<float> lse,
-        ReadOnlySpan<float> dLogProbs, ReadOnlySpan<float> dEntropy, int rows, int vocab, Span<float> dLogits)
+        ReadOnlySpan<float> dLogProbs, ReadOnlySpan<float> dEntropy, int rows, int vocab, Span<float> dLogits, bool accumulate = true)
     {
         RequireLength("LogSoftmaxBackward", "dLogits", dLogits.Length, (long)rows * vocab);
         bool withEntropy = !dEntropy.IsEmpty;
@@ -76,11 +77,17 @@ public static unsafe partial class Kernels
                         TensorPrimitives.Multiply(c, de[n], c);
                         TensorPrimitives.Add(c, g, c);
                         TensorPrimitives.Multiply(c, p, c);
-                        TensorPrimitives.Subtract(drow, c, drow);
+                        if (accumulate) TensorPrimitives.Subtract(drow, c, drow);
+                        else TensorPrimitives.Negate(c, drow);
                     }
                     else if (g != 0f)
                     {
-                        TensorPrimitives.MultiplyAdd(p, -g, drow, drow);
+                        if (accumulate) TensorPrimitives.MultiplyAdd(p, -g, drow, drow);
+                        else TensorPrimitives.Multiply(p, -g, drow);
+                    }
+                    else if (!accumulate)
+                    {
+                        drow.Clear();
                     }
                     if (t >= 0) drow[t] += g;
                 }

@@ -54,9 +54,13 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>Backward of SwiGLU (accumulates): dUp += dy·silu(g); dGate += dy·u·σ(g)(1 + g(1 − σ(g))).</summary>
+    /// <summary>
+    /// Backward of SwiGLU: dUp += dy·silu(g); dGate += dy·u·σ(g)(1 + g(1 − σ(g))). With
+    /// <paramref name="accumulate"/> false it overwrites dGate/dUp instead (no clear pass, no read of
+    /// the old values: the transformer's backward, where these buffers start empty every layer).
+    /// </summary>
     public static void SwiGluBackward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, ReadOnlySpan<float> dOutput,
-        Span<float> dGate, Span<float> dUp)
+        Span<float> dGate, Span<float> dUp, bool accumulate = true)
     {
         RequireLength("SwiGluBackward", "dGate", dGate.Length, gate.Length);
         RequireLength("SwiGluBackward", "dUp", dUp.Length, gate.Length);
@@ -72,7 +76,7 @@ public static unsafe partial class Kernels
                 {
                     int cnt = Math.Min(block, end - i0);
                     TensorPrimitives.Sigmoid(new ReadOnlySpan<float>(g + i0, cnt), new Span<float>(sig, cnt));
-                    SwiGluBackwardBlock(g + i0, u + i0, dy + i0, sig, dg + i0, du + i0, cnt);
+                    SwiGluBackwardBlock(g + i0, u + i0, dy + i0, sig, dg + i0, du + i0, cnt, accumulate);
                 }
             });
         }
@@ -88,11 +92,11 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>
-    /// One fused pass of SwiGLU backward given s = σ(g): silu = g·s; du += dy·silu;
-    /// dg += dy·u·(s + silu·(1 − s)) (= dy·u·σ(g)(1 + g(1 − σ(g)))).
+    /// One fused pass of SwiGLU backward given s = σ(g): silu = g·s; du (+)= dy·silu;
+    /// dg (+)= dy·u·(s + silu·(1 − s)) (= dy·u·σ(g)(1 + g(1 − σ(g)))).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SwiGluBackwardBlock(float* g, float* u, float* dy, float* sig, float* dg, float* du, int n)
+    private static void SwiGluBackwardBlock(float* g, float* u, float* dy, float* sig, float* dg, float* du, int n, bool accumulate)
     {
         int i = 0;
         var one = Vector256.Create(1f);
@@ -101,14 +105,22 @@ public static unsafe partial class Kernels
             var sv = Vector256.Load(sig + i);
             var silu = Vector256.Load(g + i) * sv;
             var dyv = Vector256.Load(dy + i);
-            (Vector256.Load(du + i) + dyv * silu).Store(du + i);
-            (Vector256.Load(dg + i) + dyv * Vector256.Load(u + i) * (sv + silu * (one - sv))).Store(dg + i);
+            var dUp = dyv * silu;
+            var dGate = dyv * Vector256.Load(u + i) * (sv + silu * (one - sv));
+            if (accumulate)
+            {
+                dUp += Vector256.Load(du + i);
+                dGate += Vector256.Load(dg + i);
+            }
+            dUp.Store(du + i);
+            dGate.Store(dg + i);
         }
         for (; i < n; i++)
         {
             float sv = sig[i], silu = g[i] * sv;
-            du[i] += dy[i] * silu;
-            dg[i] += dy[i] * u[i] * (sv + silu * (1f - sv));
+            float dUp = dy[i] * silu, dGate = dy[i] * u[i] * (sv + silu * (1f - sv));
+            du[i] = accumulate ? du[i] + dUp : dUp;
+            dg[i] = accumulate ? dg[i] + dGate : dGate;
         }
     }
 

@@ -59,6 +59,13 @@ public sealed class FastKernelTests
             cmp.Add($"swiglu y {len}", yR, y, TestUtil.FloatKernel);
             cmp.Add($"swiglu dGate {len}", dgR, dg, TestUtil.FloatKernel);
             cmp.Add($"swiglu dUp {len}", duR, du, TestUtil.FloatKernel);
+            // overwrite mode: the old contents (random here) must not leak in
+            var dgO = TestUtil.RandomFloats(rng, len); var duO = TestUtil.RandomFloats(rng, len);
+            var dgOR = new double[len]; var duOR = new double[len];
+            Kernels.SwiGluBackward(g, u, dy, dgO, duO, accumulate: false);
+            Reference.SwiGluBackward(TestUtil.ToDouble(g), TestUtil.ToDouble(u), TestUtil.ToDouble(dy), dgOR, duOR);
+            cmp.Add($"swiglu dGate overwrite {len}", dgOR, dgO, TestUtil.FloatKernel);
+            cmp.Add($"swiglu dUp overwrite {len}", duOR, duO, TestUtil.FloatKernel);
 
             var a = TestUtil.RandomFloats(rng, len); var ya = new float[len]; var yaR = new double[len];
             Kernels.ResidualForward(a, u, ya);
@@ -213,6 +220,13 @@ public sealed class FastKernelTests
                 Kernels.LogSoftmaxBackward(z, targets, lse, dl, withEntropy ? de : default, rows, vocab, dz);
                 Reference.LogSoftmaxBackward(TestUtil.ToDouble(z), targets, lseR, TestUtil.ToDouble(dl), withEntropy ? TestUtil.ToDouble(de) : default, rows, vocab, dzR);
                 cmp.Add($"logsoftmax dz {rows}x{vocab} entropy={withEntropy}", dzR, dz, TestUtil.FloatKernel);
+                // overwrite mode, with some rows carrying no gradient at all (they must come out zero)
+                var dlSparse = dl.Select((x, i) => i % 3 == 1 ? 0f : x).ToArray();
+                var deSparse = de.Select((x, i) => i % 3 == 1 ? 0f : x).ToArray();
+                var dzO = TestUtil.RandomFloats(rng, rows * vocab); var dzOR = new double[rows * vocab];
+                Kernels.LogSoftmaxBackward(z, targets, lse, dlSparse, withEntropy ? deSparse : default, rows, vocab, dzO, accumulate: false);
+                Reference.LogSoftmaxBackward(TestUtil.ToDouble(z), targets, lseR, TestUtil.ToDouble(dlSparse), withEntropy ? TestUtil.ToDouble(deSparse) : default, rows, vocab, dzOR);
+                cmp.Add($"logsoftmax dz overwrite {rows}x{vocab} entropy={withEntropy}", dzOR, dzO, TestUtil.FloatKernel);
             }
             // log-sum-exp of logits up to ±5 over 1000 entries is ~ 10: float relative eps → ~1e-6 absolute
             cmp.Add($"logsoftmax logp {rows}x{vocab}", lpR, lp, TestUtil.FloatKernel);
