@@ -167,8 +167,7 @@ public sealed partial class Transformer : IDisposable
         var g = EnsureGradients();
         int n = a.Rows, c = Config.HiddenSize, v = Config.VocabSize;
         var dLogits = d.View(a.DLogits);
-        dLogits.Clear();
-        Kernels.LogSoftmaxBackward(a.Saved.View(a.Logits), targets, a.Saved.View(a.Lse), dLogProbs, dEntropy, n, v, dLogits);
+        Kernels.LogSoftmaxBackward(a.Saved.View(a.Logits), targets, a.Saved.View(a.Lse), dLogProbs, dEntropy, n, v, dLogits, accumulate: false);
         // logits = hidden · Wᵀ ⇒ dHidden = dLogits · W, dW += dLogitsᵀ · hidden
         var dHidden = d.View(a.DHidden);
         _gemm.Multiply(Transpose.No, Transpose.No, n, c, v, dLogits, v, Parameters.View(Layout.LmHead), c, false, dHidden, c);
@@ -201,8 +200,7 @@ public sealed partial class Transformer : IDisposable
             _gemm.Multiply(Transpose.No, Transpose.No, n, f, c, dRes, c, p.View(w.DownWeight), f, false, dAct, f);
             _gemm.Multiply(Transpose.Yes, Transpose.No, c, f, n, dRes, c, s.View(la.Act), f, true, g.View(w.DownWeight), f);
             var dGate = d.View(a.DGate); var dUp = d.View(a.DUp);
-            dGate.Clear(); dUp.Clear();
-            Kernels.SwiGluBackward(s.View(la.Gate), s.View(la.Up), dAct, dGate, dUp);
+            Kernels.SwiGluBackward(s.View(la.Gate), s.View(la.Up), dAct, dGate, dUp, accumulate: false);
             var dNorm = d.View(a.DNorm);
             LinearBackward(s.View(la.Norm2), p.View(w.GateWeight), dGate, n, c, f, dNorm, false, g.View(w.GateWeight), default);
             LinearBackward(s.View(la.Norm2), p.View(w.UpWeight), dUp, n, c, f, dNorm, true, g.View(w.UpWeight), default);

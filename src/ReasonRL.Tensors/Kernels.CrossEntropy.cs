@@ -4,6 +4,8 @@
 // (TensorPrimitives.SoftMax does not, STYLE.md §10). Targets &lt; 0 are ignored (log-prob 0).
 using System.Numerics.Tensors;
 
+using System.Runtime.CompilerServices;
+
 namespace ReasonRL.Tensors;
 
 public static unsafe partial class Kernels
@@ -19,7 +21,7 @@ public static unsafe partial class Kernels
         fixed (float* pz = logits) fixed (int* pt = targets) fixed (float* plp = logProbs) fixed (float* pe = entropy) fixed (float* pl = lse)
         {
             float* z = pz, lp = plp, ent = pe, l = pl; int* tg = pt;
-            ForRanges(rows, vocab * 4L, (s, e) =>
+            ForRanges(rows, vocab * 4L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 var tmp = new float[vocab];
                 for (int n = s; n < e; n++)
@@ -43,10 +45,11 @@ public static unsafe partial class Kernels
 
     /// <summary>
     /// Backward (accumulates into dLogits [N, V]): dz_v += dLogProb·([v = t] − p_v) + dEntropy·(−p_v(log p_v + H)).
-    /// dEntropy may be empty (no entropy term).
+    /// dEntropy may be empty (no entropy term). With <paramref name="accumulate"/> false dLogits is
+    /// overwritten instead (no separate clear of the [N, V] buffer).
     /// </summary>
     public static void LogSoftmaxBackward(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, ReadOnlySpan<float> lse,
-        ReadOnlySpan<float> dLogProbs, ReadOnlySpan<float> dEntropy, int rows, int vocab, Span<float> dLogits)
+        ReadOnlySpan<float> dLogProbs, ReadOnlySpan<float> dEntropy, int rows, int vocab, Span<float> dLogits, bool accumulate = true)
     {
         RequireLength("LogSoftmaxBackward", "dLogits", dLogits.Length, (long)rows * vocab);
         bool withEntropy = !dEntropy.IsEmpty;
@@ -54,7 +57,7 @@ public static unsafe partial class Kernels
         fixed (float* pde = dEntropy) fixed (float* pd = dLogits)
         {
             float* z = pz, l = pl, dlp = pdl, de = pde, d = pd; int* tg = pt;
-            ForRanges(rows, vocab * 4L, (s, e) =>
+            ForRanges(rows, vocab * 4L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 var p = new float[vocab];
                 var c = new float[vocab];
@@ -74,11 +77,17 @@ public static unsafe partial class Kernels
                         TensorPrimitives.Multiply(c, de[n], c);
                         TensorPrimitives.Add(c, g, c);
                         TensorPrimitives.Multiply(c, p, c);
-                        TensorPrimitives.Subtract(drow, c, drow);
+                        if (accumulate) TensorPrimitives.Subtract(drow, c, drow);
+                        else TensorPrimitives.Negate(c, drow);
                     }
                     else if (g != 0f)
                     {
-                        TensorPrimitives.MultiplyAdd(p, -g, drow, drow);
+                        if (accumulate) TensorPrimitives.MultiplyAdd(p, -g, drow, drow);
+                        else TensorPrimitives.Multiply(p, -g, drow);
+                    }
+                    else if (!accumulate)
+                    {
+                        drow.Clear();
                     }
                     if (t >= 0) drow[t] += g;
                 }

@@ -1,6 +1,8 @@
 // Element-wise kernels (fast): token embedding, SwiGLU, residual add, bias add — forward/backward pairs.
 // References: Reference.EmbeddingForward/Backward, SwiGluForward/Backward, ResidualForward/Backward.
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ReasonRL.Tensors;
 
@@ -37,22 +39,28 @@ public static unsafe partial class Kernels
         fixed (float* pg = gate) fixed (float* pu = up) fixed (float* po = output)
         {
             float* g = pg, u = pu, o = po;
-            const int block = 4096;
-            ForRanges((len + block - 1) / block, block * 4, (s, e) =>
+            const int block = 2048;   // two passes per block over 8 KB slices that stay in L1
+            ForRanges((len + block - 1) / block, block * 4, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
-                int i0 = s * block, i1 = Math.Min(len, e * block);
-                var gs = new ReadOnlySpan<float>(g + i0, i1 - i0);
-                var os = new Span<float>(o + i0, i1 - i0);
-                TensorPrimitives.Sigmoid(gs, os);
-                TensorPrimitives.Multiply(os, gs, os);
-                TensorPrimitives.Multiply(os, new ReadOnlySpan<float>(u + i0, i1 - i0), os);
+                for (int i0 = s * block, end = Math.Min(len, e * block); i0 < end; i0 += block)
+                {
+                    int cnt = Math.Min(block, end - i0);
+                    var gs = new ReadOnlySpan<float>(g + i0, cnt);
+                    var os = new Span<float>(o + i0, cnt);
+                    TensorPrimitives.Sigmoid(gs, os);
+                    SiluTimesUp(g + i0, u + i0, o + i0, cnt);
+                }
             });
         }
     }
 
-    /// <summary>Backward of SwiGLU (accumulates): dUp += dy·silu(g); dGate += dy·u·σ(g)(1 + g(1 − σ(g))).</summary>
+    /// <summary>
+    /// Backward of SwiGLU: dUp += dy·silu(g); dGate += dy·u·σ(g)(1 + g(1 − σ(g))). With
+    /// <paramref name="accumulate"/> false it overwrites dGate/dUp instead (no clear pass, no read of
+    /// the old values: the transformer's backward, where these buffers start empty every layer).
+    /// </summary>
     public static void SwiGluBackward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, ReadOnlySpan<float> dOutput,
-        Span<float> dGate, Span<float> dUp)
+        Span<float> dGate, Span<float> dUp, bool accumulate = true)
     {
         RequireLength("SwiGluBackward", "dGate", dGate.Length, gate.Length);
         RequireLength("SwiGluBackward", "dUp", dUp.Length, gate.Length);
@@ -60,31 +68,59 @@ public static unsafe partial class Kernels
         fixed (float* pg = gate) fixed (float* pu = up) fixed (float* pdy = dOutput) fixed (float* pdg = dGate) fixed (float* pdu = dUp)
         {
             float* g = pg, u = pu, dy = pdy, dg = pdg, du = pdu;
-            const int block = 1024;
-            ForRanges((len + block - 1) / block, block * 8, (s, e) =>
+            const int block = 2048;
+            ForRanges((len + block - 1) / block, block * 8, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 float* sig = stackalloc float[block];
-                float* tmp = stackalloc float[block];
-                float* tmp2 = stackalloc float[block];
-                for (int i0 = s * block; i0 < Math.Min(len, e * block); i0 += block)
+                for (int i0 = s * block, end = Math.Min(len, e * block); i0 < end; i0 += block)
                 {
-                    int cnt = Math.Min(block, len - i0);
-                    var gs = new ReadOnlySpan<float>(g + i0, cnt);
-                    var sg = new Span<float>(sig, cnt);
-                    var t = new Span<float>(tmp, cnt);
-                    var dys = new ReadOnlySpan<float>(dy + i0, cnt);
-                    TensorPrimitives.Sigmoid(gs, sg);
-                    TensorPrimitives.Multiply(gs, sg, t);                          // silu(g)
-                    TensorPrimitives.MultiplyAdd(dys, t, new Span<float>(du + i0, cnt), new Span<float>(du + i0, cnt));
-                    // σ(1 + g(1 − σ)) = σ + silu(g)·(1 − σ); dGate += dy · u · that.
-                    var t2 = new Span<float>(tmp2, cnt);
-                    TensorPrimitives.Subtract(1f, sg, t2);
-                    TensorPrimitives.Multiply(t2, t, t2);
-                    TensorPrimitives.Add(t2, sg, t2);
-                    TensorPrimitives.Multiply(t2, new ReadOnlySpan<float>(u + i0, cnt), t2);
-                    TensorPrimitives.MultiplyAdd(t2, dys, new Span<float>(dg + i0, cnt), new Span<float>(dg + i0, cnt));
+                    int cnt = Math.Min(block, end - i0);
+                    TensorPrimitives.Sigmoid(new ReadOnlySpan<float>(g + i0, cnt), new Span<float>(sig, cnt));
+                    SwiGluBackwardBlock(g + i0, u + i0, dy + i0, sig, dg + i0, du + i0, cnt, accumulate);
                 }
             });
+        }
+    }
+
+    /// <summary>o[i] = s[i]·g[i]·u[i] where o holds s = σ(g) on entry (the second, fused pass of SwiGluForward).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SiluTimesUp(float* g, float* u, float* o, int n)
+    {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) (Vector256.Load(o + i) * Vector256.Load(g + i) * Vector256.Load(u + i)).Store(o + i);
+        for (; i < n; i++) o[i] = o[i] * g[i] * u[i];
+    }
+
+    /// <summary>
+    /// One fused pass of SwiGLU backward given s = σ(g): silu = g·s; du (+)= dy·silu;
+    /// dg (+)= dy·u·(s + silu·(1 − s)) (= dy·u·σ(g)(1 + g(1 − σ(g)))).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SwiGluBackwardBlock(float* g, float* u, float* dy, float* sig, float* dg, float* du, int n, bool accumulate)
+    {
+        int i = 0;
+        var one = Vector256.Create(1f);
+        for (; i + 8 <= n; i += 8)
+        {
+            var sv = Vector256.Load(sig + i);
+            var silu = Vector256.Load(g + i) * sv;
+            var dyv = Vector256.Load(dy + i);
+            var dUp = dyv * silu;
+            var dGate = dyv * Vector256.Load(u + i) * (sv + silu * (one - sv));
+            if (accumulate)
+            {
+                dUp += Vector256.Load(du + i);
+                dGate += Vector256.Load(dg + i);
+            }
+            dUp.Store(du + i);
+            dGate.Store(dg + i);
+        }
+        for (; i < n; i++)
+        {
+            float sv = sig[i], silu = g[i] * sv;
+            float dUp = dy[i] * silu, dGate = dy[i] * u[i] * (sv + silu * (1f - sv));
+            du[i] = accumulate ? du[i] + dUp : dUp;
+            dg[i] = accumulate ? dg[i] + dGate : dGate;
         }
     }
 

@@ -4,6 +4,8 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
+using System.Runtime.CompilerServices;
+
 namespace ReasonRL.Tensors;
 
 /// <summary>AdamW hyper-parameters (torch defaults: betas (0.9, 0.999), eps 1e-8, weight decay 0.01).</summary>
@@ -40,7 +42,7 @@ public static unsafe partial class Kernels
         {
             float* p = pp, g = pg, mm = pm, vv = pv;
             const int block = 8192;
-            ForRanges((len + block - 1) / block, block * 8L, (s, e) =>
+            ForRanges((len + block - 1) / block, block * 8L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 int i = s * block, end = Math.Min(len, e * block);
                 var vb1 = Vector256.Create(b1); var vb1c = Vector256.Create(1f - b1);

@@ -1,6 +1,9 @@
 // RMSNorm forward/backward (fast). Reference: Reference.RmsNormForward/Backward.
 // y[n,c] = x[n,c] · rstd[n] · w[c], rstd[n] = 1/√(mean_c x² + eps) (HF Qwen2RMSNorm, fp32).
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+
+using System.Runtime.CompilerServices;
 
 namespace ReasonRL.Tensors;
 
@@ -16,7 +19,7 @@ public static unsafe partial class Kernels
         fixed (float* px = input) fixed (float* pw = weight) fixed (float* py = output) fixed (float* pr = rstd)
         {
             float* x = px, w = pw, y = py, r = pr;
-            ForRanges(rows, width, (s, e) =>
+            ForRanges(rows, width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 var wv = new ReadOnlySpan<float>(w, width);
                 for (int n = s; n < e; n++)
@@ -45,31 +48,47 @@ public static unsafe partial class Kernels
         fixed (float* pdx = dInput) fixed (float* ppart = partial)
         {
             float* x = px, w = pw, r = pr, dy = pdy, dx = pdx, part = ppart;
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             void Body(int ch)
             {
                 int s = (int)((long)rows * ch / chunks), e = (int)((long)rows * (ch + 1) / chunks);
-                var wv = new ReadOnlySpan<float>(w, width);
-                var dw = new Span<float>(part + (long)ch * width, width);
-                float* tmp = stackalloc float[width];
-                var t = new Span<float>(tmp, width);
+                float* dw = part + (long)ch * width;
                 for (int n = s; n < e; n++)
-                {
-                    var xr = new ReadOnlySpan<float>(x + (long)n * width, width);
-                    var dyr = new ReadOnlySpan<float>(dy + (long)n * width, width);
-                    var dxr = new Span<float>(dx + (long)n * width, width);
-                    float inv = r[n];
-                    TensorPrimitives.Multiply(dyr, wv, t);                // t = w ⊙ dy
-                    float dot = TensorPrimitives.Dot(t, xr);              // Σ w dy x
-                    TensorPrimitives.MultiplyAdd(xr, -inv * inv * dot / width, t, t); // t − r² dot/C · x
-                    TensorPrimitives.MultiplyAdd(t, inv, dxr, dxr);       // dx += r · (...)
-                    TensorPrimitives.Multiply(dyr, xr, t);
-                    TensorPrimitives.MultiplyAdd(t, inv, dw, dw);         // dw += dy x r
-                }
+                    RmsNormBackwardRow(x + (long)n * width, w, dy + (long)n * width, r[n], width, dx + (long)n * width, dw);
             }
             if (chunks > 1 && (long)rows * width >= ParallelWork) Parallel.For(0, chunks, Body);
             else for (int ch = 0; ch < chunks; ch++) Body(ch);
         }
         for (int ch = 0; ch < chunks; ch++)
             TensorPrimitives.Add(dWeight[..width], partial.AsSpan(ch * width, width), dWeight[..width]);
+    }
+
+    /// <summary>
+    /// One row of RMSNorm backward in two passes: dot = Σ w·dy·x, then dx += r·(w·dy − r²·dot/C·x) and
+    /// dw += dy·x·r (r = the row's saved rstd).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RmsNormBackwardRow(float* x, float* w, float* dy, float r, int width, float* dx, float* dw)
+    {
+        int i = 0;
+        var accv = Vector256<float>.Zero;
+        for (; i + 8 <= width; i += 8) accv += Vector256.Load(w + i) * Vector256.Load(dy + i) * Vector256.Load(x + i);
+        float dot = Vector256.Sum(accv);
+        for (; i < width; i++) dot += w[i] * dy[i] * x[i];
+        float c = -r * r * dot / width;
+        var vr = Vector256.Create(r);
+        var vc = Vector256.Create(c);
+        for (i = 0; i + 8 <= width; i += 8)
+        {
+            var xv = Vector256.Load(x + i);
+            var dyv = Vector256.Load(dy + i);
+            (Vector256.Load(dx + i) + vr * (Vector256.Load(w + i) * dyv + vc * xv)).Store(dx + i);
+            (Vector256.Load(dw + i) + dyv * xv * vr).Store(dw + i);
+        }
+        for (; i < width; i++)
+        {
+            dx[i] += r * (w[i] * dy[i] + c * x[i]);
+            dw[i] += dy[i] * x[i] * r;
+        }
     }
 }

@@ -1,6 +1,9 @@
 // RoPE (rotate-half layout, HF Qwen2/Llama) forward/backward, in place, plus the cos/sin tables.
 // Reference: Reference.RopeForward/Backward/RopeTables. Tables follow HF: inv_freq = θ^(−2i/D)
 // computed in float, angle = pos · inv_freq in float, then cos/sin (so the golden test matches).
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace ReasonRL.Tensors;
 
 public static unsafe partial class Kernels
@@ -43,7 +46,7 @@ public static unsafe partial class Kernels
         fixed (int* pp = positions) fixed (float* pc = cos) fixed (float* ps = sin) fixed (float* px = x)
         {
             int* pos = pp; float* c = pc, s = ps, xs = px;
-            ForRanges(rows, (long)heads * headDim, (r0, r1) =>
+            ForRanges(rows, (long)heads * headDim, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (r0, r1) =>
             {
                 for (int n = r0; n < r1; n++)
                 {
@@ -51,7 +54,18 @@ public static unsafe partial class Kernels
                     for (int h = 0; h < heads; h++)
                     {
                         float* v = xs + ((long)n * heads + h) * headDim;
-                        for (int i = 0; i < half; i++)
+                        int i = 0;
+                        var vsign = Vector256.Create(sign);
+                        for (; i + 8 <= half; i += 8)
+                        {
+                            var x1 = Vector256.Load(v + i);
+                            var x2 = Vector256.Load(v + i + half);
+                            var cv = Vector256.Load(cr + i);
+                            var sv = vsign * Vector256.Load(sr + i);
+                            (x1 * cv - x2 * sv).Store(v + i);
+                            (x2 * cv + x1 * sv).Store(v + i + half);
+                        }
+                        for (; i < half; i++)
                         {
                             // forward: (x1, x2) → (x1 c − x2 s, x2 c + x1 s); backward uses −s.
                             float x1 = v[i], x2 = v[i + half], cv = cr[i], sv = sign * sr[i];

@@ -1,11 +1,16 @@
 // ManagedGemm: the default SGEMM, a packed, cache-blocked, multi-threaded managed kernel.
-// What it is: Goto-style blocking — K in KC-deep panels; B packed once per panel into NR-wide
-// column strips; tiles of (MC rows × NC columns) run in parallel, each packing its MR-high A strips
-// into a thread-local buffer and calling a register-blocked micro-kernel: 6×16 (12 Vector256
-// accumulators, FMA) or, where AVX-512 is accelerated, 6×32 (12 Vector512 accumulators); the width
-// is per instance and both kernels are exact in software elsewhere, so tests run both anywhere.
-// Edges go through a zero-padded tile. For small M with B transposed (x·Wᵀ at decode time) an
-// unpacked 4×4 dot-product kernel runs instead: packing would cost as much as the multiply.
+// What it is: Goto-style blocking with one parallel region for the multiply. op(B) is packed once per
+// call into NR-wide column strips ([K, NR] each, zero-padded; parallel over strips; transposed B goes
+// through 8×8 register transposes). C is cut into tiles (MC rows × a few strips), sized so that there
+// are several tiles per core; each tile walks all of K in KC-deep panels, so a core owns its part of C
+// for the whole product. A is not packed: the micro-kernel broadcasts A's elements straight from its
+// rows (A as stored) or columns (A transposed), which costs nothing extra when the six elements of a
+// k step are in six streamed rows or in one cache line. Micro-kernels: 6×16 (12 Vector256
+// accumulators, FMA) or, where AVX-512 is accelerated, 6×32 (12 Vector512 accumulators); the width is
+// per instance and both are exact in software elsewhere, so tests run both anywhere. Row and column
+// edges go through a zero-padded tile. For small M with B transposed (x·Wᵀ at decode time) an unpacked
+// 4×4 dot-product kernel runs instead: packing would cost as much as the multiply.
+// Summation order depends only on the shapes (never on the thread count): serial and parallel agree bitwise.
 // What it is not: a batched GEMM. ReferenceGemm is its scalar reference; GemmTests sweep sizes against it.
 // Glossary: M, N, K as in IGemm; MR×NR micro-tile; MC, NC, KC cache blocks.
 // Reference: Goto & van de Geijn, "Anatomy of high-performance matrix multiplication" (2008); BLIS.
@@ -19,7 +24,7 @@ namespace ReasonRL.Tensors;
 /// <summary>Packed, blocked, parallel managed SGEMM (see file header).</summary>
 public sealed unsafe class ManagedGemm : IGemm
 {
-    private const int MR = 6, MaxNR = 32, KC = 256, MC = 96, NC = 256;
+    private const int MR = 6, MaxNR = 32, MC = 96, NC = 256;
 
     /// <summary>Micro-tile width used when none is given: 32 (Vector512) where AVX-512 is accelerated, else 16.</summary>
     public static int DefaultTileWidth { get; } = Vector512.IsHardwareAccelerated ? 32 : 16;
@@ -27,7 +32,6 @@ public sealed unsafe class ManagedGemm : IGemm
     /// <summary>Below this many multiply-adds the call runs on the calling thread only.</summary>
     private const long ParallelThreshold = 1L << 17;
 
-    [ThreadStatic] private static float[]? t_packA;
     [ThreadStatic] private static float[]? t_packB;
 
     /// <summary>When false every call runs on the calling thread (used inside already-parallel kernels).</summary>
@@ -63,6 +67,9 @@ public sealed unsafe class ManagedGemm : IGemm
         Run(false, DefaultTileWidth, ta, tb, m, n, k, a, lda, b, ldb, acc, c, ldc);
     }
 
+    /// <summary>KC: the panel depth, chosen so that one kc × NR packed B micro-panel is 16 KB (half of a 32 KB L1).</summary>
+    private static int PanelDepth(int tileWidth) => tileWidth == 32 ? 128 : 256;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(bool allowParallel, int tileWidth, bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, bool acc, float* c, int ldc)
     {
@@ -77,170 +84,218 @@ public sealed unsafe class ManagedGemm : IGemm
             DotNT(m, n, k, a, lda, b, ldb, acc, c, ldc, par);
             return;
         }
-        int nStrips = (n + tileWidth - 1) / tileWidth;
-        for (int pc = 0; pc < k; pc += KC)
+        int nr = tileWidth;
+        int nStrips = (n + nr - 1) / nr;
+        long stripLength = (long)k * nr;
+        // Strips are packed and multiplied in groups of at most PackCapFloats (a huge K·N never needs a huge buffer).
+        int groupStrips = (int)System.Math.Clamp(PackCapFloats / stripLength, 1, nStrips);
+        long packLength = groupStrips * stripLength;
+        var packB = t_packB is { } pbArr && pbArr.LongLength >= packLength ? pbArr : (t_packB = GC.AllocateUninitializedArray<float>((int)System.Math.Max(packLength, 4096), pinned: true));
+        int kc = PanelDepth(nr);
+        // op(A)(i, p) = a[i·rs + p·ks]: rows of A as stored (ks = 1) or columns when transposed.
+        long rs = ta ? 1 : lda, ks = ta ? lda : 1;
+        int workers = par ? Environment.ProcessorCount : 1;
+        fixed (float* bp = packB)
         {
-            int kc = Math.Min(KC, k - pc);
-            bool accHere = acc || pc > 0;
-            var packB = t_packB is { } pbArr && pbArr.Length >= nStrips * tileWidth * kc ? pbArr : (t_packB = GC.AllocateUninitializedArray<float>(nStrips * tileWidth * KC, pinned: true));
-            fixed (float* bp = packB)
+            float* bpl = bp;
+            for (int g0 = 0; g0 < nStrips; g0 += groupStrips)
             {
-                float* bpl = bp;
-                if (par && nStrips > 1)
-                    System.Threading.Tasks.Parallel.For(0, nStrips, s => PackB(tileWidth, tb, b, ldb, pc, kc, n, s, bpl));
+                int gs = System.Math.Min(groupStrips, nStrips - g0), g = g0;
+                if (par && gs > 1)
+                    System.Threading.Tasks.Parallel.For(0, gs, s => PackStrip(nr, tb, b, ldb, k, n, g + s, bpl + s * stripLength));
                 else
-                    for (int s = 0; s < nStrips; s++) PackB(tileWidth, tb, b, ldb, pc, kc, n, s, bpl);
-
-                int mBlocks = (m + MC - 1) / MC, nBlocks = (n + NC - 1) / NC;
-                int tiles = mBlocks * nBlocks;
+                    for (int s = 0; s < gs; s++) PackStrip(nr, tb, b, ldb, k, n, g + s, bpl + s * stripLength);
+                // Tile grid: MC rows × (stripsPerTile · NR) columns, shrunk until every core has a few tiles.
+                int stripsPerTile = NC / nr, mc = MC;
+                int Tiles() => ((m + mc - 1) / mc) * ((gs + stripsPerTile - 1) / stripsPerTile);
+                while (Tiles() < 4 * workers && stripsPerTile > 1) stripsPerTile /= 2;
+                while (Tiles() < 4 * workers && mc > MR) mc = System.Math.Max(MR, (mc / 2 + MR - 1) / MR * MR);
+                int mBlocks = (m + mc - 1) / mc;
+                mc = ((m + mBlocks - 1) / mBlocks + MR - 1) / MR * MR;   // even row blocks (no small tail block)
+                int nBlocks = (gs + stripsPerTile - 1) / stripsPerTile, tiles = ((m + mc - 1) / mc) * nBlocks, spt = stripsPerTile, mcb = mc;
                 if (par && tiles > 1)
-                    System.Threading.Tasks.Parallel.For(0, tiles, t => Tile(tileWidth, ta, a, lda, pc, kc, m, n, t / nBlocks, t % nBlocks, bpl, accHere, c, ldc));
+                    System.Threading.Tasks.Parallel.For(0, tiles, t => Tile(nr, kc, a, rs, ks, m, n, k, mcb, (t / nBlocks) * mcb, g, (t % nBlocks) * spt, System.Math.Min(spt, gs - (t % nBlocks) * spt), bpl, acc, c, ldc));
                 else
-                    for (int t = 0; t < tiles; t++) Tile(tileWidth, ta, a, lda, pc, kc, m, n, t / nBlocks, t % nBlocks, bpl, accHere, c, ldc);
+                    for (int t = 0; t < tiles; t++) Tile(nr, kc, a, rs, ks, m, n, k, mcb, (t / nBlocks) * mcb, g, (t % nBlocks) * spt, System.Math.Min(spt, gs - (t % nBlocks) * spt), bpl, acc, c, ldc);
             }
         }
     }
 
-    /// <summary>Packs columns [s·NR, s·NR+NR) of op(B) rows [pc, pc+kc) as kc rows of NR floats, zero-padded.</summary>
+    /// <summary>Largest packed-B group in floats (16 MB): larger products pack and multiply strip group by strip group.</summary>
+    private const long PackCapFloats = 1L << 22;
+
+    /// <summary>Packs columns [s·NR, s·NR+NR) of op(B), all K rows, as K rows of NR floats (zero-padded columns).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB(int tileWidth, bool tb, float* b, int ldb, int pc, int kc, int n, int s, float* dst)
+    internal static void PackStrip(int w, bool tb, float* b, int ldb, int k, int n, int s, float* d)
     {
-        int j0 = s * tileWidth;
-        // op(B)(p, j) = b[p·ldb + j] (columns run along the row) or b[j·ldb + p] (transposed: k runs along the row).
-        Pack(b, ldb, kAlongRow: tb, j0, Math.Min(tileWidth, n - j0), pc, kc, tileWidth, dst + (long)s * tileWidth * kc);
+        int j0 = s * w, count = System.Math.Min(w, n - j0);
+        if (!tb)
+        {
+            // op(B)(p, j) = b[p·ldb + j]: each packed row is a contiguous copy.
+            for (int p = 0; p < k; p++)
+            {
+                float* dst = d + (long)p * w;
+                new ReadOnlySpan<float>(b + (long)p * ldb + j0, count).CopyTo(new Span<float>(dst, count));
+                if (count < w) new Span<float>(dst + count, w - count).Clear();
+            }
+            return;
+        }
+        // op(B)(p, j) = b[j·ldb + p]: a transpose. 8×8 blocks through registers, then scalar edges.
+        int r = 0;
+        if (Avx.IsSupported)
+        {
+            for (; r + 8 <= count; r += 8)
+            {
+                float* src = b + (long)(j0 + r) * ldb;
+                int p = 0;
+                for (; p + 8 <= k; p += 8) Transpose8x8(src + p, ldb, d + (long)p * w + r, w);
+                for (; p < k; p++)
+                    for (int i = 0; i < 8; i++) d[(long)p * w + r + i] = src[(long)i * ldb + p];
+            }
+        }
+        for (; r < count; r++)
+        {
+            float* row = b + (long)(j0 + r) * ldb;
+            for (int p = 0; p < k; p++) d[(long)p * w + r] = row[p];
+        }
+        if (count < w)
+            for (int p = 0; p < k; p++) new Span<float>(d + (long)p * w + count, w - count).Clear();
+    }
+
+    /// <summary>dst[p·ldd + i] = src[i·lds + p] for an 8×8 block (AVX unpack/shuffle/permute transpose).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, int lds, float* dst, int ldd)
+    {
+        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + 2L * lds); var r3 = Avx.LoadVector256(src + 3L * lds);
+        var r4 = Avx.LoadVector256(src + 4L * lds); var r5 = Avx.LoadVector256(src + 5L * lds);
+        var r6 = Avx.LoadVector256(src + 6L * lds); var r7 = Avx.LoadVector256(src + 7L * lds);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2L * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3L * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4L * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5L * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6L * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7L * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     /// <summary>
-    /// Packs a width-W strip of an operand for k in [pc, pc+kc): d[p·W + r] = element (r0 + r, pc + p),
-    /// zero for r ≥ count. Element (r, p) sits at src[r·ld + p] when <paramref name="kAlongRow"/>,
-    /// else at src[p·ld + r]. Both A strips (W = MR) and B strips (W = NR) use it.
+    /// One tile of C — rows [i0, i0+mc), strips [g0+s0, g0+s0+strips) of the group packed at
+    /// <paramref name="packB"/> (group strip i at packB + i·K·NR) — over all of K: for each KC panel,
+    /// each NR strip (its kc×NR packed micro-panel stays in L1) against each MR-row strip of A.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Pack(float* src, int ld, bool kAlongRow, int r0, int count, int pc, int kc, int w, float* d)
+    private static void Tile(int nr, int kcMax, float* a, long rs, long ks, int m, int n, int k, int mcMax, int i0, int g0, int s0, int strips, float* packB, bool acc, float* c, int ldc)
     {
-        if (kAlongRow)
+        int mc = System.Math.Min(mcMax, m - i0);
+        float* tile = stackalloc float[MR * MaxNR];
+        for (int pc = 0; pc < k; pc += kcMax)
         {
-            for (int r = 0; r < w; r++)
+            int kc = System.Math.Min(kcMax, k - pc);
+            bool accHere = acc || pc > 0;
+            for (int js = s0; js < s0 + strips; js++)
             {
-                if (r < count)
-                {
-                    float* row = src + (long)(r0 + r) * ld + pc;
-                    for (int p = 0; p < kc; p++) d[p * w + r] = row[p];
-                }
-                else
-                {
-                    for (int p = 0; p < kc; p++) d[p * w + r] = 0f;
-                }
-            }
-        }
-        else
-        {
-            for (int p = 0; p < kc; p++)
-            {
-                float* row = src + (long)(pc + p) * ld + r0;
-                int r = 0;
-                for (; r < count; r++) d[p * w + r] = row[r];
-                for (; r < w; r++) d[p * w + r] = 0f;
+                int jj = (g0 + js) * nr, ncol = System.Math.Min(nr, n - jj);
+                float* bs = packB + (long)js * k * nr + (long)pc * nr;
+                for (int r0 = i0; r0 < i0 + mc; r0 += MR)
+                    MicroTile(nr, kc, a + r0 * rs + pc * ks, rs, ks, System.Math.Min(MR, i0 + mc - r0), ncol, bs, accHere, c + (long)r0 * ldc + jj, ldc, tile);
             }
         }
     }
 
-    /// <summary>One MC×NC tile of C: pack its A rows, then run micro-kernels over its NR strips.</summary>
+    /// <summary>
+    /// C[mr, ncol] (+)= op(A)[mr, kc] · Bpack[kc, NR] (first ncol columns), mr ≤ 6, ncol ≤ NR, with
+    /// op(A)(r, p) = a[r·rs + p·ks]: a full tile goes straight to C, an edge tile through
+    /// <paramref name="tile"/> (MR·NR floats). Shared by the tiles above and the attention kernels.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile(int tileWidth, bool ta, float* a, int lda, int pc, int kc, int m, int n, int mb, int nb, float* packB, bool acc, float* c, int ldc)
+    internal static void MicroTile(int nr, int kc, float* a, long rs, long ks, int mr, int ncol, float* b, bool acc, float* c, int ldc, float* tile)
     {
-        int i0 = mb * MC, mc = Math.Min(MC, m - i0);
-        int j0 = nb * NC, nc = Math.Min(NC, n - j0);
-        int aStrips = (mc + MR - 1) / MR;
-        var packA = t_packA is { } arr && arr.Length >= MC * KC ? arr : (t_packA = GC.AllocateUninitializedArray<float>(MC * KC, pinned: true));
-        fixed (float* ap = packA)
+        if (mr == MR && ncol == nr)
         {
-            for (int s = 0; s < aStrips; s++)
-            {
-                // op(A)(i, p) = a[i·lda + p] (k along the row) or a[p·lda + i] (transposed).
-                int r0 = i0 + s * MR;
-                Pack(a, lda, kAlongRow: !ta, r0, Math.Min(MR, m - r0), pc, kc, MR, ap + (long)s * MR * kc);
-            }
-            float* tile = stackalloc float[MR * MaxNR];
-            for (int js = j0 / tileWidth; js * tileWidth < j0 + nc; js++)
-            {
-                int jj = js * tileWidth, nr = Math.Min(tileWidth, n - jj);
-                float* bs = packB + (long)js * tileWidth * kc;
-                for (int s = 0; s < aStrips; s++)
-                {
-                    int r0 = i0 + s * MR, mr = Math.Min(MR, m - r0);
-                    float* cs = c + (long)r0 * ldc + jj;
-                    float* aStrip = ap + (long)s * MR * kc;
-                    if (mr == MR && nr == tileWidth)
-                    {
-                        if (tileWidth == 32) Kernel6x32(kc, aStrip, bs, cs, ldc, acc);
-                        else Kernel6x16(kc, aStrip, bs, cs, ldc, acc);
-                    }
-                    else
-                    {
-                        if (tileWidth == 32) Kernel6x32(kc, aStrip, bs, tile, tileWidth, false);
-                        else Kernel6x16(kc, aStrip, bs, tile, tileWidth, false);
-                        for (int r = 0; r < mr; r++)
-                            for (int j = 0; j < nr; j++)
-                                cs[(long)r * ldc + j] = acc ? cs[(long)r * ldc + j] + tile[r * tileWidth + j] : tile[r * tileWidth + j];
-                    }
-                }
-            }
+            if (nr == 32) Kernel6x32(kc, a, rs, ks, MR, b, c, ldc, acc);
+            else Kernel6x16(kc, a, rs, ks, MR, b, c, ldc, acc);
+            return;
+        }
+        if (nr == 32) Kernel6x32(kc, a, rs, ks, mr, b, tile, nr, false);
+        else Kernel6x16(kc, a, rs, ks, mr, b, tile, nr, false);
+        for (int r = 0; r < mr; r++)
+        {
+            float* dst = c + (long)r * ldc, src = tile + r * nr;
+            if (acc) for (int j = 0; j < ncol; j++) dst[j] += src[j];
+            else for (int j = 0; j < ncol; j++) dst[j] = src[j];
         }
     }
 
-    /// <summary>C[6,16] (+)= Apack[kc,6]ᵀ · Bpack[kc,16]; packed operands are contiguous per k step.</summary>
+    /// <summary>MR, the micro-tile height.</summary>
+    internal const int MicroRows = MR;
+
+    /// <summary>
+    /// C[6,16] (+)= op(A)[6,kc] · Bpack[kc,16], op(A)(r, p) = a[r·rs + p·ks] read in place; rows ≥ mr
+    /// repeat row 0 (their results land in rows the caller discards).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, bool acc)
+    private static void Kernel6x16(int kc, float* a, long rs, long ks, int mr, float* b, float* c, int ldc, bool acc)
     {
+        float* a0 = a, a1 = mr > 1 ? a + rs : a, a2 = mr > 2 ? a + 2 * rs : a, a3 = mr > 3 ? a + 3 * rs : a, a4 = mr > 4 ? a + 4 * rs : a, a5 = mr > 5 ? a + 5 * rs : a;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
+        long off = 0;
+        for (int p = 0; p < kc; p++, off += ks)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
-            var a0 = Vector256.Create(a[0]);
-            c00 = Fma256(a0, b0, c00); c01 = Fma256(a0, b1, c01);
-            var a1 = Vector256.Create(a[1]);
-            c10 = Fma256(a1, b0, c10); c11 = Fma256(a1, b1, c11);
-            var a2 = Vector256.Create(a[2]);
-            c20 = Fma256(a2, b0, c20); c21 = Fma256(a2, b1, c21);
-            var a3 = Vector256.Create(a[3]);
-            c30 = Fma256(a3, b0, c30); c31 = Fma256(a3, b1, c31);
-            var a4 = Vector256.Create(a[4]);
-            c40 = Fma256(a4, b0, c40); c41 = Fma256(a4, b1, c41);
-            var a5 = Vector256.Create(a[5]);
-            c50 = Fma256(a5, b0, c50); c51 = Fma256(a5, b1, c51);
-            a += MR;
+            var x = Vector256.Create(a0[off]);
+            c00 = Fma256(x, b0, c00); c01 = Fma256(x, b1, c01);
+            x = Vector256.Create(a1[off]);
+            c10 = Fma256(x, b0, c10); c11 = Fma256(x, b1, c11);
+            x = Vector256.Create(a2[off]);
+            c20 = Fma256(x, b0, c20); c21 = Fma256(x, b1, c21);
+            x = Vector256.Create(a3[off]);
+            c30 = Fma256(x, b0, c30); c31 = Fma256(x, b1, c31);
+            x = Vector256.Create(a4[off]);
+            c40 = Fma256(x, b0, c40); c41 = Fma256(x, b1, c41);
+            x = Vector256.Create(a5[off]);
+            c50 = Fma256(x, b0, c50); c51 = Fma256(x, b1, c51);
             b += 16;
         }
         Store(c, c00, c01, acc); Store(c + ldc, c10, c11, acc); Store(c + 2L * ldc, c20, c21, acc);
         Store(c + 3L * ldc, c30, c31, acc); Store(c + 4L * ldc, c40, c41, acc); Store(c + 5L * ldc, c50, c51, acc);
     }
 
-    /// <summary>C[6,32] (+)= Apack[kc,6]ᵀ · Bpack[kc,32] with 12 Vector512 accumulators (AVX-512 machines).</summary>
+    /// <summary>C[6,32] (+)= op(A)[6,kc] · Bpack[kc,32] with 12 Vector512 accumulators (AVX-512 machines); A as in Kernel6x16.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x32(int kc, float* a, float* b, float* c, int ldc, bool acc)
+    private static void Kernel6x32(int kc, float* a, long rs, long ks, int mr, float* b, float* c, int ldc, bool acc)
     {
+        float* a0 = a, a1 = mr > 1 ? a + rs : a, a2 = mr > 2 ? a + 2 * rs : a, a3 = mr > 3 ? a + 3 * rs : a, a4 = mr > 4 ? a + 4 * rs : a, a5 = mr > 5 ? a + 5 * rs : a;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
+        long off = 0;
+        for (int p = 0; p < kc; p++, off += ks)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
-            var a0 = Vector512.Create(a[0]);
-            c00 = Vector512.FusedMultiplyAdd(a0, b0, c00); c01 = Vector512.FusedMultiplyAdd(a0, b1, c01);
-            var a1 = Vector512.Create(a[1]);
-            c10 = Vector512.FusedMultiplyAdd(a1, b0, c10); c11 = Vector512.FusedMultiplyAdd(a1, b1, c11);
-            var a2 = Vector512.Create(a[2]);
-            c20 = Vector512.FusedMultiplyAdd(a2, b0, c20); c21 = Vector512.FusedMultiplyAdd(a2, b1, c21);
-            var a3 = Vector512.Create(a[3]);
-            c30 = Vector512.FusedMultiplyAdd(a3, b0, c30); c31 = Vector512.FusedMultiplyAdd(a3, b1, c31);
-            var a4 = Vector512.Create(a[4]);
-            c40 = Vector512.FusedMultiplyAdd(a4, b0, c40); c41 = Vector512.FusedMultiplyAdd(a4, b1, c41);
-            var a5 = Vector512.Create(a[5]);
-            c50 = Vector512.FusedMultiplyAdd(a5, b0, c50); c51 = Vector512.FusedMultiplyAdd(a5, b1, c51);
-            a += MR;
+            var x = Vector512.Create(a0[off]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[off]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[off]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[off]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[off]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a5[off]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
             b += 32;
         }
         Store512(c, c00, c01, acc); Store512(c + ldc, c10, c11, acc); Store512(c + 2L * ldc, c20, c21, acc);

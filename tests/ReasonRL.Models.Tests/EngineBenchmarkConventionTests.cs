@@ -44,4 +44,29 @@ public sealed class EngineBenchmarkConventionTests
         Assert.Contains("logical CPUs", tiny.Machine);
         Assert.True(AnchorResults.PeakGflops(folder) > 0);
     }
+
+    /// <summary>A PyTorch run made before sgemm.json existed has no "mfu": it is derived from achieved_gflops, or left out.</summary>
+    [Fact]
+    public void AnchorMfuFallsBackToAchievedGflopsOverThePeak()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"reasonrl-anchors-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "train_tiny.json"), """{"tokens_per_s": 5000, "achieved_gflops": 46.0, "env": {"cpu": "test cpu", "logical_cpus": 2}}""");
+            Assert.Null(AnchorResults.Load(folder, "tiny").TrainMfu);   // no peak to divide by
+            File.WriteAllText(Path.Combine(folder, "sgemm.json"), """{"peak_gflops": 184.0}""");
+            var tiny = AnchorResults.Load(folder, "tiny");
+            Assert.Equal(5000, tiny.Train!.Default);
+            Assert.Equal(0.25, tiny.TrainMfu!.Default, 12);
+            File.WriteAllText(Path.Combine(folder, "train_tiny.json"), """{"achieved_gflops": 46.0}""");
+            var error = Assert.Throws<InvalidDataException>(() => AnchorResults.Load(folder, "tiny"));
+            Assert.Contains("train_tiny.json", error.Message);
+            Assert.Contains("tokens_per_s", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -59,6 +59,13 @@ public sealed class FastKernelTests
             cmp.Add($"swiglu y {len}", yR, y, TestUtil.FloatKernel);
             cmp.Add($"swiglu dGate {len}", dgR, dg, TestUtil.FloatKernel);
             cmp.Add($"swiglu dUp {len}", duR, du, TestUtil.FloatKernel);
+            // overwrite mode: the old contents (random here) must not leak in
+            var dgO = TestUtil.RandomFloats(rng, len); var duO = TestUtil.RandomFloats(rng, len);
+            var dgOR = new double[len]; var duOR = new double[len];
+            Kernels.SwiGluBackward(g, u, dy, dgO, duO, accumulate: false);
+            Reference.SwiGluBackward(TestUtil.ToDouble(g), TestUtil.ToDouble(u), TestUtil.ToDouble(dy), dgOR, duOR);
+            cmp.Add($"swiglu dGate overwrite {len}", dgOR, dgO, TestUtil.FloatKernel);
+            cmp.Add($"swiglu dUp overwrite {len}", duOR, duO, TestUtil.FloatKernel);
 
             var a = TestUtil.RandomFloats(rng, len); var ya = new float[len]; var yaR = new double[len];
             Kernels.ResidualForward(a, u, ya);
@@ -141,25 +148,30 @@ public sealed class FastKernelTests
     [InlineData(1, 65, 2, 1, 9)]
     [InlineData(3, 130, 4, 4, 16)]
     [InlineData(2, 17, 6, 2, 32)]
+    [InlineData(1, 41, 2, 1, 40)]
+    [InlineData(1, 70, 4, 2, 64)]
     public void AttentionForwardBackward(int b, int t, int h, int hkv, int d)
     {
-        var rng = new Random(b * 1000 + t);
-        var q = TestUtil.RandomFloats(rng, b * t * h * d); var k = TestUtil.RandomFloats(rng, b * t * hkv * d);
-        var v = TestUtil.RandomFloats(rng, b * t * hkv * d); var dy = TestUtil.RandomFloats(rng, b * t * h * d);
-        var y = new float[q.Length]; var p = new float[b * h * t * t];
-        Kernels.AttentionForward(q, k, v, b, t, h, hkv, d, y, p);
-        var dq = TestUtil.RandomFloats(rng, q.Length); var dk = TestUtil.RandomFloats(rng, k.Length); var dv = TestUtil.RandomFloats(rng, v.Length);
-        var dqR = TestUtil.ToDouble(dq); var dkR = TestUtil.ToDouble(dk); var dvR = TestUtil.ToDouble(dv);
-        Kernels.AttentionBackward(q, k, v, p, dy, b, t, h, hkv, d, dq, dk, dv);
-        var yR = new double[q.Length]; var pR = new double[p.Length];
-        Reference.AttentionForward(TestUtil.ToDouble(q), TestUtil.ToDouble(k), TestUtil.ToDouble(v), b, t, h, hkv, d, yR, pR);
-        Reference.AttentionBackward(TestUtil.ToDouble(q), TestUtil.ToDouble(k), TestUtil.ToDouble(v), pR, TestUtil.ToDouble(dy), b, t, h, hkv, d, dqR, dkR, dvR);
         var cmp = new TensorComparison();
-        cmp.Add("attention out", yR, y, TestUtil.FloatKernel);
-        cmp.Add("attention probs", pR, p, TestUtil.FloatKernel);
-        cmp.Add("attention dq", dqR, dq, TestUtil.FloatKernel);
-        cmp.Add("attention dk", dkR, dk, TestUtil.FloatKernel);
-        cmp.Add("attention dv", dvR, dv, TestUtil.FloatKernel);
+        foreach (int width in new[] { 16, 32 })   // both micro-kernels (the 32-wide one is exact in software without AVX-512)
+        {
+            var rng = new Random(b * 1000 + t);
+            var q = TestUtil.RandomFloats(rng, b * t * h * d); var k = TestUtil.RandomFloats(rng, b * t * hkv * d);
+            var v = TestUtil.RandomFloats(rng, b * t * hkv * d); var dy = TestUtil.RandomFloats(rng, b * t * h * d);
+            var y = new float[q.Length]; var p = new float[b * h * t * t];
+            Kernels.AttentionForward(q, k, v, b, t, h, hkv, d, y, p, width);
+            var dq = TestUtil.RandomFloats(rng, q.Length); var dk = TestUtil.RandomFloats(rng, k.Length); var dv = TestUtil.RandomFloats(rng, v.Length);
+            var dqR = TestUtil.ToDouble(dq); var dkR = TestUtil.ToDouble(dk); var dvR = TestUtil.ToDouble(dv);
+            Kernels.AttentionBackward(q, k, v, p, dy, b, t, h, hkv, d, dq, dk, dv, width);
+            var yR = new double[q.Length]; var pR = new double[p.Length];
+            Reference.AttentionForward(TestUtil.ToDouble(q), TestUtil.ToDouble(k), TestUtil.ToDouble(v), b, t, h, hkv, d, yR, pR);
+            Reference.AttentionBackward(TestUtil.ToDouble(q), TestUtil.ToDouble(k), TestUtil.ToDouble(v), pR, TestUtil.ToDouble(dy), b, t, h, hkv, d, dqR, dkR, dvR);
+            cmp.Add($"attention out (NR {width})", yR, y, TestUtil.FloatKernel);
+            cmp.Add($"attention probs (NR {width})", pR, p, TestUtil.FloatKernel);
+            cmp.Add($"attention dq (NR {width})", dqR, dq, TestUtil.FloatKernel);
+            cmp.Add($"attention dk (NR {width})", dkR, dk, TestUtil.FloatKernel);
+            cmp.Add($"attention dv (NR {width})", dvR, dv, TestUtil.FloatKernel);
+        }
         TestUtil.AssertAllOk(cmp, $"attention B={b} T={t} H={h} Hkv={hkv} D={d}");
     }
 
@@ -208,6 +220,13 @@ public sealed class FastKernelTests
                 Kernels.LogSoftmaxBackward(z, targets, lse, dl, withEntropy ? de : default, rows, vocab, dz);
                 Reference.LogSoftmaxBackward(TestUtil.ToDouble(z), targets, lseR, TestUtil.ToDouble(dl), withEntropy ? TestUtil.ToDouble(de) : default, rows, vocab, dzR);
                 cmp.Add($"logsoftmax dz {rows}x{vocab} entropy={withEntropy}", dzR, dz, TestUtil.FloatKernel);
+                // overwrite mode, with some rows carrying no gradient at all (they must come out zero)
+                var dlSparse = dl.Select((x, i) => i % 3 == 1 ? 0f : x).ToArray();
+                var deSparse = de.Select((x, i) => i % 3 == 1 ? 0f : x).ToArray();
+                var dzO = TestUtil.RandomFloats(rng, rows * vocab); var dzOR = new double[rows * vocab];
+                Kernels.LogSoftmaxBackward(z, targets, lse, dlSparse, withEntropy ? deSparse : default, rows, vocab, dzO, accumulate: false);
+                Reference.LogSoftmaxBackward(TestUtil.ToDouble(z), targets, lseR, TestUtil.ToDouble(dlSparse), withEntropy ? TestUtil.ToDouble(deSparse) : default, rows, vocab, dzOR);
+                cmp.Add($"logsoftmax dz overwrite {rows}x{vocab} entropy={withEntropy}", dzOR, dzO, TestUtil.FloatKernel);
             }
             // log-sum-exp of logits up to ±5 over 1000 entries is ~ 10: float relative eps → ~1e-6 absolute
             cmp.Add($"logsoftmax logp {rows}x{vocab}", lpR, lp, TestUtil.FloatKernel);

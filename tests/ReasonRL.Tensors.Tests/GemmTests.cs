@@ -1,6 +1,6 @@
 // GEMM: managed and OpenBLAS against the double-accumulated reference, every transposition,
 // overwrite and accumulate, strided operands, sizes 0, 1, vector width ± 1, micro-tile edges
-// (MR = 6, NR = 16) and K beyond one KC = 256 panel.
+// (MR = 6, NR = 16 / 32), K beyond one KC panel (256 / 128), and a K·N beyond one packed-B group.
 using ReasonRL.Tensors;
 using Xunit;
 
@@ -52,6 +52,27 @@ public sealed class GemmTests
         new ManagedGemm().Multiply(Transpose.No, Transpose.No, m, n, k, a, k, b, n, false, c1, n);
         new ManagedGemm { Parallel = false }.Multiply(Transpose.No, Transpose.No, m, n, k, a, k, b, n, false, c2, n);
         Assert.Equal(c2, c1);   // same packing and summation order regardless of threads: bit-identical
+    }
+
+    /// <summary>K·N above the 4 M-float packing cap: B is packed and multiplied strip group by strip group.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ManagedMatchesReferenceWhenPackedBNeedsSeveralGroups(bool transposeB)
+    {
+        var rng = new Random(11);
+        int m = 7, n = 600, k = 7500;
+        var a = TestUtil.RandomFloats(rng, m * k);
+        var b = TestUtil.RandomFloats(rng, k * n);
+        var tb = transposeB ? Transpose.Yes : Transpose.No;
+        int ldb = transposeB ? k : n;
+        var expected = new float[m * n];
+        var actual = new float[m * n];
+        new ReferenceGemm().Multiply(Transpose.No, tb, m, n, k, a, k, b, ldb, false, expected, n);
+        new ManagedGemm { TileWidth = 16 }.Multiply(Transpose.No, tb, m, n, k, a, k, b, ldb, false, actual, n);
+        var cmp = new TensorComparison();
+        cmp.Add($"managed {m}x{n}x{k} B transposed={transposeB}", expected, actual, TestUtil.Gemm);
+        TestUtil.AssertAllOk(cmp, "managed vs reference, several packed-B groups");
     }
 
     [Fact]

@@ -2,7 +2,7 @@
 // (never copied into the repository) so `bench engine` can print ratios beside its own figures.
 // What it is: a strict reader of the few fields the comparison needs (JsonDocument, no reflection);
 // a missing file or field is reported, not guessed. What it is not: a general results parser.
-// Files: train_{size}.json (tokens_per_s, mfu), sample_{size}_b64.json / _b1.json
+// Files: train_{size}.json (tokens_per_s; mfu, or achieved_gflops over sgemm.json's peak), sample_{size}_b64.json / _b1.json
 // (generated_tokens_per_s), sgemm.json (peak_gflops), each with env.cpu; variants *_passive,
 // *_r2, *_passive_r2 are the other runs of the same protocol.
 using System.Text.Json;
@@ -28,11 +28,16 @@ public static class AnchorResults
         return doc.RootElement.TryGetProperty("peak_gflops", out var p) ? p.GetDouble() : null;
     }
 
-    /// <summary>The figures of one size; entries are null where the files are missing.</summary>
+    /// <summary>
+    /// The figures of one size; entries are null where the files are missing. PyTorch's training MFU is
+    /// its file's "mfu" field, or — when the run had no sgemm.json to divide by — its "achieved_gflops"
+    /// over this folder's sgemm.json peak (null when neither is there).
+    /// </summary>
     public static AnchorSize Load(string folder, string size)
     {
         string machine = "";
-        AnchorFigure? Read(string stem, string field)
+        double? peak = PeakGflops(folder);
+        AnchorFigure? Read(string stem, Func<JsonElement, string, double?> extract)
         {
             double? def = null; double best = double.NegativeInfinity; int count = 0;
             foreach (var v in Variants)
@@ -41,9 +46,7 @@ public static class AnchorResults
                 if (!File.Exists(path)) continue;
                 using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
                 var root = doc.RootElement;
-                if (!root.TryGetProperty(field, out var value))
-                    throw new InvalidDataException($"{path}: field \"{field}\" missing (expected a number)");
-                double x = value.GetDouble();
+                if (extract(root, path) is not { } x) continue;
                 if (v == "") def = x;
                 best = Math.Max(best, x);
                 count++;
@@ -52,10 +55,20 @@ public static class AnchorResults
             }
             return def is null ? null : new AnchorFigure(def.Value, best, $"{stem}.json", count);
         }
-        var train = Read($"train_{size}", "tokens_per_s");
-        var mfu = Read($"train_{size}", "mfu");
-        var b64 = Read($"sample_{size}_b64", "generated_tokens_per_s");
-        var b1 = Read($"sample_{size}_b1", "generated_tokens_per_s");
+        static Func<JsonElement, string, double?> Required(string field) => (root, path) =>
+            root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number
+                ? value.GetDouble()
+                : throw new InvalidDataException($"{path}: field \"{field}\" missing (expected a number)");
+        double? Mfu(JsonElement root, string path)
+        {
+            if (root.TryGetProperty("mfu", out var m) && m.ValueKind == JsonValueKind.Number) return m.GetDouble();
+            if (peak is { } p && root.TryGetProperty("achieved_gflops", out var g) && g.ValueKind == JsonValueKind.Number) return g.GetDouble() / p;
+            return null;
+        }
+        var train = Read($"train_{size}", Required("tokens_per_s"));
+        var mfu = Read($"train_{size}", Mfu);
+        var b64 = Read($"sample_{size}_b64", Required("generated_tokens_per_s"));
+        var b1 = Read($"sample_{size}_b1", Required("generated_tokens_per_s"));
         return new AnchorSize(size, train, mfu, b64, b1, machine);
     }
 }

@@ -16,7 +16,7 @@ public sealed record EngineBenchmarkOptions
 {
     public int TrainBatch { get; init; } = 16;
     public int TrainTokens { get; init; } = 256;
-    public int TrainWarmup { get; init; } = 2;
+    public int TrainWarmup { get; init; } = 3;
     /// <summary>Timed training steps; null = by size (tiny 10, small 6, medium 3) to keep a run short.</summary>
     public int? TrainSteps { get; init; }
     public int PromptTokens { get; init; } = 32;
