@@ -7,6 +7,7 @@
 // per-generation packed weights), instead of forking inside each of ~35 kernels per step.
 // What it is not: the sampler (Sampler) or a generation loop (Generator).
 // Glossary: B sequences, n new tokens per sequence, C width, V vocab, S cache capacity.
+using System.Runtime.CompilerServices;
 using ReasonRL.Tensors;
 
 namespace ReasonRL.Models;
@@ -106,6 +107,7 @@ public sealed partial class Transformer
     /// → RoPE → append k, v → attention (n = 1: over the cache; n &gt; 1: causal within the new tokens of
     /// an empty cache) → mid = x + attn·Woᵀ → rms → silu(gate) ⊙ up → out = mid + act·Wdownᵀ.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardSequences(InferenceBuffers buf, KvCache cache, DecodeWeights? packed, int first, int count, int n)
     {
         using var serial = Kernels.Serial();

@@ -36,7 +36,7 @@ public static unsafe partial class Kernels
         fixed (float* pq = q) fixed (float* pk = keyCache) fixed (float* pv = valueCache) fixed (float* po = output) fixed (int* pl = lengths)
         {
             float* qq = pq, kc = pk, vc = pv, oo = po; int* len = pl;
-            ForRanges(batch * kvHeads, 2L * g * maxLen * D, (s, e) =>
+            ForRanges(batch * kvHeads, 2L * g * maxLen * D, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
                 var scratch = DecodeScratch(g * (maxLen + D));
                 fixed (float* sp = scratch)

@@ -79,6 +79,7 @@ public sealed unsafe class PackedMatrix : IDisposable
     /// y[i·ldy + j] = (accumulate ? y[i·ldy + j] : 0) + Σ_p x[i·ldx + p] · W[j, p] for i &lt; M, j &lt; N,
     /// on the calling thread. x [M, K] with row stride ldx ≥ K; y [M, N] with row stride ldy ≥ N.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Multiply(ReadOnlySpan<float> x, int ldx, int m, bool accumulate, Span<float> y, int ldy)
     {
         ObjectDisposedException.ThrowIf(_data is null, this);
@@ -122,6 +123,7 @@ public sealed unsafe class PackedMatrix : IDisposable
     }
 
     /// <summary>y[rows, 32] (+)= x[rows, K] · strip[K, 32]; rows ≤ 8 (1–2 rows use the one-row kernel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile(int k, float* x, int ldx, int rows, float* strip, float* y, int ldy, bool acc)
     {
         if (rows <= 2)
