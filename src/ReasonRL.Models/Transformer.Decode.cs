@@ -92,7 +92,7 @@ public sealed partial class Transformer
         if (slices <= 1)
             ForwardSequences(buf, cache, packed, 0, batch, n);
         else
-            Parallel.For(0, slices, sl =>
+            Parallel.For(0, slices, Kernels.Workers, sl =>
             {
                 int first = (int)((long)batch * sl / slices), end = (int)((long)batch * (sl + 1) / slices);
                 ForwardSequences(buf, cache, packed, first, end - first, n);

@@ -56,7 +56,7 @@ public static unsafe partial class Kernels
                 for (int n = s; n < e; n++)
                     RmsNormBackwardRow(x + (long)n * width, w, dy + (long)n * width, r[n], width, dx + (long)n * width, dw);
             }
-            if (chunks > 1 && (long)rows * width >= ParallelWork) Parallel.For(0, chunks, Body);
+            if (chunks > 1 && (long)rows * width >= ParallelWork) Parallel.For(0, chunks, Workers, Body);
             else for (int ch = 0; ch < chunks; ch++) Body(ch);
         }
         for (int ch = 0; ch < chunks; ch++)

@@ -14,6 +14,12 @@ public static unsafe partial class Kernels
     /// <summary>Work (≈ multiply-adds) below which a kernel stays on the calling thread.</summary>
     internal const long ParallelWork = 1L << 15;
 
+    /// <summary>
+    /// Options of every parallel loop of the engine: at most one worker per logical CPU, so a loop
+    /// never runs on more pool threads than there are cores (the pool grows during long runs).
+    /// </summary>
+    public static ParallelOptions Workers { get; } = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
     /// <summary>Runs body(start, end) over [0, count) split into contiguous chunks, in parallel when
     /// count·costPerItem is large enough to repay the fork and no <see cref="SerialScope"/> is open.</summary>
     internal static void ForRanges(int count, long costPerItem, Action<int, int> body)
@@ -26,7 +32,7 @@ public static unsafe partial class Kernels
             return;
         }
         int chunks = Math.Min(count, workers * 4);
-        Parallel.For(0, chunks, ch =>
+        Parallel.For(0, chunks, Workers, ch =>
         {
             int start = (int)((long)count * ch / chunks), end = (int)((long)count * (ch + 1) / chunks);
             if (end > start) body(start, end);

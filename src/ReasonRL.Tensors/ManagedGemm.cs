@@ -102,7 +102,7 @@ public sealed unsafe class ManagedGemm : IGemm
             {
                 int gs = System.Math.Min(groupStrips, nStrips - g0), g = g0;
                 if (par && gs > 1)
-                    System.Threading.Tasks.Parallel.For(0, gs, s => PackStrip(nr, tb, b, ldb, k, n, g + s, bpl + s * stripLength));
+                    System.Threading.Tasks.Parallel.For(0, gs, Kernels.Workers, s => PackStrip(nr, tb, b, ldb, k, n, g + s, bpl + s * stripLength));
                 else
                     for (int s = 0; s < gs; s++) PackStrip(nr, tb, b, ldb, k, n, g + s, bpl + s * stripLength);
                 // Tile grid: MC rows × (stripsPerTile · NR) columns, shrunk until every core has a few tiles.
@@ -114,7 +114,7 @@ public sealed unsafe class ManagedGemm : IGemm
                 mc = ((m + mBlocks - 1) / mBlocks + MR - 1) / MR * MR;   // even row blocks (no small tail block)
                 int nBlocks = (gs + stripsPerTile - 1) / stripsPerTile, tiles = ((m + mc - 1) / mc) * nBlocks, spt = stripsPerTile, mcb = mc;
                 if (par && tiles > 1)
-                    System.Threading.Tasks.Parallel.For(0, tiles, t => Tile(nr, kc, a, rs, ks, m, n, k, mcb, (t / nBlocks) * mcb, g, (t % nBlocks) * spt, System.Math.Min(spt, gs - (t % nBlocks) * spt), bpl, acc, c, ldc));
+                    System.Threading.Tasks.Parallel.For(0, tiles, Kernels.Workers, t => Tile(nr, kc, a, rs, ks, m, n, k, mcb, (t / nBlocks) * mcb, g, (t % nBlocks) * spt, System.Math.Min(spt, gs - (t % nBlocks) * spt), bpl, acc, c, ldc));
                 else
                     for (int t = 0; t < tiles; t++) Tile(nr, kc, a, rs, ks, m, n, k, mcb, (t / nBlocks) * mcb, g, (t % nBlocks) * spt, System.Math.Min(spt, gs - (t % nBlocks) * spt), bpl, acc, c, ldc);
             }
@@ -344,7 +344,7 @@ public sealed unsafe class ManagedGemm : IGemm
         const int chunk = 64;
         int chunks = (n + chunk - 1) / chunk;
         if (par && chunks > 1)
-            System.Threading.Tasks.Parallel.For(0, chunks, ch => DotNTChunk(ch * chunk, Math.Min(n, ch * chunk + chunk), m, k, a, lda, b, ldb, acc, c, ldc));
+            System.Threading.Tasks.Parallel.For(0, chunks, Kernels.Workers, ch => DotNTChunk(ch * chunk, Math.Min(n, ch * chunk + chunk), m, k, a, lda, b, ldb, acc, c, ldc));
         else
             DotNTChunk(0, n, m, k, a, lda, b, ldb, acc, c, ldc);
     }

@@ -21,7 +21,7 @@ internal static class BenchEngineCommand
         var anchors = new Option<string>("--anchors") { Description = "folder of PyTorch's results/*.json", DefaultValueFactory = _ => "../shared/anchors/results" };
         var gemm = new Option<string>("--gemm") { Description = "GEMM implementation: managed | openblas", DefaultValueFactory = _ => "managed" };
         var steps = new Option<int?>("--train-steps") { Description = "timed training steps (default by size: tiny 10, small 6, medium 3; after 3 warm-up, as the PyTorch anchor)" };
-        var reps = new Option<int?>("--sample-reps") { Description = "timed generate calls per batch size (default by size: tiny 5, small 3, medium 2; after 3 warm-up calls, for the JIT to tier up)" };
+        var reps = new Option<int?>("--sample-reps") { Description = "timed generate calls per batch size (default by size: tiny 5, small 3, medium 2; after at least 3 warm-up calls and 1.5 s, for the JIT to tier up)" };
         var skipTrain = new Option<bool>("--no-train") { Description = "skip the training measurement" };
         var skipSample = new Option<bool>("--no-sample") { Description = "skip the sampling measurements" };
         var cmd = new Command("engine", "Training tokens/s, MFU and sampling tokens/s (B=64, B=1) on the anchor configs vs PyTorch.");

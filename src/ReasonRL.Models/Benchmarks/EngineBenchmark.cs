@@ -28,6 +28,12 @@ public sealed record EngineBenchmarkOptions
     /// 1,087 → 460 → 317 → 227 ms per call, then flat), so three are run to time the steady state.
     /// </summary>
     public int SampleWarmup { get; init; } = 3;
+    /// <summary>
+    /// ... and at least this long: the JIT recompiles in the background, so after a training run a
+    /// batch-1 call (13 ms at tiny) reaches its steady speed only after a few hundred milliseconds
+    /// (4,100 tokens/s over three warm-up calls against 10,400 once warm).
+    /// </summary>
+    public double SampleWarmupSeconds { get; init; } = 1.5;
     /// <summary>Timed generate calls; null = by size (tiny 5, small 3, medium 2).</summary>
     public int? SampleReps { get; init; }
     public GemmKind Gemm { get; init; } = GemmKind.Managed;
@@ -142,16 +148,20 @@ public static class EngineBenchmark
         var outTokens = new int[batch * o.NewTokens];
         var outLp = new float[batch * o.NewTokens];
         var times = new List<double>();
-        for (int r = 0; r < o.SampleWarmup + reps; r++)
+        // warm-up: SampleWarmup calls and at least SampleWarmupSeconds, then `reps` timed calls
+        int warmup = o.SampleWarmup;
+        long warmStart = Stopwatch.GetTimestamp();
+        for (int r = 0; r < warmup + reps; r++)
         {
+            if (r == warmup - 1 && Stopwatch.GetElapsedTime(warmStart).TotalSeconds < o.SampleWarmupSeconds) warmup++;
             for (int i = 0; i < prompts.Length; i++) prompts[i] = rng.Next(model.Config.VocabSize);
             long t0 = Stopwatch.GetTimestamp();
             // one call = cache allocation + prefill + first sample + NewTokens − 1 decode steps (anchor protocol)
             using (var cache = new KvCache(model.Config, batch, o.PromptTokens + o.NewTokens))
                 Generator.Generate(model, cache, prompts, o.PromptTokens, o.NewTokens, o.Temperature, rng, outTokens, outLp);
             double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            if (r >= o.SampleWarmup) times.Add(ms);
-            progress?.Invoke($"{size} sample B={batch} rep {r + 1}/{o.SampleWarmup + reps}: {ms:F0} ms");
+            if (r >= warmup) times.Add(ms);
+            progress?.Invoke($"{size} sample B={batch} {(r < warmup ? "warm-up" : "rep")} {r + 1}/{warmup + reps}: {ms:F0} ms");
         }
         return batch * o.NewTokens / (Median(times) / 1000.0);
     }
