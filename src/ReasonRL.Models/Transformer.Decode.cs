@@ -24,8 +24,10 @@ public sealed partial class Transformer
     /// Most projection + LM-head floats for which batched calls keep a packed copy of the weights (the
     /// copy costs as much memory as the weights: 2^27 floats = 512 MiB); larger models project through a
     /// serial ManagedGemm on each core's slice instead (its unpacked dot-product path for small M).
+    /// Zero (never pack) where AVX-512 is not accelerated: PackedMatrix's 8×32 kernel is Vector512, which
+    /// is exact but slow in software there, while the serial ManagedGemm path uses the AVX2 kernels.
     /// </summary>
-    internal long PackedWeightLimit { get; set; } = 1L << 27;
+    internal long PackedWeightLimit { get; set; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 1L << 27 : 0;
 
     private static readonly ManagedGemm s_sliceGemm = new() { Parallel = false };
 
