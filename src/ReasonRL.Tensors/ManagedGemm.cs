@@ -303,7 +303,7 @@ public sealed unsafe class ManagedGemm : IGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store512(float* dst, Vector512<float> lo, Vector512<float> hi, bool acc)
+    internal static void Store512(float* dst, Vector512<float> lo, Vector512<float> hi, bool acc)
     {
         if (acc)
         {

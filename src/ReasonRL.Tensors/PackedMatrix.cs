@@ -52,27 +52,10 @@ public sealed unsafe class PackedMatrix : IDisposable
         ObjectDisposedException.ThrowIf(_data is null, this);
         if (weight.Length != (long)Rows * Columns)
             throw new ArgumentException($"packed matrix: weight has {weight.Length} floats, expected N·K = {Rows}·{Columns}");
-        int k = Columns;
+        // the same [K, 32] strips ManagedGemm packs Bᵀ into (8×8 register transposes, zero-padded columns)
         fixed (float* w = weight)
-        {
             for (int s = 0; s < Strips; s++)
-            {
-                float* dst = _data + (long)s * k * StripWidth;
-                for (int c = 0; c < StripWidth; c++)
-                {
-                    int j = s * StripWidth + c;
-                    if (j < Rows)
-                    {
-                        float* row = w + (long)j * k;
-                        for (int p = 0; p < k; p++) dst[p * StripWidth + c] = row[p];
-                    }
-                    else
-                    {
-                        for (int p = 0; p < k; p++) dst[p * StripWidth + c] = 0f;
-                    }
-                }
-            }
-        }
+                ManagedGemm.PackStrip(StripWidth, true, w, Columns, Columns, Rows, s, _data + (long)s * Columns * StripWidth);
     }
 
     /// <summary>
@@ -167,14 +150,14 @@ public sealed unsafe class PackedMatrix : IDisposable
             c70 = Vector512.FusedMultiplyAdd(a, b0, c70); c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
             b += StripWidth;
         }
-        Store(y, c00, c01, acc);
-        if (rows > 1) Store(y + ldy, c10, c11, acc);
-        if (rows > 2) Store(y + 2L * ldy, c20, c21, acc);
-        if (rows > 3) Store(y + 3L * ldy, c30, c31, acc);
-        if (rows > 4) Store(y + 4L * ldy, c40, c41, acc);
-        if (rows > 5) Store(y + 5L * ldy, c50, c51, acc);
-        if (rows > 6) Store(y + 6L * ldy, c60, c61, acc);
-        if (rows > 7) Store(y + 7L * ldy, c70, c71, acc);
+        ManagedGemm.Store512(y, c00, c01, acc);
+        if (rows > 1) ManagedGemm.Store512(y + ldy, c10, c11, acc);
+        if (rows > 2) ManagedGemm.Store512(y + 2L * ldy, c20, c21, acc);
+        if (rows > 3) ManagedGemm.Store512(y + 3L * ldy, c30, c31, acc);
+        if (rows > 4) ManagedGemm.Store512(y + 4L * ldy, c40, c41, acc);
+        if (rows > 5) ManagedGemm.Store512(y + 5L * ldy, c50, c51, acc);
+        if (rows > 6) ManagedGemm.Store512(y + 6L * ldy, c60, c61, acc);
+        if (rows > 7) ManagedGemm.Store512(y + 7L * ldy, c70, c71, acc);
     }
 
     /// <summary>
@@ -192,19 +175,7 @@ public sealed unsafe class PackedMatrix : IDisposable
             s1 = Vector512.FusedMultiplyAdd(a, Vector512.Load(b + 16), s1);
             b += StripWidth;
         }
-        Store(y, s0, s1, acc);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* dst, Vector512<float> lo, Vector512<float> hi, bool acc)
-    {
-        if (acc)
-        {
-            lo += Vector512.Load(dst);
-            hi += Vector512.Load(dst + 16);
-        }
-        lo.Store(dst);
-        hi.Store(dst + 16);
+        ManagedGemm.Store512(y, s0, s1, acc);
     }
 
     public void Dispose()
