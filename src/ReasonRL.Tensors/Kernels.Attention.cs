@@ -20,6 +20,7 @@ public static unsafe partial class Kernels
 {
     [ThreadStatic] private static float[]? t_attnScratch;
 
+    /// <summary>This thread's grow-only pinned scratch for the attention kernels (training and decode; one kernel at a time).</summary>
     private static float[] AttnScratch(long size) =>
         t_attnScratch is { } s && s.LongLength >= size ? s : (t_attnScratch = GC.AllocateUninitializedArray<float>((int)size, pinned: true));
 

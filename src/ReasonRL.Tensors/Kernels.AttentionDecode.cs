@@ -38,7 +38,7 @@ public static unsafe partial class Kernels
             float* qq = pq, kc = pk, vc = pv, oo = po; int* len = pl;
             ForRanges(batch * kvHeads, 2L * g * maxLen * D, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
             {
-                var scratch = DecodeScratch(g * (maxLen + D));
+                var scratch = AttnScratch((long)g * (maxLen + D));
                 fixed (float* sp = scratch)
                 {
                     float* S = sp, qs = sp + (long)g * maxLen;   // scores [G, n] (row stride maxLen), scaled queries [G, D]
@@ -64,11 +64,6 @@ public static unsafe partial class Kernels
             });
         }
     }
-
-    [ThreadStatic] private static float[]? t_decodeScratch;
-
-    private static float[] DecodeScratch(int size) =>
-        t_decodeScratch is { } s && s.Length >= size ? s : (t_decodeScratch = GC.AllocateUninitializedArray<float>(size, pinned: true));
 
     /// <summary>
     /// scores[t] = q · k_t for t &lt; n, k_t = keys + t·stride (D floats each). Four positions at a time:
