@@ -54,34 +54,18 @@ public sealed partial class Transformer
         cache.NextPositions(n, buf.Positions);
         int c = Config.HiddenSize;
         Kernels.EmbeddingForward(tokens, Parameters.View(Layout.Embedding), c, s["x0"]);
-        if (batch >= BatchedDecodeMinBatch) return ForwardSliced(buf, cache, n);
-        for (int l = 0; l < Config.LayerCount; l++)
-        {
-            var b = new LayerBuffers
-            {
-                Input = s[l % 2 == 0 ? "x0" : "x1"], Norm1 = s["norm"], Rstd1 = s["rstd"], Q = s["q"], K = s["k"], V = s["v"],
-                Probs = s["probs"], Attn = s["attn"], Mid = s["mid"], Norm2 = s["norm"], Rstd2 = s["rstd"],
-                Gate = s["gate"], Up = s["up"], Act = s["act"], Output = s[l % 2 == 0 ? "x1" : "x0"],
-            };
-            ForwardLayer(l, b, buf.Positions, batch, n, cache);
-        }
+        if (batch >= BatchedDecodeMinBatch) ForwardSliced(buf, cache, n);
+        else ForwardSequences(buf, cache, packed: null, 0, batch, n, _gemm);
         cache.Commit();
-        // final norm and LM head on each sequence's last row only
-        var x = s[Config.LayerCount % 2 == 0 ? "x0" : "x1"];
-        var last = s["last"];
-        for (int b = 0; b < batch; b++) x.Slice(((b + 1) * n - 1) * c, c).CopyTo(last.Slice(b * c, c));
-        Kernels.RmsNormForward(last, Parameters.View(Layout.FinalNorm), batch, c, Config.RmsNormEps, s["last_norm"], s["last_rstd"]);
-        var logits = s["logits"];
-        _gemm.Multiply(Transpose.No, Transpose.Yes, batch, Config.VocabSize, c, s["last_norm"], c, Parameters.View(Layout.LmHead), c, false, logits, Config.VocabSize);
-        return logits;
+        return s["logits"];
     }
 
     /// <summary>
     /// n tokens per sequence, x0 [B·n, C] already embedded: splits the B sequences into one contiguous
-    /// slice per core, runs <see cref="ForwardSequences"/> on each, commits the cache and returns the
-    /// logits of each sequence's last token [B, V].
+    /// slice per core and runs <see cref="ForwardSequences"/> on each with its kernels inline (a
+    /// SerialScope) and the per-generation packed weights when the model is small enough.
     /// </summary>
-    private Span<float> ForwardSliced(InferenceBuffers buf, KvCache cache, int n)
+    private void ForwardSliced(InferenceBuffers buf, KvCache cache, int n)
     {
         DecodeWeights? packed = null;
         if (DecodeWeights.FloatCount(Config) <= PackedWeightLimit)
@@ -91,80 +75,42 @@ public sealed partial class Transformer
         }
         // already inside someone's serial region: stay on this thread
         int batch = cache.Batch, slices = Kernels.InSerialScope ? 1 : Math.Min(Environment.ProcessorCount, batch);
-        if (slices <= 1)
-            ForwardSequences(buf, cache, packed, 0, batch, n);
-        else
-            Parallel.For(0, slices, Kernels.Workers, sl =>
-            {
-                int first = (int)((long)batch * sl / slices), end = (int)((long)batch * (sl + 1) / slices);
-                ForwardSequences(buf, cache, packed, first, end - first, n);
-            });
-        cache.Commit();
-        return buf.Slab["logits"];
+        void Slice(int sl)
+        {
+            using var serial = Kernels.Serial();
+            int first = (int)((long)batch * sl / slices), end = (int)((long)batch * (sl + 1) / slices);
+            ForwardSequences(buf, cache, packed, first, end - first, n, s_sliceGemm);
+        }
+        if (slices <= 1) Slice(0);
+        else Parallel.For(0, slices, Kernels.Workers, Slice);
     }
 
     /// <summary>
-    /// Sequences [first, first + count), n tokens each, through every layer, the final norm and the LM
-    /// head (last token of each), on the calling thread. Each layer, as ForwardLayer: rms → q/k/v (+bias)
-    /// → RoPE → append k, v → attention (n = 1: over the cache; n &gt; 1: causal within the new tokens of
-    /// an empty cache) → mid = x + attn·Woᵀ → rms → silu(gate) ⊙ up → out = mid + act·Wdownᵀ.
+    /// Sequences [first, first + count), n tokens each, through every layer (ForwardLayer on slices of the
+    /// inference buffers), the final norm and the LM head (last token of each), writing their rows of
+    /// "logits"; projections through <paramref name="packed"/> when given, else <paramref name="gemm"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardSequences(InferenceBuffers buf, KvCache cache, DecodeWeights? packed, int first, int count, int n)
+    private void ForwardSequences(InferenceBuffers buf, KvCache cache, DecodeWeights? packed, int first, int count, int n, IGemm gemm)
     {
-        using var serial = Kernels.Serial();
         var s = buf.Slab;
-        var p = Parameters;
         int r0 = first * n, rows = count * n;
-        int c = Config.HiddenSize, qd = Config.QueryDim, kd = Config.KvDim, f = Config.IntermediateSize, v = Config.VocabSize;
-        int heads = Config.HeadCount, kvHeads = Config.KvHeadCount, headDim = Config.HeadDim, capacity = cache.Capacity;
-        float eps = Config.RmsNormEps;
+        int c = Config.HiddenSize, qd = Config.QueryDim, kd = Config.KvDim, f = Config.IntermediateSize, v = Config.VocabSize, heads = Config.HeadCount;
         var positions = buf.Positions.AsSpan(r0, rows);
         var norm = s["norm"].Slice(r0 * c, rows * c);
         var rstd = s["rstd"].Slice(r0, rows);
-        var q = s["q"].Slice(r0 * qd, rows * qd);
-        var k = s["k"].Slice(r0 * kd, rows * kd);
-        var vv = s["v"].Slice(r0 * kd, rows * kd);
-        var probs = n > 1 ? s["probs"].Slice(first * heads * n * n, count * heads * n * n) : default;
-        var attn = s["attn"].Slice(r0 * qd, rows * qd);
-        var mid = s["mid"].Slice(r0 * c, rows * c);
-        var gate = s["gate"].Slice(r0 * f, rows * f);
-        var up = s["up"].Slice(r0 * f, rows * f);
-        var act = s["act"].Slice(r0 * f, rows * f);
         var x = s["x0"].Slice(r0 * c, rows * c);
         var output = s["x1"].Slice(r0 * c, rows * c);
         for (int l = 0; l < Config.LayerCount; l++)
         {
-            var w = Layout.Layers[l];
-            var pw = packed?.Layers[l];
-            Kernels.RmsNormForward(x, p.View(w.InputNorm), rows, c, eps, norm, rstd);
-            Project(pw?.Q, w.QWeight, norm, rows, c, qd, false, q);
-            Project(pw?.K, w.KWeight, norm, rows, c, kd, false, k);
-            Project(pw?.V, w.VWeight, norm, rows, c, kd, false, vv);
-            if (w.QBias is not null) Kernels.BiasForward(p.View(w.QBias), rows, q);
-            if (w.KBias is not null) Kernels.BiasForward(p.View(w.KBias), rows, k);
-            if (w.VBias is not null) Kernels.BiasForward(p.View(w.VBias), rows, vv);
-            Kernels.RopeForward(positions, _ropeCos, _ropeSin, heads, headDim, q);
-            Kernels.RopeForward(positions, _ropeCos, _ropeSin, kvHeads, headDim, k);
-            cache.Append(l, k, vv, n, first, count);
-            if (n == 1)
+            var b = new LayerBuffers
             {
-                int offset = first * capacity * kd, length = count * capacity * kd;
-                Kernels.AttentionDecode(q, cache.Keys(l).Slice(offset, length), cache.Values(l).Slice(offset, length),
-                    cache.PendingLengths.Slice(first, count), count, capacity, heads, kvHeads, headDim, attn);
-            }
-            else
-            {
-                Kernels.AttentionForward(q, k, vv, count, n, heads, kvHeads, headDim, attn, probs);
-            }
-            x.CopyTo(mid);
-            Project(pw?.O, w.OWeight, attn, rows, qd, c, true, mid);
-            Kernels.RmsNormForward(mid, p.View(w.PostNorm), rows, c, eps, norm, rstd);
-            Project(pw?.Gate, w.GateWeight, norm, rows, c, f, false, gate);
-            Project(pw?.Up, w.UpWeight, norm, rows, c, f, false, up);
-            Kernels.SwiGluForward(gate, up, act);
-            mid.CopyTo(output);
-            Project(pw?.Down, w.DownWeight, act, rows, f, c, true, output);
+                Input = x, Norm1 = norm, Rstd1 = rstd, Q = s["q"].Slice(r0 * qd, rows * qd), K = s["k"].Slice(r0 * kd, rows * kd), V = s["v"].Slice(r0 * kd, rows * kd),
+                Probs = n > 1 ? s["probs"].Slice(first * heads * n * n, count * heads * n * n) : default, Attn = s["attn"].Slice(r0 * qd, rows * qd),
+                Mid = s["mid"].Slice(r0 * c, rows * c), Norm2 = norm, Rstd2 = rstd,
+                Gate = s["gate"].Slice(r0 * f, rows * f), Up = s["up"].Slice(r0 * f, rows * f), Act = s["act"].Slice(r0 * f, rows * f), Output = output,
+            };
+            ForwardLayer(l, b, positions, count, n, cache, gemm, packed?.Layers[l], first);
             var next = output;
             output = x;
             x = next;
@@ -173,15 +119,8 @@ public sealed partial class Transformer
         var last = s["last"].Slice(first * c, count * c);
         for (int b = 0; b < count; b++) x.Slice(((b + 1) * n - 1) * c, c).CopyTo(last.Slice(b * c, c));
         var lastNorm = s["last_norm"].Slice(first * c, count * c);
-        Kernels.RmsNormForward(last, p.View(Layout.FinalNorm), count, c, eps, lastNorm, s["last_rstd"].Slice(first, count));
-        Project(packed?.LmHead, Layout.LmHead, lastNorm, count, c, v, false, s["logits"].Slice(first * v, count * v));
-    }
-
-    /// <summary>y [rows, out] (+)= x [rows, in] · W[out, in]ᵀ on the calling thread: packed when available.</summary>
-    private void Project(PackedMatrix? packed, SlabEntry weight, ReadOnlySpan<float> x, int rows, int inDim, int outDim, bool accumulate, Span<float> y)
-    {
-        if (packed is not null) packed.Multiply(x, inDim, rows, accumulate, y, outDim);
-        else s_sliceGemm.Multiply(Transpose.No, Transpose.Yes, rows, outDim, inDim, x, inDim, Parameters.View(weight), inDim, accumulate, y, outDim);
+        Kernels.RmsNormForward(last, Parameters.View(Layout.FinalNorm), count, c, Config.RmsNormEps, lastNorm, s["last_rstd"].Slice(first, count));
+        Linear(packed?.LmHead, gemm, lastNorm, Parameters.View(Layout.LmHead), default, count, c, v, false, s["logits"].Slice(first * v, count * v));
     }
 
     private void DisposeDecode()

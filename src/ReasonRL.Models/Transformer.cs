@@ -106,7 +106,7 @@ public sealed partial class Transformer : IDisposable
                 Gate = s.View(la.Gate), Up = s.View(la.Up), Act = s.View(la.Act),
                 Output = l + 1 < Config.LayerCount ? s.View(a.Layers[l + 1].Input) : s.View(a.Output),
             };
-            ForwardLayer(l, buffers, _positions, batch, tokenCount, cache: null);
+            ForwardLayer(l, buffers, _positions, batch, tokenCount, cache: null, _gemm);
         }
         Kernels.RmsNormForward(s.View(a.Output), p.View(Layout.FinalNorm), n, c, eps, s.View(a.Hidden), s.View(a.RstdFinal));
     }
@@ -231,48 +231,56 @@ public sealed partial class Transformer : IDisposable
 
     /// <summary>
     /// One decoder layer over rows = batch·tokens. Without a cache: causal attention within each of the
-    /// batch sequences (training, probs saved). With a cache: keys/values are appended at each sequence's
-    /// length, then attention reads the cache (tokens = 1: decode; else a prefill into an empty cache).
+    /// batch sequences (training, probs saved). With a cache: the batch is cache sequences
+    /// [first, first + batch); their keys/values are appended at each one's length, then attention reads
+    /// the cache (tokens = 1: decode) or runs causally within the new tokens (a prefill into an empty
+    /// cache). Projections go through <paramref name="packed"/> when given, else <paramref name="gemm"/>.
     /// </summary>
-    private void ForwardLayer(int layer, in LayerBuffers b, ReadOnlySpan<int> positions, int batch, int tokens, KvCache? cache)
+    private void ForwardLayer(int layer, in LayerBuffers b, ReadOnlySpan<int> positions, int batch, int tokens, KvCache? cache,
+        IGemm gemm, DecodeWeights.Layer? packed = null, int first = 0)
     {
         var w = Layout.Layers[layer];
         var p = Parameters;
         int n = batch * tokens, c = Config.HiddenSize, qd = Config.QueryDim, kd = Config.KvDim, f = Config.IntermediateSize;
         float eps = Config.RmsNormEps;
         Kernels.RmsNormForward(b.Input, p.View(w.InputNorm), n, c, eps, b.Norm1, b.Rstd1);
-        Linear(b.Norm1, p.View(w.QWeight), w.QBias is null ? default : p.View(w.QBias), n, c, qd, b.Q);
-        Linear(b.Norm1, p.View(w.KWeight), w.KBias is null ? default : p.View(w.KBias), n, c, kd, b.K);
-        Linear(b.Norm1, p.View(w.VWeight), w.VBias is null ? default : p.View(w.VBias), n, c, kd, b.V);
+        Linear(packed?.Q, gemm, b.Norm1, p.View(w.QWeight), w.QBias is null ? default : p.View(w.QBias), n, c, qd, false, b.Q);
+        Linear(packed?.K, gemm, b.Norm1, p.View(w.KWeight), w.KBias is null ? default : p.View(w.KBias), n, c, kd, false, b.K);
+        Linear(packed?.V, gemm, b.Norm1, p.View(w.VWeight), w.VBias is null ? default : p.View(w.VBias), n, c, kd, false, b.V);
         Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.HeadCount, Config.HeadDim, b.Q);
         Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.KvHeadCount, Config.HeadDim, b.K);
+        cache?.Append(layer, b.K, b.V, tokens, first, batch);
         if (cache is null || tokens > 1)
         {
             Kernels.AttentionForward(b.Q, b.K, b.V, batch, tokens, Config.HeadCount, Config.KvHeadCount, Config.HeadDim, b.Attn, b.Probs);
-            cache?.Append(layer, b.K, b.V, tokens);
         }
         else
         {
-            cache.Append(layer, b.K, b.V, 1);
-            Kernels.AttentionDecode(b.Q, cache.Keys(layer), cache.Values(layer), cache.PendingLengths, batch, cache.Capacity,
-                Config.HeadCount, Config.KvHeadCount, Config.HeadDim, b.Attn);
+            int offset = first * cache.Capacity * kd, length = batch * cache.Capacity * kd;
+            Kernels.AttentionDecode(b.Q, cache.Keys(layer).Slice(offset, length), cache.Values(layer).Slice(offset, length),
+                cache.PendingLengths.Slice(first, batch), batch, cache.Capacity, Config.HeadCount, Config.KvHeadCount, Config.HeadDim, b.Attn);
         }
         // mid = x + attn · Woᵀ  (copy x, then accumulate the projection)
         b.Input.CopyTo(b.Mid);
-        _gemm.Multiply(Transpose.No, Transpose.Yes, n, c, qd, b.Attn, qd, p.View(w.OWeight), qd, true, b.Mid, c);
+        Linear(packed?.O, gemm, b.Attn, p.View(w.OWeight), default, n, qd, c, true, b.Mid);
         Kernels.RmsNormForward(b.Mid, p.View(w.PostNorm), n, c, eps, b.Norm2, b.Rstd2);
-        Linear(b.Norm2, p.View(w.GateWeight), default, n, c, f, b.Gate);
-        Linear(b.Norm2, p.View(w.UpWeight), default, n, c, f, b.Up);
+        Linear(packed?.Gate, gemm, b.Norm2, p.View(w.GateWeight), default, n, c, f, false, b.Gate);
+        Linear(packed?.Up, gemm, b.Norm2, p.View(w.UpWeight), default, n, c, f, false, b.Up);
         Kernels.SwiGluForward(b.Gate, b.Up, b.Act);
         // out = mid + act · Wdownᵀ
         b.Mid.CopyTo(b.Output);
-        _gemm.Multiply(Transpose.No, Transpose.Yes, n, c, f, b.Act, f, p.View(w.DownWeight), f, true, b.Output, c);
+        Linear(packed?.Down, gemm, b.Act, p.View(w.DownWeight), default, n, f, c, true, b.Output);
     }
 
-    /// <summary>y [N, out] = x [N, in] · W[out, in]ᵀ (+ bias [out] when non-empty).</summary>
-    private void Linear(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows, int inDim, int outDim, Span<float> y)
+    /// <summary>
+    /// y [N, out] (+)= x [N, in] · W[out, in]ᵀ (+ bias [out] when non-empty), through the packed copy of W
+    /// when given, else <paramref name="gemm"/>.
+    /// </summary>
+    private static void Linear(PackedMatrix? packed, IGemm gemm, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        int rows, int inDim, int outDim, bool accumulate, Span<float> y)
     {
-        _gemm.Multiply(Transpose.No, Transpose.Yes, rows, outDim, inDim, x, inDim, weight, inDim, false, y, outDim);
+        if (packed is not null) packed.Multiply(x, inDim, rows, accumulate, y, outDim);
+        else gemm.Multiply(Transpose.No, Transpose.Yes, rows, outDim, inDim, x, inDim, weight, inDim, accumulate, y, outDim);
         if (!bias.IsEmpty) Kernels.BiasForward(bias, rows, y);
     }
 
