@@ -142,7 +142,7 @@ public sealed partial class RewardModel : IDisposable
         while (start < order.Length)
         {
             int t = tokens[order[start]].Length;
-            int b = System.Math.Max(1, System.Math.Min(order.Length - start, ScoreBatchTokens / t));
+            int b = Math.Max(1, Math.Min(order.Length - start, ScoreBatchTokens / t));
             var members = order.AsSpan(start, b).ToArray();
             var (padded, rows) = Pack(members.Select(s => tokens[s]).ToList(), members.Select(s => positions[s]).ToList(), t);
             Backbone.Forward(padded, b, t);

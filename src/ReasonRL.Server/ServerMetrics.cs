@@ -46,7 +46,7 @@ public sealed class ServerMetrics
         double[] window;
         lock (latencyLock)
         {
-            window = latencies.AsSpan(0, (int)System.Math.Min(latencyCount, Ring)).ToArray();
+            window = latencies.AsSpan(0, (int)Math.Min(latencyCount, Ring)).ToArray();
         }
         Array.Sort(window);
         return new MetricsOut(
@@ -69,5 +69,5 @@ public sealed class ServerMetrics
 
     /// <summary>Nearest-rank percentile of sorted values; 0 when empty.</summary>
     public static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[System.Math.Clamp((int)System.Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

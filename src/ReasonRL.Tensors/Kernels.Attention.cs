@@ -68,10 +68,10 @@ public static unsafe partial class Kernels
                             float* P = pr + ((long)b * heads + h) * T * T;
                             for (int r0 = 0; r0 < T; r0 += mrMax)
                             {
-                                int mr = System.Math.Min(mrMax, T - r0), last = r0 + mr - 1;
+                                int mr = Math.Min(mrMax, T - r0), last = r0 + mr - 1;
                                 // scores[r0:last+1, 0:last+1] = Q · Kᵀ (whole strips; past-diagonal entries are zeroed below)
                                 for (int js = 0; js <= last / nr; js++)
-                                    ManagedGemm.MicroTile(nr, D, qb + (long)r0 * qd, qd, 1, mr, System.Math.Min(nr, T - js * nr), kp + (long)js * D * nr, false, P + (long)r0 * T + js * nr, T, tile);
+                                    ManagedGemm.MicroTile(nr, D, qb + (long)r0 * qd, qd, 1, mr, Math.Min(nr, T - js * nr), kp + (long)js * D * nr, false, P + (long)r0 * T + js * nr, T, tile);
                                 for (int t = r0; t <= last; t++)
                                 {
                                     SoftmaxRow(P + (long)t * T, t + 1, scale);
@@ -79,7 +79,7 @@ public static unsafe partial class Kernels
                                 }
                                 // out[r0:last+1] = P[r0:last+1, 0:last+1] · V[0:last+1]
                                 for (int ds = 0; ds < dStrips; ds++)
-                                    ManagedGemm.MicroTile(nr, last + 1, P + (long)r0 * T, T, 1, mr, System.Math.Min(nr, D - ds * nr), vp + (long)ds * T * nr, false, ob + (long)r0 * qd + ds * nr, qd, tile);
+                                    ManagedGemm.MicroTile(nr, last + 1, P + (long)r0 * T, T, 1, mr, Math.Min(nr, D - ds * nr), vp + (long)ds * T * nr, false, ob + (long)r0 * qd + ds * nr, qd, tile);
                             }
                         }
                     }
@@ -137,10 +137,10 @@ public static unsafe partial class Kernels
                             }
                             for (int r0 = 0; r0 < T; r0 += mrMax)
                             {
-                                int mr = System.Math.Min(mrMax, T - r0), last = r0 + mr - 1;
+                                int mr = Math.Min(mrMax, T - r0), last = r0 + mr - 1;
                                 // dP[r0:last+1, 0:last+1] = dO · Vᵀ   (out = P·V)
                                 for (int js = 0; js <= last / nr; js++)
-                                    ManagedGemm.MicroTile(nr, D, dO + qo + (long)r0 * qd, qd, 1, mr, System.Math.Min(nr, T - js * nr), vtp + (long)js * D * nr, false, dS + (long)r0 * T + js * nr, T, tile);
+                                    ManagedGemm.MicroTile(nr, D, dO + qo + (long)r0 * qd, qd, 1, mr, Math.Min(nr, T - js * nr), vtp + (long)js * D * nr, false, dS + (long)r0 * T + js * nr, T, tile);
                                 // softmax backward: dz_s = p_s (dp_s − Σ_r p_r dp_r) · scale (z = scale·q·k)
                                 for (int t = r0; t <= last; t++)
                                 {
@@ -149,15 +149,15 @@ public static unsafe partial class Kernels
                                 }
                                 // dQ[r0:last+1] += dS[r0:last+1, 0:last+1] · K[0:last+1]
                                 for (int ds = 0; ds < dStrips; ds++)
-                                    ManagedGemm.MicroTile(nr, last + 1, dS + (long)r0 * T, T, 1, mr, System.Math.Min(nr, D - ds * nr), knp + (long)ds * T * nr, true, dQ + qo + (long)r0 * qd + ds * nr, qd, tile);
+                                    ManagedGemm.MicroTile(nr, last + 1, dS + (long)r0 * T, T, 1, mr, Math.Min(nr, D - ds * nr), knp + (long)ds * T * nr, true, dQ + qo + (long)r0 * qd + ds * nr, qd, tile);
                             }
                             // dK[s] += Σ_{t≥s} dS[t,s] q[t];  dV[s] += Σ_{t≥s} P[t,s] dO[t]: A = columns s0.. of dS / P, rows t ≥ s0
                             for (int s0 = 0; s0 < T; s0 += mrMax)
                             {
-                                int ms = System.Math.Min(mrMax, T - s0), kc = T - s0;
+                                int ms = Math.Min(mrMax, T - s0), kc = T - s0;
                                 for (int ds = 0; ds < dStrips; ds++)
                                 {
-                                    int ncol = System.Math.Min(nr, D - ds * nr);
+                                    int ncol = Math.Min(nr, D - ds * nr);
                                     long packOffset = (long)ds * T * nr + (long)s0 * nr, outOffset = kvo + (long)s0 * kd + ds * nr;
                                     ManagedGemm.MicroTile(nr, kc, dS + (long)s0 * T + s0, 1, T, ms, ncol, qnp + packOffset, true, dK + outOffset, kd, tile);
                                     ManagedGemm.MicroTile(nr, kc, P + (long)s0 * T + s0, 1, T, ms, ncol, onp + packOffset, true, dV + outOffset, kd, tile);

@@ -88,9 +88,9 @@ public sealed unsafe class ManagedGemm : IGemm
         int nStrips = (n + nr - 1) / nr;
         long stripLength = (long)k * nr;
         // Strips are packed and multiplied in groups of at most PackCapFloats (a huge K·N never needs a huge buffer).
-        int groupStrips = (int)System.Math.Clamp(PackCapFloats / stripLength, 1, nStrips);
+        int groupStrips = (int)Math.Clamp(PackCapFloats / stripLength, 1, nStrips);
         long packLength = groupStrips * stripLength;
-        var packB = t_packB is { } pbArr && pbArr.LongLength >= packLength ? pbArr : (t_packB = GC.AllocateUninitializedArray<float>((int)System.Math.Max(packLength, 4096), pinned: true));
+        var packB = t_packB is { } pbArr && pbArr.LongLength >= packLength ? pbArr : (t_packB = GC.AllocateUninitializedArray<float>((int)Math.Max(packLength, 4096), pinned: true));
         int kc = PanelDepth(nr);
         // op(A)(i, p) = a[i·rs + p·ks]: rows of A as stored (ks = 1) or columns when transposed.
         long rs = ta ? 1 : lda, ks = ta ? lda : 1;
@@ -100,7 +100,7 @@ public sealed unsafe class ManagedGemm : IGemm
             float* bpl = bp;
             for (int g0 = 0; g0 < nStrips; g0 += groupStrips)
             {
-                int gs = System.Math.Min(groupStrips, nStrips - g0), g = g0;
+                int gs = Math.Min(groupStrips, nStrips - g0), g = g0;
                 if (par && gs > 1)
                     System.Threading.Tasks.Parallel.For(0, gs, Kernels.Workers, s => PackStrip(nr, tb, b, ldb, k, n, g + s, bpl + s * stripLength));
                 else
@@ -109,14 +109,14 @@ public sealed unsafe class ManagedGemm : IGemm
                 int stripsPerTile = NC / nr, mc = MC;
                 int Tiles() => ((m + mc - 1) / mc) * ((gs + stripsPerTile - 1) / stripsPerTile);
                 while (Tiles() < 4 * workers && stripsPerTile > 1) stripsPerTile /= 2;
-                while (Tiles() < 4 * workers && mc > MR) mc = System.Math.Max(MR, (mc / 2 + MR - 1) / MR * MR);
+                while (Tiles() < 4 * workers && mc > MR) mc = Math.Max(MR, (mc / 2 + MR - 1) / MR * MR);
                 int mBlocks = (m + mc - 1) / mc;
                 mc = ((m + mBlocks - 1) / mBlocks + MR - 1) / MR * MR;   // even row blocks (no small tail block)
                 int nBlocks = (gs + stripsPerTile - 1) / stripsPerTile, tiles = ((m + mc - 1) / mc) * nBlocks, spt = stripsPerTile, mcb = mc;
                 if (par && tiles > 1)
-                    System.Threading.Tasks.Parallel.For(0, tiles, Kernels.Workers, t => Tile(nr, kc, a, rs, ks, m, n, k, mcb, (t / nBlocks) * mcb, g, (t % nBlocks) * spt, System.Math.Min(spt, gs - (t % nBlocks) * spt), bpl, acc, c, ldc));
+                    System.Threading.Tasks.Parallel.For(0, tiles, Kernels.Workers, t => Tile(nr, kc, a, rs, ks, m, n, k, mcb, (t / nBlocks) * mcb, g, (t % nBlocks) * spt, Math.Min(spt, gs - (t % nBlocks) * spt), bpl, acc, c, ldc));
                 else
-                    for (int t = 0; t < tiles; t++) Tile(nr, kc, a, rs, ks, m, n, k, mcb, (t / nBlocks) * mcb, g, (t % nBlocks) * spt, System.Math.Min(spt, gs - (t % nBlocks) * spt), bpl, acc, c, ldc);
+                    for (int t = 0; t < tiles; t++) Tile(nr, kc, a, rs, ks, m, n, k, mcb, (t / nBlocks) * mcb, g, (t % nBlocks) * spt, Math.Min(spt, gs - (t % nBlocks) * spt), bpl, acc, c, ldc);
             }
         }
     }
@@ -128,7 +128,7 @@ public sealed unsafe class ManagedGemm : IGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackStrip(int w, bool tb, float* b, int ldb, int k, int n, int s, float* d)
     {
-        int j0 = s * w, count = System.Math.Min(w, n - j0);
+        int j0 = s * w, count = Math.Min(w, n - j0);
         if (!tb)
         {
             // op(B)(p, j) = b[p·ldb + j]: each packed row is a contiguous copy.
@@ -196,18 +196,18 @@ public sealed unsafe class ManagedGemm : IGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile(int nr, int kcMax, float* a, long rs, long ks, int m, int n, int k, int mcMax, int i0, int g0, int s0, int strips, float* packB, bool acc, float* c, int ldc)
     {
-        int mc = System.Math.Min(mcMax, m - i0);
+        int mc = Math.Min(mcMax, m - i0);
         float* tile = stackalloc float[MR * MaxNR];
         for (int pc = 0; pc < k; pc += kcMax)
         {
-            int kc = System.Math.Min(kcMax, k - pc);
+            int kc = Math.Min(kcMax, k - pc);
             bool accHere = acc || pc > 0;
             for (int js = s0; js < s0 + strips; js++)
             {
-                int jj = (g0 + js) * nr, ncol = System.Math.Min(nr, n - jj);
+                int jj = (g0 + js) * nr, ncol = Math.Min(nr, n - jj);
                 float* bs = packB + (long)js * k * nr + (long)pc * nr;
                 for (int r0 = i0; r0 < i0 + mc; r0 += MR)
-                    MicroTile(nr, kc, a + r0 * rs + pc * ks, rs, ks, System.Math.Min(MR, i0 + mc - r0), ncol, bs, accHere, c + (long)r0 * ldc + jj, ldc, tile);
+                    MicroTile(nr, kc, a + r0 * rs + pc * ks, rs, ks, Math.Min(MR, i0 + mc - r0), ncol, bs, accHere, c + (long)r0 * ldc + jj, ldc, tile);
             }
         }
     }

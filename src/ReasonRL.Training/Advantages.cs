@@ -103,7 +103,7 @@ public static class Advantages
         if (n == 0) return result;
         double mean = sum / n, ss = 0;
         for (int i = 0; i < x.Length; i++) if (mask[i]) { double d = x[i] - mean; ss += d * d; }
-        double scale = n > 1 ? 1.0 / (System.Math.Sqrt(ss / (n - 1)) + epsilon) : 1.0;
+        double scale = n > 1 ? 1.0 / (Math.Sqrt(ss / (n - 1)) + epsilon) : 1.0;
         for (int i = 0; i < x.Length; i++) if (mask[i]) result[i] = (x[i] - mean) * scale;
         return result;
     }
@@ -129,7 +129,7 @@ public static class Advantages
         for (int i = 0; i < a.Length; i++)
         {
             var (n, mean, ss) = stats[groups[i]];
-            a[i] = n < 2 ? 0.0 : (scores[i] - mean) / (System.Math.Sqrt(ss / (n - 1)) + epsilon);
+            a[i] = n < 2 ? 0.0 : (scores[i] - mean) / (Math.Sqrt(ss / (n - 1)) + epsilon);
         }
         return a;
     }

@@ -22,7 +22,7 @@ internal static class AdvantagesReference
                 {
                     double vNext = l + 1 < idx.Count ? v[idx[l + 1]] : boot[row];
                     double delta = r[idx[l]] + gamma * vNext - v[idx[l]];
-                    a += System.Math.Pow(gamma * lambda, l - k) * delta;
+                    a += Math.Pow(gamma * lambda, l - k) * delta;
                 }
                 adv[idx[k]] = a;
                 ret[idx[k]] = a + v[idx[k]];
@@ -39,7 +39,7 @@ internal static class AdvantagesReference
             var members = Enumerable.Range(0, s.Length).Where(j => g[j] == g[i]).Select(j => s[j]).ToArray();
             if (members.Length < 2) continue;
             double mean = members.Average();
-            double std = System.Math.Sqrt(members.Sum(x => (x - mean) * (x - mean)) / (members.Length - 1));
+            double std = Math.Sqrt(members.Sum(x => (x - mean) * (x - mean)) / (members.Length - 1));
             a[i] = (s[i] - mean) / (std + eps);
         }
         return a;
@@ -72,7 +72,7 @@ internal static class AdvantagesReference
             var idx = Enumerable.Range(0, t).Select(c => row * t + c).Where(i => mask[i]).ToList();
             for (int k = 0; k < idx.Count; k++)
                 for (int l = k; l < idx.Count; l++)
-                    gOut[idx[k]] += System.Math.Pow(gamma, l - k) * r[idx[l]];
+                    gOut[idx[k]] += Math.Pow(gamma, l - k) * r[idx[l]];
         }
         return gOut;
     }

@@ -29,11 +29,11 @@ public static class EntropyBonus
     public static double OfLogits(ReadOnlySpan<double> logits)
     {
         double max = double.NegativeInfinity;
-        foreach (var z in logits) max = System.Math.Max(max, z);
+        foreach (var z in logits) max = Math.Max(max, z);
         double s = 0;
-        foreach (var z in logits) s += System.Math.Exp(z - max);
-        double logZ = max + System.Math.Log(s), h = 0;
-        foreach (var z in logits) { double lp = z - logZ; h -= System.Math.Exp(lp) * lp; }
+        foreach (var z in logits) s += Math.Exp(z - max);
+        double logZ = max + Math.Log(s), h = 0;
+        foreach (var z in logits) { double lp = z - logZ; h -= Math.Exp(lp) * lp; }
         return h;
     }
 
@@ -41,13 +41,13 @@ public static class EntropyBonus
     public static double[] GradientOfLogits(ReadOnlySpan<double> logits)
     {
         double max = double.NegativeInfinity;
-        foreach (var z in logits) max = System.Math.Max(max, z);
+        foreach (var z in logits) max = Math.Max(max, z);
         double s = 0;
-        foreach (var z in logits) s += System.Math.Exp(z - max);
-        double logZ = max + System.Math.Log(s);
+        foreach (var z in logits) s += Math.Exp(z - max);
+        double logZ = max + Math.Log(s);
         double h = OfLogits(logits);
         var g = new double[logits.Length];
-        for (int j = 0; j < g.Length; j++) { double lp = logits[j] - logZ; g[j] = -System.Math.Exp(lp) * (lp + h); }
+        for (int j = 0; j < g.Length; j++) { double lp = logits[j] - logZ; g[j] = -Math.Exp(lp) * (lp + h); }
         return g;
     }
 }

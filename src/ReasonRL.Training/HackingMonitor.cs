@@ -84,6 +84,6 @@ public sealed class HackingMonitor
             double dx = x[i] - xm, dy = y[i] - ym;
             sxy += dx * dy; sxx += dx * dx; syy += dy * dy;
         }
-        return sxx == 0 || syy == 0 ? double.NaN : sxy / System.Math.Sqrt(sxx * syy);
+        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
     }
 }

@@ -50,7 +50,7 @@ public sealed class AdaptiveKlController : IKlController
     /// <inheritdoc/>
     public void Update(double observedKl, int steps)
     {
-        double error = System.Math.Clamp(observedKl / Target - 1.0, -0.2, 0.2);
+        double error = Math.Clamp(observedKl / Target - 1.0, -0.2, 0.2);
         Beta *= 1.0 + error * steps / Horizon;
     }
 

@@ -59,8 +59,8 @@ public static class KlPenalty
         {
             KlEstimator.K1 => d,
             KlEstimator.K2 => 0.5 * d * d,
-            KlEstimator.K3 => System.Math.Clamp(System.Math.Exp(System.Math.Clamp(-d, -20.0, 20.0)) - 1.0 + d, -10.0, 10.0),
-            KlEstimator.Abs => System.Math.Abs(d),
+            KlEstimator.K3 => Math.Clamp(Math.Exp(Math.Clamp(-d, -20.0, 20.0)) - 1.0 + d, -10.0, 10.0),
+            KlEstimator.Abs => Math.Abs(d),
             _ => throw new ArgumentOutOfRangeException(nameof(estimator), estimator, "unknown KL estimator"),
         };
     }
@@ -75,12 +75,12 @@ public static class KlPenalty
             case KlEstimator.K2: return d;
             case KlEstimator.K3:
             {
-                double v = System.Math.Exp(System.Math.Clamp(-d, -20.0, 20.0)) - 1.0 + d;
+                double v = Math.Exp(Math.Clamp(-d, -20.0, 20.0)) - 1.0 + d;
                 if (v < -10.0 || v > 10.0) return 0.0;          // output clamp active: constant
                 if (-d < -20.0 || -d > 20.0) return 1.0;         // exp term clamped: only "+ d" varies
-                return 1.0 - System.Math.Exp(-d);
+                return 1.0 - Math.Exp(-d);
             }
-            case KlEstimator.Abs: return System.Math.Sign(d);
+            case KlEstimator.Abs: return Math.Sign(d);
             default: throw new ArgumentOutOfRangeException(nameof(estimator), estimator, "unknown KL estimator");
         }
     }

@@ -47,9 +47,9 @@ public static class PolicyLoss
         {
             if (!mask[i]) continue;
             double d = logProbs[i] - oldLogProbs[i];
-            double ratio = System.Math.Exp(d), a = advantages[i];
+            double ratio = Math.Exp(d), a = advantages[i];
             double unclipped = -a * ratio;
-            double clippedLoss = -a * System.Math.Clamp(ratio, lo, hi);
+            double clippedLoss = -a * Math.Clamp(ratio, lo, hi);
             double l = unclipped;
             double g = -a * ratio;
             if (clippedLoss > unclipped) { l = clippedLoss; g = 0; clipped++; }
@@ -57,7 +57,7 @@ public static class PolicyLoss
             loss += w[i] * l;
             grad[i] = w[i] * g;
             n++; ratioSum += ratio; kl1 += -d; kl2 += 0.5 * d * d;
-            rMin = System.Math.Min(rMin, ratio); rMax = System.Math.Max(rMax, ratio);
+            rMin = Math.Min(rMin, ratio); rMax = Math.Max(rMax, ratio);
         }
         if (n == 0) return new PolicyLossResult(0, grad, 0, 0, 0, 0, 1, 1, 1);
         return new PolicyLossResult(loss, grad, clipped / (double)n, dual / (double)n, kl1 / n, kl2 / n, ratioSum / n, rMin, rMax);

@@ -35,9 +35,9 @@ public static class ValueLoss
             if (clip is { } eps)
             {
                 double delta = v - oldValues[i];
-                double vClip = oldValues[i] + System.Math.Clamp(delta, -eps, eps);
+                double vClip = oldValues[i] + Math.Clamp(delta, -eps, eps);
                 double e2 = vClip - ret, l2 = 0.5 * e2 * e2;
-                if (l2 > l) { l = l2; g = System.Math.Abs(delta) < eps ? e2 : 0.0; clipped++; }
+                if (l2 > l) { l = l2; g = Math.Abs(delta) < eps ? e2 : 0.0; clipped++; }
             }
             loss += w[i] * l;
             grad[i] = w[i] * g;

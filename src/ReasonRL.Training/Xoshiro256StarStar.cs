@@ -57,7 +57,7 @@ public sealed class Xoshiro256StarStar
         while (true)
         {
             ulong r = NextUInt64();
-            ulong hi = System.Math.BigMul(r, b, out ulong lo);
+            ulong hi = Math.BigMul(r, b, out ulong lo);
             if (lo >= threshold) return (int)hi;
         }
     }

@@ -6,7 +6,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using ReasonRL.Cli.Commands;
-using ReasonRL.Math;
+using ReasonRL.Verifier;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Tests;

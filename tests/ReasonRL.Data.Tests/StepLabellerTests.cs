@@ -2,7 +2,7 @@
 // responses (garbage, unicode, empty, CRLF, no trailing newline, truncation), gold and SFT solutions
 // of generated problems, and a fuzz test that it never throws.
 using ReasonRL.Data.Lab;
-using ReasonRL.Math;
+using ReasonRL.Verifier;
 
 namespace ReasonRL.Data.Tests;
 

@@ -21,7 +21,7 @@ public sealed class OfflineScorerTests
     // MathVerifier's default budget is 10 ms per call; a cold JIT on a machine shared with other test
     // runs overshoots it and the verdict becomes Unverifiable("time budget exceeded"). These tests are
     // about the reward layer, not the verifier's speed, so they give it a generous budget.
-    private static readonly ReasonRL.Math.VerifyOptions Patient = ReasonRL.Math.VerifyOptions.Default with { TimeBudget = TimeSpan.FromSeconds(10) };
+    private static readonly ReasonRL.Verifier.VerifyOptions Patient = ReasonRL.Verifier.VerifyOptions.Default with { TimeBudget = TimeSpan.FromSeconds(10) };
 
     private static OfflineScorer Scorer(RewardConfig? config = null) => new(config ?? Example, MathVerifierJudge.Create(Patient));
 
@@ -155,6 +155,6 @@ public sealed class OfflineScorerTests
         var half = judge("so the answer is \\boxed{\\frac{1}{2}}", "0.5");
         Assert.True(half.Verdict == SuccessVerdict.Correct, $"{half.Verdict}: {half.Reason}");
         Assert.Equal(SuccessVerdict.Incorrect, judge("\\boxed{3}", "4").Verdict);
-        Assert.Equal(SuccessVerdict.Unverifiable, MathVerifierJudge.Map(ReasonRL.Math.Verdict.Unverifiable));
+        Assert.Equal(SuccessVerdict.Unverifiable, MathVerifierJudge.Map(ReasonRL.Verifier.Verdict.Unverifiable));
     }
 }

@@ -1,7 +1,7 @@
 // reward.yaml's serve-side sections: `verifier:` (VerifyOptions), `prm:` and the model keys of `orm:`
 // (in-process directory or remote URL) — parsed values, relative paths resolved against the config's
 // folder, and errors naming the file, line, key and what is expected.
-using ReasonRL.Math;
+using ReasonRL.Verifier;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Sources.Remote;

@@ -65,7 +65,7 @@ public sealed class RewardModelSourceTests
         for (int k = 0; k < 2; k++)
         {
             double lp = logits[positions[k] * v + plus], lm = logits[positions[k] * v + minus];
-            double expected = System.Math.Exp(lp) / (System.Math.Exp(lp) + System.Math.Exp(lm));
+            double expected = Math.Exp(lp) / (Math.Exp(lp) + Math.Exp(lm));
             Assert.Equal(expected, scores[0].StepScores![k], 1e-5);
         }
     }

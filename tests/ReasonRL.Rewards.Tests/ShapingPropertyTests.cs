@@ -74,8 +74,8 @@ public sealed class ShapingPropertyTests
         Check(Cases01(), c =>
         {
             var learned = StepShaping.LearnedReturn(StepShaping.ClipDelta(c.Scores, c.Alpha, c.Eta, DeltaLastStep.Keep));
-            var c1 = c.Scores.Length == 0 ? 0.0 : System.Math.Min(c.Alpha * (c.Scores[0] - c.Eta), 0.0);
-            return learned <= SumTolerance && System.Math.Abs(learned - c1) <= SumTolerance;
+            var c1 = c.Scores.Length == 0 ? 0.0 : Math.Min(c.Alpha * (c.Scores[0] - c.Eta), 0.0);
+            return learned <= SumTolerance && Math.Abs(learned - c1) <= SumTolerance;
         });
     }
 
@@ -86,7 +86,7 @@ public sealed class ShapingPropertyTests
         {
             var clipped = StepShaping.Clip(c.Scores, c.Alpha, c.Eta);
             var learned = StepShaping.LearnedReturn(StepShaping.ClipDelta(c.Scores, c.Alpha, c.Eta, DeltaLastStep.Zero));
-            return System.Math.Abs(learned - (clipped[0] - clipped[^1])) <= SumTolerance;
+            return Math.Abs(learned - (clipped[0] - clipped[^1])) <= SumTolerance;
         });
     }
 
@@ -98,7 +98,7 @@ public sealed class ShapingPropertyTests
                    from s in Gen.ArrayOf(Uniform(-2, 2), k)
                    from a in Uniform(0, 5)
                    select new Case(s, a, 0)).ToArbitrary();
-        Check(arb, c => System.Math.Abs(StepShaping.LearnedReturn(StepShaping.Delta(c.Scores, c.Alpha, DeltaLastStep.Keep)) - c.Alpha * c.Scores[0]) <= SumTolerance);
+        Check(arb, c => Math.Abs(StepShaping.LearnedReturn(StepShaping.Delta(c.Scores, c.Alpha, DeltaLastStep.Keep)) - c.Alpha * c.Scores[0]) <= SumTolerance);
     }
 
     /// <summary>A case plus the index of a correct step (s_j ≥ η) to duplicate at the end.</summary>
@@ -145,7 +145,7 @@ public sealed class ShapingPropertyTests
         Check(HackCases(), c =>
         {
             var gain = Learned(c.WithDuplicate(), c, ShapingKind.Raw) - Learned(c.Scores, c, ShapingKind.Raw);
-            return gain > 0 && System.Math.Abs(gain - c.Alpha * c.Scores[c.Correct]) <= SumTolerance;
+            return gain > 0 && Math.Abs(gain - c.Alpha * c.Scores[c.Correct]) <= SumTolerance;
         });
     }
 
@@ -173,8 +173,8 @@ public sealed class ShapingPropertyTests
             var (c, at, x) = t;
             var inserted = c.Scores.Take(at).Append(x).Concat(c.Scores.Skip(at)).ToArray();
             var hc = new HackCase(c.Scores, c.Alpha, c.Eta, 0);
-            return System.Math.Abs(Learned(inserted, hc, ShapingKind.Delta) - Learned(c.Scores, hc, ShapingKind.Delta)) <= SumTolerance
-                && System.Math.Abs(Learned(inserted, hc, ShapingKind.ClipDelta) - Learned(c.Scores, hc, ShapingKind.ClipDelta)) <= SumTolerance;
+            return Math.Abs(Learned(inserted, hc, ShapingKind.Delta) - Learned(c.Scores, hc, ShapingKind.Delta)) <= SumTolerance
+                && Math.Abs(Learned(inserted, hc, ShapingKind.ClipDelta) - Learned(c.Scores, hc, ShapingKind.ClipDelta)) <= SumTolerance;
         });
     }
 
@@ -190,7 +190,7 @@ public sealed class ShapingPropertyTests
             var (s, t) = p;
             var w = StepShaping.SoftMinWeights(s, t);
             var ret = StepShaping.LearnedReturn(StepShaping.MinForm(s, 1.0, t));
-            return System.Math.Abs(w.Sum() - 1.0) <= SumTolerance
+            return Math.Abs(w.Sum() - 1.0) <= SumTolerance
                 && ret >= s.Min() - SumTolerance && ret <= s.Max() + SumTolerance;
         });
     }

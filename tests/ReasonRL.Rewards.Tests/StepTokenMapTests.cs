@@ -119,7 +119,7 @@ public sealed class StepTokenMapTests
                 i++;
                 continue;
             }
-            var last = scalars[System.Math.Min(i + merge, scalars.Length) - 1];
+            var last = scalars[Math.Min(i + merge, scalars.Length) - 1];
             tokens.Add(new TokenOffset(first.Start, last.End));
             i += merge;
         }

@@ -110,7 +110,7 @@ public sealed class WorkedExampleTests
         Assert.Equal(expected.Count, actual.Count);
         for (var i = 0; i < expected.Count; i++)
         {
-            Assert.True(System.Math.Abs(expected[i] - actual[i]) <= tolerance,
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance,
                 $"{what}[{i}]: expected {expected[i]}, got {actual[i]} (tolerance {tolerance})");
         }
     }

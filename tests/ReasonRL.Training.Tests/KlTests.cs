@@ -12,7 +12,7 @@ public sealed class KlTests
     {
         Assert.Equal(0.5, KlPenalty.Estimate(-1.0, -1.5, KlEstimator.K1), 12);
         Assert.Equal(0.125, KlPenalty.Estimate(-1.0, -1.5, KlEstimator.K2), 12);
-        Assert.Equal(System.Math.Exp(-0.5) - 0.5, KlPenalty.Estimate(-1.0, -1.5, KlEstimator.K3), 12);
+        Assert.Equal(Math.Exp(-0.5) - 0.5, KlPenalty.Estimate(-1.0, -1.5, KlEstimator.K3), 12);
         Assert.Equal(0.1065, KlPenalty.Estimate(-1.0, -1.5, KlEstimator.K3), 4);
         Assert.Equal(0.5, KlPenalty.Estimate(-1.5, -1.0, KlEstimator.Abs), 12);
     }
@@ -65,7 +65,7 @@ public sealed class KlTests
         }
         Assert.Equal(0.0, grad[3]);
         // seq 0: mean(k3(0.2), k3(0.2)); seq 1: k3(−1.0); β·½·(...)
-        double k = System.Math.Exp(-0.2) - 1 + 0.2, k1 = System.Math.Exp(1.0) - 1 - 1.0;
+        double k = Math.Exp(-0.2) - 1 + 0.2, k1 = Math.Exp(1.0) - 1 - 1.0;
         Assert.Equal(0.05 * 0.5 * (k + k1), loss, 12);
     }
 

@@ -51,7 +51,7 @@ public sealed class LossTests
         Assert.Equal((-1.2 + 1.0) / 2, r.Loss, 12);
         Assert.Equal(0.5, r.ClipFraction, 12);
         Near.Equal(new[] { 0.0, 0.5 }, r.Gradient, 12);
-        Assert.Equal((System.Math.Exp(0.5) + 1) / 2, r.RatioMean, 12);
+        Assert.Equal((Math.Exp(0.5) + 1) / 2, r.RatioMean, 12);
         Assert.Equal(-0.25, r.ApproxKlK1, 12);
         Assert.Equal(0.0625, r.ApproxKlK2, 12);
     }
@@ -98,7 +98,7 @@ public sealed class LossTests
         var g = EntropyBonus.GradientOfLogits(z);
         var fd = Fd(x => EntropyBonus.OfLogits(x), z, [true, true, true, true]);
         Near.Equal(fd, g, 8);
-        Assert.Equal(System.Math.Log(4), EntropyBonus.OfLogits([1, 1, 1, 1]), 12);
+        Assert.Equal(Math.Log(4), EntropyBonus.OfLogits([1, 1, 1, 1]), 12);
         var (loss, grad, mean) = EntropyBonus.Compute([1.0, 3.0], [true, true], 1, 2, 0.01, LossAggregation.TokenMean);
         Assert.Equal(-0.02, loss, 12);
         Near.Equal(new[] { -0.005, -0.005 }, grad, 12);

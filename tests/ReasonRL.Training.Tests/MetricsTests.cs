@@ -128,6 +128,6 @@ public sealed class MetricsTests : IDisposable
         Assert.Equal(1.0, HackingMonitor.Pearson([1, 2, 3], [0, 0.5, 1]), 12);
         Assert.True(double.IsNaN(HackingMonitor.Pearson([1, 2, 3], [1, 1, 1])));
         // learned [0.9,0.8,0.2,0.1] vs success [1,1,0,0]: hand-computed r = 0.7/ sqrt(0.5·1)=0.98995
-        Assert.Equal(0.7 / System.Math.Sqrt(0.5), HackingMonitor.Pearson([0.9, 0.8, 0.2, 0.1], [1, 1, 0, 0]), 12);
+        Assert.Equal(0.7 / Math.Sqrt(0.5), HackingMonitor.Pearson([0.9, 0.8, 0.2, 0.1], [1, 1, 0, 0]), 12);
     }
 }

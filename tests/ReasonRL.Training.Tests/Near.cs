@@ -10,7 +10,7 @@ internal static class Near
     {
         Assert.Equal(expected.Count, actual.Count);
         for (int i = 0; i < expected.Count; i++)
-            if (System.Math.Round(expected[i] - actual[i], digits) != 0)
+            if (Math.Round(expected[i] - actual[i], digits) != 0)
                 Assert.Fail($"index {i}: expected {expected[i]:R}, actual {actual[i]:R} (to {digits} digits)");
     }
 }

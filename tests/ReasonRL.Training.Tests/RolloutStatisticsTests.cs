@@ -25,7 +25,7 @@ public sealed class RolloutStatisticsTests
         Assert.Equal(2 / 7.0, m[MetricNames.RepeatedStepRate], 12);
         Assert.Equal(0.5, m[MetricNames.TruncationRate], 12);
         // learned [0.9,0.2,0.8,0.1] (mean 0.5) vs success [1,0,1,0]: sxy = 0.2+0.15+0.15+0.2 = 0.7, sxx = 0.5, syy = 1
-        Assert.Equal(0.7 / System.Math.Sqrt(0.5), m[MetricNames.LearnedSuccessCorrelation], 12);
+        Assert.Equal(0.7 / Math.Sqrt(0.5), m[MetricNames.LearnedSuccessCorrelation], 12);
     }
 
     [Fact]

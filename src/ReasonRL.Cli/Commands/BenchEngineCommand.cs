@@ -6,7 +6,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using ReasonRL.Models;
-using ReasonRL.Models.Benchmarks;
+using ReasonRL.Benchmarks;
 using ReasonRL.Tensors;
 using Spectre.Console;
 

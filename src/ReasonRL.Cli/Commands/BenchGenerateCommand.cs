@@ -2,7 +2,7 @@
 // loop (the reference), on the anchor configs; prints both figures and their ratio with the
 // machine and configuration. Logic lives in ReasonRL.Models.Benchmarks.GenerationBenchmark.
 using System.CommandLine;
-using ReasonRL.Models.Benchmarks;
+using ReasonRL.Benchmarks;
 using ReasonRL.Tensors;
 using Spectre.Console;
 

@@ -9,6 +9,7 @@ using ReasonRL.Rewards.Offline;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
 using ReasonRL.Server;
+using ReasonRL.Benchmarks;
 using Spectre.Console;
 
 namespace ReasonRL.Cli.Commands;
@@ -49,9 +50,9 @@ internal static class BenchServeCommand
                 error.WriteLine($"bench serve: --configs '{parseResult.GetValue(which)}'; expected verifier, prm or both");
                 return 2;
             }
-            var duration = TimeSpan.FromSeconds(System.Math.Clamp(parseResult.GetValue(seconds), 1, 600));
-            var n = System.Math.Clamp(parseResult.GetValue(clients), 1, 256);
-            var k = System.Math.Clamp(parseResult.GetValue(perRequest), 1, 256);
+            var duration = TimeSpan.FromSeconds(Math.Clamp(parseResult.GetValue(seconds), 1, 600));
+            var n = Math.Clamp(parseResult.GetValue(clients), 1, 256);
+            var k = Math.Clamp(parseResult.GetValue(perRequest), 1, 256);
             var inv = CultureInfo.InvariantCulture;
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
             var table = new Table().AddColumn("configuration").AddColumn("requests").AddColumn("req/s").AddColumn("samples/s")
@@ -96,7 +97,7 @@ internal static class BenchServeCommand
     private static (LoadReport Report, string Verdicts) Run(Uri? url, RewardConfig config, IReadOnlyList<LoadPayload> payloads, int clients, TimeSpan duration)
     {
         if (url is not null) return (ServeLoad.RunAsync(url, payloads, clients, duration).GetAwaiter().GetResult(), "see the server's /metrics");
-        var server = new RewardServer(new ServerOptions(Port: 0, MaxConcurrentRequests: System.Math.Max(64, clients)), config, MathVerifierJudge.Create());
+        var server = new RewardServer(new ServerOptions(Port: 0, MaxConcurrentRequests: Math.Max(64, clients)), config, MathVerifierJudge.Create());
         try
         {
             server.StartAsync().GetAwaiter().GetResult();

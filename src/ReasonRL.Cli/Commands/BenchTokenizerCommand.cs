@@ -6,7 +6,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using ReasonRL.Text;
-using ReasonRL.Text.Diagnostics;
+using ReasonRL.Benchmarks;
 using Spectre.Console;
 
 namespace ReasonRL.Cli.Commands;
@@ -45,7 +45,7 @@ internal static class BenchTokenizerCommand
             string tokenizerPath = parseResult.GetValue(tokenizerOption)!;
             string dataPath = parseResult.GetValue(dataOption)!;
             string[] fields = parseResult.GetValue(fieldsOption)!;
-            int runs = System.Math.Clamp(parseResult.GetValue(runsOption), 1, 50);
+            int runs = Math.Clamp(parseResult.GetValue(runsOption), 1, 50);
             var loadWatch = System.Diagnostics.Stopwatch.StartNew();
             ByteLevelBpeTokenizer tokenizer = TokenizerLoader.Load(tokenizerPath);
             double loadSeconds = loadWatch.Elapsed.TotalSeconds;

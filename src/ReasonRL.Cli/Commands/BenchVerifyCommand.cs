@@ -1,10 +1,11 @@
 // `reasonrl bench verify`: single-thread throughput of the verifier on real model outputs
 // (../shared/verifier-eval/real2000.jsonl: model_output, gold, label), shuffled, after warm-up,
 // printed beside the reference (Math-Verify: 475 pairs/s measured on this machine) as a ratio.
-// Thin: the measurement is ReasonRL.Math.Evaluation.VerifierBenchmark.
+// Thin: the measurement is ReasonRL.Verifier.Evaluation.VerifierBenchmark.
 using System.CommandLine;
-using ReasonRL.Math;
-using ReasonRL.Math.Evaluation;
+using ReasonRL.Benchmarks;
+using ReasonRL.Verifier;
+using ReasonRL.Verifier.Evaluation;
 using Spectre.Console;
 
 namespace ReasonRL.Cli.Commands;
@@ -39,9 +40,9 @@ internal static class BenchVerifyCommand
                 parseResult.InvocationConfiguration.Error.WriteLine($"bench verify: file not found: {f.FullName} (expected ../shared/verifier-eval/real2000.jsonl beside the repository)");
                 return 2;
             }
-            var options = VerifyOptions.Default with { WorkBudget = System.Math.Clamp(parseResult.GetValue(work), 1, 1_000_000_000_000) };
+            var options = VerifyOptions.Default with { WorkBudget = Math.Clamp(parseResult.GetValue(work), 1, 1_000_000_000_000) };
             var cases = LabelledCaseReader.Read(f.FullName, "model_output", "gold", "label");
-            var r = VerifierBenchmark.Run(cases, options, System.Math.Clamp(parseResult.GetValue(seconds), 0.1, 600));
+            var r = VerifierBenchmark.Run(cases, options, Math.Clamp(parseResult.GetValue(seconds), 0.1, 600));
             var inv = System.Globalization.CultureInfo.InvariantCulture;
             var table = new Table().AddColumn("metric").AddColumn("ReasonRL").AddColumn("reference (Math-Verify)").AddColumn("ratio");
             table.AddRow("pairs/s (1 thread)", r.PairsPerSecond.ToString("F0", inv), MathVerifyPairsPerSecond.ToString("F0", inv),
@@ -53,7 +54,7 @@ internal static class BenchVerifyCommand
             console.Write(table);
             output.WriteLine($"file={f.FullName} pairs={r.Pairs} calls={r.Calls} seconds={r.Seconds.ToString("F2", inv)} warmup_passes={r.WarmupPasses} " +
                 $"threads=1 cores={Environment.ProcessorCount} runtime={System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
-            int fuzzCount = System.Math.Clamp(parseResult.GetValue(fuzz), 0, 10_000_000);
+            int fuzzCount = Math.Clamp(parseResult.GetValue(fuzz), 0, 10_000_000);
             if (fuzzCount > 0)
             {
                 var z = FuzzLatency.Run(fuzzCount, seed: 20251122, options);

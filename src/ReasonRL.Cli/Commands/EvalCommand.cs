@@ -141,7 +141,7 @@ internal static class EvalCommand
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
                 {
-                    var task = ctx.AddTask("questions", maxValue: System.Math.Max(1, todo.Count));
+                    var task = ctx.AddTask("questions", maxValue: Math.Max(1, todo.Count));
                     fresh = runner.Run(todo, results.Append, p =>
                     {
                         task.Value = p.QuestionsDone;
@@ -155,7 +155,7 @@ internal static class EvalCommand
             var summary = results.Complete(results.Resumed.Concat(fresh), options.Mode.ToString());
             PrintSummary(console, summary);
             int tokens = fresh.Sum(r => r.Responses.Sum(x => x.Tokens));
-            console.MarkupLineInterpolated($"{fresh.Count} question(s) in {seconds.ToString("F1", Inv)} s ({tokens} new tokens, {(tokens / System.Math.Max(seconds, 1e-9)).ToString("F0", Inv)} tokens/s) → {results.OutPath}, {results.SummaryPath}");
+            console.MarkupLineInterpolated($"{fresh.Count} question(s) in {seconds.ToString("F1", Inv)} s ({tokens} new tokens, {(tokens / Math.Max(seconds, 1e-9)).ToString("F0", Inv)} tokens/s) → {results.OutPath}, {results.SummaryPath}");
         }
         return 0;
     }

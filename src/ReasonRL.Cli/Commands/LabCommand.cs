@@ -40,7 +40,7 @@ internal static class LabCommand
             string dir = parse.GetValue(outDir) ?? Path.Combine("runs", "lab-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
             bool plain = Console.IsOutputRedirected || output != Console.Out;
-            if (plain) console.Profile.Width = System.Math.Max(console.Profile.Width, 160);   // logs: keep the table's rows on one line
+            if (plain) console.Profile.Width = Math.Max(console.Profile.Width, 160);   // logs: keep the table's rows on one line
             console.MarkupLine($"[bold]reasonrl lab[/] — preset {preset.Name}, seeds {string.Join(",", preset.Seeds)}, designs {Markup.Escape(string.Join(",", preset.Designs.Select(LabDesigns.NameOf)))}, {preset.PpoSteps} PPO steps; run folder {Markup.Escape(Path.GetFullPath(dir))}");
             LabSummary summary;
             try
@@ -106,11 +106,11 @@ internal static class LabCommand
                 {
                     if (!tasks.TryGetValue(p.Task, out var task))
                     {
-                        task = live.AddTask(Markup.Escape(p.Description), maxValue: System.Math.Max(p.Total, 1));
+                        task = live.AddTask(Markup.Escape(p.Description), maxValue: Math.Max(p.Total, 1));
                         tasks[p.Task] = task;
                     }
-                    task.MaxValue = System.Math.Max(p.Total, 1);
-                    task.Value = System.Math.Min(p.Completed, task.MaxValue);
+                    task.MaxValue = Math.Max(p.Total, 1);
+                    task.Value = Math.Min(p.Completed, task.MaxValue);
                     task.Description = Markup.Escape(p.Description);
                 });
                 foreach (var t in tasks.Values) t.Value = t.MaxValue;

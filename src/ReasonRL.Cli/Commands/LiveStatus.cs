@@ -16,7 +16,7 @@ internal sealed class LiveStatus
     public LiveStatus(TextWriter output, int every)
     {
         this.output = output;
-        this.every = System.Math.Max(1, every);
+        this.every = Math.Max(1, every);
     }
 
     /// <summary>True when the view draws a progress bar (stdout is a terminal and the writer is the console).</summary>

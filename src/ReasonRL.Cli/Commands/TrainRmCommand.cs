@@ -140,7 +140,7 @@ internal static class TrainRmCommand
             return trainer.Train(train, held, p =>
             {
                 if (p.Step < next && p.Step != p.TotalSteps) return;
-                next = p.Step + System.Math.Max(1, p.TotalSteps / 20);
+                next = p.Step + Math.Max(1, p.TotalSteps / 20);
                 console.WriteLine($"epoch {p.Epoch} step {p.Step}/{p.TotalSteps} loss {p.Loss:F4} grad-norm {p.GradNorm:F3}{(p.Skipped ? " (skipped)" : "")}");
             });
         }

@@ -1,11 +1,11 @@
 // `reasonrl verify`: grade one pair (--pred/--gold) or a JSONL file of labelled pairs (--cases).
-// Thin: parsing options and printing; grading is ReasonRL.Math (MathVerifier, VerifierEvaluation).
+// Thin: parsing options and printing; grading is ReasonRL.Verifier (MathVerifier, VerifierEvaluation).
 // With --json the last line printed is one JSON object: n, accuracy, false_positive,
 // false_negative, unverifiable, pairs_per_second, p50_ms, p99_ms, max_ms.
 using System.CommandLine;
 using System.Text.Json;
-using ReasonRL.Math;
-using ReasonRL.Math.Evaluation;
+using ReasonRL.Verifier;
+using ReasonRL.Verifier.Evaluation;
 using Spectre.Console;
 
 namespace ReasonRL.Cli.Commands;
@@ -36,7 +36,7 @@ internal static class VerifyCommand
             if (file is not null)
             {
                 return GradeFile(file, parseResult.GetValue(predField)!, parseResult.GetValue(goldField)!,
-                    parseResult.GetValue(labelField)!, options, parseResult.GetValue(json), System.Math.Clamp(parseResult.GetValue(show), 0, 1000),
+                    parseResult.GetValue(labelField)!, options, parseResult.GetValue(json), Math.Clamp(parseResult.GetValue(show), 0, 1000),
                     output, error, console);
             }
             var p = parseResult.GetValue(pred);

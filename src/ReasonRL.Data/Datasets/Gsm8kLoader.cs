@@ -1,6 +1,6 @@
 // Gsm8kLoader: reads GSM8K JSONL ({"question", "answer"}, the answer's last line "#### N") into
 // Gsm8kExample rows with the gold number extracted (commas stripped: "#### 1,000" → "1000").
-// Not a grader (ReasonRL.Math.MathVerifier compares answers) and not a prompt builder.
+// Not a grader (ReasonRL.Verifier.MathVerifier compares answers) and not a prompt builder.
 // Reference: openai/grade-school-math, data format in shared/data/README.md "gsm8k/".
 using System.Text.RegularExpressions;
 

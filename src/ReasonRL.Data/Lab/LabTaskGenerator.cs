@@ -54,7 +54,7 @@ public sealed class LabTaskGenerator
         var rng = LabRandom.ForStream(_options.Seed, split == LabSplit.Train ? 1UL : 2UL);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var problems = new List<ArithmeticProblem>(count);
-        long attempts = 0, maxAttempts = (long)System.Math.Max(count, 1) * AttemptsPerProblem;
+        long attempts = 0, maxAttempts = (long)Math.Max(count, 1) * AttemptsPerProblem;
         while (problems.Count < count)
         {
             if (++attempts > maxAttempts)
@@ -105,7 +105,7 @@ public sealed class LabTaskGenerator
             ArithmeticStep step = kind switch
             {
                 0 => ArithmeticStep.Exact(current, ArithmeticOperator.Add, rng.Next(1, _options.OperandMax)),
-                1 => ArithmeticStep.Exact(current, ArithmeticOperator.Subtract, rng.Next(1, (int)System.Math.Min(current - 1, _options.OperandMax))),
+                1 => ArithmeticStep.Exact(current, ArithmeticOperator.Subtract, rng.Next(1, (int)Math.Min(current - 1, _options.OperandMax))),
                 _ => ArithmeticStep.Exact(current, ArithmeticOperator.Multiply, rng.Next(2, _options.MultiplierMax)),
             };
             if (step.Result < 1 || step.Result > _options.ResultMax) return null;

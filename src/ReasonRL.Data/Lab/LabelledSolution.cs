@@ -1,7 +1,7 @@
 // LabelledSolution: the labeller's per-sample result — every non-blank line labelled, plus the counts
 // the lab's table and the reward-model builders need. Not a reward and not a PRM record (see
 // RewardRecordBuilder).
-using ReasonRL.Math;
+using ReasonRL.Verifier;
 
 namespace ReasonRL.Data.Lab;
 

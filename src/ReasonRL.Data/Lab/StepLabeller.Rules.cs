@@ -3,7 +3,7 @@
 // ASCII digits (Unicode digits are deliberately not numbers here, so `١٢ + 7 = 19` is Unparsable).
 using System.Globalization;
 using System.Text.RegularExpressions;
-using ReasonRL.Math;
+using ReasonRL.Verifier;
 
 namespace ReasonRL.Data.Lab;
 

@@ -1,6 +1,6 @@
 // StepLabeller: the lab's automatic step labeller. It reads a (possibly model-generated, possibly
 // garbage) response line by line and labels each non-blank line Correct, Unnecessary or Incorrect;
-// the final-answer line is judged by ReasonRL.Math.MathVerifier against the gold answer. Not a
+// the final-answer line is judged by ReasonRL.Verifier.MathVerifier against the gold answer. Not a
 // PRM (it is the ground truth a PRM is trained on) and not a reward shaper.
 //
 // Definitions (issue text: "a step is correct when its arithmetic is right and it uses only given
@@ -28,7 +28,7 @@
 // Robustness: never throws on any text (the verifier never throws; numbers are length-capped and
 // evaluated with checked arithmetic). Null arguments are programming errors and do throw.
 using System.Globalization;
-using ReasonRL.Math;
+using ReasonRL.Verifier;
 
 namespace ReasonRL.Data.Lab;
 

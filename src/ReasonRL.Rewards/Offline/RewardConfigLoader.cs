@@ -2,7 +2,7 @@
 // so every error names the file, the line, the dotted key and the expected value. No reflection-
 // based deserialisation: each key is read explicitly. Not the config record itself.
 using System.Globalization;
-using ReasonRL.Math;
+using ReasonRL.Verifier;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Shaping;
 using ReasonRL.Rewards.Sources;

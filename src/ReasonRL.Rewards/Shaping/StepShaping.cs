@@ -40,7 +40,7 @@ public static class StepShaping
     public static double[] Clip(ReadOnlySpan<double> scores, double alpha, double eta)
     {
         var c = new double[scores.Length];
-        for (var k = 0; k < c.Length; k++) c[k] = System.Math.Min(alpha * (scores[k] - eta), 0.0);
+        for (var k = 0; k < c.Length; k++) c[k] = Math.Min(alpha * (scores[k] - eta), 0.0);
         return c;
     }
 
@@ -80,11 +80,11 @@ public static class StepShaping
         var w = new double[scores.Length];
         if (w.Length == 0) return w;
         var maxLogit = double.NegativeInfinity;
-        for (var k = 0; k < w.Length; k++) maxLogit = System.Math.Max(maxLogit, -scores[k] / temperature);
+        for (var k = 0; k < w.Length; k++) maxLogit = Math.Max(maxLogit, -scores[k] / temperature);
         var sum = 0.0;
         for (var k = 0; k < w.Length; k++)
         {
-            w[k] = System.Math.Exp(-scores[k] / temperature - maxLogit);
+            w[k] = Math.Exp(-scores[k] / temperature - maxLogit);
             sum += w[k];
         }
         for (var k = 0; k < w.Length; k++) w[k] /= sum;
@@ -98,7 +98,7 @@ public static class StepShaping
         var running = double.PositiveInfinity;
         for (var k = g.Length - 1; k >= 0; k--)
         {
-            running = System.Math.Min(running, scores[k]);
+            running = Math.Min(running, scores[k]);
             g[k] = alpha * running;
         }
         return g;
@@ -151,7 +151,7 @@ public static class StepShaping
         return sum;
     }
 
-    private static double Sigmoid(double x) => x >= 0 ? 1.0 / (1.0 + System.Math.Exp(-x)) : System.Math.Exp(x) / (1.0 + System.Math.Exp(x));
+    private static double Sigmoid(double x) => x >= 0 ? 1.0 / (1.0 + Math.Exp(-x)) : Math.Exp(x) / (1.0 + Math.Exp(x));
 
     private static void RequireFinite(ReadOnlySpan<double> scores)
     {

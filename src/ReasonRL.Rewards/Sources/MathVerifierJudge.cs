@@ -1,6 +1,6 @@
-// MathVerifierJudge: plugs ReasonRL.Math's MathVerifier into the SuccessJudge seam (verdicts map
+// MathVerifierJudge: plugs ReasonRL.Verifier's MathVerifier into the SuccessJudge seam (verdicts map
 // one to one). Not a verifier of its own: extraction, parsing and equivalence are all MathVerifier's.
-using ReasonRL.Math;
+using ReasonRL.Verifier;
 
 namespace ReasonRL.Rewards.Sources;
 

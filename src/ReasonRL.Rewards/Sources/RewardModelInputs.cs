@@ -85,7 +85,7 @@ public static class RewardModelInputs
                     ids.AddRange(tok.Encode(gap + steps[k].TextOf(response) + " ").Ids);
                     positions[k] = ids.Count;
                     ids.Add(tag);
-                    previousEnd = System.Math.Max(previousEnd, steps[k].End);
+                    previousEnd = Math.Max(previousEnd, steps[k].End);
                 }
                 break;
             }

@@ -39,10 +39,10 @@ internal static class RewardModelScoring
                 results[i] = SampleScore.Fail($"cannot build reward-model input: {e.Message}");
             }
         }
-        for (int start = 0; start < ready.Count; start += System.Math.Max(1, batchSize))
+        for (int start = 0; start < ready.Count; start += Math.Max(1, batchSize))
         {
             ct.ThrowIfCancellationRequested();
-            var chunk = ready.Skip(start).Take(System.Math.Max(1, batchSize)).ToList();
+            var chunk = ready.Skip(start).Take(Math.Max(1, batchSize)).ToList();
             float[][] logits;
             lock (gate)
             {

@@ -1,10 +1,10 @@
 // SuccessJudge: the seam between the reward layer and answer verification. The success reward needs
-// only a verdict per (response, gold); the verifier itself (ReasonRL.Math.MathVerifier, written on
+// only a verdict per (response, gold); the verifier itself (ReasonRL.Verifier.MathVerifier, written on
 // branch `math`) is plugged in through this delegate, so this project builds and tests without it.
 // Not a verifier: nothing here extracts or compares answers.
 namespace ReasonRL.Rewards.Sources;
 
-/// <summary>Outcome of checking a final answer (mirrors ReasonRL.Math's Verdict).</summary>
+/// <summary>Outcome of checking a final answer (mirrors ReasonRL.Verifier's Verdict).</summary>
 public enum SuccessVerdict
 {
     Correct,

@@ -1,5 +1,5 @@
 // SuccessJudges: the judges the CLI and the trainer can plug into SuccessJudge.
-// Not a verifier: the real one is ReasonRL.Math's MathVerifier (branch `math`); until it is merged
+// Not a verifier: the real one is ReasonRL.Verifier's MathVerifier (branch `math`); until it is merged
 // the only judge here refuses, so a success reward is never invented.
 namespace ReasonRL.Rewards.Sources;
 

@@ -7,7 +7,7 @@
 // (EvalResultsFile appends them to a partial file, so a killed run resumes). Sample j of question i
 // draws from its own Random seeded by (seed, i, j): output does not depend on the batch size or on
 // resuming. Not a CLI and not a results writer.
-using ReasonRL.Math;
+using ReasonRL.Verifier;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
@@ -65,7 +65,7 @@ public sealed class EvalRunner
     {
         ArgumentNullException.ThrowIfNull(problems);
         int n = Options.SamplesPerQuestion;
-        int perChunk = System.Math.Max(1, Options.BatchSize / n);
+        int perChunk = Math.Max(1, Options.BatchSize / n);
         var records = new List<EvalRecord>(problems.Count);
         progress?.Invoke(new EvalProgress(0, problems.Count, 0, 0));
         for (int start = 0; start < problems.Count; start += perChunk)

@@ -5,7 +5,7 @@
 // representative (its first member) it matches, else it opens a new cluster. The largest cluster
 // wins; a tie goes to the cluster whose first member came earliest. Responses with no extracted answer
 // do not vote. Not a grader: the winner's verdict is the verdict of its representative response.
-using ReasonRL.Math;
+using ReasonRL.Verifier;
 
 namespace ReasonRL.Training.Evaluation;
 

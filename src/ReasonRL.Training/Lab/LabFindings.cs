@@ -120,7 +120,7 @@ public static class LabFindings
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        double margin = System.Math.Sqrt(Sq(a.Spread) + Sq(b.Spread));
+        double margin = Math.Sqrt(Sq(a.Spread) + Sq(b.Spread));
         double diff = a.Mean - b.Mean;
         return diff < -margin ? Reproduced : diff > margin ? NotReproduced : Inconclusive;
     }

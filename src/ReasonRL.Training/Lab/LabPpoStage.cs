@@ -27,7 +27,7 @@ public sealed record LabRewardModels(RewardModel? Prm, RewardModel? Orm);
 public static class LabPpoStage
 {
     /// <summary>Steps at the start and at the end of training averaged for the first / last learned return and KL.</summary>
-    public static int WindowOf(int steps) => System.Math.Clamp(steps / 4, 1, 5);
+    public static int WindowOf(int steps) => Math.Clamp(steps / 4, 1, 5);
 
     /// <summary>Metric key of the lab's learned return per response: shaped PRM terms + α_orm·ORM (the
     /// trainer's reward/learned counts the step terms only, so an ORM run would read 0 there).</summary>
@@ -54,7 +54,7 @@ public static class LabPpoStage
         using var critic = Critic.FromPolicy(policy, headSeed: seed);
         var pipeline = Pipeline(design, preset.Rewards, models, ctx);
         var options = Options(preset, seed);
-        var monitor = new HackingMonitor(windowSize: System.Math.Max(3, System.Math.Min(10, preset.PpoSteps / 2)));
+        var monitor = new HackingMonitor(windowSize: Math.Max(3, Math.Min(10, preset.PpoSteps / 2)));
         var stream = new Xoshiro256StarStar((ulong)seed * 0x9E3779B97F4A7C15UL + 17);
         var history = new List<(PpoStepMetrics Trainer, double Learned)>(preset.PpoSteps);
         int warnings = 0;

@@ -65,7 +65,7 @@ public static class LabRewardModelStage
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(labelled);
         var problemIds = labelled.Select(r => r.ProblemId).Distinct(StringComparer.Ordinal).ToList();
-        int heldOutCount = System.Math.Max(1, (int)System.Math.Round(problemIds.Count * ctx.Preset.RewardModelHeldOutShare));
+        int heldOutCount = Math.Max(1, (int)Math.Round(problemIds.Count * ctx.Preset.RewardModelHeldOutShare));
         if (heldOutCount >= problemIds.Count)
         {
             throw new InvalidOperationException($"lab reward models: {problemIds.Count} sampled problem(s) cannot be split into train and held-out; raise SampleProblems");

@@ -57,7 +57,7 @@ public static class LabSftStage
             Epochs = 1,
             BatchSize = preset.SftBatchSize,
             LearningRate = preset.SftLearningRate,
-            WarmupSteps = System.Math.Min(20, preset.SftSteps / 10),
+            WarmupSteps = Math.Min(20, preset.SftSteps / 10),
             MinLearningRateRatio = 0.1,
             TotalSteps = preset.SftSteps,
             Seed = (ulong)preset.BaseSeed,

@@ -20,7 +20,7 @@ public sealed record MeanSpread(double Mean, double Spread, int Count)
         var v = values.Where(double.IsFinite).ToArray();
         if (v.Length == 0) return new MeanSpread(double.NaN, double.NaN, 0);
         double mean = v.Average();
-        double spread = v.Length < 2 ? 0 : System.Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
+        double spread = v.Length < 2 ? 0 : Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
         return new MeanSpread(mean, spread, v.Length);
     }
 

@@ -35,8 +35,8 @@ public static class SvgLineChart
         (yMin, yMax) = Widen(yMin, yMax);
         (xMin, xMax) = Widen(xMin, xMax);
         var yTicks = Ticks(yMin, yMax, 5);
-        yMin = System.Math.Min(yMin, yTicks[0]);
-        yMax = System.Math.Max(yMax, yTicks[^1]);
+        yMin = Math.Min(yMin, yTicks[0]);
+        yMax = Math.Max(yMax, yTicks[^1]);
         var xTicks = Ticks(xMin, xMax, 6);
         double plotW = Width - Left - Right, plotH = Height - Top - Bottom;
         double X(double x) => Left + (x - xMin) / (xMax - xMin) * plotW;
@@ -98,18 +98,18 @@ public static class SvgLineChart
     {
         if (!(hi > lo) || target < 2) return [lo];
         double raw = (hi - lo) / (target - 1);
-        double magnitude = System.Math.Pow(10, System.Math.Floor(System.Math.Log10(raw)));
+        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         double step = new[] { 1.0, 2.0, 5.0, 10.0 }.Select(m => m * magnitude).First(s => s >= raw);
-        double first = System.Math.Floor(lo / step) * step, last = System.Math.Ceiling(hi / step) * step;
+        double first = Math.Floor(lo / step) * step, last = Math.Ceiling(hi / step) * step;
         var ticks = new List<double>();
-        for (double t = first; t <= last + step * 1e-9; t += step) ticks.Add(System.Math.Abs(t) < step * 1e-9 ? 0 : t);
+        for (double t = first; t <= last + step * 1e-9; t += step) ticks.Add(Math.Abs(t) < step * 1e-9 ? 0 : t);
         return ticks.ToArray();
     }
 
     private static (double, double) Widen(double lo, double hi)
     {
         if (hi > lo) return (lo, hi);
-        double pad = System.Math.Abs(lo) > 0 ? System.Math.Abs(lo) * 0.1 : 1;
+        double pad = Math.Abs(lo) > 0 ? Math.Abs(lo) * 0.1 : 1;
         return (lo - pad, hi + pad);
     }
 
@@ -117,7 +117,7 @@ public static class SvgLineChart
 
     private static string F(double v) => v.ToString("F1", CultureInfo.InvariantCulture);
 
-    private static string Num(double v) => System.Math.Abs(v) >= 100 || v == System.Math.Round(v)
+    private static string Num(double v) => Math.Abs(v) >= 100 || v == Math.Round(v)
         ? v.ToString("0.##", CultureInfo.InvariantCulture)
         : v.ToString("0.###", CultureInfo.InvariantCulture);
 

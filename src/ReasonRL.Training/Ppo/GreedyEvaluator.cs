@@ -23,7 +23,7 @@ public static class GreedyEvaluator
         var answers = new string[prompts.Count];
         for (int start = 0; start < prompts.Count; start += batchSize)
         {
-            int n = System.Math.Min(batchSize, prompts.Count - start);
+            int n = Math.Min(batchSize, prompts.Count - start);
             var ids = new int[n][];
             for (int i = 0; i < n; i++) ids[i] = PromptTokens.Of(tokenizer, prompts[start + i]);
             var results = Generator.GenerateBatch(model, ids, options, coins);

@@ -14,7 +14,7 @@ public static class LearningRateSchedule
     {
         if (step < warmupSteps) return baseRate * (step + 1) / (warmupSteps + 1);
         if (kind == LearningRateScheduleKind.Constant) return baseRate;
-        double p = System.Math.Clamp((step - warmupSteps) / (double)System.Math.Max(1, totalSteps - warmupSteps), 0.0, 1.0);
-        return baseRate * (minRatio + (1 - minRatio) * 0.5 * (1 + System.Math.Cos(System.Math.PI * p)));
+        double p = Math.Clamp((step - warmupSteps) / (double)Math.Max(1, totalSteps - warmupSteps), 0.0, 1.0);
+        return baseRate * (minRatio + (1 - minRatio) * 0.5 * (1 + Math.Cos(Math.PI * p)));
     }
 }

@@ -42,7 +42,7 @@ public sealed partial class PpoTrainer
         for (int start = 0; start < samples.Length; start += _options.GenerationBatchSize)
         {
             ct.ThrowIfCancellationRequested();
-            int count = System.Math.Min(_options.GenerationBatchSize, samples.Length - start), before = start;
+            int count = Math.Min(_options.GenerationBatchSize, samples.Length - start), before = start;
             var generation = new GenerationOptions
             {
                 Temperature = _options.Temperature, MaxNewTokens = _options.MaxNewTokens, EosIds = _tokenizer.EosIds,
@@ -101,7 +101,7 @@ public sealed partial class PpoTrainer
         {
             prompts[k] = samples[valid[k]].Prompt;
             responses[k] = samples[valid[k]].Response;
-            t = System.Math.Max(t, responses[k].Length);
+            t = Math.Max(t, responses[k].Length);
         }
         bool useKl = _options.KlPlacement != KlPlacement.None;
         var old = new double[b * t];
@@ -111,7 +111,7 @@ public sealed partial class PpoTrainer
         for (int start = 0; start < b; start += _options.ForwardBatchSize)
         {
             ct.ThrowIfCancellationRequested();
-            int count = System.Math.Min(_options.ForwardBatchSize, b - start);
+            int count = Math.Min(_options.ForwardBatchSize, b - start);
             var sb = new SequenceBatch(new ArraySegment<int[]>(prompts, start, count), new ArraySegment<int[]>(responses, start, count), _padId);
             var grid = new double[count * sb.MaxResponse];
             if (_options.ReuseSamplingLogProbs)
@@ -158,7 +158,7 @@ public sealed partial class PpoTrainer
             foreach (bool m in mask) if (m) tokens++;
             foreach (double x in kl) klToken += x;
             klSeq = klToken / b;
-            klToken /= System.Math.Max(1, tokens);
+            klToken /= Math.Max(1, tokens);
             if (_options.KlPlacement == KlPlacement.InReward) rewards = KlPenalty.ApplyToRewards(rewards, kl, mask, beta);
         }
         var batch = new RolloutBatch

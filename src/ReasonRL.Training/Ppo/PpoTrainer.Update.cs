@@ -45,7 +45,7 @@ public sealed partial class PpoTrainer
             for (int start = 0; start < order.Length; start += _options.MiniBatchSize)
             {
                 ct.ThrowIfCancellationRequested();
-                var minibatch = new ArraySegment<int>(order, start, System.Math.Min(_options.MiniBatchSize, order.Length - start));
+                var minibatch = new ArraySegment<int>(order, start, Math.Min(_options.MiniBatchSize, order.Length - start));
                 UpdateOnce(e, minibatch, beta, ref stats);
                 Report(PpoPhase.Update, ++done, perEpoch * _options.PpoEpochs);
             }
@@ -58,7 +58,7 @@ public sealed partial class PpoTrainer
         _policy.ZeroGradients();
         _critic?.Backbone.ZeroGradients();
         _critic?.Head.Gradients.Clear();
-        int micros = System.Math.Min(_options.GradientAccumulation, minibatch.Count);
+        int micros = Math.Min(_options.GradientAccumulation, minibatch.Count);
         double scale = 1.0 / micros;
         double policyLoss = 0, valueLoss = 0, entropy = 0, clip = 0, approxKl = 0;
         for (int m = 0; m < micros; m++)
@@ -80,8 +80,8 @@ public sealed partial class PpoTrainer
             }
         }
 
-        double policyNorm = System.Math.Sqrt(SumOfSquares(_policy.Gradients!));
-        double criticNorm = _critic is null ? 0 : System.Math.Sqrt(SumOfSquares(_critic.Backbone.Gradients!) + SumOfSquares(_critic.Head.Gradients));
+        double policyNorm = Math.Sqrt(SumOfSquares(_policy.Gradients!));
+        double criticNorm = _critic is null ? 0 : Math.Sqrt(SumOfSquares(_critic.Backbone.Gradients!) + SumOfSquares(_critic.Head.Gradients));
         var action = _guard.CheckNorms(Step, policyLoss + _options.ValueLossCoef * valueLoss, ("policy", policyNorm), ("critic", criticNorm));
         if (action == NanGuardAction.Stop)
             throw new NonFiniteTrainingException($"ppo: {_guard.Consecutive} non-finite updates in a row (limit MaxConsecutiveNonFinite = {_options.MaxConsecutiveNonFinite}); last: {_guard.LastReason}. Weights and optimizer state are those of the last good update.");

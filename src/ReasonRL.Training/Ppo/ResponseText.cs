@@ -26,7 +26,7 @@ public static class ResponseText
         for (int k = 0; k < ids.Length; k++)
         {
             int complete = k == ids.Length - 1 ? text.Length : CommonPrefix(tokenizer.Decode(ids[..(k + 1)], skipSpecialTokens: true), text);
-            complete = System.Math.Max(complete, previous);
+            complete = Math.Max(complete, previous);
             offsets[k] = new TokenOffset(previous, complete);
             previous = complete;
         }

@@ -27,8 +27,8 @@ internal sealed class SequenceBatch
             if (prompts[b].Length == 0 || responses[b].Length == 0) throw new ArgumentException($"sequence batch: sequence {b} has an empty prompt or response");
             _prompt[b] = prompts[b].Length;
             _response[b] = responses[b].Length;
-            Length = System.Math.Max(Length, _prompt[b] + _response[b]);
-            MaxResponse = System.Math.Max(MaxResponse, _response[b]);
+            Length = Math.Max(Length, _prompt[b] + _response[b]);
+            MaxResponse = Math.Max(MaxResponse, _response[b]);
         }
         Tokens = new int[Count * Length];
         Targets = new int[Count * Length];

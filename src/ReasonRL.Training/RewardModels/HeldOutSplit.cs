@@ -33,7 +33,7 @@ public static class HeldOutSplit
         }
         var train = new List<RewardModelExample>();
         var heldOut = new List<RewardModelExample>();
-        int target = (int)System.Math.Ceiling(heldOutFraction * examples.Count);
+        int target = (int)Math.Ceiling(heldOutFraction * examples.Count);
         foreach (var group in groups)
         {
             bool hold = heldOut.Count < target && (groups.Count > 1 && heldOut.Count + group.Count < examples.Count);

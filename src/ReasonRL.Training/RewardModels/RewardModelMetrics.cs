@@ -14,7 +14,7 @@ namespace ReasonRL.Training.RewardModels;
 public static class RewardModelMetrics
 {
     /// <summary>BCE(l, y) = max(l, 0) − y·l + log(1 + e^(−|l|)).</summary>
-    public static double Bce(double logit, double label) => System.Math.Max(logit, 0) - label * logit + System.Math.Log(1 + System.Math.Exp(-System.Math.Abs(logit)));
+    public static double Bce(double logit, double label) => Math.Max(logit, 0) - label * logit + Math.Log(1 + Math.Exp(-Math.Abs(logit)));
 
     /// <summary>Share of (probability ≥ 0.5) == (label ≥ 0.5); NaN when empty.</summary>
     public static double Accuracy(IReadOnlyList<double> probabilities, IReadOnlyList<float> labels)

@@ -87,7 +87,7 @@ public sealed record RewardModelReport
 
     private static void Number(Utf8JsonWriter w, string name, double value)
     {
-        if (double.IsFinite(value)) w.WriteNumber(name, System.Math.Round(value, 6));
+        if (double.IsFinite(value)) w.WriteNumber(name, Math.Round(value, 6));
         else w.WriteNull(name);
     }
 }

@@ -83,9 +83,9 @@ public sealed class RewardModelTrainer : IDisposable
         int window = Options.BatchSize * LengthWindow;
         for (int w = 0; w < order.Length; w += window)
         {
-            var sorted = order.AsSpan(w, System.Math.Min(window, order.Length - w)).ToArray().OrderBy(k => train[k].Tokens.Length).ToArray();
+            var sorted = order.AsSpan(w, Math.Min(window, order.Length - w)).ToArray().OrderBy(k => train[k].Tokens.Length).ToArray();
             for (int start = 0; start < sorted.Length; start += Options.BatchSize)
-                batches.Add(sorted.AsSpan(start, System.Math.Min(Options.BatchSize, sorted.Length - start)).ToArray());
+                batches.Add(sorted.AsSpan(start, Math.Min(Options.BatchSize, sorted.Length - start)).ToArray());
         }
         var batchOrder = Enumerable.Range(0, batches.Count).ToArray();
         Shuffle(batchOrder, rng);
@@ -127,7 +127,7 @@ public sealed class RewardModelTrainer : IDisposable
         double ss = 0;
         model.Backbone.Gradients!.ForEachChunk(c => ss += Kernels.SumOfSquares(c));
         model.HeadGradients.ForEachChunk(c => ss += Kernels.SumOfSquares(c));
-        double norm = System.Math.Sqrt(ss);
+        double norm = Math.Sqrt(ss);
         var action = guard.Check(step, double.IsFinite(norm) ? loss : double.NaN);
         if (action == NanGuardAction.Stop)
             throw new InvalidOperationException($"reward-model training stopped: {guard.Consecutive} non-finite steps in a row ({guard.LastReason}; gradient norm {norm})");

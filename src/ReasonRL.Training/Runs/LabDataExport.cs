@@ -35,7 +35,7 @@ public static class LabDataExport
         ArgumentOutOfRangeException.ThrowIfNegative(trainCount);
         ArgumentOutOfRangeException.ThrowIfNegative(testCount);
         var generator = new LabTaskGenerator(options);
-        var train = generator.Generate(LabSplit.Train, System.Math.Max(sftCount, trainCount));
+        var train = generator.Generate(LabSplit.Train, Math.Max(sftCount, trainCount));
         var test = generator.Generate(LabSplit.Test, testCount);
         Directory.CreateDirectory(directory);
         string sftPath = Path.Combine(directory, "sft.jsonl"), trainPath = Path.Combine(directory, "train.jsonl"), testPath = Path.Combine(directory, "test.jsonl");

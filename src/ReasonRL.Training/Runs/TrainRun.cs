@@ -41,7 +41,7 @@ public static class TrainRun
         return new PpoOptions
         {
             RolloutsPerPrompt = a.GroupSize, Temperature = (float)r.Temperature, MaxNewTokens = r.MaxNewTokens,
-            PpoEpochs = a.PpoEpochs, MiniBatchSize = System.Math.Max(1, (responses + a.MiniBatches - 1) / a.MiniBatches),
+            PpoEpochs = a.PpoEpochs, MiniBatchSize = Math.Max(1, (responses + a.MiniBatches - 1) / a.MiniBatches),
             GradientAccumulation = r.GradientAccumulation,
             PolicyLearningRate = c.Optim.LearningRate, CriticLearningRate = c.Optim.CriticLearningRate, WeightDecay = c.Optim.WeightDecay,
             MaxGradNorm = c.Optim.GradClip ?? 0, Schedule = c.Optim.Schedule, WarmupSteps = c.Optim.WarmupSteps,

@@ -26,7 +26,7 @@ public sealed record SftBatch(int[] Inputs, int[] Targets, int Batch, int Tokens
             if (e.Response.Length == 0) throw new ArgumentException($"SFT example {i}: empty response");
             int len = e.Prompt.Length + e.Response.Length - 1;
             if (len > maxTokens) throw new ArgumentException($"SFT example {i}: prompt + response is {len + 1} tokens; the model's max_position_embeddings allows {maxTokens + 1}");
-            t = System.Math.Max(t, len);
+            t = Math.Max(t, len);
         }
         int b = examples.Count, count = 0;
         var inputs = new int[b * t];

@@ -24,7 +24,7 @@ public static class SftSchedule
                 (order[i], order[j]) = (order[j], order[i]);
             }
             for (int s = 0; s < count; s += options.BatchSize)
-                plan.Add(order[s..System.Math.Min(count, s + options.BatchSize)]);
+                plan.Add(order[s..Math.Min(count, s + options.BatchSize)]);
         }
         return plan;
     }

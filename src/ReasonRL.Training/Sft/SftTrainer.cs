@@ -81,7 +81,7 @@ public sealed class SftTrainer : IDisposable
     public SftStepResult Step(IReadOnlyList<SftExample> batch)
     {
         if (batch.Count == 0) throw new ArgumentException("SFT step: empty batch");
-        int parts = System.Math.Min(Options.GradientAccumulation, batch.Count);
+        int parts = Math.Min(Options.GradientAccumulation, batch.Count);
         var micro = new SftBatch[parts];
         int total = 0;
         for (int k = 0, start = 0; k < parts; k++)
@@ -150,7 +150,7 @@ public sealed class SftTrainer : IDisposable
         long count = 0;
         for (int start = 0; start < data.Count; start += Options.BatchSize)
         {
-            var mb = SftBatch.From(Slice(data, start, System.Math.Min(Options.BatchSize, data.Count - start)), _model.Config.MaxPositionEmbeddings);
+            var mb = SftBatch.From(Slice(data, start, Math.Min(Options.BatchSize, data.Count - start)), _model.Config.MaxPositionEmbeddings);
             if (mb.TargetCount == 0) continue;
             sum += (double)_model.ForwardLoss(mb.Inputs, mb.Targets, mb.Batch, mb.Tokens) * mb.TargetCount;
             count += mb.TargetCount;
@@ -169,7 +169,7 @@ public sealed class SftTrainer : IDisposable
     {
         double ss = 0;
         gradients.ForEachChunk(chunk => ss += Kernels.SumOfSquares(chunk));
-        return System.Math.Sqrt(ss);
+        return Math.Sqrt(ss);
     }
 
     /// <inheritdoc/>

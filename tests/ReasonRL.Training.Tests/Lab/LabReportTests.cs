@@ -65,7 +65,7 @@ public sealed class LabReportTests
     [Fact]
     public void Ticks_are_round_and_cover_the_range()
     {
-        Assert.Equal([0, 0.2, 0.4, 0.6, 0.8, 1.0], SvgLineChart.Ticks(0, 1, 6).Select(t => System.Math.Round(t, 10)));
+        Assert.Equal([0, 0.2, 0.4, 0.6, 0.8, 1.0], SvgLineChart.Ticks(0, 1, 6).Select(t => Math.Round(t, 10)));
         var t = SvgLineChart.Ticks(3.3, 47, 5);
         Assert.True(t[0] <= 3.3 && t[^1] >= 47);
         Assert.All(t.Zip(t.Skip(1)), p => Assert.Equal(20, p.Second - p.First, 9));   // (47 − 3.3) / 4 ≈ 10.9 rounds up to the step 20
@@ -83,7 +83,7 @@ public sealed class LabReportTests
             File.WriteAllText(b, "{\"step\":1,\"m\":3}\n{\"step\":2,\"m\":null}\n");
             var series = LabCurves.Aggregate("d", "m", [LabCurves.Read(a), LabCurves.Read(b)]);
             Assert.Equal(2, series.Points.Count);
-            Assert.Equal((2.0, System.Math.Sqrt(2)), (series.Points[0].Mean, series.Points[0].Spread));
+            Assert.Equal((2.0, Math.Sqrt(2)), (series.Points[0].Mean, series.Points[0].Spread));
             Assert.Equal((3.0, 0.0), (series.Points[1].Mean, series.Points[1].Spread));   // null skipped
             File.AppendAllText(a, "{\"m\":4}\n");
             var e = Assert.Throws<InvalidDataException>(() => LabCurves.Read(a));

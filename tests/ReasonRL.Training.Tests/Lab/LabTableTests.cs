@@ -42,7 +42,7 @@ public sealed class LabTableTests
         Assert.Equal(2, raw.Seeds);
         Assert.Equal(0.15, raw.Accuracy.Mean, 12);
         Assert.Equal(7, raw.Steps.Mean, 12);
-        Assert.Equal(System.Math.Sqrt(2), raw.Steps.Spread, 12);
+        Assert.Equal(Math.Sqrt(2), raw.Steps.Spread, 12);
         Assert.Equal(6, raw.LearnedReturn!.Mean, 12);
         Assert.Null(rows[0].LearnedReturn);
         var cells = LabTable.Cells(raw);

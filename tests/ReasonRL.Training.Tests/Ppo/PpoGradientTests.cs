@@ -87,8 +87,8 @@ public sealed class PpoGradientTests
         Axpy(policy.Parameters, d, -2 * eps);
         double minus = PpoLossTerms.Policy(policy, batch, old, adv, reference, options, 0.3, 0, scratch).Loss;
         double fd = (plus - minus) / (2 * eps);
-        Assert.True(System.Math.Abs(analytic) > 1e-2, $"directional derivative {analytic} too small to be a check");
-        Assert.True(System.Math.Abs(fd - analytic) <= 0.02 * System.Math.Abs(analytic) + 1e-4, $"finite difference {fd} vs analytic {analytic}");
+        Assert.True(Math.Abs(analytic) > 1e-2, $"directional derivative {analytic} too small to be a check");
+        Assert.True(Math.Abs(fd - analytic) <= 0.02 * Math.Abs(analytic) + 1e-4, $"finite difference {fd} vs analytic {analytic}");
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class PpoGradientTests
         Axpy(critic.Backbone.Parameters, dBackbone, -2 * eps); Axpy(critic.Head.Parameters, dHead, -2 * eps);
         double minus = Options.ValueLossCoef * PpoLossTerms.Value(critic, batch, oldValues, returns, Options, 0, scratch).Loss;
         double fd = (plus - minus) / (2 * eps);
-        Assert.True(System.Math.Abs(analytic) > 1e-2, $"directional derivative {analytic} too small to be a check");
-        Assert.True(System.Math.Abs(fd - analytic) <= 0.02 * System.Math.Abs(analytic) + 1e-4, $"finite difference {fd} vs analytic {analytic}");
+        Assert.True(Math.Abs(analytic) > 1e-2, $"directional derivative {analytic} too small to be a check");
+        Assert.True(Math.Abs(fd - analytic) <= 0.02 * Math.Abs(analytic) + 1e-4, $"finite difference {fd} vs analytic {analytic}");
     }
 }

@@ -52,7 +52,7 @@ public sealed class PpoTrainerTests
         // step 1 samples from π = π_ref, so its KL is 0; after one update the policy has moved
         Assert.Equal(0.0, first.Kl, 6);
         if (placement == KlPlacement.None) Assert.Equal(0.0, second.Kl);
-        else Assert.True(System.Math.Abs(second.Kl) > 1e-6, $"KL after an update should be non-zero, got {second.Kl}");
+        else Assert.True(Math.Abs(second.Kl) > 1e-6, $"KL after an update should be non-zero, got {second.Kl}");
         foreach (var m in new[] { first, second })
         {
             Assert.False(m.Skipped);

@@ -12,8 +12,8 @@ public sealed class RewardModelMetricsTests
     {
         foreach (var (l, y) in new[] { (0.3, 1.0), (-2.0, 0.0), (1.5, 0.0), (0.0, 1.0) })
         {
-            double p = 1 / (1 + System.Math.Exp(-l));
-            Assert.Equal(-(y * System.Math.Log(p) + (1 - y) * System.Math.Log(1 - p)), RewardModelMetrics.Bce(l, y), 12);
+            double p = 1 / (1 + Math.Exp(-l));
+            Assert.Equal(-(y * Math.Log(p) + (1 - y) * Math.Log(1 - p)), RewardModelMetrics.Bce(l, y), 12);
         }
         Assert.Equal(1000.0, RewardModelMetrics.Bce(1000, 0), 9);
         Assert.Equal(0.0, RewardModelMetrics.Bce(1000, 1), 9);

@@ -50,10 +50,10 @@ public sealed class SftTrainerTests
             {
                 var row = logits.Slice(i * Tiny.VocabSize, Tiny.VocabSize);
                 double max = double.NegativeInfinity;
-                foreach (var z in row) max = System.Math.Max(max, z);
+                foreach (var z in row) max = Math.Max(max, z);
                 double lse = 0;
-                foreach (var z in row) lse += System.Math.Exp(z - max);
-                sum -= row[ids[i + 1]] - max - System.Math.Log(lse);
+                foreach (var z in row) lse += Math.Exp(z - max);
+                sum -= row[ids[i + 1]] - max - Math.Log(lse);
                 n++;
             }
         }
@@ -181,8 +181,8 @@ public sealed class SftTrainerTests
         using var m = NewModel();
         using var t = new SftTrainer(m, new SftOptions { Epochs = 3, BatchSize = 2, LearningRate = 0.01, WarmupSteps = 2, MinLearningRateRatio = 0.1 });
         var lr = t.Train(Data).Select(s => s.LearningRate).ToArray();
-        double[] expected = [0.01 / 3, 0.02 / 3, 0.01, 0.01 * (0.1 + 0.9 * 0.5 * (1 + System.Math.Cos(System.Math.PI / 4))), 0.0055,
-            0.01 * (0.1 + 0.9 * 0.5 * (1 + System.Math.Cos(3 * System.Math.PI / 4)))];
+        double[] expected = [0.01 / 3, 0.02 / 3, 0.01, 0.01 * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI / 4))), 0.0055,
+            0.01 * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(3 * Math.PI / 4)))];
         Near.Equal(expected, lr, 12);
     }
 
@@ -197,7 +197,7 @@ public sealed class SftTrainerTests
     private static float MaxAbsDiff(float[] x, float[] y)
     {
         float d = 0;
-        for (int i = 0; i < x.Length; i++) d = System.Math.Max(d, System.Math.Abs(x[i] - y[i]));
+        for (int i = 0; i < x.Length; i++) d = Math.Max(d, Math.Abs(x[i] - y[i]));
         return d;
     }
 }

@@ -28,7 +28,7 @@ public sealed record RemoteRewardOptions(
 
     /// <summary>Wait before attempt number <paramref name="attempt"/> (2, 3, …): InitialBackoff·2^(attempt−2).</summary>
     public TimeSpan BackoffBefore(int attempt) =>
-        attempt <= 1 ? TimeSpan.Zero : InitialBackoff * System.Math.Pow(2, attempt - 2);
+        attempt <= 1 ? TimeSpan.Zero : InitialBackoff * Math.Pow(2, attempt - 2);
 
     public void Validate()
     {

@@ -1,0 +1,279 @@
+// AnswerExtractor: finds the final answer inside a whole solution, in this order:
+//   1. the last \boxed{…} / \fbox{…} (nested braces; also "\boxed 5"); boxes that directly
+//      precede it, separated only by commas, "and", "or", \quad or math delimiters, are joined
+//      into one list ("\boxed{2} and \boxed{3}" → "2, 3": boxes that list the roots);
+//   2. "final answer is …", GSM8K "#### N", "The answer is …", "Answer: …", "Final Answer: …",
+//      a line "A: N" — the last such anchor wins;
+//   3. the last math block \[…\], $$…$$, \(…\), $…$ (inline ones on one line);
+//   4. a short string with at most two words is taken whole ("28 percent", "x = 3");
+//   5. the last number, when VerifyOptions.FallbackToLastNumber is set.
+// All scans are backwards from the end with ordinal IndexOf: linear time on megabyte inputs.
+// Not a parser: the extracted string is parsed by LatexParser.
+namespace ReasonRL.Verifier;
+
+/// <summary>An extracted answer and the rule that found it (null Answer: nothing found).</summary>
+internal readonly record struct Extraction(string? Answer, string Method);
+
+internal static class AnswerExtractor
+{
+    private const int MaxJoinedBoxes = 16;
+
+    public static Extraction Extract(string text, AnswerSource source, VerifyOptions options)
+    {
+        if (source == AnswerSource.Answer) return new Extraction(StripDelimiters(text.Trim()), "answer as given");
+        if (source == AnswerSource.Auto && !LooksLikeSolution(text, options))
+            return new Extraction(StripDelimiters(text.Trim()), "answer as given");
+        int lastBox = LastBox(text, text.Length);
+        if (lastBox >= 0 && Boxed(text) is { } boxed)
+        {
+            // "… \boxed{255} … Final Answer: The final answer is $10,455$": a closing anchor after the last box wins.
+            if (Anchored(text, lastBox) is { } late) return new Extraction(late.Answer, late.Method);
+            return new Extraction(boxed, "boxed");
+        }
+        if (Anchored(text, 0) is { } a) return new Extraction(a.Answer, a.Method);
+        if (LastMathBlock(text) is { } math) return new Extraction(math, "last math block");
+        var trimmed = text.Trim();
+        if (trimmed.Length > 0 && trimmed.Length <= options.ShortAnswerLength && WordCount(trimmed) <= 2)
+            return new Extraction(trimmed, "short answer taken whole");
+        if (options.FallbackToLastNumber && LastNumber(text) is { } number) return new Extraction(number, "last number");
+        return new Extraction(null, "no answer found");
+    }
+
+    private static bool LooksLikeSolution(string text, VerifyOptions options) =>
+        text.Length > options.ShortAnswerLength
+        || text.Contains("\\boxed", StringComparison.Ordinal) || text.Contains("\\fbox", StringComparison.Ordinal)
+        || text.Contains("####", StringComparison.Ordinal)
+        || text.Contains("answer", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Removes one layer of $…$, $$…$$, \(…\), \[…\] around a whole answer.</summary>
+    public static string StripDelimiters(string s)
+    {
+        for (int pass = 0; pass < 3; pass++)
+        {
+            var t = s.Trim();
+            if (t.Length >= 4 && t.StartsWith("$$", StringComparison.Ordinal) && t.EndsWith("$$", StringComparison.Ordinal)) s = t[2..^2];
+            else if (t.Length >= 2 && t[0] == '$' && t[^1] == '$') s = t[1..^1];
+            else if (t.Length >= 4 && (t.StartsWith("\\(", StringComparison.Ordinal) && t.EndsWith("\\)", StringComparison.Ordinal)
+                || t.StartsWith("\\[", StringComparison.Ordinal) && t.EndsWith("\\]", StringComparison.Ordinal))) s = t[2..^2];
+            else return t;
+        }
+        return s.Trim();
+    }
+
+    // ---- 1. boxes ------------------------------------------------------------------------
+
+    private static string? Boxed(string text)
+    {
+        int pos = LastBox(text, text.Length);
+        if (pos < 0) return null;
+        var last = ReadBox(text, pos);
+        if (last is null) return null;
+        var parts = new List<string> { last.Value.Content };
+        int start = pos;
+        while (parts.Count < MaxJoinedBoxes)
+        {
+            int prev = LastBox(text, start);
+            if (prev < 0) break;
+            var box = ReadBox(text, prev);
+            if (box is null || box.Value.End > start || !IsSeparatorGap(text.AsSpan(box.Value.End, start - box.Value.End))) break;
+            parts.Add(box.Value.Content);
+            start = prev;
+        }
+        parts.Reverse();
+        return parts.Count == 1 ? parts[0] : string.Join(", ", parts);
+    }
+
+    private static int LastBox(string text, int before)
+    {
+        if (before <= 0) return -1;
+        int a = text.LastIndexOf("\\boxed", before - 1, StringComparison.Ordinal);
+        int b = text.LastIndexOf("\\fbox", before - 1, StringComparison.Ordinal);
+        return Math.Max(a, b);
+    }
+
+    private static (string Content, int End)? ReadBox(string text, int pos)
+    {
+        int i = pos + (string.CompareOrdinal(text, pos, "\\boxed", 0, 6) == 0 ? 6 : 5);
+        while (i < text.Length && text[i] == ' ') i++;
+        if (i < text.Length && text[i] == '{')
+        {
+            int close = LatexLexer.MatchBrace(text, i, text.Length);
+            if (close < 0) return null;
+            return (text.Substring(i + 1, close - i - 1), close + 1);
+        }
+        // \boxed 5: the next run of non-space characters.
+        int j = i;
+        while (j < text.Length && !char.IsWhiteSpace(text[j]) && text[j] != '$') j++;
+        return j > i ? (text[i..j].TrimEnd('.'), j) : null;
+    }
+
+    private static bool IsSeparatorGap(ReadOnlySpan<char> gap)
+    {
+        // "\boxed{1} papers and \boxed{2}": words that end in "and"/"or"/"," still list answers.
+        var trimmed = gap.ToString().Replace("\\text", "", StringComparison.Ordinal).Replace("\\quad", "", StringComparison.Ordinal)
+            .Trim().Trim('$', '{', '}', '\\', '(', ')', ' ');
+        if (trimmed.EndsWith(" and", StringComparison.Ordinal) || trimmed.EndsWith(" or", StringComparison.Ordinal)) return true;
+        var s = gap.ToString()
+            .Replace("\\text", "", StringComparison.Ordinal).Replace("\\quad", "", StringComparison.Ordinal)
+            .Replace("\\qquad", "", StringComparison.Ordinal).Replace("and", "", StringComparison.Ordinal)
+            .Replace("or", "", StringComparison.Ordinal);
+        foreach (char c in s)
+            if (!(char.IsWhiteSpace(c) || c is '$' or ',' or ';' or '\\' or '(' or ')' or '[' or ']' or '{' or '}' or '&' or '.'))
+                return false;
+        return true;
+    }
+
+    // ---- 2. anchors ----------------------------------------------------------------------
+
+    /// <summary>The last anchored answer at or after <paramref name="from"/>: "… answer is X",
+    /// "… answer: X" (covers "The answer is", "Final Answer:", "final answer is"), "#### X", or a
+    /// line "A: X". Candidates are found with ordinal (vectorised) searches for "nswer", so a
+    /// megabyte of text costs microseconds; case is checked only at the candidates.</summary>
+    private static (string Answer, string Method, int Position)? Anchored(string text, int from)
+    {
+        int best = -1, bestStart = -1;
+        string method = "";
+        // "answer is" / "answer:" (any case of the leading letter), the last one.
+        for (int k = text.Length - 1; k >= from;)
+        {
+            int n = text.LastIndexOf("nswer", k, k - from + 1, StringComparison.Ordinal);
+            if (n < 1 || n - 1 < from) break;
+            k = n - 1;
+            if (text[n - 1] is not ('a' or 'A')) continue;
+            int after = n + 5;
+            int i = after;
+            while (i < text.Length && text[i] == ' ') i++;
+            if (i < text.Length && text[i] == ':') { best = n - 1; bestStart = i + 1; method = "anchor 'answer:'"; break; }
+            if (i + 2 <= text.Length && string.CompareOrdinal(text, i, "is", 0, 2) == 0 && (i + 2 == text.Length || !char.IsLetter(text[i + 2])))
+            {
+                int j = i + 2;
+                while (j < text.Length && text[j] == ' ') j++;
+                if (j < text.Length && text[j] == ':') j++;
+                best = n - 1;
+                bestStart = j;
+                method = "anchor 'answer is'";
+                break;
+            }
+        }
+        int hashes = text.Length - from < 4 ? -1 : text.LastIndexOf("####", text.Length - 1, text.Length - from, StringComparison.Ordinal);
+        if (hashes > best) { best = hashes; bestStart = hashes + 4; method = "anchor '####'"; }
+        // GSM8K model style: a line "A: 19".
+        int lineA = text.StartsWith("A:", StringComparison.Ordinal) && from == 0 ? 0
+            : text.Length - from < 3 ? -1 : text.LastIndexOf("\nA:", text.Length - 1, text.Length - from, StringComparison.Ordinal);
+        if (lineA >= 0)
+        {
+            int at = lineA == 0 && text.StartsWith("A:", StringComparison.Ordinal) ? 0 : lineA + 1;
+            if (at > best) { best = at; bestStart = at + 2; method = "anchor 'A:'"; }
+        }
+        if (best < 0) return null;
+        var rest = TakeSentence(text, bestStart);
+        if (rest.Length == 0) return null;
+        return (rest, method, best);
+    }
+
+    /// <summary>Text from start to the end of its line or sentence (". " not inside a number or math).</summary>
+    private static string TakeSentence(string text, int start)
+    {
+        int end = text.IndexOf('\n', start);
+        if (end < 0) end = text.Length;
+        var s = text[start..end];
+        int hope = s.IndexOf("I hope", StringComparison.Ordinal);
+        if (hope >= 0) s = s[..hope];
+        int dollars = 0;
+        for (int k = 0; k < s.Length; k++)
+        {
+            if (s[k] == '$') dollars++;
+            if (s[k] == '.' && dollars % 2 == 0 && (k + 1 == s.Length || s[k + 1] == ' ') ) { s = s[..k]; break; }
+        }
+        s = s.Trim().TrimEnd('.', ',', ';').Trim();
+        if (s.StartsWith(':')) s = s[1..].Trim();
+        // "The volume of $ABCDEFGH$ is 120": a sentence, not an answer; keep what follows the last " is ".
+        if (WordCount(s) > 2)
+        {
+            int isAt = s.LastIndexOf(" is ", StringComparison.Ordinal);
+            if (isAt >= 0) s = s[(isAt + 4)..].Trim();
+        }
+        return StripDelimiters(StripQuotes(s));
+    }
+
+    private static string StripQuotes(string s) => s.Length >= 2 && (s[0] == '"' && s[^1] == '"') ? s[1..^1] : s;
+
+    // ---- 3. last math block --------------------------------------------------------------
+
+    private static string? LastMathBlock(string text)
+    {
+        string? best = null;
+        int bestEnd = -1;
+        Consider(text, "\\[", "\\]", allowNewline: true, ref best, ref bestEnd);
+        Consider(text, "\\(", "\\)", allowNewline: false, ref best, ref bestEnd);
+        int close = LastUnescaped(text, '$', text.Length);
+        if (close > bestEnd)
+        {
+            bool dbl = close > 0 && text[close - 1] == '$';
+            int innerEnd = dbl ? close - 1 : close;
+            int open = LastUnescaped(text, '$', innerEnd);
+            if (open >= 0)
+            {
+                int innerStart = open + 1;
+                if (dbl && open > 0 && text[open - 1] == '$') { open--; }
+                var content = text[innerStart..innerEnd];
+                if (dbl || !content.Contains('\n')) { best = content.Trim(); bestEnd = close; }
+                else { best = null; bestEnd = close; }
+            }
+        }
+        return string.IsNullOrWhiteSpace(best) ? null : best;
+    }
+
+    private static void Consider(string text, string open, string close, bool allowNewline, ref string? best, ref int bestEnd)
+    {
+        int c = text.LastIndexOf(close, StringComparison.Ordinal);
+        if (c <= bestEnd || c < 0) return;
+        int o = text.LastIndexOf(open, c, StringComparison.Ordinal);
+        if (o < 0) return;
+        var content = text[(o + open.Length)..c];
+        if (!allowNewline && content.Contains('\n')) { bestEnd = c; best = null; return; }
+        best = content.Trim();
+        bestEnd = c;
+    }
+
+    private static int LastUnescaped(string text, char ch, int before)
+    {
+        for (int k = before - 1; k >= 0; k--)
+            if (text[k] == ch && (k == 0 || text[k - 1] != '\\')) return k;
+        return -1;
+    }
+
+    // ---- 4./5. whole short string, last number -------------------------------------------
+
+    private static int WordCount(string s)
+    {
+        int words = 0;
+        for (int k = 0; k < s.Length; k++)
+        {
+            if (!char.IsLetter(s[k]) || (k > 0 && (char.IsLetter(s[k - 1]) || s[k - 1] == '\\'))) continue;
+            int j = k;
+            while (j < s.Length && char.IsLetter(s[j])) j++;
+            if (j - k >= 2) words++;
+        }
+        return words;
+    }
+
+    /// <summary>The last number in text: digits with ',' groups and a decimal point, optional '-'.</summary>
+    public static string? LastNumber(string text)
+    {
+        int end = text.Length - 1;
+        while (end >= 0 && !char.IsAsciiDigit(text[end])) end--;
+        if (end < 0) return null;
+        int start = end;
+        while (start > 0 && (char.IsAsciiDigit(text[start - 1]) || ((text[start - 1] is ',' or '.') && start - 2 >= 0 && char.IsAsciiDigit(text[start - 2]))))
+            start--;
+        // A fraction a/b ends here: take the numerator too.
+        if (start >= 2 && text[start - 1] == '/' && char.IsAsciiDigit(text[start - 2]))
+        {
+            start -= 2;
+            while (start > 0 && char.IsAsciiDigit(text[start - 1])) start--;
+        }
+        if (start > 0 && text[start - 1] == '-') start--;
+        return text[start..(end + 1)];
+    }
+}

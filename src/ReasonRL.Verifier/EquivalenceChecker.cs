@@ -1,0 +1,255 @@
+// EquivalenceChecker: decides whether two parsed answers are the same answer, by shape:
+//   answer lists and sets — unordered (each item matched once; ± expands to two items);
+//   tuples — ordered; intervals — endpoints and bracket types; unions — unordered parts;
+//   matrices — same shape, elementwise; times and ratios; text — case-insensitive;
+//   relations — see RelationComparer; scalars — see ScalarComparer.
+// Grading conventions encoded here (MathVerifier's header lists them all): "x = 3" against "3"
+// compares the right-hand side; "3 hours 20 minutes" against "3" is Incorrect; a single item
+// equals a one-item list. Not a parser and not an evaluator.
+namespace ReasonRL.Verifier;
+
+internal sealed class EquivalenceChecker
+{
+    private readonly Budget _budget;
+    private readonly ScalarComparer _scalars;
+    private readonly RelationComparer _relations;
+
+    public EquivalenceChecker(VerifyOptions options, Budget budget)
+    {
+        Options = options;
+        _budget = budget;
+        _scalars = new ScalarComparer(options, budget);
+        _relations = new RelationComparer(this, _scalars);
+    }
+
+    public ScalarComparer Scalars => _scalars;
+
+    public VerifyOptions Options { get; }
+
+    public Comparison Compare(Expr a, Expr b, int depth = 0)
+    {
+        _budget.Tick();
+        if (depth > 64) return Comparison.Unknown("structure nested too deeply");
+        int d = depth + 1;
+        if (ReferenceEquals(a, b)) return Comparison.Equal("same");
+
+        // Units around a single quantity are dropped.
+        if (a is QuantityExpr qa && b is not CompoundQuantityExpr) return Compare(qa.Value, b, d);
+        if (b is QuantityExpr qb && a is not CompoundQuantityExpr) return Compare(a, qb.Value, d);
+
+        if (a is RelationExpr || b is RelationExpr) return _relations.Compare(a, b, d);
+
+        if (a is CompoundQuantityExpr ca || b is CompoundQuantityExpr)
+        {
+            if (a is CompoundQuantityExpr x && b is CompoundQuantityExpr y) return CompareOrdered(x.Parts, y.Parts, d);
+            return Comparison.NotEqual("a compound quantity (e.g. hours and minutes) is not a single number");
+        }
+
+        // VerifyOptions.OrderedLists: two bare comma lists are compared in order, like strings.
+        if (Options.OrderedLists && a is CollectionExpr { Kind: CollectionKind.AnswerList } l1
+            && b is CollectionExpr { Kind: CollectionKind.AnswerList } l2)
+            return CompareOrdered(l1.Items, l2.Items, d);
+        var la = Items(a);
+        var lb = Items(b);
+        if (la is not null || lb is not null) return CompareItems(a, la, b, lb, d);
+
+        if (a is CollectionExpr { Kind: CollectionKind.Tuple } t1 && b is CollectionExpr { Kind: CollectionKind.Tuple } t2)
+            return CompareOrdered(t1.Items, t2.Items, d);
+        if (a is TextExpr ta && b is TextExpr tb)
+            return Normalize(ta.Text) == Normalize(tb.Text) ? Comparison.Equal("same text") : Comparison.NotEqual("different text");
+        if (a is TextExpr || b is TextExpr) return Comparison.NotEqual("text against math");
+
+        if (a is TimeExpr ti || b is TimeExpr)
+        {
+            return a is TimeExpr x && b is TimeExpr y && x.Hours == y.Hours && x.Minutes == y.Minutes
+                ? Comparison.Equal("same time") : Comparison.NotEqual("different time");
+        }
+        if (a is RatioExpr ra && b is RatioExpr rb)
+            return _scalars.Compare(new DivideExpr(ra.Left, ra.Right), new DivideExpr(rb.Left, rb.Right));
+        if (a is IntervalExpr || b is IntervalExpr || a is UnionExpr || b is UnionExpr) return CompareSets(a, b, d);
+        if (a is MatrixExpr || b is MatrixExpr || ContainsMatrix(a) || ContainsMatrix(b))
+            return CompareMatrices(MatrixAlgebra.Reduce(a), MatrixAlgebra.Reduce(b), d);
+        if (a is CollectionExpr || b is CollectionExpr) return Comparison.NotEqual("different structure");
+        if (a is RatioExpr || b is RatioExpr) return Comparison.NotEqual("ratio against a value");
+        return _scalars.Compare(a, b);
+    }
+
+    private static bool ContainsMatrix(Expr e) => e switch
+    {
+        SumExpr s => s.Terms.Any(t => t is MatrixExpr || ContainsMatrix(t)),
+        ProductExpr p => p.Factors.Any(t => t is MatrixExpr || ContainsMatrix(t)),
+        NegateExpr n => n.Operand is MatrixExpr || ContainsMatrix(n.Operand),
+        _ => false,
+    };
+
+    /// <summary>True when <paramref name="list"/> is a bare two-item list of non-negative integers
+    /// "i,f" and <paramref name="number"/> is a single written decimal whose value is i.f — the
+    /// decimal-comma reading. Only against a decimal: "2,3" is still the list of roots 2 and 3.</summary>
+    private static bool DecimalCommaReading(Expr list, Expr number)
+    {
+        if (list is not CollectionExpr { Kind: CollectionKind.AnswerList, Items: [NumberExpr { IsDecimal: false } i, NumberExpr { IsDecimal: false } f] }
+            || number is not NumberExpr { IsDecimal: true } n) return false;
+        if (!i.Value.IsInteger || !f.Value.IsInteger || i.Value.Sign < 0 || f.Value.Sign <= 0 || f.Value.Bits > 64) return false;
+        int digits = f.Value.Num.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
+        var scale = BigRational.FromInt(1);
+        for (int k = 0; k < digits; k++) scale *= BigRational.FromInt(10);
+        return i.Value + f.Value / scale == n.Value;
+    }
+
+    private static string Normalize(string s) => string.Concat(s.Where(char.IsLetterOrDigit)).ToLowerInvariant();
+
+    /// <summary>Items of an unordered answer (list or set, ± expanded), or null for other shapes.</summary>
+    private static List<Expr>? Items(Expr e)
+    {
+        if (e is CollectionExpr { Kind: CollectionKind.AnswerList or CollectionKind.Set } c)
+        {
+            var items = new List<Expr>();
+            foreach (var i in c.Items) Expand(i, items);
+            return items;
+        }
+        if (e is PlusMinusExpr)
+        {
+            var items = new List<Expr>();
+            Expand(e, items);
+            return items;
+        }
+        return null;
+    }
+
+    private static void Expand(Expr e, List<Expr> into)
+    {
+        if (e is PlusMinusExpr pm)
+        {
+            into.Add(new SumExpr([pm.Left, pm.Right]));
+            into.Add(new SumExpr([pm.Left, new NegateExpr(pm.Right)]));
+        }
+        else if (e is RelationExpr { Operands.Length: 2 } r && r.Ops[0] == RelationOp.Equal && r.Operands[1] is PlusMinusExpr pm2)
+        {
+            into.Add(new RelationExpr([r.Operands[0], new SumExpr([pm2.Left, pm2.Right])], r.Ops));
+            into.Add(new RelationExpr([r.Operands[0], new SumExpr([pm2.Left, new NegateExpr(pm2.Right)])], r.Ops));
+        }
+        else if (e is DivideExpr { Numerator: PlusMinusExpr pm3 } div)
+        {
+            into.Add(new DivideExpr(new SumExpr([pm3.Left, pm3.Right]), div.Denominator));
+            into.Add(new DivideExpr(new SumExpr([pm3.Left, new NegateExpr(pm3.Right)]), div.Denominator));
+        }
+        else into.Add(e);
+    }
+
+    private Comparison CompareItems(Expr a, List<Expr>? la, Expr b, List<Expr>? lb, int d)
+    {
+        // A set against a tuple compares in order (the public graders' convention).
+        if (la is not null && lb is null && b is CollectionExpr { Kind: CollectionKind.Tuple } tb && a is CollectionExpr { Kind: CollectionKind.Set })
+            return CompareOrdered(la.ToArray(), tb.Items, d);
+        if (lb is not null && la is null && a is CollectionExpr { Kind: CollectionKind.Tuple } ta && b is CollectionExpr { Kind: CollectionKind.Set })
+            return CompareOrdered(ta.Items, lb.ToArray(), d);
+        // Decimal comma: the list "1,22" against the single decimal "1.22" (same digits) is that number.
+        if (DecimalCommaReading(a, b) || DecimalCommaReading(b, a)) return Comparison.Equal("decimal comma");
+        la ??= [a];
+        lb ??= [b];
+        if (la.Count == 1 && lb.Count == 1) return Compare(la[0], lb[0], d);
+        // Set semantics: every answer on each side matches one on the other (order and repeats
+        // do not matter: "(3,17,3,7)" listed twice is still one solution).
+        var c1 = Covers(la, lb, d);
+        if (!c1.IsEqual) return c1;
+        var c2 = Covers(lb, la, d);
+        return c2.IsEqual ? Comparison.Equal("same answers in any order") : c2;
+    }
+
+    private Comparison Covers(List<Expr> from, List<Expr> to, int d)
+    {
+        foreach (var x in from)
+        {
+            bool found = false;
+            foreach (var y in to)
+            {
+                var c = Compare(x, y, d);
+                if (c.Outcome == Outcome.Unknown) return c;
+                if (c.IsEqual) { found = true; break; }
+            }
+            if (!found) return Comparison.NotEqual("an answer in one list has no match in the other");
+        }
+        return Comparison.Equal("covered");
+    }
+
+    public Comparison CompareOrdered(Expr[] x, Expr[] y, int d)
+    {
+        if (x.Length != y.Length) return Comparison.NotEqual($"{x.Length} components against {y.Length}");
+        for (int k = 0; k < x.Length; k++)
+        {
+            var c = Compare(x[k], y[k], d);
+            if (!c.IsEqual) return c;
+        }
+        return Comparison.Equal("componentwise equal");
+    }
+
+    private Comparison CompareSets(Expr a, Expr b, int d)
+    {
+        var pa = SetParts(a);
+        var pb = SetParts(b);
+        if (pa is null || pb is null) return Comparison.NotEqual("interval against a non-interval");
+        if (pa.Count != pb.Count) return Comparison.NotEqual("different number of intervals");
+        var used = new bool[pb.Count];
+        foreach (var x in pa)
+        {
+            bool found = false;
+            for (int k = 0; k < pb.Count && !found; k++)
+            {
+                if (used[k]) continue;
+                var c = CompareSetPart(x, pb[k], d);
+                if (c.Outcome == Outcome.Unknown) return c;
+                if (c.IsEqual) { used[k] = true; found = true; }
+            }
+            if (!found) return Comparison.NotEqual("intervals differ");
+        }
+        return Comparison.Equal("same intervals");
+    }
+
+    private Comparison CompareSetPart(Expr x, Expr y, int d)
+    {
+        if (x is IntervalExpr ix && y is IntervalExpr iy)
+        {
+            if (ix.LowClosed != iy.LowClosed || ix.HighClosed != iy.HighClosed) return Comparison.NotEqual("bracket types differ");
+            var lo = Compare(ix.Low, iy.Low, d);
+            return lo.IsEqual ? Compare(ix.High, iy.High, d) : lo;
+        }
+        if (x is IntervalExpr || y is IntervalExpr) return Comparison.NotEqual("interval against a set");
+        return Compare(x, y, d);
+    }
+
+    /// <summary>Parts of a union; an open tuple of two counts as an open interval.</summary>
+    private static List<Expr>? SetParts(Expr e)
+    {
+        var parts = new List<Expr>();
+        foreach (var p in e is UnionExpr u ? u.Parts : [e])
+        {
+            if (p is IntervalExpr) parts.Add(p);
+            else if (p is CollectionExpr { Kind: CollectionKind.Tuple, Items.Length: 2 } t) parts.Add(new IntervalExpr(t.Items[0], t.Items[1], false, false));
+            else if (p is CollectionExpr { Kind: CollectionKind.Set }) parts.Add(p);
+            else return null;
+        }
+        return parts;
+    }
+
+    private Comparison CompareMatrices(Expr a, Expr b, int d)
+    {
+        var ma = AsMatrix(a);
+        var mb = AsMatrix(b);
+        if (ma is null || mb is null) return Comparison.NotEqual("matrix against a non-matrix");
+        if (ma.Length != mb.Length) return Comparison.NotEqual("different matrix shapes");
+        for (int r = 0; r < ma.Length; r++)
+        {
+            var c = CompareOrdered(ma[r], mb[r], d);
+            if (!c.IsEqual) return c.Outcome == Outcome.Unknown ? c : Comparison.NotEqual("matrix entries differ");
+        }
+        return Comparison.Equal("same matrix");
+    }
+
+    private static Expr[][]? AsMatrix(Expr e) => e switch
+    {
+        MatrixExpr m => m.Rows,
+        // A column vector written as a tuple.
+        CollectionExpr { Kind: CollectionKind.Tuple } t => t.Items.Select(i => new[] { i }).ToArray(),
+        _ => null,
+    };
+}

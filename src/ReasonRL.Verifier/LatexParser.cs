@@ -1,0 +1,576 @@
+// LatexParser: recursive-descent parser from LatexLexer tokens to an Expr tree.
+// Grammar (loosest first):
+//   answer   := item ((',' | ';' | 'and' | 'or') item)*        bare list = unordered answers
+//   item     := relation [quantity …]                          "3 hours 20 minutes" = compound
+//   relation := union (relop union)*                           = ≠ < ≤ > ≥ ≈ \in
+//   union    := ratio ('\cup' ratio)*
+//   ratio    := sum (':' sum)?
+//   sum      := product (('+' | '-' | '±') product)*
+//   product  := unary (('*' | '/' | implicit) unary)*
+//   unary    := ('-' | '+' | '±') unary | power
+//   power    := postfix ('^' exponent)?                        right-associative
+//   postfix  := primary ('!' | '%' | '°' | '_' sub | unit words)*
+// Not an evaluator or a simplifier; depth-limited (MaxNestingDepth) and budget-ticked.
+namespace ReasonRL.Verifier;
+
+internal sealed class ParseException(string message, bool isLimit = false) : Exception(message)
+{
+    /// <summary>True when a hard limit (nesting) stopped the parse rather than bad syntax.</summary>
+    public bool IsLimit { get; } = isLimit;
+}
+
+internal sealed class LatexParser
+{
+    private readonly List<Token> _t;
+    private readonly Budget _budget;
+    private readonly int _maxDepth;
+    private int _pos;
+    private int _depth;
+    private int _absDepth;
+
+    private LatexParser(List<Token> tokens, Budget budget, int maxDepth)
+    {
+        _t = tokens;
+        _budget = budget;
+        _maxDepth = maxDepth;
+    }
+
+    /// <summary>Parses a whole answer. Throws ParseException/LexException on malformed input.</summary>
+    public static Expr Parse(string answer, Budget budget, int maxDepth)
+    {
+        var tokens = LatexLexer.Lex(answer, budget);
+        if (tokens.Count == 0) throw new ParseException("empty answer");
+        if (IsAllText(tokens)) return new TextExpr(JoinText(tokens));
+        var p = new LatexParser(tokens, budget, maxDepth);
+        var e = p.ParseAnswer();
+        if (p._pos < tokens.Count) throw new ParseException($"unexpected {tokens[p._pos]} at token {p._pos}");
+        return e;
+    }
+
+    private static bool IsAllText(List<Token> tokens)
+    {
+        bool word = false;
+        foreach (var t in tokens)
+        {
+            if (t.Kind == TokenKind.Word) word = true;
+            else if (t.Kind is not (TokenKind.Identifier or TokenKind.LParen or TokenKind.RParen or TokenKind.Separator or TokenKind.Function or TokenKind.Comma)) return false;
+        }
+        return word;
+    }
+
+    private static string JoinText(List<Token> tokens)
+    {
+        var parts = new List<string>();
+        foreach (var t in tokens)
+            if (t.Kind is TokenKind.Word or TokenKind.Identifier or TokenKind.Function or TokenKind.Separator)
+                parts.Add(t.Text.ToLowerInvariant());
+        return string.Join(" ", parts);
+    }
+
+    private Token Peek => _pos < _t.Count ? _t[_pos] : new Token((TokenKind)(-1));
+    private bool At(TokenKind k) => _pos < _t.Count && _t[_pos].Kind == k;
+    private bool AtEnd => _pos >= _t.Count;
+
+    private Token Next()
+    {
+        _budget.Tick();
+        return _t[_pos++];
+    }
+
+    private void Expect(TokenKind k, string context)
+    {
+        if (!At(k)) throw new ParseException($"expected {k} {context}, found {(AtEnd ? "end" : Peek.ToString())}");
+        _pos++;
+    }
+
+    private void Enter()
+    {
+        if (++_depth > _maxDepth) throw new ParseException($"nesting deeper than {_maxDepth}", isLimit: true);
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw new ParseException("nesting too deep for the stack", isLimit: true);
+    }
+
+    private bool AtItemSeparator => At(TokenKind.Comma) || At(TokenKind.Semicolon) || At(TokenKind.Separator);
+
+    private Expr ParseAnswer()
+    {
+        var items = new List<Expr>();
+        var groupEnds = new List<int>(); // item counts at each ';'
+        SkipSeparators();
+        while (!AtEnd)
+        {
+            items.Add(ParseItem());
+            if (!AtItemSeparator) break;
+            if (At(TokenKind.Semicolon)) groupEnds.Add(items.Count);
+            SkipSeparators();
+        }
+        if (items.Count == 0) throw new ParseException("no expression");
+        if (groupEnds.Count > 0 && AssignmentGroups(items, groupEnds) is { } tuples) return tuples;
+        return items.Count == 1 ? items[0] : new CollectionExpr(CollectionKind.AnswerList, items.ToArray());
+    }
+
+    /// <summary>"p=5, q=2; p=7, q=2": solutions of a system, one ';'-group per solution, read as
+    /// the tuples (5, 2), (7, 2). Only when every item is "name = value" and the groups agree in size.</summary>
+    private static Expr? AssignmentGroups(List<Expr> items, List<int> groupEnds)
+    {
+        if (!items.All(i => i is RelationExpr { Ops: [RelationOp.Equal], Operands: [SymbolExpr, _] })) return null;
+        var bounds = groupEnds.Where(e => e < items.Count).Append(items.Count).Distinct().ToList();
+        var tuples = new List<Expr>();
+        int start = 0;
+        foreach (int end in bounds)
+        {
+            var values = items.Skip(start).Take(end - start).Select(i => ((RelationExpr)i).Operands[1]).ToArray();
+            if (values.Length == 0) return null;
+            tuples.Add(values.Length == 1 ? values[0] : new CollectionExpr(CollectionKind.Tuple, values));
+            start = end;
+        }
+        if (tuples.Select(t => t is CollectionExpr c ? c.Items.Length : 1).Distinct().Count() != 1) return null;
+        return tuples.Count == 1 ? tuples[0] : new CollectionExpr(CollectionKind.AnswerList, tuples.ToArray());
+    }
+
+    private void SkipSeparators()
+    {
+        while (AtItemSeparator) _pos++;
+    }
+
+    private Expr ParseItem()
+    {
+        SkipLeadingWords();
+        var first = ParseRelation();
+        if (AtEnd || AtItemSeparator || !StartsPrimary(Peek)) return first;
+        // "3 hours 20 minutes": quantities in a row.
+        var parts = new List<Expr> { first };
+        while (!AtEnd && !AtItemSeparator && StartsPrimary(Peek))
+        {
+            SkipLeadingWords();
+            parts.Add(ParseRelation());
+        }
+        return new CompoundQuantityExpr(parts.ToArray());
+    }
+
+    private void SkipLeadingWords()
+    {
+        while (At(TokenKind.Word) || (At(TokenKind.Colon) && _pos > 0 && _t[_pos - 1].Kind == TokenKind.Word)) _pos++;
+    }
+
+    private Expr ParseRelation()
+    {
+        var operands = new List<Expr> { ParseUnion() };
+        var ops = new List<RelationOp>();
+        while (At(TokenKind.Relation))
+        {
+            ops.Add(Next().Op);
+            SkipLeadingWords();
+            operands.Add(ParseUnion());
+        }
+        return ops.Count == 0 ? operands[0] : new RelationExpr(operands.ToArray(), ops.ToArray());
+    }
+
+    private Expr ParseUnion()
+    {
+        var first = ParseRatio();
+        if (!At(TokenKind.Cup)) return first;
+        var parts = new List<Expr> { first };
+        while (At(TokenKind.Cup))
+        {
+            _pos++;
+            parts.Add(ParseRatio());
+        }
+        return new UnionExpr(parts.ToArray());
+    }
+
+    private Expr ParseRatio()
+    {
+        var left = ParseSum();
+        if (!At(TokenKind.Colon)) return left;
+        _pos++;
+        return new RatioExpr(left, ParseSum());
+    }
+
+    private Expr ParseSum()
+    {
+        Enter();
+        var terms = new List<Expr> { ParseProduct() };
+        Expr? pmLeft = null;
+        while (At(TokenKind.Plus) || At(TokenKind.Minus) || At(TokenKind.PlusMinus))
+        {
+            var op = Next().Kind;
+            var term = ParseProduct();
+            if (op == TokenKind.Plus) terms.Add(term);
+            else if (op == TokenKind.Minus) terms.Add(new NegateExpr(term));
+            else
+            {
+                var left = terms.Count == 1 ? terms[0] : new SumExpr(terms.ToArray());
+                pmLeft = new PlusMinusExpr(pmLeft is null ? left : pmLeft, term);
+                terms.Clear();
+                terms.Add(pmLeft);
+            }
+        }
+        _depth--;
+        return terms.Count == 1 ? terms[0] : new SumExpr(terms.ToArray());
+    }
+
+    private Expr ParseProduct()
+    {
+        Enter();
+        var factors = new List<Expr> { ParseUnary() };
+        while (true)
+        {
+            if (At(TokenKind.Star)) { _pos++; factors.Add(ParseUnary()); continue; }
+            if (At(TokenKind.Slash))
+            {
+                _pos++;
+                var den = ParseUnary();
+                var num = factors.Count == 1 ? factors[0] : new ProductExpr(factors.ToArray());
+                factors.Clear();
+                factors.Add(new DivideExpr(num, den));
+                continue;
+            }
+            if (!AtEnd && StartsPrimary(Peek) && !(At(TokenKind.Pipe) && _absDepth > 0)
+                && !(factors[^1] is QuantityExpr) && !(At(TokenKind.Number) && EndsWithNumber(factors[^1])))
+            {
+                bool mixedCandidate = factors.Count == 1 && At(TokenKind.Frac)
+                    && factors[0] is NumberExpr { IsDecimal: false } or NegateExpr { Operand: NumberExpr { IsDecimal: false } };
+                var next = ParsePower();
+                // Mixed number: 2\frac{1}{2} is 2 + 1/2 (an integer directly before a fraction of integers);
+                // -2\frac{1}{2} is -(2 + 1/2).
+                if (mixedCandidate && next is DivideExpr { Numerator: NumberExpr { IsDecimal: false }, Denominator: NumberExpr { IsDecimal: false } })
+                    factors[0] = factors[0] is NegateExpr neg ? new NegateExpr(new SumExpr([neg.Operand, next])) : new SumExpr([factors[0], next]);
+                else factors.Add(next);
+                continue;
+            }
+            break;
+        }
+        _depth--;
+        return factors.Count == 1 ? factors[0] : new ProductExpr(factors.ToArray());
+    }
+
+    private static bool EndsWithNumber(Expr e) => e is NumberExpr or PercentExpr or DegreeExpr;
+
+    private static bool StartsPrimary(Token t) => t.Kind is TokenKind.Number or TokenKind.Identifier or TokenKind.Constant
+        or TokenKind.LParen or TokenKind.LBracket or TokenKind.LBrace or TokenKind.SetOpen or TokenKind.Frac
+        or TokenKind.Sqrt or TokenKind.Binom or TokenKind.Function or TokenKind.Pipe or TokenKind.Begin or TokenKind.Time;
+
+    private Expr ParseUnary()
+    {
+        Enter();
+        Expr result;
+        if (At(TokenKind.Minus)) { _pos++; result = new NegateExpr(ParseUnary()); }
+        else if (At(TokenKind.Plus)) { _pos++; result = ParseUnary(); }
+        else if (At(TokenKind.PlusMinus)) { _pos++; result = new PlusMinusExpr(new NumberExpr(BigRational.Zero, false), ParseUnary()); }
+        else result = ParsePower();
+        _depth--;
+        return result;
+    }
+
+    private Expr ParsePower()
+    {
+        Enter();
+        var b = ParsePostfix();
+        if (At(TokenKind.Caret))
+        {
+            _pos++;
+            var exponent = ParseExponent();
+            b = new PowerExpr(b, exponent);
+            b = ParsePostfixOps(b);
+        }
+        _depth--;
+        return b;
+    }
+
+    private Expr ParseExponent()
+    {
+        if (At(TokenKind.Minus)) { _pos++; return new NegateExpr(ParseExponent()); }
+        if (At(TokenKind.Plus)) { _pos++; return ParseExponent(); }
+        return ParsePower();
+    }
+
+    private Expr ParsePostfix() => ParsePostfixOps(ParsePrimary());
+
+    private Expr ParsePostfixOps(Expr e)
+    {
+        while (!AtEnd)
+        {
+            var k = Peek.Kind;
+            if (k == TokenKind.Bang) { _pos++; e = new FunctionExpr("factorial", [e]); }
+            else if (k == TokenKind.Percent) { _pos++; e = new PercentExpr(e); }
+            else if (k == TokenKind.Degree) { _pos++; e = new DegreeExpr(e); }
+            else if (k == TokenKind.Prime && e is SymbolExpr ps) { _pos++; e = new SymbolExpr(ps.Name + "'"); }
+            else if (k == TokenKind.Underscore)
+            {
+                _pos++;
+                if (e is SymbolExpr named && SubscriptName() is { } subName) { e = new SymbolExpr(named.Name + "_" + subName); continue; }
+                var sub = ParseGroupOrAtom();
+                e = e switch
+                {
+                    SymbolExpr s => new SymbolExpr(s.Name + "_" + ExprPrinter.Print(sub)),
+                    NumberExpr n when n.Value.IsInteger && sub is NumberExpr b && b.Value.IsInteger => FromBase(n, b),
+                    _ => e,
+                };
+            }
+            else if (k == TokenKind.Word && Peek.Text != "mod" && Peek.Text != "to")
+            {
+                var unit = new List<string>();
+                while (At(TokenKind.Word) || (At(TokenKind.Caret) && unit.Count > 0))
+                {
+                    var t = Next();
+                    if (t.Kind == TokenKind.Caret) { ParseGroupOrAtom(); continue; }
+                    unit.Add(t.Text);
+                }
+                e = new QuantityExpr(e, string.Join(" ", unit));
+            }
+            else break;
+        }
+        return e;
+    }
+
+    /// <summary>A subscript made only of letters and digits ({MBCN}, {37}, n): its text, consumed.</summary>
+    private string? SubscriptName()
+    {
+        if (At(TokenKind.Identifier) || At(TokenKind.Number) || At(TokenKind.Word)) return Next().Text;
+        if (!At(TokenKind.LBrace)) return null;
+        int k = _pos + 1;
+        var sb = new System.Text.StringBuilder();
+        while (k < _t.Count && _t[k].Kind is TokenKind.Identifier or TokenKind.Number or TokenKind.Word) sb.Append(_t[k++].Text);
+        if (k >= _t.Count || _t[k].Kind != TokenKind.RBrace || sb.Length == 0) return null;
+        _pos = k + 1;
+        return sb.ToString();
+    }
+
+    private static Expr FromBase(NumberExpr n, NumberExpr b)
+    {
+        if (b.Value.Num < 2 || b.Value.Num > 36) return n;
+        string digits = n.Value.Num.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        int radix = (int)b.Value.Num;
+        System.Numerics.BigInteger v = 0;
+        foreach (char c in digits)
+        {
+            int d = c - '0';
+            if (d >= radix) return n;
+            v = v * radix + d;
+        }
+        return new NumberExpr(new BigRational(v, 1), false);
+    }
+
+    /// <summary>A {group} or a single atom (for \frac, \sqrt, subscripts and exponents).</summary>
+    private Expr ParseGroupOrAtom()
+    {
+        if (At(TokenKind.LBrace))
+        {
+            _pos++;
+            if (At(TokenKind.RBrace)) { _pos++; return new TextExpr(""); }
+            var inner = ParseAnswer();
+            Expect(TokenKind.RBrace, "closing a {group}");
+            return inner;
+        }
+        return ParsePrimary();
+    }
+
+    private Expr ParsePrimary()
+    {
+        Enter();
+        try
+        {
+            if (AtEnd) throw new ParseException("unexpected end of answer");
+            var t = Next();
+            switch (t.Kind)
+            {
+                case TokenKind.Number:
+                    return new NumberExpr(BigRational.ParseDecimal(t.Text), t.Text.Contains('.') || t.Text.Contains('e'));
+                case TokenKind.Time:
+                {
+                    // "4:30 p.m.", "4:30p": markers after a clock time are dropped like units.
+                    while (At(TokenKind.Identifier) && Peek.Text.Length == 1 || At(TokenKind.Word)) _pos++;
+                    int colon = t.Text.IndexOf(':');
+                    return new TimeExpr(int.Parse(t.Text[..colon], System.Globalization.CultureInfo.InvariantCulture),
+                        int.Parse(t.Text[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+                }
+                case TokenKind.Constant:
+                    return new ConstantExpr(t.Constant);
+                case TokenKind.Identifier:
+                    return ParseIdentifier(t);
+                case TokenKind.LParen:
+                case TokenKind.LBracket:
+                    return ParseBracketed(t.Kind);
+                case TokenKind.LBrace:
+                {
+                    if (At(TokenKind.RBrace)) { _pos++; return new TextExpr(""); }
+                    var items = ParseItemsUntil(TokenKind.RBrace);
+                    Expect(TokenKind.RBrace, "closing '{'");
+                    return items.Count == 1 ? items[0] : new CollectionExpr(CollectionKind.Set, items.ToArray());
+                }
+                case TokenKind.SetOpen:
+                {
+                    if (At(TokenKind.SetClose)) { _pos++; return new CollectionExpr(CollectionKind.Set, []); }
+                    var items = ParseItemsUntil(TokenKind.SetClose);
+                    Expect(TokenKind.SetClose, "closing '\\{'");
+                    return new CollectionExpr(CollectionKind.Set, items.ToArray());
+                }
+                case TokenKind.Frac:
+                {
+                    var num = ParseGroupOrAtom();
+                    var den = ParseGroupOrAtom();
+                    return new DivideExpr(num, den);
+                }
+                case TokenKind.Binom:
+                {
+                    var n = ParseGroupOrAtom();
+                    var k = ParseGroupOrAtom();
+                    return new FunctionExpr("binom", [n, k]);
+                }
+                case TokenKind.Sqrt:
+                {
+                    Expr index = new NumberExpr(BigRational.FromInt(2), false);
+                    if (At(TokenKind.LBracket))
+                    {
+                        _pos++;
+                        index = ParseSum();
+                        Expect(TokenKind.RBracket, "closing \\sqrt[n]");
+                    }
+                    var radicand = At(TokenKind.LBrace) ? ParseGroupOrAtom() : ParsePostfix();
+                    return new RootExpr(radicand, index);
+                }
+                case TokenKind.Function:
+                    return ParseFunction(t.Text);
+                case TokenKind.Pipe:
+                {
+                    _absDepth++;
+                    var inner = ParseSum();
+                    _absDepth--;
+                    Expect(TokenKind.Pipe, "closing |…|");
+                    return new FunctionExpr("abs", [inner]);
+                }
+                case TokenKind.Begin:
+                    return ParseEnvironment(t.Text);
+                default:
+                    throw new ParseException($"unexpected {t}");
+            }
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Expr ParseIdentifier(Token t)
+    {
+        string name = t.Text;
+        // f(x), g(x), P(x): an unknown function applied (not a product), when '(' follows directly.
+        if (name is "f" or "g" or "h" or "F" or "G" or "H" or "P" or "Q" or "W" or "p" or "q"
+            && At(TokenKind.LParen) && !Peek.SpaceBefore)
+        {
+            _pos++;
+            var args = ParseItemsUntil(TokenKind.RParen);
+            Expect(TokenKind.RParen, $"closing {name}(…)");
+            return new FunctionExpr("apply:" + name, args.ToArray());
+        }
+        return name switch
+        {
+            "e" => new ConstantExpr(ConstantKind.E),
+            "i" => new ConstantExpr(ConstantKind.I),
+            _ => new SymbolExpr(name),
+        };
+    }
+
+    private Expr ParseFunction(string name)
+    {
+        if (name is "sum" or "prod" or "int" or "lim") return ParseBigOperator(name);
+        Expr? power = null;
+        Expr? logBase = null;
+        for (int k = 0; k < 2; k++)
+        {
+            if (At(TokenKind.Caret)) { _pos++; power = ParseExponent(); }
+            else if (At(TokenKind.Underscore)) { _pos++; logBase = ParseGroupOrAtom(); }
+        }
+        Expr arg;
+        if (At(TokenKind.LParen))
+        {
+            _pos++;
+            var items = ParseItemsUntil(TokenKind.RParen);
+            Expect(TokenKind.RParen, $"closing \\{name}(…)");
+            arg = items.Count == 1 ? items[0] : new CollectionExpr(CollectionKind.Tuple, items.ToArray());
+        }
+        else arg = ParsePower();
+        if (name == "lg") { name = "log"; logBase ??= new NumberExpr(BigRational.FromInt(10), false); }
+        Expr f;
+        if (power is NegateExpr { Operand: NumberExpr { Value: { IsInteger: true } one } } && one.Num.IsOne && name is "sin" or "cos" or "tan")
+        {
+            f = new FunctionExpr("arc" + name, [arg]);
+            power = null;
+        }
+        else f = logBase is null ? new FunctionExpr(name, arg is CollectionExpr c ? c.Items : [arg]) : new FunctionExpr("log", [arg, logBase]);
+        return power is null ? f : new PowerExpr(f, power);
+    }
+
+    /// <summary>\sum_{k=0}^{n} body, \prod, \int, \lim_{x \to 0} body: kept unevaluated as a
+    /// function of (body, lower, upper); the body extends over the following product.</summary>
+    private Expr ParseBigOperator(string name)
+    {
+        Expr lower = new TextExpr(""), upper = new TextExpr("");
+        for (int k = 0; k < 2; k++)
+        {
+            if (At(TokenKind.Underscore)) { _pos++; lower = ParseGroupOrAtom(); }
+            else if (At(TokenKind.Caret)) { _pos++; upper = ParseGroupOrAtom(); }
+        }
+        var body = ParseProduct();
+        return new FunctionExpr("apply:\\" + name + ExprPrinter.Print(lower) + "^" + ExprPrinter.Print(upper), [body]);
+    }
+
+    private List<Expr> ParseItemsUntil(TokenKind closer)
+    {
+        var items = new List<Expr>();
+        while (true)
+        {
+            if (AtEnd) throw new ParseException($"missing {closer}");
+            items.Add(ParseItem());
+            if (At(TokenKind.Comma) || At(TokenKind.Semicolon)) { _pos++; continue; }
+            break;
+        }
+        return items;
+    }
+
+    private Expr ParseBracketed(TokenKind open)
+    {
+        var items = new List<Expr>();
+        while (true)
+        {
+            if (AtEnd) throw new ParseException("missing closing bracket");
+            items.Add(ParseItem());
+            if (At(TokenKind.Comma) || At(TokenKind.Semicolon)) { _pos++; continue; }
+            break;
+        }
+        if (!(At(TokenKind.RParen) || At(TokenKind.RBracket))) throw new ParseException($"expected ')' or ']', found {(AtEnd ? "end" : Peek.ToString())}");
+        var close = Next().Kind;
+        bool lowClosed = open == TokenKind.LBracket, highClosed = close == TokenKind.RBracket;
+        if (items.Count == 1)
+        {
+            if (open == close - 1) return items[0]; // (x) or [x]
+            throw new ParseException("mismatched brackets around one value");
+        }
+        if (items.Count == 2 && (lowClosed || highClosed)) return new IntervalExpr(items[0], items[1], lowClosed, highClosed);
+        if (open == TokenKind.LParen && close == TokenKind.RParen) return new CollectionExpr(CollectionKind.Tuple, items.ToArray());
+        if (open == TokenKind.LBracket && close == TokenKind.RBracket) return new CollectionExpr(CollectionKind.Tuple, items.ToArray());
+        throw new ParseException("mismatched brackets around a list");
+    }
+
+    private Expr ParseEnvironment(string env)
+    {
+        if (env is not ("pmatrix" or "bmatrix" or "matrix" or "array" or "vmatrix" or "Bmatrix" or "smallmatrix" or "Vmatrix"))
+            throw new ParseException($"environment '{env}' is not an answer form");
+        var rows = new List<Expr[]>();
+        var row = new List<Expr>();
+        while (true)
+        {
+            if (AtEnd) throw new ParseException($"missing \\end{{{env}}}");
+            if (At(TokenKind.End)) { _pos++; break; }
+            if (At(TokenKind.RowSeparator)) { _pos++; rows.Add(row.ToArray()); row = []; continue; }
+            if (At(TokenKind.Ampersand)) { _pos++; continue; }
+            row.Add(ParseSum());
+        }
+        if (row.Count > 0) rows.Add(row.ToArray());
+        rows.RemoveAll(r => r.Length == 0);
+        if (rows.Count == 0) throw new ParseException("empty matrix");
+        var m = new MatrixExpr(rows.ToArray());
+        return env == "vmatrix" ? new FunctionExpr("det", [m]) : m;
+    }
+}

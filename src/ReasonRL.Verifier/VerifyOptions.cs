@@ -1,0 +1,93 @@
+// VerifyOptions: the immutable knobs of MathVerifier.Verify, each with its default in one place.
+// Not a place for grading conventions (those are fixed, see MathVerifier's header); only for
+// extraction policy and the hard resource limits (deterministic WorkBudget; TimeBudget is a hang guard).
+namespace ReasonRL.Verifier;
+
+/// <summary>Where an input string's answer comes from.</summary>
+public enum AnswerSource
+{
+    /// <summary>Extract when the string looks like a whole solution (a \boxed{}, "####", "answer is",
+    /// or longer than <see cref="VerifyOptions.ShortAnswerLength"/>), else the string is the answer.</summary>
+    Auto,
+
+    /// <summary>Always run answer extraction (boxed, anchors, math delimiters, last number).</summary>
+    Solution,
+
+    /// <summary>The string is the answer itself; only $…$ delimiters are stripped.</summary>
+    Answer,
+}
+
+/// <summary>Options for <see cref="MathVerifier.Verify"/>. Immutable; share one instance freely.</summary>
+public sealed record VerifyOptions
+{
+    /// <summary>The defaults listed on each property.</summary>
+    public static VerifyOptions Default { get; } = new();
+
+    /// <summary>How the solution (prediction) is read. Default: Solution (always extract).</summary>
+    public AnswerSource Prediction { get; init; } = AnswerSource.Solution;
+
+    /// <summary>How the gold string is read. Default: Auto (GSM8K answers with "#### N" are extracted).</summary>
+    public AnswerSource Gold { get; init; } = AnswerSource.Auto;
+
+    /// <summary>When nothing else is found, use the last number in a solution. Default: true.</summary>
+    public bool FallbackToLastNumber { get; init; } = true;
+
+    /// <summary>Strings up to this length with no extraction anchor are taken whole as the answer
+    /// (e.g. "28 percent", "x = 3"). Default: 64 characters.</summary>
+    public int ShortAnswerLength { get; init; } = 64;
+
+    /// <summary>Deterministic work fuel for one call, in steps (a token lexed, a node parsed or evaluated,
+    /// a sample point, 64 bits of a big-number operand, 64 characters scanned by extraction). Past it the
+    /// verdict is Unverifiable("work budget exceeded: …"), never Incorrect. This is the budget: the same
+    /// input and options give the same verdict on any machine under any load. The default bounds any
+    /// input to a few milliseconds on a quiet machine (the acceptance bound is 20 ms worst case).
+    /// Default: 200,000 steps (the fuzz corpus peaks near 125,000; ~5–50 ns a step).</summary>
+    public long WorkBudget { get; init; } = DefaultWorkBudget;
+
+    /// <summary>Default of <see cref="WorkBudget"/>.</summary>
+    public const long DefaultWorkBudget = 200_000;
+
+    /// <summary>Wall-clock hang guard, NOT the budget: read every 256 steps, it stops only a call that is
+    /// genuinely stuck (the work budget ends every normal call long before). Past it the verdict is
+    /// Unverifiable("time backstop exceeded …"), never Incorrect. Because it depends on machine load, a
+    /// verdict it decides is not reproducible; it should never fire. Default: 1 s.</summary>
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest extracted answer that is parsed; longer ones are Unverifiable. Default: 4,000 chars.</summary>
+    public int MaxAnswerLength { get; init; } = 4_000;
+
+    /// <summary>Deepest bracket/operator nesting the parser accepts. Default: 100.</summary>
+    public int MaxNestingDepth { get; init; } = 100;
+
+    /// <summary>Random points at which expressions with free variables are compared. Default: 6.</summary>
+    public int SamplePoints { get; init; } = 6;
+
+    /// <summary>Seed of the sample points (fixed, so verdicts are reproducible). Default: 20250611.</summary>
+    public int Seed { get; init; } = 20250611;
+
+    /// <summary>Strict grading: free variables must have the same names (f(y) ≠ f(x)). When false, two
+    /// expressions whose variables differ only by name are compared after renaming the prediction's
+    /// variables onto the gold's, in sorted order (Math-Verify's strict=False). Default: true.</summary>
+    public bool Strict { get; init; } = true;
+
+    /// <summary>A bare comma list is compared in order ("4, 10, -2" ≠ "10, 4, -2"), as string-comparing
+    /// graders (the MATH is_equiv) do. Default: false (the convention: a bare comma list is an unordered
+    /// list of solutions). Tuples are always ordered and sets never are.</summary>
+    public bool OrderedLists { get; init; }
+
+    /// <summary>An inequality prediction (-2 ≤ x ≤ 7) may equal a gold set that describes the same set
+    /// (x ∈ [-2, 7], [-2, 7]). Default: true. When false (Math-Verify's allow_set_relation_comp=False) such
+    /// pairs are not equal; the other direction — a set prediction against a gold inequality — is always
+    /// compared by value.</summary>
+    public bool AllowSetRelationComparison { get; init; } = true;
+
+    /// <summary>When set, a number written as a decimal also equals a value that agrees with it after
+    /// both are rounded to this many decimal places (Math-Verify's precision / float_rounding:
+    /// 0.3333 ~ 1/3 at 4). Default: null — the convention: a decimal approximation of an irrational or
+    /// repeating value is not equal (0.3333 ≠ 1/3, 1.414 ≠ √2).</summary>
+    public int? DecimalRounding { get; init; }
+
+    /// <summary>Relative tolerance when both sides are only known numerically (irrational constants,
+    /// functions, variables). Default: 1e-9 (double evaluation keeps ~1e-13 on these sizes).</summary>
+    public double NumericTolerance { get; init; } = 1e-9;
+}

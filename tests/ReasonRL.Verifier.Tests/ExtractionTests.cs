@@ -1,0 +1,62 @@
+// Table-driven tests of AnswerExtractor: each extraction rule, its priority, and the fallback switch.
+using ReasonRL.Verifier;
+
+namespace ReasonRL.Verifier.Tests;
+
+public class ExtractionTests
+{
+    [Theory]
+    [InlineData("So the result is \\boxed{\\frac{1}{2}}.", "\\frac{1}{2}")]
+    [InlineData("nested \\boxed{\\frac{\\sqrt{2}}{2}} done", "\\frac{\\sqrt{2}}{2}")]
+    [InlineData("first \\boxed{1} then \\boxed{7}", "7")]
+    [InlineData("\\fbox{42}", "42")]
+    [InlineData("thus \\boxed 5 and done", "5")]
+    [InlineData("roots: $\\boxed{2}$ and $\\boxed{3}$", "2, 3")]
+    [InlineData("\\boxed{1},\\boxed{2},\\boxed{3}", "1, 2, 3")]
+    [InlineData("\\boxed{1} no no no \\boxed{2}", "2")]
+    [InlineData("Step 1: 2+2=4.\nThe answer is 4", "4")]
+    [InlineData("Final Answer: The final answer is $14{,}916$. I hope it is correct.", "14{,}916")]
+    [InlineData("blah\n#### 2000", "2000")]
+    [InlineData("He has 5 apples.\nA: 19", "19")]
+    [InlineData("Therefore $x \\geq 5$ is the solution.", "x \\geq 5")]
+    [InlineData("28 percent", "28 percent")]
+    [InlineData("so the number is 10 which is 1,000.99 dollars in total after all", "1,000.99")]
+    [InlineData("... \\boxed{255} later. Final Answer: The final answer is $10,455$. I hope it is correct.", "10,455")]
+    [InlineData("Final Answer: The largest $n$ is 34.", "34")]
+    public void ExtractsTheFinalAnswer(string solution, string expected)
+    {
+        var e = AnswerExtractor.Extract(solution, AnswerSource.Solution, VerifyOptions.Default);
+        Assert.Equal(expected, e.Answer);
+    }
+
+    [Fact]
+    public void LastNumberFallbackCanBeTurnedOff()
+    {
+        const string text = "we computed many things and eventually got 17 apples in the end of the long story";
+        Assert.Equal("17", AnswerExtractor.Extract(text, AnswerSource.Solution, VerifyOptions.Default).Answer);
+        var off = VerifyOptions.Default with { FallbackToLastNumber = false };
+        Assert.Null(AnswerExtractor.Extract(text, AnswerSource.Solution, off).Answer);
+    }
+
+    [Theory]
+    [InlineData("7", "7")]
+    [InlineData("$\\frac{1}{2}$", "\\frac{1}{2}")]
+    [InlineData("Natalia sold 48/2 = <<48/2=24>>24 clips in May.\n#### 72", "72")]
+    public void GoldIsExtractedOnlyWhenItIsASolution(string gold, string expected) =>
+        Assert.Equal(expected, AnswerExtractor.Extract(gold, AnswerSource.Auto, VerifyOptions.Default).Answer);
+
+    [Fact]
+    public void AnswerSourceAnswerTakesTheStringAsIs() =>
+        Assert.Equal("1, 2", AnswerExtractor.Extract("$1, 2$", AnswerSource.Answer, VerifyOptions.Default).Answer);
+
+    [Fact]
+    public void MegabyteSolutionIsScannedQuickly()
+    {
+        var text = new string('x', 1 << 20) + " answer is \\boxed{12}";
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var e = AnswerExtractor.Extract(text, AnswerSource.Solution, VerifyOptions.Default);
+        Assert.Equal("12", e.Answer);
+        // Generous bound for a loaded CI machine; the scan itself is a few hundred microseconds.
+        Assert.True(sw.ElapsedMilliseconds < 200, $"{sw.ElapsedMilliseconds} ms");
+    }
+}
