@@ -89,11 +89,7 @@ public sealed record ModelConfig
     }
 
     /// <summary>The anchor benchmark configs of ../shared/anchors (tied, fp32, q/k/v bias).</summary>
-    public static ModelConfig Anchor(string size) => size switch
-    {
-        "tiny" => new() { VocabSize = 64, HiddenSize = 128, LayerCount = 4, HeadCount = 4, KvHeadCount = 2, IntermediateSize = 384 },
-        "small" => new() { VocabSize = 1024, HiddenSize = 256, LayerCount = 6, HeadCount = 8, KvHeadCount = 4, IntermediateSize = 768 },
-        "medium" => new() { VocabSize = 8192, HiddenSize = 512, LayerCount = 8, HeadCount = 8, KvHeadCount = 4, IntermediateSize = 1536 },
-        _ => throw new ArgumentException($"anchor size must be tiny, small or medium, got \"{size}\""),
-    };
+    public static ModelConfig Anchor(string size) => ModelShapes.AnchorNames.Contains(size)
+        ? ModelShapes.Of(size)
+        : throw new ArgumentException($"anchor size must be tiny, small or medium, got \"{size}\"");
 }

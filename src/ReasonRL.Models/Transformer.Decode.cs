@@ -74,7 +74,7 @@ public sealed partial class Transformer
             packed.EnsurePacked(Parameters, cache.Epoch);
         }
         // already inside someone's serial region: stay on this thread
-        int batch = cache.Batch, slices = Kernels.InSerialScope ? 1 : Math.Min(Environment.ProcessorCount, batch);
+        int batch = cache.Batch, slices = Kernels.InSerialScope ? 1 : Math.Min(Kernels.WorkerCount, batch);
         void Slice(int sl)
         {
             using var serial = Kernels.Serial();

@@ -41,8 +41,10 @@ public static unsafe partial class Kernels
     {
         RequireLength("RmsNormBackward", "dInput", dInput.Length, (long)rows * width);
         // forward: y_c = w_c x_c r ⇒ dx_c = r w_c dy_c − r³ x_c/C · Σ_j w_j dy_j x_j; dw_c = Σ_n dy_c x_c r.
-        // dWeight is reduced per chunk into a private buffer, then summed (no shared writes in the loop).
-        int chunks = Math.Max(1, Math.Min(rows, Environment.ProcessorCount));
+        // dWeight is reduced per chunk into a private buffer, then summed in chunk order (no shared writes
+        // in the loop). The chunking depends on the row count only, never on the number of cores, so the
+        // sum — and every run built on it — is the same on one core and on many.
+        int chunks = Math.Max(1, Math.Min(rows, ReductionChunks));
         var partial = new float[chunks * width];
         fixed (float* px = input) fixed (float* pw = weight) fixed (float* pr = rstd) fixed (float* pdy = dOutput)
         fixed (float* pdx = dInput) fixed (float* ppart = partial)

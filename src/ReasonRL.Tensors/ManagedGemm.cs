@@ -78,7 +78,7 @@ public sealed unsafe class ManagedGemm : IGemm
             if (!acc) for (int i = 0; i < m; i++) new Span<float>(c + (long)i * ldc, n).Clear();
             return;
         }
-        bool par = allowParallel && (long)m * n * k >= ParallelThreshold && Environment.ProcessorCount > 1;
+        bool par = allowParallel && (long)m * n * k >= ParallelThreshold && Kernels.WorkerCount > 1;
         if (m <= DotNTMaxRows && tb && !ta)
         {
             DotNT(m, n, k, a, lda, b, ldb, acc, c, ldc, par);
@@ -94,7 +94,7 @@ public sealed unsafe class ManagedGemm : IGemm
         int kc = PanelDepth(nr);
         // op(A)(i, p) = a[i·rs + p·ks]: rows of A as stored (ks = 1) or columns when transposed.
         long rs = ta ? 1 : lda, ks = ta ? lda : 1;
-        int workers = par ? Environment.ProcessorCount : 1;
+        int workers = par ? Kernels.WorkerCount : 1;
         fixed (float* bp = packB)
         {
             float* bpl = bp;

@@ -1,7 +1,7 @@
 // `reasonrl lab` option tests: preset selection, overrides of seeds / designs / PPO steps, and clear
 // errors for conflicting or malformed options (the run itself is tested in ReasonRL.Training.Tests/Lab).
 using ReasonRL.Cli.Commands;
-using ReasonRL.Training.Lab;
+using ReasonRL.Runs.Lab;
 
 namespace ReasonRL.Cli.Tests;
 

@@ -5,6 +5,7 @@ using System.CommandLine;
 using System.Text.Json;
 using ReasonRL.Cli.Commands;
 using ReasonRL.Models;
+using ReasonRL.Runs;
 using ReasonRL.Tensors;
 
 namespace ReasonRL.Cli.Tests;
@@ -37,8 +38,8 @@ public sealed class TrainRmCommandTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("majority-class baseline", output);
         Assert.Contains("best-of-N by min", output);
-        foreach (var f in new[] { "config.json", "model.safetensors", TrainRmCommand.ReportFileName }) Assert.True(File.Exists(Path.Combine(outDir, f)), f);
-        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, TrainRmCommand.ReportFileName)));
+        foreach (var f in new[] { "config.json", "model.safetensors", RewardModelRun.ReportFileName }) Assert.True(File.Exists(Path.Combine(outDir, f)), f);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, RewardModelRun.ReportFileName)));
         Assert.Equal("prm", report.RootElement.GetProperty("kind").GetString());
         Assert.True(report.RootElement.GetProperty("held_out_positions").GetInt32() > 0);
         using var model = RewardModel.Load(outDir, new ManagedGemm());

@@ -7,7 +7,7 @@ using ReasonRL.Cli.Commands;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Training;
-using ReasonRL.Training.Runs;
+using ReasonRL.Runs;
 using Xunit;
 
 namespace ReasonRL.Cli.Tests;

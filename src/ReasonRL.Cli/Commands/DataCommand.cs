@@ -1,10 +1,10 @@
 // `reasonrl data lab --out DIR [--sft N] [--train N] [--test N] [--seed S] [--unnecessary-share P] [--min-ops A --max-ops B]`:
 // writes the lab task as JSONL (sft.jsonl {id, prompt, response}; train.jsonl / test.jsonl {id,
 // question, answer}; sft_test.jsonl = the test problems as SFT rows) for `reasonrl sft` and `reasonrl train`. Thin: the work is
-// ReasonRL.Training.Runs.LabDataExport over ReasonRL.Data.Lab.LabTaskGenerator.
+// ReasonRL.Runs.LabDataExport over ReasonRL.Data.Lab.LabTaskGenerator.
 using System.CommandLine;
 using ReasonRL.Data.Lab;
-using ReasonRL.Training.Runs;
+using ReasonRL.Runs;
 
 namespace ReasonRL.Cli.Commands;
 

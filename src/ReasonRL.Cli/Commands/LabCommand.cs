@@ -2,11 +2,11 @@
 // the main job — SFT a small char-level Qwen2 policy on the lab's arithmetic task, train a PRM and an
 // ORM on its labelled samples, run PPO with each reward design over several seeds, and print the table
 // (mean ± sd over seeds) and the findings; everything lands in one run folder with report.html.
-// Rerunning with the same --out resumes. Logic lives in ReasonRL.Training.Lab (LabOrchestrator); this
+// Rerunning with the same --out resumes. Logic lives in ReasonRL.Runs.Lab (LabOrchestrator); this
 // file parses options, draws the live progress view (Spectre) and prints the table.
 using System.CommandLine;
 using System.Globalization;
-using ReasonRL.Training.Lab;
+using ReasonRL.Runs.Lab;
 using Spectre.Console;
 
 namespace ReasonRL.Cli.Commands;

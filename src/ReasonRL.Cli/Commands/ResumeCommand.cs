@@ -3,7 +3,7 @@
 // same weights as an uninterrupted run. Thin: dispatches on RUN_DIR/run_kind to TrainRun / SftRun.
 using System.CommandLine;
 using ReasonRL.Training;
-using ReasonRL.Training.Runs;
+using ReasonRL.Runs;
 
 namespace ReasonRL.Cli.Commands;
 

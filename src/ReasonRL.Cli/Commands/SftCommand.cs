@@ -1,12 +1,12 @@
 // `reasonrl sft --config FILE [key=value ...] [--resume]`: supervised fine-tuning of a policy on
 // (prompt, response) JSONL, loss on response tokens only. Prints the resolved config, shows live
 // progress (loss, lr, ETA), writes metrics/checkpoints to run.output_dir and saves the final model
-// as an HF directory <output_dir>/model. Thin: the work is ReasonRL.Training.Runs.SftRun.
+// as an HF directory <output_dir>/model. Thin: the work is ReasonRL.Runs.SftRun.
 using System.CommandLine;
 using System.Globalization;
 using ReasonRL.Tensors;
 using ReasonRL.Training;
-using ReasonRL.Training.Runs;
+using ReasonRL.Runs;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -4,14 +4,14 @@
 // loss, response length, steps per response, repeated-step rate, truncation rate, learned–success
 // correlation, time split, ETA), warns on the hacking signature, and saves the policy at the end.
 // `--help` lists every advantage estimator, loss aggregation, KL estimator and placement by name.
-// Thin: the work is ReasonRL.Training.Runs.TrainRun.
+// Thin: the work is ReasonRL.Runs.TrainRun.
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Tensors;
 using ReasonRL.Training;
-using ReasonRL.Training.Runs;
+using ReasonRL.Runs;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -15,23 +15,21 @@ using ReasonRL.Tensors;
 using ReasonRL.Text;
 using ReasonRL.Training;
 using ReasonRL.Training.RewardModels;
+using ReasonRL.Runs;
 using Spectre.Console;
 
 namespace ReasonRL.Cli.Commands;
 
 internal static class TrainRmCommand
 {
-    /// <summary>File name of the report written into the output directory.</summary>
-    public const string ReportFileName = "train_rm_report.json";
-
     public static Command Create()
     {
         var kind = new Option<string>("--kind") { Description = "prm (step labels, PrmHead) or orm (response labels, scalar head)", Required = true };
         var data = new Option<string>("--data") { Description = "PRM: step-labelled JSONL (native, PRM800K or Math-Shepherd rows); ORM: {question, response, correct} JSONL", Required = true };
         var output = new Option<string>("--out") { Description = "output Hugging Face directory (replaced atomically)", Required = true };
         var model = new Option<string?>("--model") { Description = "backbone: a causal-LM or reward-model HF directory (e.g. the SFT policy)" };
-        var init = new Option<string?>("--init") { Description = "instead of --model: a fresh random backbone, tiny (C 64, L 2) or small (C 128, L 4), vocabulary from the tokenizer" };
-        var tokenizer = new Option<string?>("--tokenizer") { Description = "tokenizer.json / .gguf / directory, or \"lab\" (the lab's character tokenizer); default: the --model directory's" };
+        var init = new Option<string?>("--init") { Description = "instead of --model: a fresh random backbone of a named shape (micro, lab, tiny, small, medium), vocabulary from the tokenizer" };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "tokenizer.json / directory, or \"char:lab\" (\"lab\": the lab's character tokenizer); default: the --model directory's" };
         var format = new Option<string>("--format") { Description = "PRM data format: auto, native, prm800k, math-shepherd", DefaultValueFactory = _ => "auto" };
         var neutral = new Option<string>("--neutral") { Description = "PRM800K rating 0 is positive (default: neutral steps are not errors) or negative", DefaultValueFactory = _ => "positive" };
         var convention = new Option<string>("--convention") { Description = "PRM read position: step-end (lab) or separator (Qwen2.5-Math-PRM)", DefaultValueFactory = _ => "step-end" };
@@ -57,47 +55,33 @@ internal static class TrainRmCommand
                 "orm" => RewardModelKind.Orm,
                 var other => throw new ArgumentException($"--kind must be prm or orm, got \"{other}\""),
             };
-            string? modelDir = parse.GetValue(model), initSize = parse.GetValue(init);
-            if ((modelDir is null) == (initSize is null)) throw new ArgumentException("give exactly one of --model DIR or --init tiny|small");
-            string tokenizerSpec = parse.GetValue(tokenizer) ?? modelDir ?? throw new ArgumentException("--init needs --tokenizer (a path or \"lab\")");
-            var tok = LoadTokenizer(tokenizerSpec);
-            var scoring = new PrmScoringOptions
-            {
-                Convention = parse.GetValue(convention) switch
-                {
-                    "step-end" => PrmConvention.StepEndToken,
-                    "separator" => PrmConvention.SeparatorToken,
-                    var other => throw new ArgumentException($"--convention must be step-end or separator, got \"{other}\" (math-shepherd reads the LM head and is scoring-only)"),
-                },
-                Separator = parse.GetValue(separator)!,
-            };
-            string dataPath = parse.GetValue(data)!;
-            List<RewardModelExample> examples = rmKind == RewardModelKind.Prm
-                ? StepLabelledLoader.Load(dataPath, new StepLabelledOptions { Format = ParseFormat(parse.GetValue(format)!), NeutralIsPositive = ParseNeutral(parse.GetValue(neutral)!) })
-                    .Select(r => RewardModelExamples.FromRecord(tok, r, scoring)).ToList()
-                : OutcomeLabelledLoader.Load(dataPath).Select(r => RewardModelExamples.FromRecord(tok, r)).ToList();
             int seedValue = parse.GetValue(seed);
-            var (train, held) = HeldOutSplit.ByGroup(examples, parse.GetValue(heldOut), (ulong)seedValue);
-            var options = new RewardModelTrainOptions
+            var options = new RewardModelRunOptions
             {
-                Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), WeightDecay = parse.GetValue(decay),
-                MaxGradNorm = parse.GetValue(clip), Seed = (ulong)seedValue, BestOfN = ParseAggregation(parse.GetValue(bestOfN)!),
+                Kind = rmKind, DataPath = parse.GetValue(data)!, OutputDirectory = parse.GetValue(output)!,
+                ModelDirectory = parse.GetValue(model), InitSize = parse.GetValue(init), Tokenizer = parse.GetValue(tokenizer),
+                Format = ParseFormat(parse.GetValue(format)!), NeutralIsPositive = ParseNeutral(parse.GetValue(neutral)!),
+                Scoring = new PrmScoringOptions
+                {
+                    Convention = parse.GetValue(convention) switch
+                    {
+                        "step-end" => PrmConvention.StepEndToken,
+                        "separator" => PrmConvention.SeparatorToken,
+                        var other => throw new ArgumentException($"--convention must be step-end or separator, got \"{other}\" (math-shepherd reads the LM head and is scoring-only)"),
+                    },
+                    Separator = parse.GetValue(separator)!,
+                },
+                Train = new RewardModelTrainOptions
+                {
+                    Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), WeightDecay = parse.GetValue(decay),
+                    MaxGradNorm = parse.GetValue(clip), Seed = (ulong)seedValue, BestOfN = ParseAggregation(parse.GetValue(bestOfN)!),
+                },
+                HeldOutShare = parse.GetValue(heldOut),
             };
-            options.Validate();
-            var gemm = GemmFactory.Create(GemmKind.Managed);
-            using var rm = modelDir is not null ? RewardModel.Load(modelDir, gemm, rmKind, seedValue) : RewardModel.Create(rmKind, FreshBackbone(initSize!, tok, gemm, seedValue), seedValue);
-            int longest = examples.Max(e => e.Tokens.Length);
-            if (longest > rm.Backbone.Config.MaxPositionEmbeddings)
-                throw new ArgumentException($"{dataPath}: an example has {longest} tokens, more than the model's max_position_embeddings {rm.Backbone.Config.MaxPositionEmbeddings}");
-            console.MarkupLineInterpolated($"{rmKind.ToString().ToUpperInvariant()} on {dataPath}: {train.Count} training / {held.Count} held-out responses ({train.Sum(e => e.Labels.Length)} / {held.Sum(e => e.Labels.Length)} labels), backbone {rm.Backbone.Layout.ParameterCount:N0} parameters");
-            using var trainer = new RewardModelTrainer(rm, options);
-            var report = TrainWithProgress(trainer, train, held, console);
-            string outDir = parse.GetValue(output)!;
-            rm.Save(outDir);
-            AtomicFile.WriteAllText(Path.Combine(outDir, ReportFileName), report.ToJson());
-            string? copied = CopyTokenizer(tokenizerSpec, outDir);
-            console.Write(ReportTable(report));
-            console.MarkupLineInterpolated($"saved {outDir} (config.json, model.safetensors, {ReportFileName}{(copied is null ? "" : ", " + copied)})");
+            var result = TrainWithProgress(options, console, s =>
+                console.MarkupLineInterpolated($"{rmKind.ToString().ToUpperInvariant()} on {options.DataPath}: {s.TrainExamples} training / {s.HeldOutExamples} held-out responses ({s.TrainLabels} / {s.HeldOutLabels} labels), backbone {s.BackboneParameters:N0} parameters"));
+            console.Write(ReportTable(result.Report));
+            console.MarkupLineInterpolated($"saved {result.OutputDirectory} (config.json, model.safetensors, {RewardModelRun.ReportFileName}, tokenizer)");
         }));
         return command;
     }
@@ -132,32 +116,33 @@ internal static class TrainRmCommand
         return cmd;
     }
 
-    private static RewardModelReport TrainWithProgress(RewardModelTrainer trainer, List<RewardModelExample> train, List<RewardModelExample> held, IAnsiConsole console)
+    private static RewardModelRunResult TrainWithProgress(RewardModelRunOptions options, IAnsiConsole console, Action<RewardModelRunResult> started)
     {
+        var gemm = GemmFactory.Create(GemmKind.Managed);
         if (Console.IsOutputRedirected)
         {
             long next = 0;
-            return trainer.Train(train, held, p =>
+            return RewardModelRun.Run(options, gemm, p =>
             {
                 if (p.Step < next && p.Step != p.TotalSteps) return;
                 next = p.Step + Math.Max(1, p.TotalSteps / 20);
                 console.WriteLine($"epoch {p.Epoch} step {p.Step}/{p.TotalSteps} loss {p.Loss:F4} grad-norm {p.GradNorm:F3}{(p.Skipped ? " (skipped)" : "")}");
-            });
+            }, started);
         }
-        RewardModelReport? report = null;
+        RewardModelRunResult? result = null;
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask("training", maxValue: 1);
-                report = trainer.Train(train, held, p =>
+                result = RewardModelRun.Run(options, gemm, p =>
                 {
                     task.MaxValue = p.TotalSteps;
                     task.Value = p.Step;
                     task.Description = $"epoch {p.Epoch} loss {p.Loss:F4}";
-                });
+                }, started);
                 task.Description = "held-out evaluation done";
             });
-        return report!;
+        return result!;
     }
 
     private static Table ReportTable(RewardModelReport r)
@@ -175,21 +160,6 @@ internal static class TrainRmCommand
     }
 
     private static string F(double x) => double.IsFinite(x) ? x.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
-
-    private static ITokenizer LoadTokenizer(string spec) => spec == "lab" ? new CharTokenizer(LabTask.Alphabet) : TokenizerLoader.Load(spec);
-
-    private static Transformer FreshBackbone(string size, ITokenizer tok, IGemm gemm, int seed)
-    {
-        var config = size switch
-        {
-            "tiny" => new ModelConfig { HiddenSize = 64, IntermediateSize = 128, LayerCount = 2, HeadCount = 4, KvHeadCount = 2 },
-            "small" => new ModelConfig { HiddenSize = 128, IntermediateSize = 384, LayerCount = 4, HeadCount = 4, KvHeadCount = 2 },
-            _ => throw new ArgumentException($"--init must be tiny or small, got \"{size}\""),
-        };
-        var backbone = new Transformer(config with { VocabSize = tok.VocabSize, MaxPositionEmbeddings = 1024 }, gemm);
-        backbone.InitializeRandom(seed);
-        return backbone;
-    }
 
     private static StepLabelledFormat ParseFormat(string s) => s switch
     {
@@ -222,18 +192,6 @@ internal static class TrainRmCommand
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No });
         if (!terminal) console.Profile.Width = 160;   // logs and captured output: do not wrap at 80 columns
         return console;
-    }
-
-    /// <summary>Copies the tokenizer file (tokenizer.json or .json.gz) into the output directory so it is
-    /// self-contained for scoring; returns its name, or null (the lab tokenizer, a GGUF) when nothing is copied.</summary>
-    private static string? CopyTokenizer(string spec, string outDir)
-    {
-        if (spec == "lab") return null;
-        string source = Directory.Exists(spec) ? TokenizerLoader.ResolveDirectory(spec) : spec;
-        if (source.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)) return null;
-        string name = source.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? "tokenizer.json.gz" : "tokenizer.json";
-        File.Copy(source, Path.Combine(outDir, name), overwrite: true);
-        return name;
     }
 
     private static int Guarded(TextWriter error, Action action)

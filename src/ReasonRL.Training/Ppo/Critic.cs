@@ -47,7 +47,7 @@ public sealed class Critic : IDisposable
     }
 
     /// <summary>A new Transformer with the same config, GEMM and parameter values.</summary>
-    internal static Transformer CopyOf(Transformer model)
+    public static Transformer CopyOf(Transformer model)
     {
         var copy = new Transformer(model.Config, model.Gemm);
         copy.Parameters.CopyFrom(model.Parameters);

@@ -1,0 +1,62 @@
+// LabContext: what every lab stage receives — the run folder, the preset, the tokenizer, the generated
+// problems, a progress sink and the cancellation token — plus LabProgress, the progress record the CLI
+// turns into its live view. Not a stage (Lab*Stage) and not the orchestration order (LabOrchestrator).
+using ReasonRL.Data.Lab;
+using ReasonRL.Text;
+using ReasonRL.Training;
+
+namespace ReasonRL.Runs.Lab;
+
+/// <summary>Progress of one task of the lab (a stage, or all PPO runs together).</summary>
+/// <param name="Task">Stable key, e.g. "sft", "ppo"; one live-view line per key.</param>
+/// <param name="Description">What is running now, e.g. "prm_raw seed 2 step 5/20 · success 0.31".</param>
+/// <param name="Completed">Units done.</param>
+/// <param name="Total">Units in all (the live view computes the ETA from the rate).</param>
+public sealed record LabProgress(string Task, string Description, double Completed, double Total);
+
+/// <summary>Shared inputs of the lab's stages.</summary>
+public sealed class LabContext
+{
+    /// <summary>Creates the context; the problems are generated from the preset's task options (deterministic).</summary>
+    public LabContext(LabRunFolder folder, LabPreset preset, Action<LabProgress>? progress, CancellationToken cancellation)
+    {
+        Folder = folder ?? throw new ArgumentNullException(nameof(folder));
+        Preset = (preset ?? throw new ArgumentNullException(nameof(preset))).Validate();
+        Tokenizer = LabModels.Tokenizer();
+        var generator = new LabTaskGenerator(preset.Task);
+        TrainProblems = generator.Generate(LabSplit.Train, preset.TrainProblems);
+        TestProblems = generator.Generate(LabSplit.Test, preset.TestProblems);
+        ProblemsById = TrainProblems.Concat(TestProblems).ToDictionary(p => p.Id, StringComparer.Ordinal);
+        Progress = progress ?? (_ => { });
+        Cancellation = cancellation;
+    }
+
+    /// <summary>The run folder.</summary>
+    public LabRunFolder Folder { get; }
+
+    /// <summary>The validated preset.</summary>
+    public LabPreset Preset { get; }
+
+    /// <summary>The lab tokenizer.</summary>
+    public CharTokenizer Tokenizer { get; }
+
+    /// <summary>Training problems.</summary>
+    public IReadOnlyList<ArithmeticProblem> TrainProblems { get; }
+
+    /// <summary>Held-out problems.</summary>
+    public IReadOnlyList<ArithmeticProblem> TestProblems { get; }
+
+    /// <summary>Every problem by id.</summary>
+    public IReadOnlyDictionary<string, ArithmeticProblem> ProblemsById { get; }
+
+    /// <summary>Progress sink (never null).</summary>
+    public Action<LabProgress> Progress { get; }
+
+    /// <summary>Cancellation of the whole run.</summary>
+    public CancellationToken Cancellation { get; }
+
+    /// <summary>The problem with id <paramref name="id"/>; a missing id is an InvalidDataException naming <paramref name="file"/>.</summary>
+    public ArithmeticProblem Problem(string id, string file) => ProblemsById.TryGetValue(id, out var p)
+        ? p
+        : throw new InvalidDataException($"{file}: problem id \"{id}\" is not one of this preset's problems (was the folder made by another version?)");
+}

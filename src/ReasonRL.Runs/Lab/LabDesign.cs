@@ -1,0 +1,109 @@
+// LabDesign: the six reward designs the lab compares (issue 7) and how each maps to a RewardDesign —
+// success only; success + ORM; success + PRM shaped raw / Clip / Delta / Clip-Delta. Not the shaping
+// arithmetic (ReasonRL.Rewards.Shaping) and not the sources (the lab stage builds them).
+// Reference: reward-methods.md §3 (Clip, Delta, Clip-Delta), §2.3 (ORM term), §2.5 (why raw is farmable).
+using ReasonRL.Rewards.Composition;
+using ReasonRL.Rewards.Shaping;
+using ReasonRL.Rewards.Sources;
+using ReasonRL.Training;
+
+namespace ReasonRL.Runs.Lab;
+
+/// <summary>A reward design of the lab.</summary>
+public enum LabDesign
+{
+    /// <summary>r = r_succ on the last token.</summary>
+    Success,
+
+    /// <summary>r = r_succ + α_orm·ORM(q, s) on the last token.</summary>
+    Orm,
+
+    /// <summary>r_succ + Σ_k α·PRM_k (each on the step's last token): unbounded in K, farmable.</summary>
+    PrmRaw,
+
+    /// <summary>r_succ + Σ_k min(α(PRM_k − η), 0): every process term ≤ 0.</summary>
+    PrmClip,
+
+    /// <summary>r_succ + Σ_k (ρ_k − ρ_{k+1}), last step keeps ρ_K: the process sum telescopes to ρ_1.</summary>
+    PrmDelta,
+
+    /// <summary>Delta applied to the clipped terms c_k: the process sum telescopes to c_1 ≤ 0.</summary>
+    PrmClipDelta,
+}
+
+/// <summary>Names, order and reward designs of <see cref="LabDesign"/>.</summary>
+public static class LabDesigns
+{
+    /// <summary>Every design in table order.</summary>
+    public static IReadOnlyList<LabDesign> All { get; } =
+        [LabDesign.Success, LabDesign.Orm, LabDesign.PrmRaw, LabDesign.PrmClip, LabDesign.PrmDelta, LabDesign.PrmClipDelta];
+
+    /// <summary>The command-line / folder spelling: success, orm, prm_raw, prm_clip, prm_delta, prm_clip_delta.</summary>
+    public static string NameOf(LabDesign design) => design switch
+    {
+        LabDesign.Success => "success",
+        LabDesign.Orm => "orm",
+        LabDesign.PrmRaw => "prm_raw",
+        LabDesign.PrmClip => "prm_clip",
+        LabDesign.PrmDelta => "prm_delta",
+        LabDesign.PrmClipDelta => "prm_clip_delta",
+        _ => throw new ArgumentOutOfRangeException(nameof(design), design, "unknown lab design"),
+    };
+
+    /// <summary>The table label, e.g. "success + PRM Clip".</summary>
+    public static string LabelOf(LabDesign design) => design switch
+    {
+        LabDesign.Success => "success only",
+        LabDesign.Orm => "success + ORM",
+        LabDesign.PrmRaw => "success + PRM raw",
+        LabDesign.PrmClip => "success + PRM Clip",
+        LabDesign.PrmDelta => "success + PRM Delta",
+        LabDesign.PrmClipDelta => "success + PRM Clip-Delta",
+        _ => throw new ArgumentOutOfRangeException(nameof(design), design, "unknown lab design"),
+    };
+
+    /// <summary>Parses a spelling of <see cref="NameOf"/>; throws ArgumentException listing the valid ones.</summary>
+    public static LabDesign Parse(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (var d in All)
+        {
+            if (string.Equals(NameOf(d), name.Trim(), StringComparison.OrdinalIgnoreCase)) return d;
+        }
+        throw new ArgumentException($"unknown lab design \"{name}\"; expected one of {string.Join(", ", All.Select(NameOf))}");
+    }
+
+    /// <summary>Parses a comma-separated list (e.g. "success,prm_raw"), keeping table order and dropping duplicates.</summary>
+    public static IReadOnlyList<LabDesign> ParseList(string names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var wanted = names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse).ToHashSet();
+        if (wanted.Count == 0) throw new ArgumentException("expected at least one lab design, e.g. \"success,prm_raw\"");
+        return All.Where(wanted.Contains).ToList();
+    }
+
+    /// <summary>True when the design needs the PRM.</summary>
+    public static bool UsesPrm(LabDesign design) => design is LabDesign.PrmRaw or LabDesign.PrmClip or LabDesign.PrmDelta or LabDesign.PrmClipDelta;
+
+    /// <summary>True when the design needs the ORM.</summary>
+    public static bool UsesOrm(LabDesign design) => design == LabDesign.Orm;
+
+    /// <summary>The reward design: success 1 / 0 / 0 plus the design's learned term, with α, η and
+    /// α_orm from <paramref name="rewards"/>.</summary>
+    public static RewardDesign ToRewardDesign(LabDesign design, LabRewardSettings rewards)
+    {
+        ArgumentNullException.ThrowIfNull(rewards);
+        var success = SuccessValues.ZeroOne;
+        ShapingOptions Shape(ShapingKind kind) => new(kind, Alpha: rewards.PrmAlpha, Eta: rewards.ClipEta);
+        return design switch
+        {
+            LabDesign.Success => new RewardDesign(success, null),
+            LabDesign.Orm => new RewardDesign(success, null, OrmAlpha: rewards.OrmAlpha),
+            LabDesign.PrmRaw => new RewardDesign(success, Shape(ShapingKind.Raw)),
+            LabDesign.PrmClip => new RewardDesign(success, Shape(ShapingKind.Clip)),
+            LabDesign.PrmDelta => new RewardDesign(success, Shape(ShapingKind.Delta)),
+            LabDesign.PrmClipDelta => new RewardDesign(success, Shape(ShapingKind.ClipDelta)),
+            _ => throw new ArgumentOutOfRangeException(nameof(design), design, "unknown lab design"),
+        };
+    }
+}

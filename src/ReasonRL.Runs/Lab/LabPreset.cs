@@ -1,0 +1,220 @@
+// LabPreset: every size and hyper-parameter of one `reasonrl lab` run, in one immutable record with
+// three named presets — Quick (a ≤ 3 min smoke run), Default (≤ 15 min on a 2-core laptop, 3 seeds)
+// and Full (longer, more seeds). Not the orchestration (LabOrchestrator) and not the reward arithmetic.
+// Sizing (char-level Qwen2 policy, width 96, 3 layers, ~0.34 M parameters; sequences ~115 tokens):
+// SFT takes most of the shared time, each PPO step samples 8 prompts × 4 responses and updates policy
+// and critic once, so the 18 PPO runs of Default cost about as much as SFT + reward models together.
+using ReasonRL.Data.Lab;
+using ReasonRL.Models;
+using ReasonRL.Training;
+
+namespace ReasonRL.Runs.Lab;
+
+/// <summary>Reward-design parameters shared by every design of a run.</summary>
+/// <param name="PrmAlpha">α on PRM step scores, e.g. 1.0: a correct extra line earns ≈ +1 under raw
+/// shaping, as much as a right answer (reward-methods.md §2.5).</param>
+/// <param name="ClipEta">η of Clip / Clip-Delta, e.g. 0.5 (§3.5's example; the PRM's scores are near 0 or 1).</param>
+/// <param name="OrmAlpha">α_orm on the ORM probability, e.g. 1.0.</param>
+public sealed record LabRewardSettings(double PrmAlpha = 1.0, double ClipEta = 0.5, double OrmAlpha = 1.0);
+
+/// <summary>The policy's shape (vocabulary comes from the lab tokenizer).</summary>
+/// <param name="HiddenSize">C, e.g. 64.</param>
+/// <param name="LayerCount">L, e.g. 2.</param>
+/// <param name="HeadCount">H, e.g. 4.</param>
+/// <param name="KvHeadCount">Hkv, e.g. 2.</param>
+/// <param name="IntermediateSize">F, e.g. 192.</param>
+public sealed record LabPolicyShape(int HiddenSize = 96, int LayerCount = 3, int HeadCount = 4, int KvHeadCount = 2, int IntermediateSize = 256)
+{
+    /// <summary>The Qwen2 config for a tokenizer of <paramref name="vocabSize"/> ids with BOS/EOS ids.</summary>
+    public ModelConfig ToConfig(int vocabSize, int? bosId, IReadOnlyList<int> eosIds, int maxPositions) => new()
+    {
+        VocabSize = vocabSize,
+        HiddenSize = HiddenSize,
+        IntermediateSize = IntermediateSize,
+        LayerCount = LayerCount,
+        HeadCount = HeadCount,
+        KvHeadCount = KvHeadCount,
+        MaxPositionEmbeddings = maxPositions,
+        BosTokenId = bosId,
+        EosTokenIds = eosIds,
+    };
+}
+
+/// <summary>All sizes of a lab run (see the file header for the presets).</summary>
+public sealed record LabPreset
+{
+    /// <summary>"quick", "default" or "full".</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The task generator's options (difficulty, share of unnecessary SFT lines). The lab's
+    /// default is an easier task than LabTaskOptions.Default (2–3 operations, operands ≤ 9, results ≤ 30,
+    /// multipliers ≤ 2): a char-level policy must learn the arithmetic within a few minutes of SFT on two cores.</summary>
+    public LabTaskOptions Task { get; init; } = EasyTask;
+
+    /// <summary>The lab's task difficulty (see <see cref="Task"/>).</summary>
+    public static LabTaskOptions EasyTask { get; } = LabTaskOptions.Default with { MinOperations = 2, MaxOperations = 3, OperandMax = 9, ResultMax = 30, MultiplierMax = 2 };
+
+    /// <summary>Training problems (SFT, RM samples and PPO prompts all draw from them).</summary>
+    public int TrainProblems { get; init; } = 1000;
+
+    /// <summary>Held-out problems for the greedy evaluation of every policy.</summary>
+    public int TestProblems { get; init; } = 120;
+
+    /// <summary>The policy's shape.</summary>
+    public LabPolicyShape Policy { get; init; } = new();
+
+    /// <summary>Position capacity of the models (prompt + response tokens), e.g. 320.</summary>
+    public int MaxPositions { get; init; } = 256;
+
+    /// <summary>SFT optimizer updates.</summary>
+    public int SftSteps { get; init; } = 1000;
+
+    /// <summary>SFT batch size.</summary>
+    public int SftBatchSize { get; init; } = 16;
+
+    /// <summary>SFT peak learning rate (cosine to 10 %).</summary>
+    public double SftLearningRate { get; init; } = 3e-3;
+
+    /// <summary>Train problems sampled from the SFT policy for reward-model data.</summary>
+    public int SampleProblems { get; init; } = 300;
+
+    /// <summary>Samples per problem (temperature 1).</summary>
+    public int SamplesPerProblem { get; init; } = 4;
+
+    /// <summary>Share of sampled problems held out for reward-model evaluation (by problem, so
+    /// no held-out question is trained on).</summary>
+    public double RewardModelHeldOutShare { get; init; } = 0.2;
+
+    /// <summary>Reward-model epochs over the labelled samples.</summary>
+    public int RewardModelEpochs { get; init; } = 2;
+
+    /// <summary>Reward-model batch size.</summary>
+    public int RewardModelBatchSize { get; init; } = 16;
+
+    /// <summary>Reward-model learning rate.</summary>
+    public double RewardModelLearningRate { get; init; } = 5e-4;
+
+    /// <summary>PPO steps per design and seed.</summary>
+    public int PpoSteps { get; init; } = 20;
+
+    /// <summary>Prompts per PPO step.</summary>
+    public int PromptsPerStep { get; init; } = 8;
+
+    /// <summary>Responses sampled per prompt.</summary>
+    public int RolloutsPerPrompt { get; init; } = 4;
+
+    /// <summary>Most response tokens in PPO and evaluation; about 1.5–2× a gold solution, so padding
+    /// a solution with many extra lines ends in truncation.</summary>
+    public int MaxNewTokens { get; init; } = 100;
+
+    /// <summary>Policy learning rate of PPO.</summary>
+    public double PolicyLearningRate { get; init; } = 2e-4;
+
+    /// <summary>Critic learning rate of PPO.</summary>
+    public double CriticLearningRate { get; init; } = 1e-3;
+
+    /// <summary>β of the KL penalty in the reward.</summary>
+    public double KlCoef { get; init; } = 0.01;
+
+    /// <summary>PPO epochs over each rollout batch.</summary>
+    public int PpoEpochs { get; init; } = 1;
+
+    /// <summary>PPO minibatch size (responses).</summary>
+    public int MiniBatchSize { get; init; } = 16;
+
+    /// <summary>Seeds; every design runs once per seed.</summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3];
+
+    /// <summary>Designs to run, in table order.</summary>
+    public IReadOnlyList<LabDesign> Designs { get; init; } = LabDesigns.All;
+
+    /// <summary>α, η, α_orm.</summary>
+    public LabRewardSettings Rewards { get; init; } = new();
+
+    /// <summary>How this setting departs from the issue's plain description, one sentence each (shown in the report).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Seed of SFT, sampling and reward-model training (the shared stages).</summary>
+    public int BaseSeed { get; init; } = 7;
+
+    /// <summary>The ≤ 15-minute preset (3 seeds × 6 designs).</summary>
+    public static LabPreset Default { get; } = new()
+    {
+        Name = "default",
+        Notes =
+        [
+            "Changed from the plain setting: the generator's default difficulty (2–4 operations, operands ≤ 20, results ≤ 99) left char-level policies at 1–5 % held-out accuracy after several hundred SFT steps in our probes, so the lab uses the easier task below.",
+            "Changed from the plain setting (PPO budget): policy lr 1e-4 (GAE λ = 1) did not hack raw PRM within 20 steps (seed 1: 2.58 → 2.77 lines per solution, learned return 1.24 → 1.40) while success only kept 21–27 % accuracy; lr 3e-4 hacked it hard (7.9 ± 1.2 lines, 82 % of solutions truncated, accuracy 1.4 %) but every design lost accuracy (success only 28 % → 14 %); the default uses lr 2e-4 between them. A first run with λ = 0.95 drifted the success-only policy as well, so GAE uses λ = 1 (the critic as a baseline, ReaLHF's default).",
+        ],
+    };
+
+    /// <summary>The ≤ 3-minute smoke preset: small sets, 1 seed, a few PPO steps.</summary>
+    public static LabPreset Quick { get; } = new()
+    {
+        Name = "quick",
+        TrainProblems = 600,
+        TestProblems = 60,
+        SftSteps = 200,
+        SampleProblems = 80,
+        SamplesPerProblem = 4,
+        RewardModelEpochs = 1,
+        PpoSteps = 4,
+        PromptsPerStep = 8,
+        Seeds = [1],
+    };
+
+    /// <summary>The longer preset: more SFT, PPO steps and seeds.</summary>
+    public static LabPreset Full { get; } = new()
+    {
+        Name = "full",
+        TrainProblems = 1400,
+        TestProblems = 150,
+        SftSteps = 2500,
+        SampleProblems = 800,
+        RewardModelEpochs = 3,
+        PpoSteps = 60,
+        Seeds = [1, 2, 3, 4, 5],
+    };
+
+    /// <summary>The preset called <paramref name="name"/> (quick, default, full).</summary>
+    public static LabPreset Named(string name) => name switch
+    {
+        "quick" => Quick,
+        "default" => Default,
+        "full" => Full,
+        _ => throw new ArgumentException($"unknown lab preset \"{name}\"; expected quick, default or full"),
+    };
+
+    /// <summary>Throws ArgumentException naming the first field out of range.</summary>
+    public LabPreset Validate()
+    {
+        Task.Validate();
+        static void Positive(int v, string name) { if (v < 1) throw new ArgumentException($"lab preset: {name} = {v}; expected >= 1"); }
+        static void Rate(double v, string name) { if (!(v > 0) || !double.IsFinite(v)) throw new ArgumentException($"lab preset: {name} = {v}; expected a finite value > 0"); }
+        Positive(TrainProblems, nameof(TrainProblems));
+        Positive(TestProblems, nameof(TestProblems));
+        Positive(SftSteps, nameof(SftSteps));
+        Positive(SftBatchSize, nameof(SftBatchSize));
+        Positive(SampleProblems, nameof(SampleProblems));
+        Positive(SamplesPerProblem, nameof(SamplesPerProblem));
+        Positive(RewardModelEpochs, nameof(RewardModelEpochs));
+        Positive(RewardModelBatchSize, nameof(RewardModelBatchSize));
+        Positive(PpoSteps, nameof(PpoSteps));
+        Positive(PromptsPerStep, nameof(PromptsPerStep));
+        Positive(RolloutsPerPrompt, nameof(RolloutsPerPrompt));
+        Positive(MaxNewTokens, nameof(MaxNewTokens));
+        Positive(PpoEpochs, nameof(PpoEpochs));
+        Positive(MiniBatchSize, nameof(MiniBatchSize));
+        Rate(SftLearningRate, nameof(SftLearningRate));
+        Rate(RewardModelLearningRate, nameof(RewardModelLearningRate));
+        Rate(PolicyLearningRate, nameof(PolicyLearningRate));
+        Rate(CriticLearningRate, nameof(CriticLearningRate));
+        if (!(KlCoef >= 0)) throw new ArgumentException($"lab preset: KlCoef = {KlCoef}; expected >= 0");
+        if (!(RewardModelHeldOutShare > 0 && RewardModelHeldOutShare < 1)) throw new ArgumentException($"lab preset: RewardModelHeldOutShare = {RewardModelHeldOutShare}; expected in (0, 1)");
+        if (SampleProblems > TrainProblems) throw new ArgumentException($"lab preset: SampleProblems = {SampleProblems}; expected <= TrainProblems ({TrainProblems})");
+        if (Seeds.Count == 0) throw new ArgumentException("lab preset: Seeds is empty; expected at least one seed");
+        if (Seeds.Distinct().Count() != Seeds.Count) throw new ArgumentException($"lab preset: Seeds has duplicates ({string.Join(",", Seeds)})");
+        if (Designs.Count == 0) throw new ArgumentException("lab preset: Designs is empty; expected at least one design");
+        return this;
+    }
+}

@@ -1,0 +1,109 @@
+// Tests for CheckpointStore (round trip, crash half-way keeps `latest` on a complete checkpoint and
+// the temp folder is cleaned on next open, keep-last-N pruning) and Xoshiro256StarStar (reference
+// vector for state {1,2,3,4}, exact continuation after state save/restore).
+using ReasonRL.Models;
+using ReasonRL.Training;
+using Xunit;
+
+namespace ReasonRL.Runs.Tests;
+
+public sealed class CheckpointTests : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "rrl-ckpt-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root)) Directory.Delete(root, true);
+    }
+
+    private static CheckpointPart[] Parts(float v) =>
+    [
+        new("policy", [SafeTensorsTensor.FromFloats("w", [2, 2], [v, v + 1, v + 2, v + 3])]),
+        new("adam_m", [SafeTensorsTensor.FromFloats("w", [2, 2], [0.5f * v, 0, 0, 0])]),
+    ];
+
+    private static CheckpointState State(long step) => new(step, [1, 2, 3, (ulong)step], "abc", 100 * step, 0.05, 0, 1);
+
+    [Fact]
+    public void SaveLoad_RoundTrip()
+    {
+        var store = new CheckpointStore(root, 3);
+        Assert.Null(store.LoadLatest());
+        store.Save(State(5), Parts(1f));
+        var c = store.LoadLatest()!;
+        Assert.Equal(5, c.State.Step);
+        Assert.Equal(new ulong[] { 1, 2, 3, 5 }, c.State.RngState);
+        Assert.Equal(500, c.State.MetricsCursor);
+        Assert.Equal(new[] { 1f, 2f, 3f, 4f }, c.Parts["policy"]["w"].Floats);
+        Assert.Equal(new[] { 0.5f, 0, 0, 0 }, c.Parts["adam_m"]["w"].Floats);
+        Assert.EndsWith("step-000005", c.Directory);
+    }
+
+    [Fact]
+    public void CrashHalfWay_LatestStaysCompleteAndTempIsCleaned()
+    {
+        var store = new CheckpointStore(root, 3);
+        store.Save(State(10), Parts(1f));
+        var crash = () => store.Save(State(20), Parts(9f), path =>
+        {
+            if (path.EndsWith("policy.safetensors", StringComparison.Ordinal)) throw new IOException("simulated crash");
+        });
+        Assert.Throws<IOException>(crash);
+        Assert.True(Directory.Exists(Path.Combine(root, "step-000020.tmp")));
+        Assert.Equal("step-000010", File.ReadAllText(Path.Combine(root, "latest")).Trim());
+
+        var reopened = new CheckpointStore(root, 3);
+        Assert.Single(reopened.CleanedOnOpen);
+        Assert.False(Directory.Exists(Path.Combine(root, "step-000020.tmp")));
+        var c = reopened.LoadLatest()!;
+        Assert.Equal(10, c.State.Step);
+        Assert.Equal(new[] { 1f, 2f, 3f, 4f }, c.Parts["policy"]["w"].Floats);
+    }
+
+    [Fact]
+    public void CrashAfterFolderRename_BeforePointerUpdate_LatestStillOld()
+    {
+        var store = new CheckpointStore(root, 3);
+        store.Save(State(1), Parts(1f));
+        Assert.Throws<IOException>(() => store.Save(State(2), Parts(2f), path =>
+        {
+            if (path.EndsWith("step-000002", StringComparison.Ordinal)) throw new IOException("crash before pointer");
+        }));
+        Assert.Equal(1, new CheckpointStore(root, 3).LoadLatest()!.State.Step);
+    }
+
+    [Fact]
+    public void KeepsLastN()
+    {
+        var store = new CheckpointStore(root, 2);
+        for (int s = 1; s <= 4; s++) store.Save(State(s), Parts(s));
+        Assert.Equal(new long[] { 3, 4 }, store.Steps());
+        Assert.Equal(4, store.LoadLatest()!.State.Step);
+    }
+
+    [Fact]
+    public void BadPartName_Rejected()
+    {
+        var store = new CheckpointStore(root, 2);
+        var e = Assert.Throws<ArgumentException>(() => store.Save(State(1), [new("a/b", [])]));
+        Assert.Contains("a/b", e.Message);
+    }
+
+    [Fact]
+    public void Xoshiro_ReferenceVectorAndExactResume()
+    {
+        var r = new Xoshiro256StarStar([1UL, 2, 3, 4]);
+        Assert.Equal(new ulong[] { 11520, 0, 1509978240, 1215971899390074240 },
+            new[] { r.NextUInt64(), r.NextUInt64(), r.NextUInt64(), r.NextUInt64() });
+
+        var a = new Xoshiro256StarStar(42);
+        for (int i = 0; i < 100; i++) a.NextDouble();
+        var saved = a.State;
+        var expected = Enumerable.Range(0, 50).Select(_ => a.NextInt(1000)).ToArray();
+        var b = new Xoshiro256StarStar(saved);
+        Assert.Equal(expected, Enumerable.Range(0, 50).Select(_ => b.NextInt(1000)).ToArray());
+        Assert.Throws<ArgumentException>(() => new Xoshiro256StarStar([0UL, 0, 0, 0]));
+        var d = new Xoshiro256StarStar(7);
+        for (int i = 0; i < 1000; i++) { double x = d.NextDouble(); Assert.InRange(x, 0.0, 1.0 - 1e-17); }
+    }
+}

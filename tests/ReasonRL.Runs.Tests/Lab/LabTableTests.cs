@@ -1,0 +1,112 @@
+// Table, summary and findings tests: mean ± sample standard deviation over seeds, one row per design
+// in table order after the SFT baseline, formatted cells, and the findings' verdict rules (padding
+// thresholds, differences inside the spread are inconclusive).
+using ReasonRL.Runs.Lab;
+
+namespace ReasonRL.Runs.Tests.Lab;
+
+public sealed class LabTableTests
+{
+    private static LabEvalSummary Eval(double accuracy, double steps, double unnecessary = 0, double truncated = 0) =>
+        new(100, accuracy, steps, unnecessary, 0, 0, truncated, 50);
+
+    private static LabRunResult Run(LabDesign design, int seed, LabEvalSummary eval, double learned = 1, double kl = 0.01) =>
+        new(LabDesigns.NameOf(design), seed, 20, eval, learned, kl, 0.5, 0.5, 10, 0);
+
+    [Fact]
+    public void MeanSpread_is_mean_and_sample_standard_deviation()
+    {
+        var ms = MeanSpread.Of([0.2, 0.4, 0.6]);
+        Assert.Equal(0.4, ms.Mean, 12);
+        Assert.Equal(0.2, ms.Spread, 12);   // sqrt(((0.2)^2 + 0 + (0.2)^2) / 2)
+        Assert.Equal(3, ms.Count);
+        Assert.Equal("40.0% ± 20.0", ms.Format(percent: true));
+        Assert.Equal(0, MeanSpread.Of([5.0]).Spread);
+        Assert.Equal("5.00", MeanSpread.Of([5.0]).Format(percent: false));
+        Assert.Equal("—", MeanSpread.Of([double.NaN]).Format(percent: false));
+    }
+
+    [Fact]
+    public void Build_aggregates_each_design_over_seeds_after_the_baseline()
+    {
+        var runs = new[]
+        {
+            Run(LabDesign.PrmRaw, 1, Eval(0.1, 6, 0.5), learned: 5),
+            Run(LabDesign.Success, 1, Eval(0.4, 3)),
+            Run(LabDesign.PrmRaw, 2, Eval(0.2, 8, 0.7), learned: 7),
+            Run(LabDesign.Success, 2, Eval(0.5, 3)),
+        };
+        var rows = LabTable.Build(Eval(0.3, 3), [LabDesign.Success, LabDesign.Orm, LabDesign.PrmRaw], runs);
+        Assert.Equal(["sft", "success", "prm_raw"], rows.Select(r => r.Design));   // orm has no runs: no row
+        var raw = rows[2];
+        Assert.Equal(2, raw.Seeds);
+        Assert.Equal(0.15, raw.Accuracy.Mean, 12);
+        Assert.Equal(7, raw.Steps.Mean, 12);
+        Assert.Equal(Math.Sqrt(2), raw.Steps.Spread, 12);
+        Assert.Equal(6, raw.LearnedReturn!.Mean, 12);
+        Assert.Null(rows[0].LearnedReturn);
+        var cells = LabTable.Cells(raw);
+        Assert.Equal(LabTable.Headers.Count, cells.Count);
+        Assert.Equal("success + PRM raw", cells[0]);
+        Assert.Equal("15.0% ± 7.1", cells[2]);
+        string text = LabTable.ToText(rows);
+        Assert.Equal(4, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void Findings_call_raw_prm_hacked_when_solutions_lengthen_and_classify_the_padding()
+    {
+        var baseline = Eval(0.4, 3, 0.02);
+        var runs = new List<LabRunResult>();
+        foreach (int seed in new[] { 1, 2, 3 })
+        {
+            runs.Add(Run(LabDesign.Success, seed, Eval(0.50 + seed * 0.01, 3, 0.02)));
+            runs.Add(Run(LabDesign.PrmRaw, seed, Eval(0.10 + seed * 0.01, 7, 0.5)));   // 3.5 unnecessary lines per solution
+            runs.Add(Run(LabDesign.PrmClipDelta, seed, Eval(0.50 + seed * 0.01, 3.1, 0.03)));
+        }
+        var designs = new[] { LabDesign.Success, LabDesign.PrmRaw, LabDesign.PrmClipDelta };
+        var findings = LabFindings.Compute(LabTable.Build(baseline, designs, runs));
+        string Verdict(string prefix) => findings.Single(f => f.Claim.StartsWith(prefix, StringComparison.Ordinal)).Verdict;
+        Assert.Equal(LabFindings.Reproduced, Verdict("Raw PRM reward is hacked"));
+        Assert.Equal(LabFindings.Reproduced, Verdict("The padding is correct-but-unnecessary"));
+        Assert.Equal(LabFindings.Reproduced, Verdict("Raw PRM reward gives lower"));
+        Assert.Equal(LabFindings.Reproduced, Verdict("success + PRM Clip-Delta removes"));
+        Assert.Equal(LabFindings.NotRun, Verdict("success + PRM Clip removes"));
+        Assert.Contains("steps/solution 3.00 → 7.00", findings[0].Evidence, StringComparison.Ordinal);
+
+        // Padding with lines the labeller calls incorrect is a hack, but not the paper's form of it.
+        var incorrectPadding = LabFindings.Compute(LabTable.Build(baseline, designs, [Run(LabDesign.PrmRaw, 1, Eval(0.0, 9, 0.03))]));
+        Assert.Equal(LabFindings.Reproduced, incorrectPadding[0].Verdict);
+        Assert.Equal(LabFindings.NotReproduced, incorrectPadding[1].Verdict);
+
+        // No lengthening: not hacked, and nothing for the shaping fixes to remove.
+        var flat = LabFindings.Compute(LabTable.Build(baseline, [LabDesign.PrmRaw, LabDesign.PrmClip],
+            [Run(LabDesign.PrmRaw, 1, Eval(0.3, 3.2, 0.03)), Run(LabDesign.PrmClip, 1, Eval(0.3, 3, 0.02))]));
+        Assert.Equal(LabFindings.NotReproduced, flat[0].Verdict);
+        Assert.Equal(LabFindings.Inconclusive, flat.Single(f => f.Claim.StartsWith("success + PRM Clip removes", StringComparison.Ordinal)).Verdict);
+    }
+
+    [Fact]
+    public void Differences_inside_the_spread_are_inconclusive()
+    {
+        var a = MeanSpread.Of([0.30, 0.40, 0.50]);
+        var b = MeanSpread.Of([0.35, 0.45, 0.55]);
+        Assert.Equal(LabFindings.Inconclusive, LabFindings.Lower(a, b));
+        Assert.Equal(LabFindings.Reproduced, LabFindings.Lower(MeanSpread.Of([0.1, 0.11]), b));
+        Assert.Equal(LabFindings.NotReproduced, LabFindings.Lower(MeanSpread.Of([0.9, 0.91]), b));
+    }
+
+    [Fact]
+    public void Designs_parse_by_name_and_map_to_their_shaping()
+    {
+        Assert.Equal([LabDesign.Success, LabDesign.PrmRaw], LabDesigns.ParseList("prm_raw, success,prm_raw"));
+        var e = Assert.Throws<ArgumentException>(() => LabDesigns.Parse("prm"));
+        Assert.Contains("prm_clip_delta", e.Message, StringComparison.Ordinal);
+        var settings = new LabRewardSettings(PrmAlpha: 2, ClipEta: 0.7, OrmAlpha: 0.5);
+        Assert.Null(LabDesigns.ToRewardDesign(LabDesign.Success, settings).Shaping);
+        Assert.Equal(0.5, LabDesigns.ToRewardDesign(LabDesign.Orm, settings).OrmAlpha);
+        var clip = LabDesigns.ToRewardDesign(LabDesign.PrmClip, settings).Shaping!;
+        Assert.Equal((ReasonRL.Rewards.Shaping.ShapingKind.Clip, 2.0, 0.7), (clip.Kind, clip.Alpha, clip.Eta));
+        Assert.Equal(ReasonRL.Rewards.Shaping.ShapingKind.ClipDelta, LabDesigns.ToRewardDesign(LabDesign.PrmClipDelta, settings).Shaping!.Kind);
+    }
+}
