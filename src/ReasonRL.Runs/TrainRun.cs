@@ -95,10 +95,12 @@ public static class TrainRun
     }
 
     /// <summary>Runs (or, with <paramref name="resume"/>, continues) the run; <paramref name="judge"/> null = MathVerifier;
-    /// <paramref name="runDirectory"/> overrides run.output_dir (resume); <paramref name="poison"/> (tests only) may corrupt the critic to exercise the non-finite guard. Relative data/model paths are relative to the working directory.</summary>
+    /// <paramref name="runDirectory"/> overrides run.output_dir (resume); <paramref name="poison"/> (tests only) may corrupt the critic to exercise the non-finite guard;
+    /// <paramref name="rolloutMetrics"/> adds the caller's own per-step metrics computed from the step's rollout records (the lab's step labels).
+    /// Relative data/model paths are relative to the working directory.</summary>
     public static TrainRunReport Run(ResolvedTrainConfig resolved, string configFile, IGemm gemm, bool resume, Action<string>? log = null,
         Action<TrainRunProgress>? progress = null, CancellationToken ct = default, SuccessJudge? judge = null, Action<string>? afterCheckpointFile = null, string? runDirectory = null,
-        Action<Critic?>? poison = null)
+        Action<Critic?>? poison = null, Func<IReadOnlyList<RolloutRecord>, IEnumerable<KeyValuePair<string, double>>>? rolloutMetrics = null)
     {
         var c = resolved.Config;
         var model = c.Model ?? new ModelSection();
@@ -183,6 +185,7 @@ public static class TrainRun
                 lastEval = evalNow = Accuracy(policy, tokenizer, held, eval, judge);
             var values = new List<KeyValuePair<string, double>>(m.ToMetrics()) { new(MetricNames.HackingWarning, report.Warning ? 1 : 0) };
             if (evalNow is { } acc) values.Add(new("eval/accuracy", acc));
+            if (rolloutMetrics is not null) values.AddRange(rolloutMetrics(result.Rollouts));
             metrics.Write(trainer.Step, values);
             if (end || trainer.Step % c.Run.CheckpointEvery == 0) Checkpoint();
             progress?.Invoke(new TrainRunProgress(m, c.Run.TotalSteps, evalNow, report, clock.Elapsed));

@@ -1,7 +1,7 @@
 // RolloutStatistics: the per-step batch metrics the issue asks for, computed from per-response
 // outcomes: mean success / learned / total return, mean response length (tokens), mean steps per
 // response, repeated-step rate (steps whose whitespace-normalised text already appeared earlier in
-// the same response, over all steps — a padding/hacking symptom), truncation rate, and the Pearson
+// the same response, over all steps — a padding/hacking symptom; counted by the reward layer's RepeatedSteps), truncation rate, and the Pearson
 // correlation of learned return with success across responses (NaN when either is constant).
 // What it is not: the reward computation (ReasonRL.Rewards) or the trend monitor (HackingMonitor).
 // Reference: issue 6 metrics list; reward-methods.md §4 (hacking behaviours: repeated easy steps).
@@ -12,9 +12,21 @@ namespace ReasonRL.Training;
 /// <param name="LearnedReturn">Sum of the learned (PRM/ORM) reward terms.</param>
 /// <param name="TotalReturn">Sum of all token rewards.</param>
 /// <param name="Length">Response tokens.</param>
-/// <param name="Steps">Step texts of the response.</param>
+/// <param name="Steps">Reasoning steps of the response.</param>
+/// <param name="RepeatedSteps">Steps whose normalised text already appeared earlier in the response.</param>
 /// <param name="Truncated">Hit the length limit without EOS.</param>
-public sealed record ResponseOutcome(double Success, double LearnedReturn, double TotalReturn, int Length, IReadOnlyList<string> Steps, bool Truncated);
+public sealed record ResponseOutcome(double Success, double LearnedReturn, double TotalReturn, int Length, int Steps, int RepeatedSteps, bool Truncated)
+{
+    /// <summary>The outcome of a scored rollout: its reward diagnostics (the learned return counts every learned
+    /// term: shaped PRM step rewards and the ORM term), token count and truncation; null when scoring failed.</summary>
+    public static ResponseOutcome? Of(Ppo.RolloutRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Reward is not { } reward) return null;
+        var d = reward.Diagnostics;
+        return new ResponseOutcome(d.Success, d.LearnedReturn + d.OrmTerm, d.TotalReturn, record.ResponseTokens.Length, d.StepCount, d.RepeatedStepCount, record.Truncated);
+    }
+}
 
 /// <summary>Batch statistics for the metrics log.</summary>
 public static class RolloutStatistics
@@ -29,8 +41,8 @@ public static class RolloutStatistics
         {
             success += r.Success; learned += r.LearnedReturn; total += r.TotalReturn; length += r.Length;
             if (r.Truncated) truncated++;
-            steps += r.Steps.Count;
-            repeated += RepeatedSteps(r.Steps);
+            steps += r.Steps;
+            repeated += r.RepeatedSteps;
         }
         double corr = HackingMonitor.Pearson(batch.Select(r => r.LearnedReturn).ToArray(), batch.Select(r => r.Success).ToArray());
         return
@@ -44,15 +56,5 @@ public static class RolloutStatistics
             new(MetricNames.TruncationRate, truncated / (double)n),
             new(MetricNames.LearnedSuccessCorrelation, corr),
         ];
-    }
-
-    /// <summary>Number of steps whose normalised text (trimmed, inner whitespace collapsed) occurred earlier in the list.</summary>
-    public static int RepeatedSteps(IReadOnlyList<string> steps)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        int repeated = 0;
-        foreach (var s in steps)
-            if (!seen.Add(string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))) repeated++;
-        return repeated;
     }
 }

@@ -11,10 +11,10 @@ public sealed class RolloutStatisticsTests
     {
         ResponseOutcome[] batch =
         [
-            new(1, 0.9, 1.9, 10, ["a = 1", "b = 2"], false),
-            new(0, 0.2, 0.2, 30, ["x", " x ", "x  ", "y"], true),   // two repeats of "x"
-            new(1, 0.8, 1.8, 20, ["z"], false),
-            new(0, 0.1, 0.1, 40, [], true),
+            new(1, 0.9, 1.9, 10, 2, 0, false),
+            new(0, 0.2, 0.2, 30, 4, 2, true),   // steps "x", " x ", "x  ", "y": two repeats of "x"
+            new(1, 0.8, 1.8, 20, 1, 0, false),
+            new(0, 0.1, 0.1, 40, 0, 0, true),
         ];
         var m = RolloutStatistics.Compute(batch).ToDictionary(kv => kv.Key, kv => kv.Value);
         Assert.Equal(0.5, m[MetricNames.SuccessReward], 12);

@@ -137,8 +137,8 @@ internal static class LabCommand
         }
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"stage time {summary.TotalSeconds:F0} s: ") +
             string.Join(", ", summary.Stages.Where(s => !s.Stage.StartsWith("ppo ", StringComparison.Ordinal))
-                .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Stage} {s.Seconds:F0} s"))) +
-            string.Create(CultureInfo.InvariantCulture, $", PPO runs {summary.Stages.Where(s => s.Stage.StartsWith("ppo ", StringComparison.Ordinal)).Sum(s => s.Seconds):F0} s")));
+                .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Stage} {s.WallSeconds:F0} s"))) +
+            string.Create(CultureInfo.InvariantCulture, $", PPO runs {summary.Stages.Where(s => s.Stage.StartsWith("ppo ", StringComparison.Ordinal)).Sum(s => s.WallSeconds):F0} s")));
         console.MarkupLine($"report: {Markup.Escape(Path.GetFullPath(Path.Combine(dir, "report.html")))}");
     }
 }

@@ -71,26 +71,32 @@ public static class JsonlFile
     }
 
     /// <summary>Writes one JSON value per line ("\n"-terminated), gzip-compressed when the path ends
-    /// in ".gz". Writes to a temporary file and renames it, so a crash never leaves half a file.</summary>
+    /// in ".gz". Writes to a temporary file (flushed to disk) and renames it, so a crash never leaves half a
+    /// file; creates the folder when missing.</summary>
     public static void Write<T>(string path, IEnumerable<T> items, JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(typeInfo);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         string temp = path + ".tmp";
-        using (Stream file = File.Create(temp))
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
                 ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true)
                 : file;
-            using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
-            foreach (var item in items)
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
             {
-                JsonSerializer.Serialize(writer, item, typeInfo);
-                writer.Flush();
-                writer.Reset();
-                stream.WriteByte((byte)'\n');
+                foreach (var item in items)
+                {
+                    JsonSerializer.Serialize(writer, item, typeInfo);
+                    writer.Flush();
+                    writer.Reset();
+                    stream.WriteByte((byte)'\n');
+                }
             }
+            if (stream != file) stream.Dispose();   // gzip: its trailer goes into the file before the sync
+            file.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
     }

@@ -22,7 +22,7 @@ public sealed class LabContext
     {
         Folder = folder ?? throw new ArgumentNullException(nameof(folder));
         Preset = (preset ?? throw new ArgumentNullException(nameof(preset))).Validate();
-        Tokenizer = LabModels.Tokenizer();
+        Tokenizer = TokenizerSpec.Resolve(TokenizerSpec.CharLab, null);
         var generator = new LabTaskGenerator(preset.Task);
         TrainProblems = generator.Generate(LabSplit.Train, preset.TrainProblems);
         TestProblems = generator.Generate(LabSplit.Test, preset.TestProblems);
@@ -38,7 +38,7 @@ public sealed class LabContext
     public LabPreset Preset { get; }
 
     /// <summary>The lab tokenizer.</summary>
-    public CharTokenizer Tokenizer { get; }
+    public ITokenizer Tokenizer { get; }
 
     /// <summary>Training problems.</summary>
     public IReadOnlyList<ArithmeticProblem> TrainProblems { get; }

@@ -1,10 +1,8 @@
-// LabDesign: the six reward designs the lab compares (issue 7) and how each maps to a RewardDesign —
+// LabDesign: the six reward designs the lab compares and how each maps to the `reward:` section of a train config —
 // success only; success + ORM; success + PRM shaped raw / Clip / Delta / Clip-Delta. Not the shaping
 // arithmetic (ReasonRL.Rewards.Shaping) and not the sources (the lab stage builds them).
 // Reference: reward-methods.md §3 (Clip, Delta, Clip-Delta), §2.3 (ORM term), §2.5 (why raw is farmable).
-using ReasonRL.Rewards.Composition;
-using ReasonRL.Rewards.Shaping;
-using ReasonRL.Rewards.Sources;
+using System.Globalization;
 using ReasonRL.Training;
 
 namespace ReasonRL.Runs.Lab;
@@ -88,22 +86,24 @@ public static class LabDesigns
     /// <summary>True when the design needs the ORM.</summary>
     public static bool UsesOrm(LabDesign design) => design == LabDesign.Orm;
 
-    /// <summary>The reward design: success 1 / 0 / 0 plus the design's learned term, with α, η and
+    /// <summary>The `reward:` section of the design's `reasonrl train` config (reward.yaml grammar): success
+    /// 1 / 0 / 0 on the final answer, steps one per line, plus the design's learned term with α, η and
     /// α_orm from <paramref name="rewards"/>.</summary>
-    public static RewardDesign ToRewardDesign(LabDesign design, LabRewardSettings rewards)
+    public static string RewardYaml(LabDesign design, LabRewardSettings rewards)
     {
         ArgumentNullException.ThrowIfNull(rewards);
-        var success = SuccessValues.ZeroOne;
-        ShapingOptions Shape(ShapingKind kind) => new(kind, Alpha: rewards.PrmAlpha, Eta: rewards.ClipEta);
-        return design switch
+        var inv = CultureInfo.InvariantCulture;
+        string Shape(string kind) => string.Create(inv, $"  shaping: {{ kind: {kind}, alpha: {rewards.PrmAlpha:R}, eta: {rewards.ClipEta:R}, delta_last: keep }}\n");
+        string learned = design switch
         {
-            LabDesign.Success => new RewardDesign(success, null),
-            LabDesign.Orm => new RewardDesign(success, null, OrmAlpha: rewards.OrmAlpha),
-            LabDesign.PrmRaw => new RewardDesign(success, Shape(ShapingKind.Raw)),
-            LabDesign.PrmClip => new RewardDesign(success, Shape(ShapingKind.Clip)),
-            LabDesign.PrmDelta => new RewardDesign(success, Shape(ShapingKind.Delta)),
-            LabDesign.PrmClipDelta => new RewardDesign(success, Shape(ShapingKind.ClipDelta)),
+            LabDesign.Success => "",
+            LabDesign.Orm => string.Create(inv, $"  orm: {{ alpha: {rewards.OrmAlpha:R} }}\n"),
+            LabDesign.PrmRaw => Shape("raw"),
+            LabDesign.PrmClip => Shape("clip"),
+            LabDesign.PrmDelta => Shape("delta"),
+            LabDesign.PrmClipDelta => Shape("clip_delta"),
             _ => throw new ArgumentOutOfRangeException(nameof(design), design, "unknown lab design"),
         };
+        return "reward:\n  steps: { split: \"\\n\" }\n  success: { correct: 1.0, incorrect: 0.0, unverifiable: 0.0 }\n" + learned;
     }
 }

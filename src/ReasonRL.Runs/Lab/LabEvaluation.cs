@@ -4,6 +4,7 @@
 // Not a judge of its own (StepLabeller + MathVerifier decide) and not sampling (greedy only).
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
+using ReasonRL.Tensors;
 using ReasonRL.Text;
 using ReasonRL.Training.Ppo;
 using ReasonRL.Training;
@@ -13,6 +14,15 @@ namespace ReasonRL.Runs.Lab;
 /// <summary>Greedy held-out evaluation.</summary>
 public static class LabEvaluation
 {
+    /// <summary>Loads the policy saved in <paramref name="modelDirectory"/> (ModelStore) and evaluates it on the
+    /// lab's held-out problems.</summary>
+    public static LabEvalResult Evaluate(string modelDirectory, LabContext ctx, Action<int, int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        using var policy = ModelStore.Load(modelDirectory, GemmFactory.Create(GemmKind.Managed));
+        return Evaluate(policy, ctx.Tokenizer, ctx.TestProblems, ctx.Preset.MaxNewTokens, progress, ct: ctx.Cancellation);
+    }
+
     /// <summary>Evaluates <paramref name="policy"/> on <paramref name="problems"/>, in chunks of
     /// <paramref name="chunk"/> prompts so that <paramref name="progress"/> (done, total) can report.</summary>
     public static LabEvalResult Evaluate(Transformer policy, ITokenizer tokenizer, IReadOnlyList<ArithmeticProblem> problems,

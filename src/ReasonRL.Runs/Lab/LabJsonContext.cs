@@ -17,6 +17,8 @@ namespace ReasonRL.Runs.Lab;
 [JsonSerializable(typeof(LabFinding))]
 [JsonSerializable(typeof(LabExample))]
 [JsonSerializable(typeof(LabProblemRow))]
+[JsonSerializable(typeof(LabSftRow))]
+[JsonSerializable(typeof(LabOrmRow))]
 [JsonSerializable(typeof(LabSampleRow))]
 [JsonSerializable(typeof(LabLabelledRow))]
 internal sealed partial class LabJsonContext : JsonSerializerContext;

@@ -32,26 +32,20 @@ public static class LabOrchestrator
         var quality = LabRewardModelStage.Run(ctx, labelled);
 
         var runs = new List<LabRunResult>();
-        bool needPrm = preset.Designs.Any(LabDesigns.UsesPrm), needOrm = preset.Designs.Any(LabDesigns.UsesOrm);
-        using (var prm = needPrm ? RewardModel.Load(folder.PathOf(LabRewardModelStage.PrmPath), LabModels.Gemm()) : null)
-        using (var orm = needOrm ? RewardModel.Load(folder.PathOf(LabRewardModelStage.OrmPath), LabModels.Gemm()) : null)
+        int total = preset.Seeds.Count * preset.Designs.Count * preset.PpoSteps, done = 0;
+        foreach (int seed in preset.Seeds)
         {
-            var models = new LabRewardModels(prm, orm);
-            int total = preset.Seeds.Count * preset.Designs.Count * preset.PpoSteps, done = 0;
-            foreach (int seed in preset.Seeds)
+            foreach (var design in preset.Designs)
             {
-                foreach (var design in preset.Designs)
-                {
-                    string name = LabDesigns.NameOf(design);
-                    int before = done;
-                    var result = LabPpoStage.Run(ctx, design, seed, models, (step, status) =>
-                        ctx.Progress(new LabProgress("ppo", string.Create(CultureInfo.InvariantCulture,
-                            $"PPO {name} seed {seed} step {step}/{preset.PpoSteps} · {status}"), before + step, total)));
-                    done = before + preset.PpoSteps;
+                string name = LabDesigns.NameOf(design);
+                int before = done;
+                var result = LabPpoStage.Run(ctx, design, seed, (step, status) =>
                     ctx.Progress(new LabProgress("ppo", string.Create(CultureInfo.InvariantCulture,
-                        $"PPO {name} seed {seed} done · held-out accuracy {result.Eval.Accuracy:P0}, {result.Eval.MeanSteps:F1} steps"), done, total));
-                    runs.Add(result);
-                }
+                        $"PPO {name} seed {seed} step {step}/{preset.PpoSteps} · {status}"), before + step, total)));
+                done = before + preset.PpoSteps;
+                ctx.Progress(new LabProgress("ppo", string.Create(CultureInfo.InvariantCulture,
+                    $"PPO {name} seed {seed} done · held-out accuracy {result.Eval.Accuracy:P0}, {result.Eval.MeanSteps:F1} steps"), done, total));
+                runs.Add(result);
             }
         }
 
@@ -60,8 +54,8 @@ public static class LabOrchestrator
         var input = ReportInput(ctx, summary, baseline, runs);
         AtomicFile.WriteAllText(folder.PathOf("report.html"), LabReport.Render(input));
         var report = folder.Complete(ReportKey, clock.Elapsed);
-        summary = summary with { Stages = [.. summary.Stages, report], TotalSeconds = summary.TotalSeconds + report.Seconds };
-        LabRunFolder.WriteJsonAtomic(folder.PathOf("summary.json"), summary, LabJsonContext.Default.LabSummary);
+        summary = summary with { Stages = [.. summary.Stages, report], TotalSeconds = summary.TotalSeconds + report.WallSeconds };
+        RunFiles.WriteJson(folder.PathOf("summary.json"), summary, LabJsonContext.Default.LabSummary);
         return summary;
     }
 
@@ -74,10 +68,10 @@ public static class LabOrchestrator
         var table = LabTable.Build(baseline, preset.Designs, runs);
         var stages = new[] { LabSftStage.DataKey, LabSftStage.SftKey, LabSamplingStage.SampleKey, LabSamplingStage.LabelKey, LabRewardModelStage.Key }
             .Select(ctx.Folder.StageRecord).OfType<LabStageRecord>()
-            .Concat(runs.Select(r => new LabStageRecord($"ppo {r.Design} seed {r.Seed}", r.Seconds, DateTimeOffset.UtcNow)))
+            .Concat(runs.Select(r => new LabStageRecord($"ppo {r.Design} seed {r.Seed}", r.WallSeconds, DateTimeOffset.UtcNow)))
             .ToList();
         return new LabSummary(preset.Name, DateTimeOffset.UtcNow, preset.Seeds, preset.Designs.Select(LabDesigns.NameOf).ToList(),
-            baseline, quality, table, runs, stages, LabFindings.Compute(table), stages.Sum(s => s.Seconds));
+            baseline, quality, table, runs, stages, LabFindings.Compute(table), stages.Sum(s => s.WallSeconds));
     }
 
     private static LabReportInput ReportInput(LabContext ctx, LabSummary summary, LabEvalResult baseline, IReadOnlyList<LabRunResult> runs)
@@ -96,7 +90,7 @@ public static class LabOrchestrator
         foreach (var r in runs)
         {
             var design = LabDesigns.Parse(r.Design);
-            evals[(r.Design, r.Seed)] = LabRunFolder.ReadJson(Path.Combine(ctx.Folder.RunDirectory(design, r.Seed), LabPpoStage.EvalFile), LabJsonContext.Default.LabEvalResult);
+            evals[(r.Design, r.Seed)] = RunFiles.ReadJson(Path.Combine(ctx.Folder.RunDirectory(design, r.Seed), LabPpoStage.EvalFile), LabJsonContext.Default.LabEvalResult);
         }
         var notes = new List<string>(preset.Notes)
         {
@@ -105,7 +99,7 @@ public static class LabOrchestrator
                 + FormattableString.Invariant(
                 $"{preset.TrainProblems} training / {preset.TestProblems} held-out problems; {preset.Task.UnnecessaryLineShare:P0} chance per gold line of an unnecessary line in the SFT solutions."),
             FormattableString.Invariant(
-                $"Policy: char-level Qwen2, width {preset.Policy.HiddenSize}, {preset.Policy.LayerCount} layers; SFT {preset.SftSteps} steps × batch {preset.SftBatchSize} at lr {preset.SftLearningRate}. ")
+                $"Policy: char-level Qwen2, shape {preset.PolicySize} (width {ModelShapes.Of(preset.PolicySize).HiddenSize}, {ModelShapes.Of(preset.PolicySize).LayerCount} layers); SFT {preset.SftSteps} steps × batch {preset.SftBatchSize} at lr {preset.SftLearningRate}. ")
                 + FormattableString.Invariant(
                 $"Reward models: backbone from the SFT policy, {preset.SampleProblems} problems × {preset.SamplesPerProblem} samples, {preset.RewardModelEpochs} epochs."),
             FormattableString.Invariant(

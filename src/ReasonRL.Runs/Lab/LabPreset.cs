@@ -17,29 +17,6 @@ namespace ReasonRL.Runs.Lab;
 /// <param name="OrmAlpha">α_orm on the ORM probability, e.g. 1.0.</param>
 public sealed record LabRewardSettings(double PrmAlpha = 1.0, double ClipEta = 0.5, double OrmAlpha = 1.0);
 
-/// <summary>The policy's shape (vocabulary comes from the lab tokenizer).</summary>
-/// <param name="HiddenSize">C, e.g. 64.</param>
-/// <param name="LayerCount">L, e.g. 2.</param>
-/// <param name="HeadCount">H, e.g. 4.</param>
-/// <param name="KvHeadCount">Hkv, e.g. 2.</param>
-/// <param name="IntermediateSize">F, e.g. 192.</param>
-public sealed record LabPolicyShape(int HiddenSize = 96, int LayerCount = 3, int HeadCount = 4, int KvHeadCount = 2, int IntermediateSize = 256)
-{
-    /// <summary>The Qwen2 config for a tokenizer of <paramref name="vocabSize"/> ids with BOS/EOS ids.</summary>
-    public ModelConfig ToConfig(int vocabSize, int? bosId, IReadOnlyList<int> eosIds, int maxPositions) => new()
-    {
-        VocabSize = vocabSize,
-        HiddenSize = HiddenSize,
-        IntermediateSize = IntermediateSize,
-        LayerCount = LayerCount,
-        HeadCount = HeadCount,
-        KvHeadCount = KvHeadCount,
-        MaxPositionEmbeddings = maxPositions,
-        BosTokenId = bosId,
-        EosTokenIds = eosIds,
-    };
-}
-
 /// <summary>All sizes of a lab run (see the file header for the presets).</summary>
 public sealed record LabPreset
 {
@@ -60,8 +37,11 @@ public sealed record LabPreset
     /// <summary>Held-out problems for the greedy evaluation of every policy.</summary>
     public int TestProblems { get; init; } = 120;
 
-    /// <summary>The policy's shape.</summary>
-    public LabPolicyShape Policy { get; init; } = new();
+    /// <summary>The policy's shape, a ModelShapes name (default "lab": width 96, 3 layers, 4 heads / 2 KV heads, SwiGLU 256).</summary>
+    public string PolicySize { get; init; } = "lab";
+
+    /// <summary>PPO checkpoints every N steps (an interrupted lab resumes inside a PPO run from the last one).</summary>
+    public int CheckpointEvery { get; init; } = 10;
 
     /// <summary>Position capacity of the models (prompt + response tokens), e.g. 320.</summary>
     public int MaxPositions { get; init; } = 256;
@@ -191,6 +171,8 @@ public sealed record LabPreset
         Task.Validate();
         static void Positive(int v, string name) { if (v < 1) throw new ArgumentException($"lab preset: {name} = {v}; expected >= 1"); }
         static void Rate(double v, string name) { if (!(v > 0) || !double.IsFinite(v)) throw new ArgumentException($"lab preset: {name} = {v}; expected a finite value > 0"); }
+        if (!ModelShapes.Names.Contains(PolicySize)) throw new ArgumentException($"lab preset: PolicySize = {PolicySize}; expected one of {string.Join(", ", ModelShapes.Names)}");
+        Positive(CheckpointEvery, nameof(CheckpointEvery));
         Positive(TrainProblems, nameof(TrainProblems));
         Positive(TestProblems, nameof(TestProblems));
         Positive(SftSteps, nameof(SftSteps));

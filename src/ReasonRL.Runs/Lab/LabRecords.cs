@@ -8,9 +8,9 @@ namespace ReasonRL.Runs.Lab;
 
 /// <summary>A completed stage: written last, atomically, so its presence means the stage's outputs are complete.</summary>
 /// <param name="Stage">Stage key, e.g. "sft".</param>
-/// <param name="Seconds">Wall time the stage took when it ran.</param>
+/// <param name="WallSeconds">Wall time the stage took when it ran.</param>
 /// <param name="CompletedAt">When it completed.</param>
-public sealed record LabStageRecord(string Stage, double Seconds, DateTimeOffset CompletedAt);
+public sealed record LabStageRecord(string Stage, double WallSeconds, DateTimeOffset CompletedAt);
 
 /// <summary>Aggregates of labelled held-out responses (the table's per-run columns).</summary>
 /// <param name="SampleCount">Responses.</param>
@@ -84,7 +84,7 @@ public sealed record LabRewardModelQuality(string Kind, double TrainLoss, double
 /// <param name="Kl">Mean KL to the reference over the last steps.</param>
 /// <param name="Success">Mean success reward over the last steps.</param>
 /// <param name="FirstLearnedReturn">Mean learned return over the first steps (the return's starting level).</param>
-/// <param name="Seconds">Wall time of the run (training + evaluation).</param>
+/// <param name="WallSeconds">Wall time of the run (training + evaluation).</param>
 /// <param name="HackingWarnings">Steps at which HackingMonitor warned (learned return up, success down).</param>
 public sealed record LabRunResult(string Design, int Seed, int Steps, LabEvalSummary Eval, double LearnedReturn, double Kl,
-    double Success, double FirstLearnedReturn, double Seconds, int HackingWarnings);
+    double Success, double FirstLearnedReturn, double WallSeconds, int HackingWarnings);

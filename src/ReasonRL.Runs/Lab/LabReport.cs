@@ -99,7 +99,7 @@ public static class LabReport
         }
 
         sb.Append("<h2>Timings</h2>\n");
-        AppendTable(sb, ["stage", "seconds"], s.Stages.Select(t => (IReadOnlyList<string>)[t.Stage, t.Seconds.ToString("F1", CultureInfo.InvariantCulture)]));
+        AppendTable(sb, ["stage", "seconds"], s.Stages.Select(t => (IReadOnlyList<string>)[t.Stage, t.WallSeconds.ToString("F1", CultureInfo.InvariantCulture)]));
         sb.Append("<h2>Per-run results</h2>\n");
         AppendTable(sb, ["design", "seed", "accuracy", "steps", "unnecessary", "truncated", "learned return (first → last)", "KL", "warnings", "seconds"],
             s.Runs.Select(r => (IReadOnlyList<string>)
@@ -108,7 +108,7 @@ public static class LabReport
                 Pct(r.Eval.UnnecessaryStepRate), Pct(r.Eval.TruncationRate),
                 $"{r.FirstLearnedReturn.ToString("F2", CultureInfo.InvariantCulture)} → {r.LearnedReturn.ToString("F2", CultureInfo.InvariantCulture)}",
                 r.Kl.ToString("F3", CultureInfo.InvariantCulture), r.HackingWarnings.ToString(CultureInfo.InvariantCulture),
-                r.Seconds.ToString("F1", CultureInfo.InvariantCulture),
+                r.WallSeconds.ToString("F1", CultureInfo.InvariantCulture),
             ]));
         sb.Append("<h2>Configuration (lab.json)</h2>\n<pre>").Append(E(input.ConfigurationJson)).Append("</pre>\n");
         sb.Append("</body></html>\n");

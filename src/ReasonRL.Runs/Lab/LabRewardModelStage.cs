@@ -1,19 +1,23 @@
-// LabRewardModelStage: stage "rm" of the lab — trains the PRM and the ORM with RewardModelTrainer on
-// the labelled SFT samples, each with a backbone initialised from the SFT policy, and writes rm/prm/
-// and rm/orm/ (HF dirs) plus rm/quality.json (held-out accuracy vs majority baseline, AUC, best-of-n).
+// LabRewardModelStage: stage "rm" of the lab — writes the labelled SFT samples as the data files
+// `reasonrl train-rm` reads (rm/prm_data.jsonl: native step labels; rm/orm_data.jsonl: question,
+// response, correct; both grouped by problem) and trains the PRM and the ORM with two train-rm runs
+// (RewardModelRun), each with its backbone initialised from the SFT policy, into rm/prm/ and rm/orm/
+// (HF dirs with train_rm_report.json); rm/quality.json collects their held-out quality.
 // PRM labels: one per line (final-answer line included), positive for Correct and — as in the paper's
 // hackable PRM — for Unnecessary lines (PrmLabelOptions.Default); ORM label: final answer correct.
-// Held-out = the last RewardModelHeldOutShare of the sampled problems (split by problem).
-// Not the trainer (RewardModelTrainer) and not the scoring sources (PrmRewardSource / OrmRewardSource).
+// Not the trainer (RewardModelTrainer), not the run (RewardModelRun) and not the scoring sources.
 using System.Diagnostics;
 using System.Globalization;
+using ReasonRL.Data.Datasets;
 using ReasonRL.Data.Records;
-using ReasonRL.Data.Lab;
 using ReasonRL.Models;
+using ReasonRL.Tensors;
 using ReasonRL.Training.RewardModels;
-using ReasonRL.Training;
 
 namespace ReasonRL.Runs.Lab;
+
+/// <summary>One ORM training row of rm/orm_data.jsonl (the fields `reasonrl train-rm --kind orm` reads).</summary>
+public sealed record LabOrmRow(string Question, string Response, bool Correct, string Group);
 
 /// <summary>The reward-model stage.</summary>
 public static class LabRewardModelStage
@@ -22,7 +26,8 @@ public static class LabRewardModelStage
     public const string Key = "rm";
 
     /// <summary>Relative paths of the outputs.</summary>
-    public const string PrmPath = "rm/prm", OrmPath = "rm/orm", QualityPath = "rm/quality.json";
+    public const string PrmPath = "rm/prm", OrmPath = "rm/orm", QualityPath = "rm/quality.json",
+        PrmDataPath = "rm/prm_data.jsonl", OrmDataPath = "rm/orm_data.jsonl";
 
     /// <summary>Trains both reward models unless already complete; returns their held-out quality.</summary>
     public static IReadOnlyList<LabRewardModelQuality> Run(LabContext ctx, IReadOnlyList<LabLabelledRow> labelled)
@@ -30,74 +35,61 @@ public static class LabRewardModelStage
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(labelled);
         string qualityPath = ctx.Folder.PathOf(QualityPath);
-        if (ctx.Folder.IsComplete(Key)) return LabRunFolder.ReadJson(qualityPath, LabJsonContext.Default.ListLabRewardModelQuality);
+        if (ctx.Folder.IsComplete(Key)) return RunFiles.ReadJson(qualityPath, LabJsonContext.Default.ListLabRewardModelQuality);
 
         var clock = Stopwatch.StartNew();
-        var (train, heldOut) = Split(ctx, labelled);
         string file = ctx.Folder.PathOf(LabSamplingStage.LabelledPath);
         var labels = PrmLabelOptions.Default;
-        RewardModelExample Prm(LabLabelledRow r)
-        {
-            var problem = ctx.Problem(r.ProblemId, file);
-            var steps = r.Lines.Where(l => labels.IncludeFinalAnswerLine || !l.IsFinalAnswer).ToList();
-            var record = new PrmRecord(problem.Question, steps.Select(l => r.Response.Substring(l.Start, l.Length)).ToList(),
-                steps.Select(l => labels.IsPositive(l.Label)).ToList());
-            return RewardModelExamples.FromRecord(ctx.Tokenizer, record, groupId: r.ProblemId, responseCorrect: r.Correct);
-        }
-        RewardModelExample Orm(LabLabelledRow r) =>
-            RewardModelExamples.FromRecord(ctx.Tokenizer, new OrmRecord(ctx.Problem(r.ProblemId, file).Question, r.Response, r.Correct), groupId: r.ProblemId);
-
         // Responses without any non-blank line have no step to score: the PRM skips them (the ORM keeps them).
-        var prmTrain = train.Where(r => r.Lines.Count > 0).Select(Prm).ToList();
-        var prmHeldOut = heldOut.Where(r => r.Lines.Count > 0).Select(Prm).ToList();
+        StepLabelledLoader.Write(ctx.Folder.PathOf(PrmDataPath), labelled.Where(r => r.Lines.Count > 0).Select(r =>
+        {
+            var steps = r.Lines.Where(l => labels.IncludeFinalAnswerLine || !l.IsFinalAnswer).ToList();
+            return new StepLabelledRecord(ctx.Problem(r.ProblemId, file).Question, steps.Select(l => r.Response.Substring(l.Start, l.Length)).ToList(),
+                steps.Select(l => labels.IsPositive(l.Label)).ToList(), r.ProblemId, r.Correct);
+        }));
+        RunFiles.WriteJsonLines(ctx.Folder.PathOf(OrmDataPath),
+            labelled.Select(r => new LabOrmRow(ctx.Problem(r.ProblemId, file).Question, r.Response, r.Correct, r.ProblemId)), LabJsonContext.Default.LabOrmRow);
         var quality = new List<LabRewardModelQuality>
         {
-            TrainOne(ctx, RewardModelKind.Prm, prmTrain, prmHeldOut, ctx.Folder.PathOf(PrmPath)),
-            TrainOne(ctx, RewardModelKind.Orm, train.Select(Orm).ToList(), heldOut.Select(Orm).ToList(), ctx.Folder.PathOf(OrmPath)),
+            TrainOne(ctx, RewardModelKind.Prm, PrmDataPath, PrmPath),
+            TrainOne(ctx, RewardModelKind.Orm, OrmDataPath, OrmPath),
         };
-        LabRunFolder.WriteJsonAtomic(qualityPath, quality, LabJsonContext.Default.ListLabRewardModelQuality);
+        RunFiles.WriteJson(qualityPath, quality, LabJsonContext.Default.ListLabRewardModelQuality);
         ctx.Folder.Complete(Key, clock.Elapsed);
         return quality;
     }
 
-    /// <summary>Splits labelled rows by problem: the last share of the sampled problems is held out.</summary>
-    public static (List<LabLabelledRow> Train, List<LabLabelledRow> HeldOut) Split(LabContext ctx, IReadOnlyList<LabLabelledRow> labelled)
+    /// <summary>The train-rm options of one of the lab's reward models (what `reasonrl train-rm` would be given).</summary>
+    public static RewardModelRunOptions Options(LabContext ctx, RewardModelKind kind, string dataPath, string outPath)
     {
         ArgumentNullException.ThrowIfNull(ctx);
-        ArgumentNullException.ThrowIfNull(labelled);
-        var problemIds = labelled.Select(r => r.ProblemId).Distinct(StringComparer.Ordinal).ToList();
-        int heldOutCount = Math.Max(1, (int)Math.Round(problemIds.Count * ctx.Preset.RewardModelHeldOutShare));
-        if (heldOutCount >= problemIds.Count)
+        var preset = ctx.Preset;
+        return new RewardModelRunOptions
         {
-            throw new InvalidOperationException($"lab reward models: {problemIds.Count} sampled problem(s) cannot be split into train and held-out; raise SampleProblems");
-        }
-        var heldOutIds = problemIds.Skip(problemIds.Count - heldOutCount).ToHashSet(StringComparer.Ordinal);
-        return (labelled.Where(r => !heldOutIds.Contains(r.ProblemId)).ToList(), labelled.Where(r => heldOutIds.Contains(r.ProblemId)).ToList());
+            Kind = kind,
+            DataPath = ctx.Folder.PathOf(dataPath),
+            OutputDirectory = ctx.Folder.PathOf(outPath),
+            ModelDirectory = ctx.Folder.PathOf(LabSftStage.PolicyPath),   // the backbone starts as a copy of the SFT policy
+            Tokenizer = TokenizerSpec.CharLab,
+            Format = StepLabelledFormat.Native,
+            HeldOutShare = preset.RewardModelHeldOutShare,
+            Train = new RewardModelTrainOptions
+            {
+                Epochs = preset.RewardModelEpochs,
+                BatchSize = preset.RewardModelBatchSize,
+                LearningRate = preset.RewardModelLearningRate,
+                Seed = (ulong)preset.BaseSeed,
+            },
+        };
     }
 
-    private static LabRewardModelQuality TrainOne(LabContext ctx, RewardModelKind kind, IReadOnlyList<RewardModelExample> train,
-        IReadOnlyList<RewardModelExample> heldOut, string directory)
+    private static LabRewardModelQuality TrainOne(LabContext ctx, RewardModelKind kind, string dataPath, string outPath)
     {
-        var preset = ctx.Preset;
         string name = kind == RewardModelKind.Prm ? "prm" : "orm";
-        // The backbone starts as a copy of the SFT policy (ownership passes to the reward model).
-        using var model = RewardModel.Create(kind, LabModels.Load(ctx.Folder.PathOf(LabSftStage.PolicyPath)), headSeed: preset.BaseSeed);
-        var options = new RewardModelTrainOptions
-        {
-            Epochs = preset.RewardModelEpochs,
-            BatchSize = preset.RewardModelBatchSize,
-            LearningRate = preset.RewardModelLearningRate,
-            Seed = (ulong)preset.BaseSeed,
-        };
-        RewardModelReport report;
-        using (var trainer = new RewardModelTrainer(model, options))
-        {
-            report = trainer.Train(train, heldOut, p => ctx.Progress(new LabProgress(name,
-                string.Create(CultureInfo.InvariantCulture, $"{name.ToUpperInvariant()} epoch {p.Epoch} step {p.Step}/{p.TotalSteps} · loss {p.Loss:F3}"),
-                p.Step, p.TotalSteps)), ctx.Cancellation);
-        }
-        LabRunFolder.WriteDirectoryAtomic(directory, temp => model.Save(temp));
-        AtomicFile.WriteAllText(Path.Combine(Path.GetDirectoryName(directory)!, name + "_report.json"), report.ToJson());
+        var r = RewardModelRun.Run(Options(ctx, kind, dataPath, outPath), GemmFactory.Create(GemmKind.Managed), p => ctx.Progress(new LabProgress(name,
+            string.Create(CultureInfo.InvariantCulture, $"{name.ToUpperInvariant()} epoch {p.Epoch} step {p.Step}/{p.TotalSteps} · loss {p.Loss:F3}"),
+            p.Step, p.TotalSteps)), ct: ctx.Cancellation);
+        var report = r.Report;
         return new LabRewardModelQuality(name, report.TrainLoss, report.HeldOutLoss, report.StepAccuracy, report.MajorityBaseline,
             report.Auc, report.BestOfNAccuracy, report.HeldOutPositions, report.TrainExamples, report.HeldOutExamples);
     }

@@ -17,6 +17,9 @@ public sealed record LabProblemRow(string Id, string Question, long Gold, int Op
     }
 }
 
+/// <summary>One SFT example of data/sft.jsonl (the fields `reasonrl sft` reads by default).</summary>
+public sealed record LabSftRow(string Prompt, string Response);
+
 /// <summary>One response sampled from the SFT policy on a training problem.</summary>
 /// <param name="ProblemId">The problem's id.</param>
 /// <param name="Sample">Index of the sample among the problem's samples.</param>

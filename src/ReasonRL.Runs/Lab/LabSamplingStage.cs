@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
+using ReasonRL.Tensors;
 using ReasonRL.Training.Ppo;
 using ReasonRL.Training;
 
@@ -30,11 +31,11 @@ public static class LabSamplingStage
     {
         ArgumentNullException.ThrowIfNull(ctx);
         string path = ctx.Folder.PathOf(SamplesPath);
-        if (ctx.Folder.IsComplete(SampleKey)) return LabRunFolder.ReadJsonLines(path, LabJsonContext.Default.LabSampleRow);
+        if (ctx.Folder.IsComplete(SampleKey)) return RunFiles.ReadJsonLines(path, LabJsonContext.Default.LabSampleRow);
 
         var clock = Stopwatch.StartNew();
         var preset = ctx.Preset;
-        using var policy = LabModels.Load(ctx.Folder.PathOf(LabSftStage.PolicyPath));
+        using var policy = ModelStore.Load(ctx.Folder.PathOf(LabSftStage.PolicyPath), GemmFactory.Create(GemmKind.Managed));
         var jobs = ctx.TrainProblems.Take(preset.SampleProblems)
             .SelectMany(p => Enumerable.Range(0, preset.SamplesPerProblem).Select(k => (Problem: p, Sample: k)))
             .ToList();
@@ -55,7 +56,7 @@ public static class LabSamplingStage
             }
             ctx.Progress(new LabProgress(SampleKey, string.Create(CultureInfo.InvariantCulture, $"sampling the SFT policy {rows.Count}/{jobs.Count}"), rows.Count, jobs.Count));
         }
-        LabRunFolder.WriteJsonLinesAtomic(path, rows, LabJsonContext.Default.LabSampleRow);
+        RunFiles.WriteJsonLines(path, rows, LabJsonContext.Default.LabSampleRow);
         ctx.Folder.Complete(SampleKey, clock.Elapsed);
         return rows;
     }
@@ -66,7 +67,7 @@ public static class LabSamplingStage
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(samples);
         string path = ctx.Folder.PathOf(LabelledPath);
-        if (ctx.Folder.IsComplete(LabelKey)) return LabRunFolder.ReadJsonLines(path, LabJsonContext.Default.LabLabelledRow);
+        if (ctx.Folder.IsComplete(LabelKey)) return RunFiles.ReadJsonLines(path, LabJsonContext.Default.LabLabelledRow);
 
         var clock = Stopwatch.StartNew();
         string samplesFile = ctx.Folder.PathOf(SamplesPath);
@@ -80,7 +81,7 @@ public static class LabSamplingStage
                 ctx.Progress(new LabProgress(LabelKey, $"labelling steps {rows.Count}/{samples.Count}", rows.Count, samples.Count));
             }
         }
-        LabRunFolder.WriteJsonLinesAtomic(path, rows, LabJsonContext.Default.LabLabelledRow);
+        RunFiles.WriteJsonLines(path, rows, LabJsonContext.Default.LabLabelledRow);
         ctx.Folder.Complete(LabelKey, clock.Elapsed);
         return rows;
     }

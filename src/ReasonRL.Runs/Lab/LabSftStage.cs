@@ -1,17 +1,15 @@
-// LabSftStage: stages "data" and "sft" of the lab. Data writes the generated problems to
-// data/{train,test}.jsonl (the generator is deterministic; the files are for inspection). SFT trains a
-// fresh char-level Qwen2 policy on the problems' SFT solutions (gold lines plus a small share of
-// correct-but-unnecessary lines, so the policy can produce them) with SftTrainer for exactly
-// preset.SftSteps updates, writes sft/metrics.jsonl and sft/policy/ (HF dir), then evaluates it greedily
-// on the held-out problems (sft/baseline.json: the table's baseline row).
-// Not the trainer (SftTrainer) and not the evaluation rules (LabEvaluation).
+// LabSftStage: stages "data" and "sft" of the lab. Data writes the generated problems as the files the
+// runs read — data/train.jsonl and data/test.jsonl (id, question, answer, the solutions) and
+// data/sft.jsonl (prompt, response: the SFT solutions, gold lines plus a small share of correct-but-
+// unnecessary lines, so the policy can produce them). SFT is a `reasonrl sft` run (SftRun) of a
+// fresh char-level policy of the preset's shape on data/sft.jsonl in sft/ (model/, metrics.jsonl,
+// tb/, checkpoints/, config.resolved.yaml), then the greedy held-out evaluation of sft/model
+// (sft/baseline.json: the table's baseline row).
+// Not the trainer (SftTrainer), not the run (SftRun) and not the evaluation rules (LabEvaluation).
 using System.Diagnostics;
 using System.Globalization;
 using ReasonRL.Data.Lab;
-using ReasonRL.Text;
-using ReasonRL.Training.Ppo;
-using ReasonRL.Training.Sft;
-using ReasonRL.Training;
+using ReasonRL.Tensors;
 
 namespace ReasonRL.Runs.Lab;
 
@@ -21,78 +19,74 @@ public static class LabSftStage
     /// <summary>Stage keys.</summary>
     public const string DataKey = "data", SftKey = "sft";
 
-    /// <summary>The SFT policy's folder, relative to the run folder.</summary>
-    public const string PolicyPath = "sft/policy";
+    /// <summary>The SFT run folder and its policy, relative to the lab folder.</summary>
+    public const string RunPath = "sft", PolicyPath = "sft/model";
+
+    /// <summary>The data files, relative to the lab folder.</summary>
+    public const string TrainPath = "data/train.jsonl", TestPath = "data/test.jsonl", SftDataPath = "data/sft.jsonl";
 
     /// <summary>The baseline evaluation, relative to the run folder.</summary>
     public const string BaselinePath = "sft/baseline.json";
 
-    /// <summary>Writes data/train.jsonl and data/test.jsonl unless already complete.</summary>
+    /// <summary>Writes the data files unless already complete.</summary>
     public static void RunData(LabContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         if (ctx.Folder.IsComplete(DataKey)) return;
         var clock = Stopwatch.StartNew();
-        LabRunFolder.WriteJsonLinesAtomic(ctx.Folder.PathOf("data/train.jsonl"), ctx.TrainProblems.Select(LabProblemRow.Of), LabJsonContext.Default.LabProblemRow);
-        LabRunFolder.WriteJsonLinesAtomic(ctx.Folder.PathOf("data/test.jsonl"), ctx.TestProblems.Select(LabProblemRow.Of), LabJsonContext.Default.LabProblemRow);
+        RunFiles.WriteJsonLines(ctx.Folder.PathOf(TrainPath), ctx.TrainProblems.Select(LabProblemRow.Of), LabJsonContext.Default.LabProblemRow);
+        RunFiles.WriteJsonLines(ctx.Folder.PathOf(TestPath), ctx.TestProblems.Select(LabProblemRow.Of), LabJsonContext.Default.LabProblemRow);
+        RunFiles.WriteJsonLines(ctx.Folder.PathOf(SftDataPath),
+            ctx.TrainProblems.Select(p => new LabSftRow(LabTask.Prompt(p.Question), p.SftSolution)), LabJsonContext.Default.LabSftRow);
         ctx.Folder.Complete(DataKey, clock.Elapsed);
     }
 
-    /// <summary>Trains and evaluates the SFT policy unless already complete; returns the baseline evaluation.</summary>
+    /// <summary>The `reasonrl sft` configuration of the lab's SFT run, as key=value overrides (the same keys a
+    /// user writes in an sft YAML file): epochs are chosen so the run makes about preset.SftSteps updates.</summary>
+    public static IReadOnlyList<string> SftOverrides(LabContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        var p = ctx.Preset;
+        int perEpoch = (ctx.TrainProblems.Count + p.SftBatchSize - 1) / p.SftBatchSize;
+        int epochs = Math.Max(1, (int)Math.Round(p.SftSteps / (double)perEpoch));
+        var inv = CultureInfo.InvariantCulture;
+        return
+        [
+            $"run.output_dir={ctx.Folder.PathOf(RunPath)}",
+            string.Create(inv, $"run.checkpoint_every={Math.Max(1, p.SftSteps / 4)}"),
+            "run.keep_checkpoints=1",
+            $"model.size={p.PolicySize}",
+            string.Create(inv, $"model.max_positions={p.MaxPositions}"),
+            string.Create(inv, $"model.init_seed={p.BaseSeed}"),
+            $"model.tokenizer={TokenizerSpec.CharLab}",
+            $"data.train={ctx.Folder.PathOf(SftDataPath)}",
+            string.Create(inv, $"sft.epochs={epochs}"),
+            string.Create(inv, $"sft.batch_size={p.SftBatchSize}"),
+            string.Create(inv, $"sft.lr={p.SftLearningRate:R}"),
+            string.Create(inv, $"sft.warmup_steps={Math.Min(20, p.SftSteps / 10)}"),
+            "sft.min_lr_ratio=0.1",
+            string.Create(inv, $"sft.seed={p.BaseSeed}"),
+        ];
+    }
+
+    /// <summary>Runs SFT (resuming an interrupted run) and evaluates the policy unless already complete;
+    /// returns the baseline evaluation.</summary>
     public static LabEvalResult RunSft(LabContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         string baselinePath = ctx.Folder.PathOf(BaselinePath);
-        if (ctx.Folder.IsComplete(SftKey)) return LabRunFolder.ReadJson(baselinePath, LabJsonContext.Default.LabEvalResult);
+        if (ctx.Folder.IsComplete(SftKey)) return RunFiles.ReadJson(baselinePath, LabJsonContext.Default.LabEvalResult);
 
         var clock = Stopwatch.StartNew();
-        var preset = ctx.Preset;
-        using var policy = LabModels.NewPolicy(preset, ctx.Tokenizer, preset.BaseSeed);
-        var examples = Examples(ctx.TrainProblems, ctx.Tokenizer);
-        // Exactly SftSteps updates: one epoch over the examples cycled to SftSteps × batch rows
-        // (SftTrainer shuffles them with its seeded plan).
-        int rows = preset.SftSteps * preset.SftBatchSize;
-        var data = Enumerable.Range(0, rows).Select(i => examples[i % examples.Count]).ToList();
-        var options = new SftOptions
-        {
-            Epochs = 1,
-            BatchSize = preset.SftBatchSize,
-            LearningRate = preset.SftLearningRate,
-            WarmupSteps = Math.Min(20, preset.SftSteps / 10),
-            MinLearningRateRatio = 0.1,
-            TotalSteps = preset.SftSteps,
-            Seed = (ulong)preset.BaseSeed,
-        };
-        string metricsDir = ctx.Folder.PathOf("sft");
-        using (var trainer = new SftTrainer(policy, options))
-        using (var metrics = MetricsWriter.Open(metricsDir, cursor: 0, tensorboard: false))
-        {
-            double smoothed = double.NaN;
-            trainer.Train(data, r =>
-            {
-                smoothed = double.IsNaN(smoothed) ? r.Loss : 0.95 * smoothed + 0.05 * r.Loss;
-                metrics.Write(r.Step, [new("loss/sft", r.Loss), new("optim/grad_norm", r.GradNorm), new("optim/lr", r.LearningRate)]);
-                ctx.Progress(new LabProgress(SftKey, string.Create(CultureInfo.InvariantCulture, $"SFT step {r.Step}/{preset.SftSteps} · loss {smoothed:F3}"), r.Step, preset.SftSteps));
-            }, ctx.Cancellation);
-            if (trainer.StopReason is { } reason) throw new InvalidOperationException($"lab SFT: {reason}");
-        }
-        LabModels.Save(policy, ctx.Folder.PathOf(PolicyPath));
-        var baseline = LabEvaluation.Evaluate(policy, ctx.Tokenizer, ctx.TestProblems, preset.MaxNewTokens,
-            (done, total) => ctx.Progress(new LabProgress("baseline", $"SFT greedy eval {done}/{total}", done, total)), ct: ctx.Cancellation);
-        LabRunFolder.WriteJsonAtomic(baselinePath, baseline, LabJsonContext.Default.LabEvalResult);
+        var config = SftRunConfig.Parse("", "(lab sft)", SftOverrides(ctx));
+        var report = SftRun.Run(config, GemmFactory.Create(GemmKind.Managed), resume: true, ct: ctx.Cancellation,
+            progress: r => ctx.Progress(new LabProgress(SftKey,
+                string.Create(CultureInfo.InvariantCulture, $"SFT step {r.Step.Step}/{r.TotalSteps} · loss {r.Step.Loss:F3}"), r.Step.Step, r.TotalSteps)));
+        if (report.StopReason is { } reason) throw new InvalidOperationException($"lab SFT: {reason}");
+        var baseline = LabEvaluation.Evaluate(report.ModelDirectory, ctx,
+            (done, total) => ctx.Progress(new LabProgress("baseline", $"SFT greedy eval {done}/{total}", done, total)));
+        RunFiles.WriteJson(baselinePath, baseline, LabJsonContext.Default.LabEvalResult);
         ctx.Folder.Complete(SftKey, clock.Elapsed);
         return baseline;
-    }
-
-    /// <summary>SFT pairs: prompt ids (BOS + prompt) and response ids (SFT solution + EOS, so the policy learns to stop).</summary>
-    public static IReadOnlyList<SftExample> Examples(IReadOnlyList<ArithmeticProblem> problems, ITokenizer tokenizer)
-    {
-        ArgumentNullException.ThrowIfNull(problems);
-        ArgumentNullException.ThrowIfNull(tokenizer);
-        if (tokenizer.EosIds.Count == 0) throw new ArgumentException("lab SFT: the tokenizer has no EOS id; the policy could not learn to stop", nameof(tokenizer));
-        int eos = tokenizer.EosIds[0];
-        return problems.Select(p => new SftExample(
-            PromptTokens.Of(tokenizer, LabTask.Prompt(p.Question)),
-            [.. tokenizer.Encode(p.SftSolution).Ids, eos])).ToList();
     }
 }

@@ -11,7 +11,7 @@ public sealed record PpoStepMetrics
     public long Step { get; init; }
     /// <summary>Mean success reward r_succ.</summary>
     public double SuccessMean { get; init; }
-    /// <summary>Mean learned return Σ_k shaped step rewards.</summary>
+    /// <summary>Mean learned return: every learned term, Σ_k shaped PRM step rewards + the ORM term.</summary>
     public double LearnedReturnMean { get; init; }
     /// <summary>Mean total return G_1 of the reward design (success + learned + ORM + extra terms; the KL penalty not included).</summary>
     public double TotalRewardMean { get; init; }

@@ -23,7 +23,7 @@ public sealed partial class PpoTrainer
 
     private readonly PpoLossTerms.Scratch _scratch = new();
 
-    private UpdateStats Update(Experience e, double lr, double criticLr, double beta, CancellationToken ct)
+    private UpdateStats Update(IReadOnlyList<RolloutRecord> records, RolloutBatch batch, AdvantageResult advantages, double lr, double criticLr, double beta, CancellationToken ct)
     {
         _policyOptimizer.Options = _policyOptimizer.Options with { LearningRate = (float)lr };
         if (_criticOptimizer is not null)
@@ -32,7 +32,7 @@ public sealed partial class PpoTrainer
             _headOptimizer!.Options = _headOptimizer.Options with { LearningRate = (float)criticLr };
         }
         var stats = new UpdateStats();
-        var order = new int[e.Count];
+        var order = new int[records.Count];
         for (int i = 0; i < order.Length; i++) order[i] = i;
         int perEpoch = (order.Length + _options.MiniBatchSize - 1) / _options.MiniBatchSize, done = 0;
         for (int epoch = 0; epoch < _options.PpoEpochs; epoch++)
@@ -46,14 +46,14 @@ public sealed partial class PpoTrainer
             {
                 ct.ThrowIfCancellationRequested();
                 var minibatch = new ArraySegment<int>(order, start, Math.Min(_options.MiniBatchSize, order.Length - start));
-                UpdateOnce(e, minibatch, beta, ref stats);
+                UpdateOnce(records, batch, advantages, minibatch, beta, ref stats);
                 Report(PpoPhase.Update, ++done, perEpoch * _options.PpoEpochs);
             }
         }
         return stats;
     }
 
-    private void UpdateOnce(Experience e, ArraySegment<int> minibatch, double beta, ref UpdateStats stats)
+    private void UpdateOnce(IReadOnlyList<RolloutRecord> records, RolloutBatch e, AdvantageResult adv, ArraySegment<int> minibatch, double beta, ref UpdateStats stats)
     {
         _policy.ZeroGradients();
         _critic?.Backbone.ZeroGradients();
@@ -66,15 +66,15 @@ public sealed partial class PpoTrainer
             // micro-batch m = the m-th of `micros` near-equal slices of the minibatch
             int from = minibatch.Count * m / micros, to = minibatch.Count * (m + 1) / micros;
             var members = minibatch.Slice(from, to - from);
-            var sb = new SequenceBatch(Select(e.Prompts, members), Select(e.Responses, members), _padId);
+            var sb = new SequenceBatch(Select(records, members, r => r.PromptTokens), Select(records, members, r => r.ResponseTokens), _padId);
             int t = sb.MaxResponse;
             var reference = e.RefLogProbs is null ? null : Gather(e.RefLogProbs, e.MaxTokens, members, t);
-            var pt = PpoLossTerms.Policy(_policy, sb, Gather(e.OldLogProbs, e.MaxTokens, members, t), Gather(e.Advantages, e.MaxTokens, members, t),
+            var pt = PpoLossTerms.Policy(_policy, sb, Gather(e.OldLogProbs, e.MaxTokens, members, t), Gather(adv.Advantages, e.MaxTokens, members, t),
                 reference, _options, beta, scale, _scratch);
             policyLoss += pt.Loss * scale; entropy += pt.MeanEntropy * scale; clip += pt.ClipFraction * scale; approxKl += pt.ApproxKl * scale;
             if (_critic is not null)
             {
-                var vl = PpoLossTerms.Value(_critic, sb, Gather(e.OldValues!, e.MaxTokens, members, t), Gather(e.Returns!, e.MaxTokens, members, t),
+                var vl = PpoLossTerms.Value(_critic, sb, Gather(e.Values!, e.MaxTokens, members, t), Gather(adv.Returns!, e.MaxTokens, members, t),
                     _options, scale, _scratch);
                 valueLoss += vl.Loss * scale;
             }
@@ -118,10 +118,10 @@ public sealed partial class PpoTrainer
         return ss;
     }
 
-    private static int[][] Select(int[][] all, ArraySegment<int> members)
+    private static int[][] Select(IReadOnlyList<RolloutRecord> records, ArraySegment<int> members, Func<RolloutRecord, int[]> ids)
     {
         var r = new int[members.Count][];
-        for (int i = 0; i < r.Length; i++) r[i] = all[members[i]];
+        for (int i = 0; i < r.Length; i++) r[i] = ids(records[members[i]]);
         return r;
     }
 

@@ -91,31 +91,30 @@ public sealed partial class PpoTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(prompts);
         if (prompts.Count == 0) throw new ArgumentException("ppo: TrainStep needs at least one prompt", nameof(prompts));
         var clock = Stopwatch.StartNew();
-        var samples = Generate(prompts, ct);
+        var generated = Generate(prompts, ct);
         var generation = clock.Elapsed;
 
         clock.Restart();
-        var records = Score(prompts, samples, ct);
+        var records = Score(generated, ct);
         var scoring = clock.Elapsed;
 
         clock.Restart();
         double lr = LearningRateSchedule.At(Step, _options.PolicyLearningRate, _options.Schedule, _options.WarmupSteps, _options.TotalSteps, _options.MinLearningRateRatio);
         double criticLr = lr / _options.PolicyLearningRate * _options.CriticLearningRate;
         double beta = _kl.Beta;
-        var valid = new List<int>(samples.Length);
-        for (int i = 0; i < samples.Length; i++) if (records[i].Reward is not null) valid.Add(i);
+        var scored = records.Where(r => r.Reward is not null).ToList();
         UpdateStats stats = default;
         double klMean = 0;
-        if (valid.Count > 0)
+        if (scored.Count > 0)
         {
-            var experience = MakeExperience(samples, records, valid, beta, ct);
-            klMean = experience.KlMeanPerToken;
-            stats = Update(experience, lr, criticLr, beta, ct);
-            if (_options.KlPlacement != KlPlacement.None) _kl.Update(experience.KlMeanPerSequence, valid.Count);
+            var (batch, advantages, klToken, klSequence) = MakeExperience(scored, beta, ct);
+            klMean = klToken;
+            stats = Update(scored, batch, advantages, lr, criticLr, beta, ct);
+            if (_options.KlPlacement != KlPlacement.None) _kl.Update(klSequence, scored.Count);
         }
         Step++;
         var training = clock.Elapsed;
-        var metrics = Metrics(samples, records, valid, stats, klMean, beta, lr) with
+        var metrics = Metrics(records, stats, klMean, beta, lr) with
         {
             GenerationTime = generation, ScoringTime = scoring, TrainingTime = training,
         };
@@ -146,32 +145,21 @@ public sealed partial class PpoTrainer : IDisposable
         Step = state.Step;
     }
 
-    private PpoStepMetrics Metrics(Sample[] samples, RolloutRecord[] records, List<int> valid, UpdateStats stats, double kl, double beta, double lr)
+    private PpoStepMetrics Metrics(RolloutRecord[] records, UpdateStats stats, double kl, double beta, double lr)
     {
+        var outcomes = records.Select(ResponseOutcome.Of).OfType<ResponseOutcome>().ToList();
         var m = new PpoStepMetrics
         {
-            Step = Step, Kl = kl, KlCoefficient = beta, LearningRate = lr, Responses = samples.Length,
-            FailedSamples = samples.Length - valid.Count,
-            Skipped = valid.Count == 0 || stats.Skipped > 0, SkippedUpdates = stats.Skipped,
+            Step = Step, Kl = kl, KlCoefficient = beta, LearningRate = lr, Responses = records.Length,
+            FailedSamples = records.Length - outcomes.Count,
+            Skipped = outcomes.Count == 0 || stats.Skipped > 0, SkippedUpdates = stats.Skipped,
             PolicyLoss = stats.Mean(stats.PolicyLoss), ValueLoss = stats.Mean(stats.ValueLoss), Entropy = stats.Mean(stats.Entropy),
             ClipFraction = stats.Mean(stats.ClipFraction), ApproxKl = stats.Mean(stats.ApproxKl),
             PolicyGradNorm = stats.Mean(stats.PolicyGradNorm), CriticGradNorm = stats.Mean(stats.CriticGradNorm),
+            TruncationRate = records.Count(r => r.Truncated) / (double)records.Length,
+            ResponseLengthMean = records.Average(r => (double)r.ResponseTokens.Length),
         };
-        int truncated = 0;
-        foreach (var s in samples) if (s.Truncated) truncated++;
-        double lengths = 0;
-        foreach (var s in samples) lengths += s.Response.Length;
-        m = m with { TruncationRate = truncated / (double)samples.Length, ResponseLengthMean = lengths / samples.Length };
-        if (valid.Count == 0) return m with { LearnedSuccessCorrelation = double.NaN };
-        var outcomes = new ResponseOutcome[valid.Count];
-        for (int k = 0; k < valid.Count; k++)
-        {
-            var r = records[valid[k]];
-            var d = r.Reward!.Diagnostics;
-            var steps = new string[d.Steps.Count];
-            for (int j = 0; j < steps.Length; j++) steps[j] = d.Steps[j].TextOf(r.Response);
-            outcomes[k] = new ResponseOutcome(d.Success, d.LearnedReturn, d.TotalReturn, r.ResponseTokens.Length, steps, r.Truncated);
-        }
+        if (outcomes.Count == 0) return m with { LearnedSuccessCorrelation = double.NaN };
         var stat = RolloutStatistics.Compute(outcomes).ToDictionary(kv => kv.Key, kv => kv.Value);
         return m with
         {

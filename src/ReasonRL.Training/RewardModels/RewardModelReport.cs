@@ -79,7 +79,7 @@ public sealed record RewardModelReport
             w.WriteNumber("epochs", Epochs);
             w.WriteNumber("steps", Steps);
             w.WriteNumber("skipped_steps", SkippedSteps);
-            Number(w, "seconds", Seconds);
+            Number(w, "train_seconds", Seconds);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";

@@ -1,7 +1,8 @@
-// End-to-end test of `reasonrl lab`'s pipeline on a tiny preset (a 1-layer width-32 policy, a handful
+// End-to-end test of `reasonrl lab`'s pipeline on a tiny preset (the micro policy shape, a handful
 // of problems and PPO steps, every design, one seed): all stages run, the folder holds the table
 // (summary.json), the report and each run's metrics and policy; a second call on the same folder
-// resumes (skips every stage) and reproduces the same table; deleting one run's result reruns only it.
+// resumes (skips every stage) and reproduces the same table; deleting one run's result rebuilds only it,
+// from the run's final checkpoint, without training again.
 using ReasonRL.Runs.Lab;
 
 namespace ReasonRL.Runs.Tests.Lab;
@@ -20,7 +21,7 @@ public sealed class LabEndToEndTests : IDisposable
         Name = "tiny",
         TrainProblems = 40,
         TestProblems = 8,
-        Policy = new LabPolicyShape(HiddenSize: 32, LayerCount: 1, HeadCount: 2, KvHeadCount: 1, IntermediateSize: 64),
+        PolicySize = "micro",
         MaxPositions = 256,
         SftSteps = 6,
         SftBatchSize = 8,
@@ -48,11 +49,13 @@ public sealed class LabEndToEndTests : IDisposable
         Assert.All(first.Runs, r => Assert.Equal(Tiny.TestProblems, r.Eval.SampleCount));
         Assert.Equal(2, first.RewardModels.Count);
         Assert.NotEmpty(first.Findings);
-        foreach (var f in new[] { "summary.json", "report.html", "sft/policy/config.json", "rm/prm/config.json", "rm/orm/config.json",
+        foreach (var f in new[] { "summary.json", "report.html", "sft/model/config.json", "sft/config.resolved.yaml", "rm/prm/train_rm_report.json", "rm/prm_data.jsonl", "runs/prm_raw/seed-1/config.resolved.yaml", "rm/prm/config.json", "rm/orm/config.json",
                      "runs/prm_raw/seed-1/metrics.jsonl", "runs/prm_raw/seed-1/policy/model.safetensors", "samples/labelled.jsonl" })
         {
             Assert.True(File.Exists(Path.Combine(root, f)), f);
         }
+        // Every PPO run folder is a `reasonrl train` run folder: TensorBoard events beside metrics.jsonl.
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(root, "runs/prm_raw/seed-1/tb"), "events.out.tfevents.*"));
         Assert.Equal(Tiny.PpoSteps, File.ReadAllLines(Path.Combine(root, "runs/prm_clip/seed-1/metrics.jsonl")).Length);
         Assert.Contains(events, e => e.Task == "ppo" && e.Completed == e.Total);
         string html = File.ReadAllText(Path.Combine(root, "report.html"));
@@ -64,11 +67,16 @@ public sealed class LabEndToEndTests : IDisposable
         Assert.DoesNotContain(again, e => e.Task is "sft" or "sample" or "prm" or "orm");
         Assert.Equal(LabTable.ToText(first.Table), LabTable.ToText(second.Table));
 
-        // A lost run result reruns that run only.
-        File.Delete(Path.Combine(root, "runs/orm/seed-1/result.json"));
+        // A lost run result is rebuilt from that run's own folder (its final checkpoint, metrics and policy):
+        // no PPO step runs again, the other runs are not touched, the table is the same.
+        string ormResult = Path.Combine(root, "runs/orm/seed-1/result.json"), rawResult = Path.Combine(root, "runs/prm_raw/seed-1/result.json");
+        var rawWritten = File.GetLastWriteTimeUtc(rawResult);
+        File.Delete(ormResult);
         var third = new List<LabProgress>();
-        LabOrchestrator.Run(Tiny, root, third.Add);
-        Assert.Contains(third, e => e.Task == "ppo" && e.Description.Contains("orm seed 1 step", StringComparison.Ordinal));
-        Assert.DoesNotContain(third, e => e.Task == "ppo" && e.Description.Contains("prm_raw seed 1 step", StringComparison.Ordinal));
+        var rebuilt = LabOrchestrator.Run(Tiny, root, third.Add);
+        Assert.True(File.Exists(ormResult));
+        Assert.Equal(rawWritten, File.GetLastWriteTimeUtc(rawResult));
+        Assert.DoesNotContain(third, e => e.Task == "ppo" && e.Description.Contains(" step ", StringComparison.Ordinal));
+        Assert.Equal(LabTable.ToText(first.Table), LabTable.ToText(rebuilt.Table));
     }
 }

@@ -2,6 +2,7 @@
 // mark completion, completed stages are skipped on rerun, temp leftovers of an interrupted run are
 // removed, and the JSON/JSONL helpers round-trip and name the file and line of bad input.
 using ReasonRL.Runs.Lab;
+using ReasonRL.Training;
 
 namespace ReasonRL.Runs.Tests.Lab;
 
@@ -34,7 +35,7 @@ public sealed class LabRunFolderTests : IDisposable
         folder.Complete("sft", TimeSpan.FromSeconds(12.5));
         var reopened = LabRunFolder.Open(root, LabPreset.Quick);
         Assert.True(reopened.IsComplete("sft"));
-        Assert.Equal(12.5, reopened.StageRecord("sft")!.Seconds, 6);
+        Assert.Equal(12.5, reopened.StageRecord("sft")!.WallSeconds, 6);
     }
 
     [Fact]
@@ -66,12 +67,12 @@ public sealed class LabRunFolderTests : IDisposable
     public void Directory_writes_are_atomic_and_replace_an_older_version()
     {
         string dir = Path.Combine(root, "model");
-        LabRunFolder.WriteDirectoryAtomic(dir, d => File.WriteAllText(Path.Combine(d, "a.txt"), "1"));
-        LabRunFolder.WriteDirectoryAtomic(dir, d => File.WriteAllText(Path.Combine(d, "b.txt"), "2"));
+        AtomicDirectory.Write(dir, d => File.WriteAllText(Path.Combine(d, "a.txt"), "1"));
+        AtomicDirectory.Write(dir, d => File.WriteAllText(Path.Combine(d, "b.txt"), "2"));
         Assert.False(File.Exists(Path.Combine(dir, "a.txt")));
         Assert.Equal("2", File.ReadAllText(Path.Combine(dir, "b.txt")));
         Assert.False(Directory.Exists(dir + ".tmp"));
-        Assert.Throws<InvalidOperationException>(() => LabRunFolder.WriteDirectoryAtomic(dir, _ => throw new InvalidOperationException("crash")));
+        Assert.Throws<InvalidOperationException>(() => AtomicDirectory.Write(dir, _ => throw new InvalidOperationException("crash")));
         Assert.Equal("2", File.ReadAllText(Path.Combine(dir, "b.txt")));   // the old version is intact after a failed write
     }
 
@@ -80,11 +81,13 @@ public sealed class LabRunFolderTests : IDisposable
     {
         string path = Path.Combine(root, "s.jsonl");
         var rows = new[] { new LabSampleRow("train-1-0", 0, "1 + 2 = 3\nThe answer is \\boxed{3}", false), new LabSampleRow("train-1-0", 1, "x", true) };
-        LabRunFolder.WriteJsonLinesAtomic(path, rows, LabJsonContext.Default.LabSampleRow);
+        RunFiles.WriteJsonLines(path, rows, LabJsonContext.Default.LabSampleRow);
         Assert.Equal(2, File.ReadAllLines(path).Length);
-        Assert.Equal(rows, LabRunFolder.ReadJsonLines(path, LabJsonContext.Default.LabSampleRow));
+        Assert.Equal(rows, RunFiles.ReadJsonLines(path, LabJsonContext.Default.LabSampleRow));
         File.AppendAllText(path, "{\"problem_id\": 5,\n");
-        var e = Assert.Throws<InvalidDataException>(() => LabRunFolder.ReadJsonLines(path, LabJsonContext.Default.LabSampleRow));
-        Assert.Contains("s.jsonl:3", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<ReasonRL.Data.Datasets.DatasetFormatException>(() => RunFiles.ReadJsonLines(path, LabJsonContext.Default.LabSampleRow));
+        Assert.EndsWith("s.jsonl", e.FilePath, StringComparison.Ordinal);
+        Assert.Equal(3, e.Line);
+        Assert.Contains("s.jsonl", e.Message, StringComparison.Ordinal);
     }
 }

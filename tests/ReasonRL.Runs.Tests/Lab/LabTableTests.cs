@@ -1,6 +1,7 @@
 // Table, summary and findings tests: mean ± sample standard deviation over seeds, one row per design
 // in table order after the SFT baseline, formatted cells, and the findings' verdict rules (padding
 // thresholds, differences inside the spread are inconclusive).
+using ReasonRL.Rewards.Composition;
 using ReasonRL.Runs.Lab;
 
 namespace ReasonRL.Runs.Tests.Lab;
@@ -103,10 +104,17 @@ public sealed class LabTableTests
         var e = Assert.Throws<ArgumentException>(() => LabDesigns.Parse("prm"));
         Assert.Contains("prm_clip_delta", e.Message, StringComparison.Ordinal);
         var settings = new LabRewardSettings(PrmAlpha: 2, ClipEta: 0.7, OrmAlpha: 0.5);
-        Assert.Null(LabDesigns.ToRewardDesign(LabDesign.Success, settings).Shaping);
-        Assert.Equal(0.5, LabDesigns.ToRewardDesign(LabDesign.Orm, settings).OrmAlpha);
-        var clip = LabDesigns.ToRewardDesign(LabDesign.PrmClip, settings).Shaping!;
+        // Each design's reward section is what `reasonrl train` parses.
+        RewardDesign DesignOf(LabDesign d) =>
+            TrainRun.RewardConfigOf(TrainConfigLoader.Parse(LabDesigns.RewardYaml(d, settings), "lab.yaml").Config, "lab.yaml").Design;
+        Assert.Null(DesignOf(LabDesign.Success).Shaping);
+        Assert.Equal(0.0, DesignOf(LabDesign.Success).OrmAlpha);
+        Assert.Equal(0.5, DesignOf(LabDesign.Orm).OrmAlpha);
+        var clip = DesignOf(LabDesign.PrmClip).Shaping!;
         Assert.Equal((ReasonRL.Rewards.Shaping.ShapingKind.Clip, 2.0, 0.7), (clip.Kind, clip.Alpha, clip.Eta));
-        Assert.Equal(ReasonRL.Rewards.Shaping.ShapingKind.ClipDelta, LabDesigns.ToRewardDesign(LabDesign.PrmClipDelta, settings).Shaping!.Kind);
+        Assert.Equal(ReasonRL.Rewards.Shaping.ShapingKind.ClipDelta, DesignOf(LabDesign.PrmClipDelta).Shaping!.Kind);
+        Assert.Equal(ReasonRL.Rewards.Shaping.ShapingKind.Raw, DesignOf(LabDesign.PrmRaw).Shaping!.Kind);
+        Assert.Equal(ReasonRL.Rewards.Shaping.ShapingKind.Delta, DesignOf(LabDesign.PrmDelta).Shaping!.Kind);
+        Assert.Equal(1.0, DesignOf(LabDesign.PrmDelta).Success.Correct);
     }
 }
