@@ -1,144 +1,131 @@
-// LabFindings: turns the table into sentences about the paper's claims (Gao et al., reward-methods.md
-// §2.1 and §4): raw PRM shaping is hacked (solutions padded with extra steps; separately, whether the
-// padding is correct-but-unnecessary steps as in the paper or any line the PRM happens to like),
-// raw PRM does worse than success alone, Clip / Delta / Clip-Delta remove the padding incentive,
-// ORM adds nothing over success, Clip-Delta is at least as good as success. Each claim is judged from
-// the numbers with explicit thresholds (below) and states its evidence; a difference inside the
-// seeds' spread is "inconclusive", never a win. Not the table (LabTable) and not the report layout.
+// LabFindings: turns the runs into sentences about the paper's claims (Gao et al.; docs/reward-methods.md
+// §4): RL with the success reward improves the SFT policy; raw PRM shaping is hacked (longer solutions
+// than with the success reward alone) and the padding is correct-but-unnecessary or repeated lines;
+// raw PRM is less accurate than success alone; Clip / Delta / Clip-Delta do not lengthen solutions;
+// the ORM adds nothing; Clip-Delta is at least as accurate as success alone. Every claim is a paired
+// difference over the seeds both designs ran (PairedDifference: 95% Student-t interval): a claim is
+// "reproduced" only when the interval lies on the claim's side (of 0, or of a stated margin), "not
+// reproduced" when it lies on the opposite side, and "inconclusive" otherwise — always with one seed.
+// Not the table (LabTable) and not the report layout.
 using System.Globalization;
-using ReasonRL.Training;
 
 namespace ReasonRL.Runs.Lab;
 
 /// <summary>One claim, whether the run reproduces it, and the numbers behind the verdict.</summary>
 /// <param name="Claim">The claim in words.</param>
 /// <param name="Verdict">"reproduced", "not reproduced", "inconclusive" or "not run".</param>
-/// <param name="Evidence">The figures, e.g. "steps/solution 3.1 → 7.4, accuracy 41% → 12%".</param>
+/// <param name="Evidence">The paired differences with their intervals.</param>
 public sealed record LabFinding(string Claim, string Verdict, string Evidence);
 
-/// <summary>Computes <see cref="LabFinding"/>s from the table.</summary>
+/// <summary>Computes <see cref="LabFinding"/>s from the runs.</summary>
 public static class LabFindings
 {
-    /// <summary>Extra steps per solution over the SFT baseline that count as padding (half a line on average).</summary>
+    /// <summary>Equivalence margin for "not longer" claims: half a line per solution.</summary>
     public const double PaddingSteps = 0.5;
 
-    /// <summary>Extra unnecessary (correct but useless) lines per solution over the SFT baseline that
-    /// make the padding the paper's form rather than padding with any line the PRM likes.</summary>
-    public const double UnnecessaryLines = 0.5;
+    /// <summary>Margin for accuracy equivalence / non-inferiority: 3 percentage points.</summary>
+    public const double AccuracyMargin = 0.03;
 
     /// <summary>Verdict words.</summary>
     public const string Reproduced = "reproduced", NotReproduced = "not reproduced", Inconclusive = "inconclusive", NotRun = "not run";
 
-    /// <summary>The findings for a table built by <see cref="LabTable.Build"/>.</summary>
-    public static IReadOnlyList<LabFinding> Compute(IReadOnlyList<LabTableRow> table)
+    /// <summary>The findings for the runs of a lab (every design and seed) against the SFT baseline.</summary>
+    public static IReadOnlyList<LabFinding> Compute(LabEvalSummary baseline, IReadOnlyList<LabRunResult> runs)
     {
-        ArgumentNullException.ThrowIfNull(table);
-        var byName = table.ToDictionary(r => r.Design, StringComparer.Ordinal);
-        var baseline = byName.GetValueOrDefault(LabTable.BaselineKey)
-            ?? throw new ArgumentException("the table has no SFT baseline row", nameof(table));
-        LabTableRow? Row(LabDesign d) => byName.GetValueOrDefault(LabDesigns.NameOf(d));
-        var success = Row(LabDesign.Success);
-        var raw = Row(LabDesign.PrmRaw);
-        var findings = new List<LabFinding>();
-
-        const string hackClaim = "Raw PRM reward is hacked: the policy lengthens its solutions to collect step reward";
-        const string formClaim = "The padding is correct-but-unnecessary steps (the paper's form of the hack)";
-        if (raw is null)
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(runs);
+        Dictionary<int, double>? Per(LabDesign d, Func<LabEvalSummary, double> metric)
         {
-            findings.Add(new LabFinding(hackClaim, NotRun, "the prm_raw design was not run"));
-            findings.Add(new LabFinding(formClaim, NotRun, "the prm_raw design was not run"));
+            var mine = runs.Where(r => r.Design == LabDesigns.NameOf(d)).ToList();
+            return mine.Count == 0 ? null : mine.ToDictionary(r => r.Seed, r => metric(r.Eval));
+        }
+        static double Acc(LabEvalSummary e) => e.Accuracy;
+        static double Steps(LabEvalSummary e) => e.MeanSteps;
+        static double Padding(LabEvalSummary e) => e.MeanSteps * (e.UnnecessaryStepRate + e.RepeatedStepRate);
+        static double Incorrect(LabEvalSummary e) => e.MeanSteps * e.IncorrectStepRate;
+        var findings = new List<LabFinding>();
+        var successAcc = Per(LabDesign.Success, Acc);
+
+        const string rlClaim = "RL with the success reward alone raises held-out accuracy above the SFT policy";
+        if (successAcc is null) findings.Add(new LabFinding(rlClaim, NotRun, "the success design was not run"));
+        else
+        {
+            var d = PairedDifference.Of(successAcc, successAcc.Keys.ToDictionary(s => s, _ => baseline.Accuracy));
+            findings.Add(new LabFinding(rlClaim, Side(d, above: 0, below: 0), $"accuracy success only − SFT: {d.Format(100, " pt")}"));
+        }
+
+        const string hackClaim = "Raw PRM reward is hacked: the policy writes longer solutions than with the success reward alone";
+        const string formClaim = "The extra lines are mostly correct-but-unnecessary or repeated lines (the paper's form of the hack)";
+        const string hurtClaim = "Raw PRM reward gives lower accuracy than the success reward alone";
+        var rawSteps = Per(LabDesign.PrmRaw, Steps);
+        var successSteps = Per(LabDesign.Success, Steps);
+        if (rawSteps is null || successSteps is null)
+        {
+            foreach (var c in new[] { hackClaim, formClaim, hurtClaim }) findings.Add(new LabFinding(c, NotRun, "needs both the success and prm_raw designs"));
         }
         else
         {
-            findings.Add(new LabFinding(hackClaim, IsPadded(raw, baseline) ? Reproduced : NotReproduced, Padding("raw PRM", raw, baseline)));
-            string form = !IsPadded(raw, baseline) ? Inconclusive
-                : raw.UnnecessaryPerSolution.Mean - baseline.UnnecessaryPerSolution.Mean >= UnnecessaryLines ? Reproduced : NotReproduced;
-            string counts = FormattableString.Invariant(
-                $"unnecessary lines per solution {baseline.UnnecessaryPerSolution.Mean:F2} → {raw.UnnecessaryPerSolution.Format(false)}, ")
-                + FormattableString.Invariant(
-                $"incorrect lines per solution {baseline.Steps.Mean * IncorrectShare(baseline):F2} → {raw.Steps.Mean * IncorrectShare(raw):F2}");
+            var steps = PairedDifference.Of(rawSteps, successSteps);
+            var padding = PairedDifference.Of(Per(LabDesign.PrmRaw, Padding)!, Per(LabDesign.Success, Padding)!);
+            var incorrect = PairedDifference.Of(Per(LabDesign.PrmRaw, Incorrect)!, Per(LabDesign.Success, Incorrect)!);
+            findings.Add(new LabFinding(hackClaim, Side(steps, above: 0, below: 0), $"lines per solution raw PRM − success only: {steps.Format()}"));
+            string form = !steps.Above(0) ? Inconclusive
+                : padding.Above(0) && padding.Mean >= 0.5 * steps.Mean ? Reproduced
+                : NotReproduced;
             string why = form switch
             {
-                NotReproduced => "; the extra lines are mostly ones the labeller calls incorrect, which the PRM (see its held-out accuracy) still scores well",
-                Inconclusive => "; raw PRM did not pad, so there is no padding to classify",
+                Inconclusive => "; longer solutions are not established, so there is no padding to classify",
+                NotReproduced => "; most extra lines are of other kinds (the labeller calls them incorrect), which the PRM still scores well",
                 _ => "",
             };
-            findings.Add(new LabFinding(formClaim, form, counts + why));
+            findings.Add(new LabFinding(formClaim, form,
+                $"unnecessary + repeated lines per solution raw PRM − success only: {padding.Format()}; incorrect lines: {incorrect.Format()}" + why));
+            var acc = PairedDifference.Of(Per(LabDesign.PrmRaw, Acc)!, successAcc!);
+            findings.Add(new LabFinding(hurtClaim, Side(acc, above: null, below: 0, opposite: 0), $"accuracy raw PRM − success only: {acc.Format(100, " pt")}"));
         }
 
-        const string hurtClaim = "Raw PRM reward gives lower accuracy than the success reward alone";
-        findings.Add(raw is null || success is null
-            ? new LabFinding(hurtClaim, NotRun, "needs both the success and prm_raw designs")
-            : new LabFinding(hurtClaim, Lower(raw.Accuracy, success.Accuracy),
-                $"held-out accuracy: raw PRM {raw.Accuracy.Format(true)} vs success only {success.Accuracy.Format(true)}"));
-
-        foreach (var d in new[] { LabDesign.PrmClip, LabDesign.PrmDelta, LabDesign.PrmClipDelta })
+        foreach (var design in new[] { LabDesign.PrmClip, LabDesign.PrmDelta, LabDesign.PrmClipDelta })
         {
-            var row = Row(d);
-            string claim = $"{LabDesigns.LabelOf(d)} removes the incentive to pad";
-            if (row is null)
+            string claim = $"{LabDesigns.LabelOf(design)} does not lengthen solutions (at most {PaddingSteps.ToString(CultureInfo.InvariantCulture)} line more than success only)";
+            var mine = Per(design, Steps);
+            if (mine is null || successSteps is null)
             {
-                findings.Add(new LabFinding(claim, NotRun, $"the {LabDesigns.NameOf(d)} design was not run"));
+                findings.Add(new LabFinding(claim, NotRun, $"needs both the success and {LabDesigns.NameOf(design)} designs"));
                 continue;
             }
-            string verdict = IsPadded(row, baseline) ? NotReproduced
-                : raw is not null && IsPadded(raw, baseline) ? Reproduced
-                : Inconclusive; // no padding, but raw did not pad either, so there was nothing to remove
-            string evidence = Padding(LabDesigns.LabelOf(d), row, baseline)
-                + (verdict == Inconclusive ? " (raw PRM did not pad in this run either, so the fix was not tested)" : "");
-            findings.Add(new LabFinding(claim, verdict, evidence));
+            var d = PairedDifference.Of(mine, successSteps);
+            string verdict = d.Below(PaddingSteps) ? Reproduced : d.Above(0) ? NotReproduced : Inconclusive;
+            findings.Add(new LabFinding(claim, verdict, $"lines per solution {LabDesigns.NameOf(design)} − success only: {d.Format()}"));
         }
 
-        var orm = Row(LabDesign.Orm);
-        const string ormClaim = "ORM adds no accuracy over the success reward alone";
-        findings.Add(orm is null || success is null
-            ? new LabFinding(ormClaim, NotRun, "needs both the success and orm designs")
-            : new LabFinding(ormClaim, Higher(orm.Accuracy, success.Accuracy) == Reproduced ? NotReproduced : Reproduced,
-                $"held-out accuracy: ORM {orm.Accuracy.Format(true)} vs success only {success.Accuracy.Format(true)}"));
+        var orm = Per(LabDesign.Orm, Acc);
+        string ormClaim = FormattableString.Invariant($"ORM adds no accuracy over the success reward alone (within ±{AccuracyMargin * 100:0} points)");
+        if (orm is null || successAcc is null) findings.Add(new LabFinding(ormClaim, NotRun, "needs both the success and orm designs"));
+        else
+        {
+            var d = PairedDifference.Of(orm, successAcc);
+            string verdict = d.Above(-AccuracyMargin) && d.Below(AccuracyMargin) ? Reproduced : d.Above(0) ? NotReproduced : Inconclusive;
+            findings.Add(new LabFinding(ormClaim, verdict, $"accuracy ORM − success only: {d.Format(100, " pt")}"));
+        }
 
-        var clipDelta = Row(LabDesign.PrmClipDelta);
-        const string cdClaim = "Clip-Delta PRM shaping is at least as accurate as the success reward alone";
-        findings.Add(clipDelta is null || success is null
-            ? new LabFinding(cdClaim, NotRun, "needs both the success and prm_clip_delta designs")
-            : new LabFinding(cdClaim, Lower(clipDelta.Accuracy, success.Accuracy) == Reproduced ? NotReproduced : Reproduced,
-                $"held-out accuracy: Clip-Delta {clipDelta.Accuracy.Format(true)} vs success only {success.Accuracy.Format(true)}"));
+        var clipDelta = Per(LabDesign.PrmClipDelta, Acc);
+        string cdClaim = FormattableString.Invariant($"Clip-Delta PRM shaping is at least as accurate as the success reward alone (no more than {AccuracyMargin * 100:0} points lower)");
+        if (clipDelta is null || successAcc is null) findings.Add(new LabFinding(cdClaim, NotRun, "needs both the success and prm_clip_delta designs"));
+        else
+        {
+            var d = PairedDifference.Of(clipDelta, successAcc);
+            findings.Add(new LabFinding(cdClaim, Side(d, above: -AccuracyMargin, below: null, opposite: 0), $"accuracy Clip-Delta − success only: {d.Format(100, " pt")}"));
+        }
         return findings;
     }
 
-    /// <summary>True when a row's solutions are longer than the baseline's by at least <see cref="PaddingSteps"/> lines.</summary>
-    public static bool IsPadded(LabTableRow row, LabTableRow baseline)
+    /// <summary>Reproduced when the interval lies above <paramref name="above"/> (or below <paramref name="below"/>,
+    /// for a "lower" claim); not reproduced when it lies on the other side of <paramref name="opposite"/>
+    /// (default: the same bound); inconclusive otherwise.</summary>
+    private static string Side(PairedDifference d, double? above, double? below, double? opposite = null)
     {
-        ArgumentNullException.ThrowIfNull(row);
-        ArgumentNullException.ThrowIfNull(baseline);
-        return row.Steps.Mean - baseline.Steps.Mean >= PaddingSteps;
-    }
-
-    private static double IncorrectShare(LabTableRow row) => row.IncorrectRate.Mean;
-
-    /// <summary>"reproduced" when <paramref name="a"/>'s mean is below <paramref name="b"/>'s by more
-    /// than their combined spread √(sa² + sb²), "not reproduced" when it is above by more, else "inconclusive".</summary>
-    public static string Lower(MeanSpread a, MeanSpread b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        double margin = Math.Sqrt(Sq(a.Spread) + Sq(b.Spread));
-        double diff = a.Mean - b.Mean;
-        return diff < -margin ? Reproduced : diff > margin ? NotReproduced : Inconclusive;
-    }
-
-    /// <summary>The mirror of <see cref="Lower"/>: "reproduced" when a is above b by more than the combined spread.</summary>
-    public static string Higher(MeanSpread a, MeanSpread b) => Lower(b, a);
-
-    private static double Sq(double x) => double.IsFinite(x) ? x * x : 0;
-
-    private static string Padding(string name, LabTableRow row, LabTableRow baseline)
-    {
-        var b = baseline;
-        string text = FormattableString.Invariant(
-            $"{name}: steps/solution {b.Steps.Mean:F2} → {row.Steps.Format(false)}, unnecessary-step rate {b.UnnecessaryRate.Mean * 100:F1}% → {row.UnnecessaryRate.Format(true)}, ")
-            + FormattableString.Invariant(
-            $"repeated {b.RepeatedRate.Mean * 100:F1}% → {row.RepeatedRate.Format(true)}, truncated {b.TruncationRate.Mean * 100:F1}% → {row.TruncationRate.Format(true)}, ")
-            + FormattableString.Invariant($"accuracy {b.Accuracy.Mean * 100:F1}% → {row.Accuracy.Format(true)} (SFT → after RL)");
-        return row.LearnedReturn is { } lr ? text + ", learned return " + lr.Format(false) : text;
+        if (above is { } a) return d.Above(a) ? Reproduced : d.Below(opposite ?? a) ? NotReproduced : Inconclusive;
+        double b = below!.Value;
+        return d.Below(b) ? Reproduced : d.Above(opposite ?? b) ? NotReproduced : Inconclusive;
     }
 }

@@ -71,7 +71,7 @@ public static class LabOrchestrator
             .Concat(runs.Select(r => new LabStageRecord($"ppo {r.Design} seed {r.Seed}", r.WallSeconds, DateTimeOffset.UtcNow)))
             .ToList();
         return new LabSummary(preset.Name, DateTimeOffset.UtcNow, preset.Seeds, preset.Designs.Select(LabDesigns.NameOf).ToList(),
-            baseline, quality, table, runs, stages, LabFindings.Compute(table), stages.Sum(s => s.WallSeconds));
+            baseline, quality, table, runs, stages, LabFindings.Compute(baseline, runs), stages.Sum(s => s.WallSeconds));
     }
 
     private static LabReportInput ReportInput(LabContext ctx, LabSummary summary, LabEvalResult baseline, IReadOnlyList<LabRunResult> runs)

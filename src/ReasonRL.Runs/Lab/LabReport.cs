@@ -53,6 +53,8 @@ public static class LabReport
             sb.Append(CultureInfo.InvariantCulture, $"<li><b>{E(f.Claim)}</b>: <span class=\"{cls}\">{E(f.Verdict)}</span>. {E(f.Evidence)}.</li>\n");
         }
         sb.Append("</ul>\n");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"<p>Each claim is a paired difference over the seeds both designs ran ({E(PairedDifference.Method)}), shown as mean [low, high] (n). It is <i>reproduced</i> only when the interval lies on the claim's side, <i>not reproduced</i> when it lies on the other side, and <i>inconclusive</i> otherwise — always with a single seed.</p>\n");
         if (input.Notes.Count > 0)
         {
             sb.Append("<h3>Setting and changes</h3>\n<ul>\n");

@@ -20,7 +20,7 @@ public sealed class LabReportTests
         var table = LabTable.Build(baseline, [LabDesign.Success, LabDesign.PrmRaw], runs);
         var summary = new LabSummary("quick", DateTimeOffset.UnixEpoch, [1], ["success", "prm_raw"], baseline,
             [new LabRewardModelQuality("prm", 0.3, 0.35, 0.8, 0.6, 0.85, 0.5, 100, 40, 10)], table, runs,
-            [new LabStageRecord("sft", 12, DateTimeOffset.UnixEpoch)], LabFindings.Compute(table), 12);
+            [new LabStageRecord("sft", 12, DateTimeOffset.UnixEpoch)], LabFindings.Compute(baseline, runs), 12);
         var curves = LabCurves.Charted.SelectMany(c => new[] { "success", "prm_raw" }.Select(d =>
             new CurveSeries(d, c.Metric, [new CurvePoint(1, 0.1, 0.05), new CurvePoint(2, 0.3, 0.02), new CurvePoint(3, 0.2, 0)]))).ToList();
         var example = new LabExample("test-1-0", "Tom has 3 <apples> & 2 pens.", 5, "3 + 2 = 5\n5 = 5\nThe answer is \\boxed{5}", true, 2, 1, 0, false);

@@ -65,36 +65,62 @@ public sealed class LabTableTests
             runs.Add(Run(LabDesign.PrmRaw, seed, Eval(0.10 + seed * 0.01, 7, 0.5)));   // 3.5 unnecessary lines per solution
             runs.Add(Run(LabDesign.PrmClipDelta, seed, Eval(0.50 + seed * 0.01, 3.1, 0.03)));
         }
-        var designs = new[] { LabDesign.Success, LabDesign.PrmRaw, LabDesign.PrmClipDelta };
-        var findings = LabFindings.Compute(LabTable.Build(baseline, designs, runs));
+        var findings = LabFindings.Compute(baseline, runs);
         string Verdict(string prefix) => findings.Single(f => f.Claim.StartsWith(prefix, StringComparison.Ordinal)).Verdict;
+        // Every seed pairs: success − SFT = +11, +12, +13 points: interval above 0.
+        Assert.Equal(LabFindings.Reproduced, Verdict("RL with the success reward alone raises"));
         Assert.Equal(LabFindings.Reproduced, Verdict("Raw PRM reward is hacked"));
-        Assert.Equal(LabFindings.Reproduced, Verdict("The padding is correct-but-unnecessary"));
+        Assert.Equal(LabFindings.Reproduced, Verdict("The extra lines are mostly correct-but-unnecessary"));
         Assert.Equal(LabFindings.Reproduced, Verdict("Raw PRM reward gives lower"));
-        Assert.Equal(LabFindings.Reproduced, Verdict("success + PRM Clip-Delta removes"));
-        Assert.Equal(LabFindings.NotRun, Verdict("success + PRM Clip removes"));
-        Assert.Contains("steps/solution 3.00 → 7.00", findings[0].Evidence, StringComparison.Ordinal);
+        Assert.Equal(LabFindings.Reproduced, Verdict("success + PRM Clip-Delta does not lengthen"));
+        Assert.Equal(LabFindings.Reproduced, Verdict("Clip-Delta PRM shaping is at least as accurate"));
+        Assert.Equal(LabFindings.NotRun, Verdict("success + PRM Clip does not lengthen"));
+        Assert.Equal(LabFindings.NotRun, Verdict("ORM adds no accuracy"));
+        Assert.Contains("+4.00 [+4.00, +4.00] (n = 3)", findings.Single(f => f.Claim.StartsWith("Raw PRM reward is hacked", StringComparison.Ordinal)).Evidence, StringComparison.Ordinal);
 
         // Padding with lines the labeller calls incorrect is a hack, but not the paper's form of it.
-        var incorrectPadding = LabFindings.Compute(LabTable.Build(baseline, designs, [Run(LabDesign.PrmRaw, 1, Eval(0.0, 9, 0.03))]));
-        Assert.Equal(LabFindings.Reproduced, incorrectPadding[0].Verdict);
-        Assert.Equal(LabFindings.NotReproduced, incorrectPadding[1].Verdict);
+        var incorrect = LabFindings.Compute(baseline, [.. runs.Where(r => r.Design != "prm_raw"),
+            .. new[] { 1, 2, 3 }.Select(s => Run(LabDesign.PrmRaw, s, Eval(0.0, 9 + s * 0.1, 0.03)))]);
+        Assert.Equal(LabFindings.Reproduced, incorrect.Single(f => f.Claim.StartsWith("Raw PRM reward is hacked", StringComparison.Ordinal)).Verdict);
+        Assert.Equal(LabFindings.NotReproduced, incorrect.Single(f => f.Claim.StartsWith("The extra lines", StringComparison.Ordinal)).Verdict);
 
-        // No lengthening: not hacked, and nothing for the shaping fixes to remove.
-        var flat = LabFindings.Compute(LabTable.Build(baseline, [LabDesign.PrmRaw, LabDesign.PrmClip],
-            [Run(LabDesign.PrmRaw, 1, Eval(0.3, 3.2, 0.03)), Run(LabDesign.PrmClip, 1, Eval(0.3, 3, 0.02))]));
-        Assert.Equal(LabFindings.NotReproduced, flat[0].Verdict);
-        Assert.Equal(LabFindings.Inconclusive, flat.Single(f => f.Claim.StartsWith("success + PRM Clip removes", StringComparison.Ordinal)).Verdict);
+        // One seed: every comparison is inconclusive, however large the difference.
+        var one = LabFindings.Compute(baseline, [.. runs.Where(r => r.Seed == 1)]);
+        Assert.All(one.Where(f => f.Verdict != LabFindings.NotRun), f => Assert.Equal(LabFindings.Inconclusive, f.Verdict));
     }
 
     [Fact]
-    public void Differences_inside_the_spread_are_inconclusive()
+    public void Differences_whose_interval_straddles_the_bound_are_inconclusive()
     {
-        var a = MeanSpread.Of([0.30, 0.40, 0.50]);
-        var b = MeanSpread.Of([0.35, 0.45, 0.55]);
-        Assert.Equal(LabFindings.Inconclusive, LabFindings.Lower(a, b));
-        Assert.Equal(LabFindings.Reproduced, LabFindings.Lower(MeanSpread.Of([0.1, 0.11]), b));
-        Assert.Equal(LabFindings.NotReproduced, LabFindings.Lower(MeanSpread.Of([0.9, 0.91]), b));
+        var baseline = Eval(0.4, 3, 0.02);
+        // ORM − success = +1, −1, +2 points: the interval [−3.1, +4.4] is not inside ±3 points, nor above 0.
+        LabRunResult[] runs =
+        [
+            Run(LabDesign.Success, 1, Eval(0.50, 3)), Run(LabDesign.Success, 2, Eval(0.52, 3)), Run(LabDesign.Success, 3, Eval(0.48, 3)),
+            Run(LabDesign.Orm, 1, Eval(0.51, 3)), Run(LabDesign.Orm, 2, Eval(0.51, 3)), Run(LabDesign.Orm, 3, Eval(0.50, 3)),
+        ];
+        var orm = LabFindings.Compute(baseline, runs).Single(f => f.Claim.StartsWith("ORM adds no accuracy", StringComparison.Ordinal));
+        Assert.Equal(LabFindings.Inconclusive, orm.Verdict);
+        // A clearly better ORM (+10 points every seed) is "not reproduced".
+        LabRunResult[] better = [.. runs.Take(3), .. new[] { 1, 2, 3 }.Select(s => Run(LabDesign.Orm, s, Eval(0.60 + (s == 2 ? 0.02 : s == 3 ? -0.02 : 0) + 0.001 * s, 3)))];
+        Assert.Equal(LabFindings.NotReproduced, LabFindings.Compute(baseline, better).Single(f => f.Claim.StartsWith("ORM adds no accuracy", StringComparison.Ordinal)).Verdict);
+    }
+
+    [Fact]
+    public void Paired_difference_uses_the_student_t_interval_over_common_seeds()
+    {
+        var d = PairedDifference.Of(new Dictionary<int, double> { [1] = 3, [2] = 5, [3] = 7, [9] = 100 }, new Dictionary<int, double> { [1] = 1, [2] = 2, [3] = 3 });
+        // differences 2, 3, 4: mean 3, sd 1, half-width t(0.975, 2) · 1/√3 = 4.303/1.732 = 2.484
+        Assert.Equal(3, d.Pairs);
+        Assert.Equal(3, d.Mean, 12);
+        Assert.Equal(1, d.Sd, 12);
+        Assert.Equal(3 - 4.303 / Math.Sqrt(3), d.Low, 12);
+        Assert.Equal(3 + 4.303 / Math.Sqrt(3), d.High, 12);
+        var single = PairedDifference.Of(new Dictionary<int, double> { [1] = 5 }, new Dictionary<int, double> { [1] = 1 });
+        Assert.True(double.IsNegativeInfinity(single.Low) && double.IsPositiveInfinity(single.High));
+        Assert.False(single.Above(0));
+        Assert.Equal(2.042, PairedDifference.TQuantile975(30), 12);
+        Assert.InRange(PairedDifference.TQuantile975(60), 1.999, 2.001);   // exact 2.0003
     }
 
     [Fact]
