@@ -1,4 +1,4 @@
-// LabFindings: turns the table into sentences about the paper's claims (Gao et al., reward-methods.md
+// LabFindings: turns the table into sentences about the paper's claims (Gao et al., docs/reward-methods.md
 // §2.1 and §4): raw PRM shaping is hacked (solutions padded with extra steps; separately, whether the
 // padding is correct-but-unnecessary steps as in the paper or any line the PRM happens to like),
 // raw PRM does worse than success alone, Clip / Delta / Clip-Delta remove the padding incentive,
