@@ -1,4 +1,4 @@
-// reasonrl: the command-line entry point. A thin dispatcher (STYLE.md §19): every verb lives in
+// reasonrl: the command-line entry point. A thin dispatcher (docs/conventions.md §19): every verb lives in
 // Commands/<Verb>Command.cs and calls library code; nothing here but wiring.
 using System.CommandLine;
 using ReasonRL.Cli.Commands;

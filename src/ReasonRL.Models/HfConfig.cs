@@ -16,7 +16,7 @@
 // num_attention_heads.
 // What it is not: a tokenizer or generation_config.json reader.
 // References: transformers/models/qwen2/configuration_qwen2.py, models/llama/configuration_llama.py.
-// JSON via JsonDocument / Utf8JsonWriter (no reflection serialisation, STYLE.md §11).
+// JSON via JsonDocument / Utf8JsonWriter (no reflection serialisation, docs/conventions.md §11).
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

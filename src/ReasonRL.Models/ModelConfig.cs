@@ -1,5 +1,5 @@
 // ModelConfig: the shape of a Llama / Qwen2 decoder-only transformer.
-// What it is: an immutable record with commented defaults (STYLE.md §12); derived sizes are
+// What it is: an immutable record with commented defaults (docs/conventions.md §12); derived sizes are
 // computed properties, never stored twice. What it is not: the Hugging Face config.json reader
 // (HfConfig maps config.json onto this record) or the parameter layout (ParameterLayout).
 // Reference: transformers' Qwen2Config / LlamaConfig field names, noted beside each member.

@@ -1,5 +1,5 @@
 // ParameterLayout: the transformer's parameters as an explicit ordered table named by Hugging Face
-// checkpoint keys (STYLE.md §9), and per-layer views so forward/backward never unpack 30 names.
+// checkpoint keys (docs/conventions.md §9), and per-layer views so forward/backward never unpack 30 names.
 // What it is: the mapping config → (HF key, shape) list → slab offsets, shared by parameters,
 // gradients and AdamW moments (same layout, different slabs). What it is not: checkpoint IO
 // (SafeTensors / HfConfig map files onto these names) or the activations' layout.

@@ -1,4 +1,4 @@
-// ReferenceTransformer: the scalar double-precision reference of Transformer (STYLE.md §6, §8),
+// ReferenceTransformer: the scalar double-precision reference of Transformer (docs/conventions.md §6, §8),
 // built only from Reference.* kernels over plain arrays laid out exactly like the parameter slab.
 // What it is: the specification the fast float model is tested against, and the model whose
 // backward is checked by finite differences in double. What it is not: fast, or used in training.

@@ -9,7 +9,7 @@
 //     overlap), start at 0 and end exactly at the buffer's length;
 //   * shape product × dtype size == end − begin (checked arithmetic, long offsets).
 // What it is not: the reader of tensor bytes (SafeTensorsReader) or the writer.
-// Parsing uses Utf8JsonReader (no reflection serialisation, STYLE.md §11/§15).
+// Parsing uses Utf8JsonReader (no reflection serialisation, docs/conventions.md §11/§15).
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;

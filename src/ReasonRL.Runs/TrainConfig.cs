@@ -2,7 +2,7 @@
 // (and commented) here once; TrainConfigLoader reads YAML + `key=value` overrides into these records
 // and renders the resolved YAML. Keys are snake_case under the section name (e.g. algorithm.gamma).
 // What it is not: the parser (TrainConfigLoader.cs) or the reward design (reward.yaml, ReasonRL.Rewards).
-// Defaults: ReaLHF PPOHyperparameters where the paper is silent (reward-methods.md §2.6), verl for GRPO/KL-in-loss.
+// Defaults: ReaLHF PPOHyperparameters where the paper is silent (docs/reward-methods.md §2.6), verl for GRPO/KL-in-loss.
 using ReasonRL.Training;
 using Ppo = ReasonRL.Training.Ppo;
 

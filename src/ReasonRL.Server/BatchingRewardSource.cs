@@ -1,6 +1,6 @@
 // BatchingRewardSource: coalesces concurrent ScoreAsync calls into one call of an inner batched
 // scorer (a PRM/ORM: one forward pass over many responses is far cheaper than many small ones,
-// reward-methods.md §8). A single loop takes the first waiting request, then keeps taking requests
+// docs/reward-methods.md §8). A single loop takes the first waiting request, then keeps taking requests
 // already queued or arriving within the window until MaxBatch samples, scores them in one inner call
 // and hands each caller its slice, in order. An inner failure fails every caller of that batch.
 // Not a model: the inner IRewardSource is pluggable (tests use a fake that records batch sizes).

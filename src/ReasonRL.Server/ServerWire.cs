@@ -2,7 +2,7 @@
 // (ReasonRL.Rewards.Sources.Remote.RemoteProtocolMessages): lenient request shapes where every field may
 // be missing (so a missing field gets a 400 naming it, not a deserialiser crash), the native sample's
 // optional replayed step_scores / orm_score, OpenRLHF's response with extra_logs, /health, /metrics and
-// error bodies. System.Text.Json source generation only (STYLE.md §11).
+// error bodies. System.Text.Json source generation only (docs/conventions.md §11).
 // Not handlers (RewardServer) and not scoring (RewardService).
 using System.Text.Json.Serialization;
 

@@ -1,5 +1,5 @@
 // FiniteDifference: central-difference gradients in double precision, the check every backward
-// kernel, head and loss gets (STYLE.md §8). What it is: a verification utility for tests.
+// kernel, head and loss gets (docs/conventions.md §8). What it is: a verification utility for tests.
 // What it is not: an autodiff (it costs two loss evaluations per element).
 namespace ReasonRL.Tensors;
 

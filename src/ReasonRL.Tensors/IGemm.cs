@@ -1,4 +1,4 @@
-// IGemm: the one interface every matrix multiply in ReasonRL goes through (STYLE.md §6, §10).
+// IGemm: the one interface every matrix multiply in ReasonRL goes through (docs/conventions.md §6, §10).
 // What it is: row-major single-precision GEMM, C = op(A)·op(B) (+ C when accumulating), with
 // leading dimensions so strided sub-matrices (one attention head inside [T, H·D]) need no copy.
 // What it is not: a batched or mixed-precision API. Implementations: ReferenceGemm (plain loops),
@@ -71,7 +71,7 @@ public static class GemmChecks
     }
 }
 
-/// <summary>Explicit construction of a GEMM by kind (no reflection, STYLE.md §11).</summary>
+/// <summary>Explicit construction of a GEMM by kind (no reflection, docs/conventions.md §11).</summary>
 public static class GemmFactory
 {
     /// <summary>The GEMM for <paramref name="kind"/>; OpenBlas throws when the library cannot be loaded.</summary>

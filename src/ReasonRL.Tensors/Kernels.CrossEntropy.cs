@@ -1,7 +1,7 @@
 // Log-softmax / cross-entropy (fast): per-token log-probs of the targets, per-token entropy, and
 // the backward for any upstream gradient on them (RL losses weight each token's log-prob).
 // Reference: Reference.LogSoftmaxForward/Backward. Stability: subtract the row max before exp
-// (TensorPrimitives.SoftMax does not, STYLE.md §10). Targets &lt; 0 are ignored (log-prob 0).
+// (TensorPrimitives.SoftMax does not, docs/conventions.md §10). Targets &lt; 0 are ignored (log-prob 0).
 using System.Numerics.Tensors;
 
 using System.Runtime.CompilerServices;

@@ -1,5 +1,5 @@
 // NativeSlab: one 64-byte-aligned native allocation of floats, carved into named tensors by a
-// SlabLayout (STYLE.md §9). What it is: the owner of parameter / gradient / moment / activation
+// SlabLayout (docs/conventions.md §9). What it is: the owner of parameter / gradient / moment / activation
 // memory, handing out Span<float> views by name or by layout entry. What it is not: a tensor type
 // with shapes and operators (kernels take spans plus explicit sizes).
 // Offsets are long (nint) so slabs above 2^31 floats work; one tensor's length is an int.
@@ -53,7 +53,7 @@ public sealed unsafe class NativeSlab : IDisposable
         return new Span<float>(_data + offset, length);
     }
 
-    /// <summary>Sets every float to zero (the single explicit ZeroGrad per step, STYLE.md §3).</summary>
+    /// <summary>Sets every float to zero (the single explicit ZeroGrad per step, docs/conventions.md §3).</summary>
     public void Clear() => NativeMemory.Clear(_data, (nuint)Math.Max(1, Length) * sizeof(float));
 
     /// <summary>Copies every float of <paramref name="source"/> (same layout length) into this slab.</summary>

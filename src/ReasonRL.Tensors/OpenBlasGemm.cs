@@ -1,4 +1,4 @@
-// OpenBlasGemm: IGemm over OpenBLAS's cblas_sgemm through LibraryImport (STYLE.md §10: BLAS stays
+// OpenBlasGemm: IGemm over OpenBLAS's cblas_sgemm through LibraryImport (docs/conventions.md §10: BLAS stays
 // optional, behind the same interface, chosen explicitly). What it is: a thin P/Invoke wrapper that
 // loads Debian's libopenblas0-pthread from its multiarch folder (or REASONRL_OPENBLAS / the
 // default search path). What it is not: the default; nothing in ReasonRL needs a native library.

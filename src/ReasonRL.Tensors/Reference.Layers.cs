@@ -1,8 +1,8 @@
 // Reference kernels, part 1: embedding, RMSNorm, RoPE, causal grouped-query attention, SwiGLU,
-// residual add — each a forward/backward pair in plain loops over double (STYLE.md §6).
+// residual add — each a forward/backward pair in plain loops over double (docs/conventions.md §6).
 // What it is: the specification the fast float kernels (Kernels.*.cs) are tested against, and the
 // subject of the double-precision finite-difference checks. What it is not: fast, or used in training.
-// Parameter order (STYLE.md §4): inputs → sizes / hyper-parameters → outputs. Backward kernels
+// Parameter order (docs/conventions.md §4): inputs → sizes / hyper-parameters → outputs. Backward kernels
 // ACCUMULATE (+=) into every d-buffer; callers zero them once per step.
 // Glossary: N rows (= B·T tokens), C width, V vocab, T tokens per sequence, B sequences,
 // H query heads, Hkv key/value heads, D head dim, F SwiGLU width.

@@ -1,5 +1,5 @@
 // Reference kernels, part 2: log-softmax / cross-entropy with per-token log-probs and entropy,
-// AdamW, global-norm gradient clipping, RoPE tables — plain double loops (STYLE.md §6).
+// AdamW, global-norm gradient clipping, RoPE tables — plain double loops (docs/conventions.md §6).
 // What it is: the specification for Kernels.CrossEntropy.cs, Kernels.AdamW.cs, Kernels.GradClip.cs.
 // Backward kernels accumulate. Glossary: N rows (tokens), V vocabulary.
 // References: PyTorch torch.optim.AdamW (decoupled decay, bias correction; Loshchilov & Hutter 2019),

@@ -1,4 +1,4 @@
-// SlabLayout: an explicit, ordered (name, shape) table mapped to offsets in one slab (STYLE.md §9).
+// SlabLayout: an explicit, ordered (name, shape) table mapped to offsets in one slab (docs/conventions.md §9).
 // What it is: the single source of truth for where each named tensor lives; entries are in the
 // order they were added (never reflection / property order). Each entry starts 16-float (64-byte)
 // aligned so every tensor view is vector aligned. What it is not: the memory itself (NativeSlab).

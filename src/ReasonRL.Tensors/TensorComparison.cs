@@ -1,6 +1,6 @@
 // TensorComparison: compares named tensors with named tolerances and renders the aligned
 // "name  OK/FAIL  max-abs-diff  max-rel-diff  tolerance" table that failing tests print
-// (llm.c test_gpt2.c, STYLE.md §7). What it is: a test/verification utility shared by the kernel,
+// (llm.c test_gpt2.c, docs/conventions.md §7). What it is: a test/verification utility shared by the kernel,
 // model and golden tests. What it is not: an assertion library (callers decide how to fail).
 using System.Text;
 

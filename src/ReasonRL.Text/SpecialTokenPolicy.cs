@@ -1,5 +1,5 @@
 // SpecialTokenPolicy: what a literal special-token string inside text means when encoding.
-// This is the project's documented decision (STYLE.md §16). It is not the chat template: chat
+// This is the project's documented decision (docs/conventions.md §16). It is not the chat template: chat
 // rendering inserts control tokens by id (Chat/ChatTemplate.cs), so message content is always
 // encoded with the safe default and cannot forge a turn boundary.
 // Reference: tiktoken `encode(allowed_special=..., disallowed_special=...)`; HF

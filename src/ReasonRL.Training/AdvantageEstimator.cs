@@ -1,7 +1,7 @@
 // AdvantageEstimator: the names of the advantage estimators and their one-line descriptions, so a
 // CLI (`reasonrl train --help`) and the config validator can list them.
 // What it is not: the math (see Advantages.cs).
-// Reference: /work/shared/design/reward-methods.md §7.1–7.2.
+// Reference: docs/reward-methods.md §7.1–7.2.
 namespace ReasonRL.Training;
 
 /// <summary>Which advantage estimator the trainer uses.</summary>

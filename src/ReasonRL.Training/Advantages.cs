@@ -5,7 +5,7 @@
 // response's SUMMED token reward S_i = Σ_t R_{i,t} as its score and broadcast the sequence
 // advantage to all of the response's tokens; GAE and REINFORCE++ use the token rewards directly.
 // What it is not: the scalar loop reference (AdvantagesReference.cs) or the KL (KlPenalty.cs).
-// References: /work/shared/design/reward-methods.md §7.1–7.2; verl core_algos.py; OpenRLHF
+// References: docs/reward-methods.md §7.1–7.2; verl core_algos.py; OpenRLHF
 // experience_maker.py (formulas re-derived, no code copied).
 namespace ReasonRL.Training;
 

@@ -2,7 +2,7 @@
 // straight from the formulas one response at a time (explicit lists of valid indices, O(B²) group
 // scans, explicit leave-one-out sums). Tests compare the column-vectorised/grouped versions to these.
 // What it is not: for production use (quadratic in group size).
-// Reference: /work/shared/design/reward-methods.md §7.1–7.2.
+// Reference: docs/reward-methods.md §7.1–7.2.
 namespace ReasonRL.Training;
 
 internal static class AdvantagesReference

@@ -4,7 +4,7 @@
 // above +threshold while the success slope is below −threshold. Also gives the per-step Pearson
 // correlation of learned return with success across the batch's samples.
 // What it is not: a stopping rule; the trainer decides what to do with a warning.
-// Reference: /work/shared/design/reward-methods.md §4 (hacking diagnostics).
+// Reference: docs/reward-methods.md §4 (hacking diagnostics).
 namespace ReasonRL.Training;
 
 /// <summary>Trend report after one step.</summary>

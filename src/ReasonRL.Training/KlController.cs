@@ -1,7 +1,7 @@
 // KlController: the KL coefficient β as a small strategy: fixed, or the adaptive controller of
 // Ziegler et al. (2019) used by PPO-RLHF: β ← β·(1 + clip(KL/target − 1, −0.2, 0.2)·n_steps/horizon).
 // What it is not: the estimator of KL itself (KlPenalty.cs).
-// Reference: /work/shared/design/reward-methods.md §7.3; arXiv 1909.08593 §2.2.
+// Reference: docs/reward-methods.md §7.3; arXiv 1909.08593 §2.2.
 namespace ReasonRL.Training;
 
 /// <summary>A KL coefficient that may adapt to the observed KL.</summary>

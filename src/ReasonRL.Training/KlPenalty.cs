@@ -3,7 +3,7 @@
 // in the reward (PPO, REINFORCE++: R_t ← R_t − β·KL_t on every valid token) or in the loss
 // (GRPO: loss += β·agg_t KL_t with the chosen LossAggregation).
 // What it is not: the β controller (KlController.cs).
-// References: /work/shared/design/reward-methods.md §7.3–7.4; http://joschu.net/blog/kl-approx.html;
+// References: docs/reward-methods.md §7.3–7.4; http://joschu.net/blog/kl-approx.html;
 // verl kl_penalty (k3 clamps).
 namespace ReasonRL.Training;
 

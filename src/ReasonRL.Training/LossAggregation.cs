@@ -5,7 +5,7 @@
 //   seq-mean-token-sum      w = 1 / B'                              (B' = sequences with ≥ 1 token)
 //   seq-mean-token-mean     w = 1 / (B'·n_b)                         (GRPO paper; every sequence weighs the same)
 //   seq-mean-token-sum-norm w = 1 / (B'·T)                           (Dr. GRPO: constant max-length normaliser)
-// What it is not: a loss.  Reference: /work/shared/design/reward-methods.md §7.1 (verl loss_agg_mode).
+// What it is not: a loss.  Reference: docs/reward-methods.md §7.1 (verl loss_agg_mode).
 namespace ReasonRL.Training;
 
 /// <summary>Loss aggregation mode.</summary>

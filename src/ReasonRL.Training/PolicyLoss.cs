@@ -9,7 +9,7 @@
 // approx KL = mean ½·(logπ_θ − logπ_old)² (the k2 estimate, OpenRLHF/verl "ppo_kl" uses k1; both reported),
 // ratio mean/min/max.
 // What it is not: the value loss, entropy or KL term (ValueLoss.cs, EntropyBonus.cs, KlPenalty.cs).
-// Reference: /work/shared/design/reward-methods.md §7.1; Schulman et al. 2017; verl compute_policy_loss.
+// Reference: docs/reward-methods.md §7.1; Schulman et al. 2017; verl compute_policy_loss.
 namespace ReasonRL.Training;
 
 /// <summary>PPO policy loss options.</summary>

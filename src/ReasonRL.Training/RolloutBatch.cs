@@ -3,7 +3,7 @@
 // (index b*T + t) and only positions with Mask = true are real tokens.
 // What it is not: a tensor type or a generator; it holds numbers produced elsewhere, in double so
 // that the pure estimator/loss functions can be finite-difference tested (the engine converts).
-// References: /work/shared/design/STYLE.md §18; OpenRLHF `Experience`, verl `DataProto` batch keys.
+// References: docs/conventions.md §18; OpenRLHF `Experience`, verl `DataProto` batch keys.
 namespace ReasonRL.Training;
 
 /// <summary>One batch of rollouts, fields grouped as trajectory / log-probs / values / outcome / metadata.</summary>

@@ -4,7 +4,7 @@
 // the same response, over all steps — a padding/hacking symptom; counted by the reward layer's RepeatedSteps), truncation rate, and the Pearson
 // correlation of learned return with success across responses (NaN when either is constant).
 // What it is not: the reward computation (ReasonRL.Rewards) or the trend monitor (HackingMonitor).
-// Reference: issue 6 metrics list; reward-methods.md §4 (hacking behaviours: repeated easy steps).
+// Reference: issue 6 metrics list; docs/reward-methods.md §4 (hacking behaviours: repeated easy steps).
 namespace ReasonRL.Training;
 
 /// <summary>One response's outcome for statistics.</summary>

@@ -5,7 +5,7 @@
 // otherwise w_t·(V_clip − ret)·[|V − V_old| < ε_v] (the clipped value is constant outside the band).
 // Diagnostics: clip fraction (clipped term strictly larger), mean squared error, explained variance
 // 1 − Var(ret − V)/Var(ret) over valid tokens.
-// What it is not: the policy loss.  Reference: /work/shared/design/reward-methods.md §7.1; OpenRLHF ValueLoss.
+// What it is not: the policy loss.  Reference: docs/reward-methods.md §7.1; OpenRLHF ValueLoss.
 namespace ReasonRL.Training;
 
 /// <summary>Value loss result.</summary>

@@ -1,4 +1,4 @@
-// Golden test against PyTorch (STYLE.md §7): the fixtures of tools/reference/make_golden_fixtures.py
+// Golden test against PyTorch (docs/conventions.md §7): the fixtures of tools/reference/make_golden_fixtures.py
 // (tied and untied Qwen2-shaped models, GQA, q/k/v biases, RoPE) — logits, loss, every parameter
 // gradient and the losses of 10 AdamW steps — compared tensor by tensor with a printed table.
 using ReasonRL.Models;

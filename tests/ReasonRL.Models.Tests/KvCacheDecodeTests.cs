@@ -1,4 +1,4 @@
-// KV-cache decode consistency (STYLE.md §17): logits from a prefill + token-by-token decode must equal
+// KV-cache decode consistency (docs/conventions.md §17): logits from a prefill + token-by-token decode must equal
 // the full-sequence training forward's logits at every position; plus sampler and generator checks.
 using ReasonRL.Models;
 using ReasonRL.Tensors;

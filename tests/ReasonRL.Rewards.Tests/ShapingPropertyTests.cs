@@ -1,5 +1,5 @@
 // FsCheck properties of the shaping functions over 10,000 random step-score sequences each
-// (reward-methods.md §3: the bounds that make Clip / Delta / Clip-Delta unfarmable).
+// (docs/reward-methods.md §3: the bounds that make Clip / Delta / Clip-Delta unfarmable).
 //
 // The hack property, stated precisely. Scores are PRM probabilities s_k ∈ [0, 1] (§2.4), α ∈ (0, 5],
 // η ∈ (0, 1). A step is *correct* when s_j ≥ η: the PRM itself rates it at or above the threshold, so

@@ -1,4 +1,4 @@
-// The worked examples of shared/design/reward-methods.md as exact test vectors:
+// The worked examples of docs/reward-methods.md as exact test vectors:
 // §3.5 (Clip, Delta A/B, Clip-Delta A/B, Raw: step rewards, Σ and G_k incl. r_succ) and its hack test,
 // §6.1 (PURE soft/strict min-form), §6.3 (PAR).
 using ReasonRL.Rewards.Shaping;

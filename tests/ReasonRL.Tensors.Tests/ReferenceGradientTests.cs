@@ -1,4 +1,4 @@
-// Double-precision finite-difference checks of every reference backward kernel (STYLE.md §8):
+// Double-precision finite-difference checks of every reference backward kernel (docs/conventions.md §8):
 // loss = Σ w ⊙ forward(inputs) with random w; the analytic gradient from the backward (fed dy = w)
 // must equal central differences of the loss for every input element.
 using ReasonRL.Tensors;

@@ -1,4 +1,4 @@
-// Tests for Advantages: reward-methods.md §7.2 worked numbers as exact vectors, a hand-computed
+// Tests for Advantages: docs/reward-methods.md §7.2 worked numbers as exact vectors, a hand-computed
 // GAE example, and column-vectorised/grouped versions against the scalar loop reference on random masked batches.
 using ReasonRL.Training;
 using Xunit;

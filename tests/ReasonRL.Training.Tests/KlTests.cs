@@ -1,4 +1,4 @@
-// Tests for KlPenalty and KlController: §7.4 worked example, derivatives by finite differences,
+// Tests for KlPenalty and KlController: docs/reward-methods.md §7.4 worked example, derivatives by finite differences,
 // placements, and the Ziegler adaptive update.
 using ReasonRL.Training;
 using Xunit;

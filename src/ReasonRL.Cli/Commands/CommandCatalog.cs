@@ -1,4 +1,4 @@
-// The explicit list of reasonrl's verbs (no reflection-driven registration, STYLE.md §11).
+// The explicit list of reasonrl's verbs (no reflection-driven registration, docs/conventions.md §11).
 using System.CommandLine;
 
 namespace ReasonRL.Cli.Commands;

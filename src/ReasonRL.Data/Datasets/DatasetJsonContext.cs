@@ -1,5 +1,5 @@
 // DatasetJsonContext: System.Text.Json source-generation metadata for the rows the dataset loaders write
-// (STYLE.md §11: no reflection-based serialisation); snake_case names. Not used for reading: loaders
+// (docs/conventions.md §11: no reflection-based serialisation); snake_case names. Not used for reading: loaders
 // validate field by field (JsonRow) so errors name the line and field.
 using System.Text.Json.Serialization;
 

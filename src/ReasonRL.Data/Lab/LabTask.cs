@@ -1,7 +1,7 @@
 // LabTask: the fixed facts of the lab's synthetic arithmetic task — its alphabet, the answer line,
 // the prompt format and the train/test split rule. Not the generator (LabTaskGenerator) and not the
 // labeller (StepLabeller); this file only holds what both of them and the trainer must agree on.
-// References: ARCHITECTURE.md "The lab"; reward-methods.md §1–2 (why unnecessary steps matter).
+// References: docs/architecture.md "The lab"; docs/reward-methods.md §1–2 (why unnecessary steps matter).
 namespace ReasonRL.Data.Lab;
 
 /// <summary>Which half of the lab task a problem belongs to.</summary>

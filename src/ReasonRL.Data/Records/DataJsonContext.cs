@@ -1,5 +1,5 @@
 // DataJsonContext: System.Text.Json source-generation metadata for every JSON row type this project
-// writes or reads by type (STYLE.md §11: no reflection-based serialisation). snake_case names, so a
+// writes or reads by type (docs/conventions.md §11: no reflection-based serialisation). snake_case names, so a
 // PRM row is {"question": …, "steps": […], "labels": […]}. Dataset loaders that validate field by field
 // (GSM8K, MATH) use JsonDocument instead.
 using System.Text.Json.Serialization;

@@ -3,7 +3,7 @@
 //
 // Why unnecessary steps are positive PRM labels by default: the lab reproduces the paper's finding
 // that a PRM rates correct-but-useless steps well, so a raw summed PRM reward can be farmed by adding
-// them (reward-methods.md §1–2). A PRM trained to call such steps positive is that hackable PRM; the
+// them (docs/reward-methods.md §1–2). A PRM trained to call such steps positive is that hackable PRM; the
 // lab then shows Clip/Delta shaping removing the incentive. Setting UnnecessaryIsPositive = false
 // trains a PRM that punishes them instead (a different, less faithful experiment).
 using ReasonRL.Data.Lab;

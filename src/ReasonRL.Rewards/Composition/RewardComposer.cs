@@ -2,7 +2,7 @@
 //   R_t = 0 for every token, then
 //   R_{e_k} += shaped step reward k          (e_k from StepTokenMap; k = 1..K)
 //   R_{T−1} += r_succ + ORM term + format term + length term
-// (reward-methods.md §3.4; the KL penalty −β·KL_t is the trainer's, added there, not here).
+// (docs/reward-methods.md §3.4; the KL penalty −β·KL_t is the trainer's, added there, not here).
 // Not shaping (StepShaping), not scoring (sources), not advantages (Training).
 using System.Text.RegularExpressions;
 using ReasonRL.Rewards.Shaping;

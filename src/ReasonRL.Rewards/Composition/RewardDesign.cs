@@ -1,6 +1,6 @@
 // RewardDesign: what one RL run adds up per response — success + shaped learned step reward + ORM
 // term + optional format and length terms (immutable config). Not the arithmetic (RewardComposer).
-// Reference: reward-methods.md §3.4 (full token reward), §2.3 (ORM), §6.3 (PAR).
+// Reference: docs/reward-methods.md §3.4 (full token reward), §2.3 (ORM), §6.3 (PAR).
 using ReasonRL.Rewards.Shaping;
 using ReasonRL.Rewards.Sources;
 

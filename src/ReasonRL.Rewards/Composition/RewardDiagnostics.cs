@@ -1,5 +1,5 @@
 // RewardDiagnostics: per-sample record of how a response's reward was built, for metrics, the
-// offline scorer's output and the hacking diagnostics of reward-methods.md §4 (steps, repeated
+// offline scorer's output and the hacking diagnostics of docs/reward-methods.md §4 (steps, repeated
 // steps, learned return vs success, fraction of non-zero process terms).
 // Not an aggregate: RewardSummary averages these over a batch.
 using ReasonRL.Rewards.Sources;

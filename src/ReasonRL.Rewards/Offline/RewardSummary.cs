@@ -1,5 +1,5 @@
 // RewardSummary: batch aggregates of RewardDiagnostics under one shaping — the table the offline
-// scorer prints and the hacking diagnostics of reward-methods.md §4 (mean steps, repeated-step rate,
+// scorer prints and the hacking diagnostics of docs/reward-methods.md §4 (mean steps, repeated-step rate,
 // learned return vs success, density of non-zero process terms). Not per-sample data.
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Sources;

@@ -1,9 +1,9 @@
 // ShapingOptions: which transform turns learned step scores into step rewards, and its parameters
 // (immutable; defaults commented with where they come from). Not the transforms (StepShaping).
-// Reference: reward-methods.md §3 (Clip, Delta, Clip-Delta), §6.1 (PURE min-form), §6.3 (PAR).
+// Reference: docs/reward-methods.md §3 (Clip, Delta, Clip-Delta), §6.1 (PURE min-form), §6.3 (PAR).
 namespace ReasonRL.Rewards.Shaping;
 
-/// <summary>Step-reward transform, chosen by enum + switch (STYLE.md §11).</summary>
+/// <summary>Step-reward transform, chosen by enum + switch (docs/conventions.md §11).</summary>
 public enum ShapingKind
 {
     /// <summary>ρ_k = α·s_k (unbounded in K: the farmable baseline).</summary>
@@ -20,7 +20,7 @@ public enum ShapingKind
     Par,
 }
 
-/// <summary>Last-step rule of Delta and Clip-Delta (reward-methods.md §3.2).</summary>
+/// <summary>Last-step rule of Delta and Clip-Delta (docs/reward-methods.md §3.2).</summary>
 public enum DeltaLastStep
 {
     /// <summary>Option B (default): d_K = ρ_K, so the return-to-go of step k is ρ_k.</summary>

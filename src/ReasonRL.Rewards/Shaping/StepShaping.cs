@@ -1,7 +1,7 @@
 // StepShaping: the pure functions that turn learned step scores s_1..s_K (PRM outputs) into step
 // rewards placed on the step-end tokens e_k. Each is a few lines with its formula in the doc comment.
 // Not the composition with success/ORM (Composition/RewardComposer) and not scoring (sources).
-// References: reward-methods.md §3.1–3.3 (Gao et al. 2410.15115: Clip, Delta, Clip-Delta),
+// References: docs/reward-methods.md §3.1–3.3 (Gao et al. 2410.15115: Clip, Delta, Clip-Delta),
 // §6.1 (PURE 2504.15275 min-form), §6.3 (PAR 2502.18770), §2.3 (ORM term).
 //
 // Conventions: s is [K] raw scores, the result is [K] step rewards; K = 0 gives []. Non-finite scores

@@ -1,6 +1,6 @@
 // IRewardSource: one interface for every reward signal — success (verifier), remote HTTP service,
 // and the model-backed ORM / PRM that come with the engine. Batched: a PRM scores every prefix of
-// many responses in one forward pass (reward-methods.md §8), so the unit of work is a batch.
+// many responses in one forward pass (docs/reward-methods.md §8), so the unit of work is a batch.
 // Not shaping or composition: a source returns raw signals (SampleScore) and failures explicitly.
 namespace ReasonRL.Rewards.Sources;
 

@@ -2,7 +2,7 @@
 // (SampleScore.StepScores), read where PrmScoringOptions.Convention says (RewardModelInputs):
 //   StepEndToken / SeparatorToken: s_k = σ(z₁ − z₀) = softmax(PrmHead logits)[1] at the step's position;
 //   MathShepherd:                  s_k = softmax(LM logits over {"+", "-"})[+] = σ(l₊ − l₋) at the step tag.
-// Every prefix is scored in one forward pass per sequence (causal model, reward-methods.md §8). A sample
+// Every prefix is scored in one forward pass per sequence (causal model, docs/reward-methods.md §8). A sample
 // that cannot be scored is SampleScore.Fail with the reason, never 0. Not shaping (Shaping/StepShaping).
 using ReasonRL.Models;
 using ReasonRL.Text;

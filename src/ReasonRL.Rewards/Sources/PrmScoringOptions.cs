@@ -1,4 +1,4 @@
-// PrmScoringOptions: where and how a process reward model reads each step's score (reward-methods.md §8).
+// PrmScoringOptions: where and how a process reward model reads each step's score (docs/reward-methods.md §8).
 // Conventions:
 //   StepEndToken   — the lab's: the prompt+response tokens exactly as the policy sees them, each step read
 //                    at its last token (StepTokenMap over the response's character offsets);

@@ -1,6 +1,6 @@
 // SuccessSource: the verifiable success reward r_succ — the verifier's verdict mapped to a value
 // (SuccessValues), to be placed on the last response token. Not the verifier (SuccessJudge seam).
-// Reference: reward-methods.md §2.2, §3.4 (R_T += r_succ).
+// Reference: docs/reward-methods.md §2.2, §3.4 (R_T += r_succ).
 namespace ReasonRL.Rewards.Sources;
 
 public sealed class SuccessSource(SuccessJudge judge, SuccessValues values) : IRewardSource

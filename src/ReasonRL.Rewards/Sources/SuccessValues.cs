@@ -1,5 +1,5 @@
 // SuccessValues: the reward given for each verdict (immutable config). Not the verdict itself.
-// Reference: reward-methods.md §2.2 — Gao et al. read as {0, 1}; AReaL uses ±1 (×5); both must be expressible.
+// Reference: docs/reward-methods.md §2.2 — Gao et al. read as {0, 1}; AReaL uses ±1 (×5); both must be expressible.
 namespace ReasonRL.Rewards.Sources;
 
 /// <param name="Correct">Reward for a correct final answer; e.g. 1.0.</param>

@@ -1,5 +1,5 @@
 // RepeatedSteps: counts steps that repeat an earlier step of the same response — the Gao et al.
-// hack signature (reward-methods.md §4, diagnostic 2: duplicate-step rate).
+// hack signature (docs/reward-methods.md §4, diagnostic 2: duplicate-step rate).
 // Not a near-duplicate detector: two steps are the same when their texts are equal after collapsing
 // runs of whitespace (so "x = 2 + 3" and "x  =  2 + 3" match, "x = 5" and "x=5" do not).
 namespace ReasonRL.Rewards.Steps;

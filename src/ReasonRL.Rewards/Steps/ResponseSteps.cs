@@ -28,6 +28,6 @@ public sealed record ResponseSteps(string Response, StepSpan[] Spans, int[]? End
         return new ResponseSteps(response, spans, StepTokenMap.StepEndTokens(spans, offsets));
     }
 
-    /// <summary>The K step texts, in order (what a PRM joins with its own separator, reward-methods.md §8).</summary>
+    /// <summary>The K step texts, in order (what a PRM joins with its own separator, docs/reward-methods.md §8).</summary>
     public string[] Texts() => Array.ConvertAll(Spans, s => s.TextOf(Response));
 }

@@ -1,7 +1,7 @@
 // StepSpan: one reasoning step as a half-open character range [Start, End) of the response text.
 // It is the unit every part of the reward layer agrees on (PRM scoring, shaping, the trainer's
 // token rewards): a step is located by characters, never by tokens, so the policy tokenizer and a
-// PRM's tokenizer can both map it to their own token indices (reward-methods.md §8).
+// PRM's tokenizer can both map it to their own token indices (docs/reward-methods.md §8).
 // It is not a token index: StepTokenMap turns spans into the index of each step's last token.
 namespace ReasonRL.Rewards.Steps;
 

@@ -1,6 +1,6 @@
 // StepSplitOptions: how a response is cut into reasoning steps (an immutable config record).
 // Not the splitting itself (StepSplitter) and not the YAML parsing (Offline/RewardConfigLoader).
-// References: reward-methods.md §2.4 and §8 — Gao et al.'s rule is unknown; PURE and the Qwen PRMs
+// References: docs/reward-methods.md §2.4 and §8 — Gao et al.'s rule is unknown; PURE and the Qwen PRMs
 // split on "\n\n", our lab task writes one step per line ("\n"), Math-Shepherd ends each step with a tag.
 namespace ReasonRL.Rewards.Steps;
 

@@ -1,5 +1,5 @@
 // StepTokenMap: maps step character spans to e_k, the index of the last response token of step k
-// (reward-methods.md §1 notation), which is where the trainer places step k's reward.
+// (docs/reward-methods.md §1 notation), which is where the trainer places step k's reward.
 // Not the splitter (StepSplitter) and not a tokenizer (offsets come in as data).
 //
 // Rule: e_k = the largest token index i with offsets[i].Start < span.End, i.e. the last token that

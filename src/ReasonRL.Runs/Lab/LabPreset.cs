@@ -12,7 +12,7 @@ namespace ReasonRL.Runs.Lab;
 
 /// <summary>Reward-design parameters shared by every design of a run.</summary>
 /// <param name="PrmAlpha">α on PRM step scores, e.g. 1.0: a correct extra line earns ≈ +1 under raw
-/// shaping, as much as a right answer (reward-methods.md §2.5).</param>
+/// shaping, as much as a right answer (docs/reward-methods.md §2.5).</param>
 /// <param name="ClipEta">η of Clip / Clip-Delta, e.g. 0.5 (§3.5's example; the PRM's scores are near 0 or 1).</param>
 /// <param name="OrmAlpha">α_orm on the ORM probability, e.g. 1.0.</param>
 public sealed record LabRewardSettings(double PrmAlpha = 1.0, double ClipEta = 0.5, double OrmAlpha = 1.0);

@@ -2,7 +2,7 @@
 // optional system prompt, or a plain text prompt. The named set (PromptTemplates.Get) holds the
 // Qwen math chain-of-thought template, whose system prompt is Qwen2.5-Math's:
 // "Please reason step by step, and put your final answer within \boxed{}."
-// It is not a Jinja interpreter: templates are code, chosen by name (STYLE.md §11).
+// It is not a Jinja interpreter: templates are code, chosen by name (docs/conventions.md §11).
 // Reference: QwenLM/Qwen2.5-Math evaluation `utils.py` PROMPT_TEMPLATES ("qwen25-math-cot").
 namespace ReasonRL.Text.Chat;
 

@@ -3,7 +3,7 @@
 // order): "GGUF" | u32 version | u64 tensor count | u64 kv count | kv* | tensor info* | pad to
 // alignment | data. String = u64 length + UTF-8 bytes; array = u32 element type + u64 count +
 // elements. A big-endian file is recognised by its version field reading byte-swapped.
-// Validation is strict (STYLE.md §15): every length is checked against the bytes left in the
+// Validation is strict (docs/conventions.md §15): every length is checked against the bytes left in the
 // file before anything is allocated, and errors name the file, the key and the offset.
 // Version 1 (32-bit counts) is rejected. It is not a tensor loader.
 // Reference: ggml `docs/gguf.md`; ../shared/data/README.md.

@@ -1,6 +1,6 @@
 // TokenizerFormatException: a tokenizer file (tokenizer.json, GGUF) is malformed or uses a
 // feature this library does not implement. The message names the file, the field and the
-// expected value (STYLE.md §15).
+// expected value (docs/conventions.md §15).
 namespace ReasonRL.Text;
 
 /// <summary>A tokenizer file could not be used; the message says which file, where and why.</summary>

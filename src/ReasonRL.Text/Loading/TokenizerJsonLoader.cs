@@ -8,7 +8,7 @@
 // `tokenizer_config.json` beside the file when there is one (see SpecialIdsResolver).
 // Anything else (SentencePiece-style Metaspace, byte_fallback, lstrip/rstrip added tokens, …) is
 // rejected with a message naming the field, never silently approximated.
-// Reads with JsonDocument (no reflection; STYLE.md §11).
+// Reads with JsonDocument (no reflection; docs/conventions.md §11).
 // Reference: HF tokenizers `tokenizer/serialization.rs`, `models/bpe/serialization.rs`.
 using System.IO.Compression;
 using System.Text.Json;

@@ -1,6 +1,6 @@
 // KnownPatterns: the pre-tokenizer regexes of the tokenizers this project targets, in their
 // original (Hugging Face / llama.cpp) spelling and compiled at build time with [GeneratedRegex]
-// (STYLE.md §11). A pattern read from a file that equals one of these uses the generated regex;
+// (docs/conventions.md §11). A pattern read from a file that equals one of these uses the generated regex;
 // any other pattern is translated (PatternTranslator) and compiled at run time with a timeout.
 // The .NET spellings below are exactly PatternTranslator.Translate(original) — a test checks it.
 // None of these three has a possessive quantifier, so they translate to themselves.

@@ -1,7 +1,7 @@
 // PpoOptions: every knob of one PPO / GRPO-style run (immutable, commented defaults) and its
 // validation with messages naming the field and the accepted range.
 // What it is not: the YAML config (TrainConfig maps onto this) or the trainer.
-// Reference: /work/shared/design/reward-methods.md §7; OpenRLHF / verl option names where they exist.
+// Reference: docs/reward-methods.md §7; OpenRLHF / verl option names where they exist.
 namespace ReasonRL.Training.Ppo;
 
 /// <summary>How the learning rate moves over trainer steps.</summary>

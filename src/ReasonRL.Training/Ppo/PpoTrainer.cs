@@ -6,7 +6,7 @@
 // Owns: three AdamW states (policy, critic backbone, critic head), the RNG stream, the KL controller,
 // the NaN guard. Does not own the models (the caller keeps, saves and disposes them).
 // What it is not: a CLI loop (checkpoints, eval-every-N and metrics files are the caller's).
-// Reference: /work/shared/design/reward-methods.md §7; Ouyang et al. 2022 (PPO-ptx without ptx);
+// Reference: docs/reward-methods.md §7; Ouyang et al. 2022 (PPO-ptx without ptx);
 // OpenRLHF PPOTrainer / verl ray_trainer (structure only, no code copied).
 using System.Diagnostics;
 using ReasonRL.Models;

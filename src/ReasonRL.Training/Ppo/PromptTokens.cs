@@ -1,4 +1,4 @@
-// PromptTokens: the project-wide prompt tokenisation convention (contracts.md §3):
+// PromptTokens: the project-wide prompt tokenisation convention (docs/architecture.md, "One PPO step"):
 //   prompt ids = [BosId if the tokenizer has one] + tokenizer.Encode(prompt).Ids
 // the response follows directly and generation stops at tokenizer.EosIds.
 // What it is not: a chat template (callers format the prompt text first).

@@ -1,5 +1,5 @@
 // StepAggregation: how a PRM's step scores become one response score for best-of-N selection
-// (reward-methods.md §8: min, product, last, mean). Not the selection itself (RewardModelMetrics.BestOfN).
+// (docs/reward-methods.md §8: min, product, last, mean). Not the selection itself (RewardModelMetrics.BestOfN).
 namespace ReasonRL.Training.RewardModels;
 
 /// <summary>How best-of-N turns a PRM's step scores into one response score.</summary>

@@ -1,4 +1,5 @@
-// SftOptions / SftExample / SftStepResult: the records of supervised fine-tuning (contract §2).
+// SftOptions / SftExample / SftStepResult: the records of supervised fine-tuning (typed records
+// between layers, docs/conventions.md §18).
 // What they are not: the trainer (SftTrainer.cs) or the YAML mapping (Runs/SftRunConfig.cs).
 namespace ReasonRL.Training.Sft;
 

@@ -1,5 +1,5 @@
 // Wire messages of the two remote reward protocols, serialised with System.Text.Json source
-// generation (no reflection, STYLE.md §11).
+// generation (no reflection, docs/conventions.md §11).
 //
 // OpenRLHF (openrlhf/cli/serve_rm.py, remote_rm_fn): POST {"query": [prompt+response…],
 // "prompts": [prompt…], "labels": [gold…]} → {"rewards": [float…]} (servers may send "scores"
