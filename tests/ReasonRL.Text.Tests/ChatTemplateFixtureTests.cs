@@ -115,3 +115,61 @@ public class ChatTemplateFixtureTests
         Assert.True(checkedCases >= 40, $"only {checkedCases} plain cases were checked");
     }
 }
+
+public sealed class ChatTemplateLoadingTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("reasonrl-chat-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private void Write(string name, string text) => File.WriteAllText(Path.Combine(_dir, name), text);
+
+    [Fact]
+    public void NamedListUsesDefaultUnlessANameIsGiven()
+    {
+        Write("tokenizer_config.json", """
+            {"eos_token": {"content": "</s>"}, "chat_template": [
+              {"name": "default", "template": "D{{ eos_token }}"}, {"name": "tool_use", "template": "T{{ messages|length }}"}]}
+            """);
+        ChatMessage[] one = [new(ChatRole.User, "x")];
+        Assert.Equal("D</s>", ChatTemplate.FromFolder(_dir)!.Render(one, addGenerationPrompt: false));
+        Assert.Equal("T1", ChatTemplate.FromFolder(_dir, "tool_use")!.Render(one, addGenerationPrompt: false));
+        var error = Assert.Throws<ChatTemplateException>(() => ChatTemplate.FromFolder(_dir, "rag"));
+        Assert.Contains("default, tool_use", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ChatTemplateJinjaFileTakesPrecedenceAndSyntaxErrorsNameIt()
+    {
+        Write("tokenizer_config.json", """{"bos_token": "<s>", "chat_template": "config"}""");
+        Write("chat_template.jinja", "{{ bos_token }}file\n");
+        ChatTemplate template = ChatTemplate.FromFolder(_dir)!;
+        Assert.Equal("<s>file", template.Render([], addGenerationPrompt: false));
+        Assert.EndsWith("chat_template.jinja", template.Origin, StringComparison.Ordinal);
+        Write("chat_template.jinja", "ok\n{% if %}");
+        var error = Assert.Throws<ChatTemplateException>(() => ChatTemplate.FromFolder(_dir));
+        Assert.Equal((2, 7), (error.Line, error.Column));
+        Assert.Contains("chat_template.jinja:2:7:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FolderWithoutTemplateFallsBackToNamedChatMl()
+    {
+        Write("tokenizer_config.json", """{"eos_token": "<|im_end|>"}""");
+        Assert.Null(ChatTemplate.FromFolder(_dir));
+        ChatTemplate fallback = ChatTemplate.FromFolderOrFallback(_dir);
+        ChatMessage[] turns = [new(ChatRole.System, "s"), new(ChatRole.User, "u")];
+        Assert.Equal(ChatMl.Render(turns, addGenerationPrompt: true), fallback.Render(turns, addGenerationPrompt: true));
+        Assert.Null(fallback.Jinja);
+        Assert.Throws<ArgumentException>(() => ChatTemplate.Fallback("vicuna"));
+    }
+
+    [Fact]
+    public void MalformedChatTemplateFieldIsAFormatError()
+    {
+        Write("tokenizer_config.json", """{"chat_template": 3}""");
+        var error = Assert.Throws<TokenizerFormatException>(() => ChatTemplate.FromFolder(_dir));
+        Assert.Contains("tokenizer_config.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("chat_template must be a string or a list", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -7,7 +7,8 @@
 // Outputs: tests/Fixtures/chat-templates/<name>/tokenizer_config.json (the written templates as a
 //          model folder ships them; smollm3 uses the named-list form of chat_template) and
 //          tests/Fixtures/chat-templates/expected.json (every template × conversation ×
-//          add_generation_prompt × variant, with the rendered text or the template's error).
+//          add_generation_prompt × variant, with the rendered text or the template's error), and
+//          tests/Fixtures/chat-templates/snippets.json (snippets.json: one Jinja construct each).
 import { Template } from "@huggingface/jinja";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -73,4 +74,17 @@ writeFileSync(join(out, "expected.json"), JSON.stringify({
   templates: { qwen3: "shared/data/tokenizer/qwen3-tokenizer_config.json", ...Object.fromEntries(Object.keys(written).map((n) => [n, `tests/Fixtures/chat-templates/${n}/tokenizer_config.json`])) },
   cases,
 }, null, 1) + "\n");
+// One construct per snippet (snippets.json), rendered with no special tokens.
+const snippetSpec = JSON.parse(readFileSync(join(here, "snippets.json"), "utf8"));
+const snippets = snippetSpec.snippets.map(({ name, template, variables = {} }) => {
+  const result = { name, template, variables };
+  try {
+    result.expected = new Template(template).render(variables);
+  } catch (error) {
+    result.error = error.message;
+  }
+  return result;
+});
+writeFileSync(join(out, "snippets.json"), JSON.stringify({ generator: `tools/chat-templates/render-fixtures.mjs, @huggingface/jinja ${version}`, snippets }, null, 1) + "\n");
+console.log(`${snippets.length} snippets (${snippets.filter((c) => c.error).length} expected errors) → ${join(out, "snippets.json")}`);
 console.log(`${cases.length} cases (${cases.filter((c) => c.error).length} expected errors) → ${join(out, "expected.json")}`);

@@ -222,7 +222,7 @@ internal sealed class JinjaInterpreter
             {
                 CallArgs args = Arguments(call.Args, scope);
                 object? callee = Evaluate(call.Callee, scope);
-                return callee is JinjaFunction f ? f.Invoke(args) : throw new JinjaError($"{Describe(call.Callee)} is a {JinjaValue.TypeName(callee)}, not a function");
+                return callee is JinjaFunction f ? f.Invoke(args) : throw new JinjaError($"{Describe(call.Callee)} is not a function (it is {JinjaValue.TypeName(callee)})");
             }
             case FilterExpr filter:
                 return JinjaBuiltins.Filter(filter.Name, Evaluate(filter.Operand, scope), filter.Args is null ? null : Arguments(filter.Args, scope));

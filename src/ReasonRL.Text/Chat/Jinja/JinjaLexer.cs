@@ -243,7 +243,7 @@ internal static class JinjaLexer
             if (c is '\'' or '"')
             {
                 int start = pos++;
-                Add(TokenKind.String, ReadString(src, ref pos, c, at => Error(at, at >= n ? "string literal is never closed" : $"bad escape sequence in a string literal")), start);
+                Add(TokenKind.String, ReadString(src, ref pos, c, at => at >= n ? Error(start, "string literal is never closed") : Error(at, "bad escape sequence in a string literal")), start);
                 pos++;
                 continue;
             }

@@ -28,7 +28,7 @@ public sealed class JinjaTemplate
     public string Text => _source.Text;
 
     /// <summary>Time read by strftime_now (local time by default, as transformers does).</summary>
-    public Func<DateTime> Clock { get; init; } = () => DateTime.Now;
+    public Func<DateTime> Clock { get; set; } = () => DateTime.Now;
 
     /// <summary>Parses a template.</summary>
     /// <param name="text">Template source.</param>
