@@ -4,6 +4,7 @@
 //   1. one trailing "\n" of the template is dropped;
 //   2. lstrip_blocks: spaces/tabs from a line start up to "{%" / "{#" are removed (not before "{{");
 //   3. trim_blocks: the "\n" right after "%}" / "#}" / "-}" is removed;
+//   4. transformers' {% generation %} / {% endgeneration %} tags are removed (they render nothing);
 // then "{%-"/"{{-"/"{#-" trim the whitespace before a tag and "-%}"/"-}}"/"-#}" the whitespace after.
 // A unary "+"/"-" directly before digits becomes part of a number literal (the reference's rule).
 // Every token keeps its offset in the original text, so errors name line:column of what the
@@ -47,7 +48,7 @@ internal sealed class TemplateSource(string name, string text)
     }
 }
 
-internal static class JinjaLexer
+internal static partial class JinjaLexer
 {
     /// <summary>JavaScript's whitespace set (String.prototype.trim, /\s/): what the reference trims.</summary>
     public static bool IsWhitespace(char c) =>
@@ -90,8 +91,44 @@ internal static class JinjaLexer
         // trim_blocks: the newline right after "#}", "%}" or "-}" is dropped.
         (s, map) = Rewrite(s, map, (src, i) =>
             src[i] == '\n' && i >= 2 && src[i - 1] == '}' && src[i - 2] is '#' or '%' or '-' ? 1 : 0);
-        return s;
+        return RemoveGenerationTags(s, ref map);
     }
+
+    // transformers' {% generation %} / {% endgeneration %} (marking assistant tokens for training masks)
+    // render nothing: the tags are removed, with the whitespace before them for "{%-" (not past an
+    // earlier tag) and the whitespace after them for "-%}".
+    private static string RemoveGenerationTags(string s, ref int[] map)
+    {
+        var drop = new bool[s.Length];
+        int last = 0;
+        bool any = false;
+        foreach (System.Text.RegularExpressions.Match m in GenerationTag().Matches(s))
+        {
+            any = true;
+            int start = m.Index;
+            if (m.Groups[1].Length > 0)
+            {
+                while (start > last && IsWhitespace(s[start - 1])) start--;
+            }
+            int end = m.Index + m.Length - (m.Groups[2].Length > 0 ? 0 : m.Groups[3].Length);
+            for (int i = start; i < end; i++) drop[i] = true;
+            last = m.Index + m.Length;
+        }
+        if (!any) return s;
+        var text = new StringBuilder(s.Length);
+        var outMap = new List<int>(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (drop[i]) continue;
+            text.Append(s[i]);
+            outMap.Add(map[i]);
+        }
+        map = [.. outMap];
+        return text.ToString();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{%(-?)\s*(?:end)?generation\s*(-?)%\}(\s*)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex GenerationTag();
 
     // Copies src, skipping the number of characters `drop` says at each index.
     private static (string, int[]) Rewrite(string src, int[] map, Func<string, int, int> drop)

@@ -6,7 +6,7 @@
 // Statements: if/elif/else/endif, for/else/endfor (with tuple targets and an inline `if`),
 // set (to a name, a tuple of names, ns.attr, or a captured block), break, continue, comments.
 // Not supported, reported as such with their position: macro, call, filter blocks, include,
-// import, extends/block, raw, and the transformers-only {% generation %} tag.
+// import, extends/block, raw ({% generation %} tags are removed by the lexer).
 // Reference: Jinja "Template Designer Documentation"; @huggingface/jinja src/parser.ts (behaviour).
 namespace ReasonRL.Text.Chat.Jinja;
 
@@ -136,7 +136,7 @@ internal sealed class JinjaParser
             case "continue":
                 Expect(TokenKind.CloseStatement, "'%}'");
                 return new ContinueNode(start);
-            case "macro" or "call" or "filter" or "include" or "import" or "from" or "extends" or "block" or "raw" or "with" or "generation" or "endgeneration":
+            case "macro" or "call" or "filter" or "include" or "import" or "from" or "extends" or "block" or "raw" or "with":
                 throw Error($"the '{name.Value}' statement is not supported by this chat-template renderer (supported: if/elif/else, for, set, break, continue)", name.Position);
             default:
                 throw Error($"unknown or misplaced statement '{name.Value}'", name.Position);
