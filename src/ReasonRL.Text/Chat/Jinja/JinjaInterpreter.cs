@@ -76,6 +76,9 @@ internal sealed class JinjaInterpreter
                 case SetNode s:
                     ExecuteSet(s, scope);
                     break;
+                case MacroNode macro:
+                    scope.Set(macro.Name, Macro(macro, scope));
+                    break;
                 case BreakNode:
                     throw new BreakSignal();
                 case ContinueNode:
@@ -136,6 +139,32 @@ internal sealed class JinjaInterpreter
         }
         if (items.Count == 0) RenderBlock(node.Else, scope, output);
     }
+
+    // A macro is a function that renders its body in a scope whose parent is the scope it was
+    // defined in (lexical, late-bound); missing arguments are undefined unless they have a default
+    // (evaluated at call time, after the arguments are bound); the extra ones are in varargs/kwargs.
+    private JinjaFunction Macro(MacroNode macro, Scope definition) => new(macro.Name, args =>
+    {
+        var scope = new Scope(definition);
+        var keywords = new Dictionary<string, object?>(args.Keywords, StringComparer.Ordinal);
+        var defaults = new List<(string, Expr)>();
+        for (int i = 0; i < macro.Parameters.Count; i++)
+        {
+            (string name, Expr? fallback) = macro.Parameters[i];
+            object? value = Undefined.Instance;
+            bool given = i < args.Positional.Count;
+            if (given) value = args.Positional[i];
+            else if (keywords.Remove(name, out object? keyword)) { value = keyword; given = true; }
+            if (!given && fallback is not null) defaults.Add((name, fallback));
+            scope.Set(name, value);
+        }
+        scope.Set("varargs", args.Positional.Skip(macro.Parameters.Count).ToList());
+        scope.Set("kwargs", JinjaValue.ToDict(keywords.Select(k => new KeyValuePair<string, object?>(k.Key, k.Value))));
+        foreach ((string name, Expr fallback) in defaults) scope.Set(name, Evaluate(fallback, scope));
+        var output = new StringBuilder();
+        RenderBlock(macro.Body, scope, output);
+        return output.ToString();
+    });
 
     private static void Bind(Expr target, object? value, Scope scope)
     {

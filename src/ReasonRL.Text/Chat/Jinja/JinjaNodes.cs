@@ -1,5 +1,5 @@
 // JinjaNodes: the syntax tree of a chat template. Statements render text (Text, Output, If, For,
-// Set, Break, Continue); expressions evaluate to values (see JinjaValue.cs). Every node keeps the
+// Set, Macro, Break, Continue); expressions evaluate to values (see JinjaValue.cs). Every node keeps the
 // offset of its first token in the original template text, for located errors.
 namespace ReasonRL.Text.Chat.Jinja;
 
@@ -14,6 +14,8 @@ internal sealed record ForNode(int Position, Expr Target, Expr Iterable, Expr? F
 /// <summary>{% set Target = Value %} or, with Value null, {% set Target %}Body{% endset %}.</summary>
 internal sealed record SetNode(int Position, Expr Target, Expr? Value, IReadOnlyList<Node> Body) : Node(Position);
 internal sealed record BreakNode(int Position) : Node(Position);
+/// <summary>{% macro Name(a, b=default) %}Body{% endmacro %}: defines a function that renders Body.</summary>
+internal sealed record MacroNode(int Position, string Name, IReadOnlyList<(string Name, Expr? Default)> Parameters, IReadOnlyList<Node> Body) : Node(Position);
 internal sealed record ContinueNode(int Position) : Node(Position);
 
 // ---- expressions ----

@@ -4,8 +4,9 @@
 //   <  **  <  is (tests)  <  | (filters)  <  unary + -  <  calls, .attr, [index], [a:b:c]
 // (so `messages|length - 1` is `(messages|length) - 1`, as in Jinja).
 // Statements: if/elif/else/endif, for/else/endfor (with tuple targets and an inline `if`),
-// set (to a name, a tuple of names, ns.attr, or a captured block), break, continue, comments.
-// Not supported, reported as such with their position: macro, call, filter blocks, include,
+// set (to a name, a tuple of names, ns.attr, or a captured block), macro (parameters with
+// defaults; no call blocks), break, continue, comments.
+// Not supported, reported as such with their position: call and filter blocks, include,
 // import, extends/block, raw ({% generation %} tags are removed by the lexer).
 // Reference: Jinja "Template Designer Documentation"; @huggingface/jinja src/parser.ts (behaviour).
 namespace ReasonRL.Text.Chat.Jinja;
@@ -130,14 +131,20 @@ internal sealed class JinjaParser
                 ParseEnd("endfor");
                 return node;
             }
+            case "macro":
+            {
+                MacroNode node = ParseMacro(start);
+                ParseEnd("endmacro");
+                return node;
+            }
             case "break":
                 Expect(TokenKind.CloseStatement, "'%}'");
                 return new BreakNode(start);
             case "continue":
                 Expect(TokenKind.CloseStatement, "'%}'");
                 return new ContinueNode(start);
-            case "macro" or "call" or "filter" or "include" or "import" or "from" or "extends" or "block" or "raw" or "with":
-                throw Error($"the '{name.Value}' statement is not supported by this chat-template renderer (supported: if/elif/else, for, set, break, continue)", name.Position);
+            case "call" or "filter" or "include" or "import" or "from" or "extends" or "block" or "raw" or "with":
+                throw Error($"the '{name.Value}' statement is not supported by this chat-template renderer (supported: if/elif/else, for, set, macro, break, continue)", name.Position);
             default:
                 throw Error($"unknown or misplaced statement '{name.Value}'", name.Position);
         }
@@ -159,6 +166,26 @@ internal sealed class JinjaParser
         List<Node> body = ParseUntil(start, "set", "endset");
         ParseEnd("endset");
         return new SetNode(start, target, null, body);
+    }
+
+    private MacroNode ParseMacro(int start)
+    {
+        Token name = Next("a macro name");
+        if (name.Kind != TokenKind.Identifier) throw Error($"expected a macro name, found {Describe(name)}", name.Position);
+        var parameters = new List<(string, Expr?)>();
+        foreach (Expr p in ParseArguments())
+        {
+            (string Name, Expr? Default) parameter = p switch
+            {
+                NameExpr n => (n.Name, null),
+                KeywordExpr k => (k.Name, k.Value),
+                _ => throw Error("a macro parameter must be a name or name=default", p.Position),
+            };
+            if (parameters.Any(q => q.Item1 == parameter.Name)) throw Error($"duplicate macro parameter '{parameter.Name}'", p.Position);
+            parameters.Add(parameter);
+        }
+        Expect(TokenKind.CloseStatement, "'%}'");
+        return new MacroNode(start, name.Value, parameters, ParseUntil(start, "macro", "endmacro"));
     }
 
     private IfNode ParseIf(int start)

@@ -3,8 +3,8 @@
 // strftime_now, which reads Clock. Values passed in: strings, bools, integers, floats, lists,
 // string-keyed dictionaries, JsonElement (see JinjaValue.FromClr).
 // What is supported: {{ }}, {% if/elif/else %}, {% for %} (loop.*, else, inline if, break/continue),
-// {% set %} (names, tuples, namespace attributes, blocks), comments, whitespace control, the filters
-// and tests of JinjaBuiltins. Not supported: macros, call/filter blocks, includes/inheritance.
+// {% set %} (names, tuples, namespace attributes, blocks), {% macro %}, comments, whitespace control,
+// the filters and tests of JinjaBuiltins. Not supported: call/filter blocks, includes/inheritance.
 using ReasonRL.Text.Chat.Jinja;
 
 namespace ReasonRL.Text.Chat;
