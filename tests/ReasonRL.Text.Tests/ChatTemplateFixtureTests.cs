@@ -171,5 +171,7 @@ public sealed class ChatTemplateLoadingTests : IDisposable
         var error = Assert.Throws<TokenizerFormatException>(() => ChatTemplate.FromFolder(_dir));
         Assert.Contains("tokenizer_config.json", error.Message, StringComparison.Ordinal);
         Assert.Contains("chat_template must be a string or a list", error.Message, StringComparison.Ordinal);
+        // The tokenizer itself still loads: only the chat template is refused.
+        Assert.Empty(TokenizerConfig.Read(Path.Combine(_dir, "tokenizer_config.json")).ChatTemplates);
     }
 }

@@ -52,6 +52,7 @@ public sealed class ChatTemplate
     /// <param name="folder">Hugging Face model folder.</param>
     /// <param name="name">Which of several named templates (e.g. "tool_use"); null for "default".</param>
     /// <exception cref="ChatTemplateException">The template does not parse, or the named one is absent.</exception>
+    /// <exception cref="TokenizerFormatException">chat_template is neither a string nor a list of {name, template}.</exception>
     public static ChatTemplate? FromFolder(string folder, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
@@ -60,13 +61,8 @@ public sealed class ChatTemplate
         string jinjaPath = Path.Combine(folder, "chat_template.jinja");
         if (File.Exists(jinjaPath)) return FromText(File.ReadAllText(jinjaPath), jinjaPath, config);
         string jsonPath = Path.Combine(folder, "chat_template.json");
-        if (File.Exists(jsonPath))
-        {
-            using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(jsonPath));
-            IReadOnlyDictionary<string, string> templates = TokenizerConfig.ReadChatTemplates(doc.RootElement, jsonPath);
-            if (templates.Count > 0) return Select(templates, name, jsonPath, config);
-        }
-        return config is null || config.ChatTemplates.Count == 0 ? null : Select(config.ChatTemplates, name, configPath, config);
+        if (File.Exists(jsonPath) && ReadTemplates(jsonPath) is { Count: > 0 } separate) return Select(separate, name, jsonPath, config);
+        return config is null ? null : FromConfig(configPath, config, name);
     }
 
     /// <summary>The folder's template, else the built-in fallback <paramref name="fallback"/>.</summary>
@@ -74,11 +70,31 @@ public sealed class ChatTemplate
         FromFolder(folder, name) ?? Fallback(fallback);
 
     /// <summary>The chat template of a tokenizer_config.json file; null when it has none.</summary>
+    /// <exception cref="TokenizerFormatException">chat_template is neither a string nor a list of {name, template}.</exception>
     public static ChatTemplate? FromTokenizerConfig(string path, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        TokenizerConfig config = TokenizerConfig.Read(path);
-        return config.ChatTemplates.Count == 0 ? null : Select(config.ChatTemplates, name, path, config);
+        return FromConfig(path, TokenizerConfig.Read(path), name);
+    }
+
+    private static ChatTemplate? FromConfig(string path, TokenizerConfig config, string? name)
+    {
+        IReadOnlyDictionary<string, string> templates = ReadTemplates(path);
+        return templates.Count == 0 ? null : Select(templates, name, path, config);
+    }
+
+    // Strict: invalid JSON or a chat_template of the wrong shape is a TokenizerFormatException naming the file.
+    private static IReadOnlyDictionary<string, string> ReadTemplates(string path)
+    {
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            return TokenizerConfig.ReadChatTemplates(doc.RootElement, path);
+        }
+        catch (JsonException e)
+        {
+            throw new TokenizerFormatException(path, $"not valid JSON: {e.Message}");
+        }
     }
 
     private static ChatTemplate Select(IReadOnlyDictionary<string, string> templates, string? name, string path, TokenizerConfig? config)

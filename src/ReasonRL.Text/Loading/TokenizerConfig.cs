@@ -22,16 +22,25 @@ public sealed record TokenizerConfig(string? BosToken, string? EosToken, string?
     /// <summary>chat_template by name: a string template is "default"; a list keeps its names. Empty when absent.</summary>
     public IReadOnlyDictionary<string, string> ChatTemplates { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Reads a tokenizer_config.json.</summary>
-    /// <exception cref="TokenizerFormatException">chat_template is neither a string nor a list of {name, template}.</exception>
+    /// <summary>Reads a tokenizer_config.json. A malformed chat_template does not stop the tokenizer
+    /// from loading: <see cref="ChatTemplates"/> is then empty, and ChatTemplate.FromFolder reports it.</summary>
     public static TokenizerConfig Read(string path)
     {
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        IReadOnlyDictionary<string, string> templates;
+        try
+        {
+            templates = ReadChatTemplates(doc.RootElement, path);
+        }
+        catch (TokenizerFormatException)
+        {
+            templates = new Dictionary<string, string>();
+        }
         return new TokenizerConfig(Name(doc.RootElement, "bos_token"), Name(doc.RootElement, "eos_token"),
             Name(doc.RootElement, "pad_token"))
         {
             UnkToken = Name(doc.RootElement, "unk_token"),
-            ChatTemplates = ReadChatTemplates(doc.RootElement, path),
+            ChatTemplates = templates,
         };
     }
 
