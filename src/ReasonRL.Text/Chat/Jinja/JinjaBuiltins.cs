@@ -132,8 +132,25 @@ internal static class JinjaBuiltins
         "items" => new JinjaFunction("items", _ => Items(dict)),
         "keys" => new JinjaFunction("keys", _ => dict.Keys.Select(k => (object?)k).ToList()),
         "values" => new JinjaFunction("values", _ => dict.Values.ToList()),
+        "dictsort" => new JinjaFunction("dictsort", a => DictSort(dict, a)),
         _ => Undefined.Instance,
     };
+
+    // [key, value] pairs sorted by key (or by="value"), case-insensitively unless case_sensitive; stable.
+    private static List<object?> DictSort(OrderedDictionary<string, object?> dict, CallArgs a)
+    {
+        bool caseSensitive = JinjaValue.Truthy(a.Get(0, "case_sensitive", false));
+        object? by = a.Get(1, "by", "key");
+        if (by is not ("key" or "value")) throw new JinjaError("dictsort by must be 'key' or 'value'");
+        bool reverse = JinjaValue.Truthy(a.Get(2, "reverse", false));
+        int index = by is "key" ? 0 : 1;
+        List<object?> items = Items(dict);
+        return [.. items.Select((item, i) => (Item: (List<object?>)item!, i)).OrderBy(p => p, Comparer<(List<object?> Item, int i)>.Create((x, y) =>
+        {
+            int c = Compare(x.Item[index], y.Item[index], caseSensitive);
+            return c != 0 ? (reverse ? -c : c) : x.i.CompareTo(y.i);
+        })).Select(p => (object?)p.Item)];
+    }
 
     private static List<object?> Items(OrderedDictionary<string, object?> dict) =>
         dict.Select(p => (object?)new List<object?> { p.Key, p.Value }).ToList();
