@@ -13,6 +13,7 @@ using ReasonRL.Models;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
+using ReasonRL.Text.Chat;
 using ReasonRL.Training.Evaluation;
 using Spectre.Console;
 
@@ -102,13 +103,15 @@ internal static class EvalCommand
             tokenizer = TokenizerLoader.Load(dir);
             string? shotsPath = parse.GetValue(o.Shots);
             var examples = shotsPath is null ? null : EvalPromptBuilder.ShotsFrom(EvalProblems.Load(shotsPath, dataFormat), parse.GetValue(o.ShotCount));
-            prompts = new EvalPromptBuilder(tokenizer, parse.GetValue(o.Template)!, examples);
+            string templateName = parse.GetValue(o.Template)!;
+            prompts = new EvalPromptBuilder(tokenizer, templateName, examples,
+                templateName == EvalPromptBuilder.ModelChatName ? ChatTemplate.FromFolderOrFallback(dir) : null);
             checkpoint = HfCheckpoint.Load(dir);
             if (parse.GetValue(o.Rm) is { } rmDir)
                 rewardModel = LoadedRewardModel.Open(rmDir, new PrmScoringOptions { Convention = prmConvention }, fallbackTokenizer: tokenizer);
         }
         catch (Exception e) when (e is DatasetFormatException or IOException or ArgumentException or InvalidDataException
-            or TokenizerFormatException or HfCheckpointException or HfConfigException or SafeTensorsFormatException)
+            or TokenizerFormatException or ChatTemplateException or HfCheckpointException or HfConfigException or SafeTensorsFormatException)
         {
             error.WriteLine($"eval: {e.Message}");
             return 2;

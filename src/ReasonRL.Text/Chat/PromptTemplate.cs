@@ -2,7 +2,8 @@
 // optional system prompt, or a plain text prompt. The named set (PromptTemplates.Get) holds the
 // Qwen math chain-of-thought template, whose system prompt is Qwen2.5-Math's:
 // "Please reason step by step, and put your final answer within \boxed{}."
-// It is not a Jinja interpreter: templates are code, chosen by name (docs/conventions.md §11).
+// These are code, chosen by name (docs/conventions.md §11); a model folder's own Jinja chat template is
+// rendered by ChatTemplate.
 // Reference: QwenLM/Qwen2.5-Math evaluation `utils.py` PROMPT_TEMPLATES ("qwen25-math-cot").
 namespace ReasonRL.Text.Chat;
 

@@ -1,7 +1,8 @@
-// TokenizerConfig: the three special-token names a Hugging Face `tokenizer_config.json` gives
-// (bos_token, eos_token, pad_token; each a string or an {"content": …} object), and the rule
-// that turns them — or, without a config, the added tokens — into ids (SpecialIdsResolver).
-// It is not the chat template (the Jinja `chat_template` is not interpreted; Chat/ renders ChatML).
+// TokenizerConfig: the special-token names a Hugging Face `tokenizer_config.json` gives
+// (bos_token, eos_token, pad_token, unk_token; each a string or an {"content": …} object), its
+// `chat_template` text(s) (a string, or a list of {"name", "template"}), and the rule that turns the
+// token names — or, without a config, the added tokens — into ids (SpecialIdsResolver).
+// The chat template is only read here; Chat/ChatTemplate renders it.
 using System.Text.Json;
 
 namespace ReasonRL.Text;
@@ -12,12 +13,60 @@ namespace ReasonRL.Text;
 /// <param name="PadToken">e.g. "&lt;|endoftext|&gt;" (Qwen).</param>
 public sealed record TokenizerConfig(string? BosToken, string? EosToken, string? PadToken)
 {
-    /// <summary>Reads a tokenizer_config.json.</summary>
+    /// <summary>The name a single (string) chat_template gets, and the one used when none is asked for.</summary>
+    public const string DefaultChatTemplateName = "default";
+
+    /// <summary>e.g. null for Qwen, "&lt;unk&gt;" for SentencePiece models.</summary>
+    public string? UnkToken { get; init; }
+
+    /// <summary>chat_template by name: a string template is "default"; a list keeps its names. Empty when absent.</summary>
+    public IReadOnlyDictionary<string, string> ChatTemplates { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Reads a tokenizer_config.json. A malformed chat_template does not stop the tokenizer
+    /// from loading: <see cref="ChatTemplates"/> is then empty, and ChatTemplate.FromFolder reports it.</summary>
     public static TokenizerConfig Read(string path)
     {
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        IReadOnlyDictionary<string, string> templates;
+        try
+        {
+            templates = ReadChatTemplates(doc.RootElement, path);
+        }
+        catch (TokenizerFormatException)
+        {
+            templates = new Dictionary<string, string>();
+        }
         return new TokenizerConfig(Name(doc.RootElement, "bos_token"), Name(doc.RootElement, "eos_token"),
-            Name(doc.RootElement, "pad_token"));
+            Name(doc.RootElement, "pad_token"))
+        {
+            UnkToken = Name(doc.RootElement, "unk_token"),
+            ChatTemplates = templates,
+        };
+    }
+
+    /// <summary>The "chat_template" member of a JSON object: absent or null → empty; a string → {"default": it};
+    /// a list of {"name", "template"} → by name.</summary>
+    /// <exception cref="TokenizerFormatException">Any other shape.</exception>
+    public static IReadOnlyDictionary<string, string> ReadChatTemplates(JsonElement root, string path)
+    {
+        var templates = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!root.TryGetProperty("chat_template", out JsonElement value) || value.ValueKind == JsonValueKind.Null) return templates;
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            templates[DefaultChatTemplateName] = value.GetString()!;
+            return templates;
+        }
+        if (value.ValueKind != JsonValueKind.Array)
+            throw new TokenizerFormatException(path, $"chat_template must be a string or a list of {{\"name\", \"template\"}}, not {value.ValueKind}");
+        foreach (JsonElement item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object
+                || !item.TryGetProperty("name", out JsonElement n) || n.ValueKind != JsonValueKind.String
+                || !item.TryGetProperty("template", out JsonElement t) || t.ValueKind != JsonValueKind.String)
+                throw new TokenizerFormatException(path, $"each chat_template list entry needs string \"name\" and \"template\"");
+            templates[n.GetString()!] = t.GetString()!;
+        }
+        return templates;
     }
 
     /// <summary>The config that belongs to a tokenizer file: `tokenizer_config.json` in the same

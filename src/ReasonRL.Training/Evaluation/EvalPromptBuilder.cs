@@ -3,9 +3,14 @@
 //                                                (qwen-math-cot: ChatML with Qwen2.5-Math's CoT system prompt);
 //   few-shot                                     "Question: …\nAnswer: …" blocks (Data PromptTemplates.FewShot)
 //                                                from given worked examples, then the question;
-//   lab                                          the lab task's prompt, LabTask.Prompt(question) = question + "\n".
+//   lab                                          the lab task's prompt, LabTask.Prompt(question) = question + "\n";
+//   model                                        the model folder's own chat template (ReasonRL.Text.Chat.ChatTemplate,
+//                                                ChatML when the folder has none): one user turn, question + "\n" +
+//                                                the CoT instruction, then the generation prompt.
 // Ids follow the project convention: [BosId if the tokenizer has one] + the template's encoding
-// (ChatML control tokens by id; problem text never read as control tokens). Not a renderer of its own.
+// (ChatML control tokens by id; problem text never read as control tokens) — except "model", whose
+// ids are HF apply_chat_template's: the rendered text encoded with special tokens recognised and
+// no BOS added (the template writes its own, e.g. Llama 3's). Not a renderer of its own.
 using ReasonRL.Data.Datasets;
 using ReasonRL.Data.Lab;
 using ReasonRL.Text;
@@ -29,12 +34,16 @@ public sealed class EvalPromptBuilder
     /// <summary>Name of the lab template.</summary>
     public const string LabName = "lab";
 
+    /// <summary>Name of the model folder's own chat template.</summary>
+    public const string ModelChatName = "model";
+
     private readonly ITokenizer _tokenizer;
     private readonly PromptTemplate? _template;        // a named ReasonRL.Text template, or
-    private readonly Func<string, string>? _plain;     // a plain-text prompt (few-shot, lab)
+    private readonly Func<string, string>? _plain;     // a plain-text prompt (few-shot, lab), or
+    private readonly ChatTemplate? _chat;               // the model folder's chat template
 
     /// <summary>Every accepted template name.</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. ChatTemplates.All.Select(t => t.Name), FewShotName, LabName];
+    public static IReadOnlyList<string> Names { get; } = [.. ChatTemplates.All.Select(t => t.Name), FewShotName, LabName, ModelChatName];
 
     /// <summary>The template's name.</summary>
     public string Name { get; }
@@ -42,7 +51,8 @@ public sealed class EvalPromptBuilder
     /// <param name="tokenizer">Encodes the prompt.</param>
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <param name="shots">Worked examples for "few-shot" (all of them are used, in order); must be non-empty for it, ignored otherwise.</param>
-    public EvalPromptBuilder(ITokenizer tokenizer, string name, IReadOnlyList<FewShotExample>? shots = null)
+    /// <param name="chatTemplate">The model's chat template for "model" (ChatTemplate.FromFolderOrFallback); ignored otherwise.</param>
+    public EvalPromptBuilder(ITokenizer tokenizer, string name, IReadOnlyList<FewShotExample>? shots = null, ChatTemplate? chatTemplate = null)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(name);
@@ -57,6 +67,10 @@ public sealed class EvalPromptBuilder
         else if (name == LabName)
         {
             _plain = LabTask.Prompt;
+        }
+        else if (name == ModelChatName)
+        {
+            _chat = chatTemplate ?? throw new ArgumentException("the model template needs the model folder's chat template", nameof(chatTemplate));
         }
         else
         {
@@ -80,6 +94,11 @@ public sealed class EvalPromptBuilder
         ArgumentNullException.ThrowIfNull(question);
         string text;
         TokenEncoding encoding;
+        if (_chat is not null)
+        {
+            text = _chat.Render([new ChatMessage(ChatRole.User, question + "\n" + ChatTemplates.QwenMathCotSystemPrompt)], addGenerationPrompt: true);
+            return new EvalPrompt(text, _tokenizer.Encode(text, SpecialTokenPolicy.Allow).Ids);
+        }
         if (_plain is not null)
         {
             text = _plain(question);
