@@ -2,6 +2,7 @@
 // slab with an explicit per-layer layout (llm.c's ActivationTensors), plus the backward scratch.
 // What it is not: the KV cache (inference keeps only keys/values; see KvCache).
 // Glossary: B sequences, T tokens, N = B·T, C width, H/Hkv heads, D head dim, F SwiGLU width, V vocab.
+using System.Diagnostics.CodeAnalysis;
 using ReasonRL.Tensors;
 
 namespace ReasonRL.Models;
@@ -26,43 +27,72 @@ public sealed record LayerActivations(
 /// <summary>Activation and scratch slabs for batch B × T tokens.</summary>
 public sealed class TrainingActivations : IDisposable
 {
-    public int Batch { get; }
-    public int Tokens { get; }
+    public int Batch { get; private set; }
+    public int Tokens { get; private set; }
     public int Rows => Batch * Tokens;
 
     /// <summary>Saved forward values.</summary>
-    public NativeSlab Saved { get; }
+    public NativeSlab Saved { get; private set; }
 
     /// <summary>Backward scratch (one layer's worth, reused for every layer).</summary>
-    public NativeSlab Scratch { get; }
+    public NativeSlab Scratch { get; private set; }
 
-    public IReadOnlyList<LayerActivations> Layers { get; }
+    public IReadOnlyList<LayerActivations> Layers { get; private set; }
 
     /// <summary>[N, C] output of the last layer; [N, C] final norm output (the heads' input); [N] its rstd.</summary>
-    public SlabEntry Output { get; }
-    public SlabEntry Hidden { get; }
-    public SlabEntry RstdFinal { get; }
+    public SlabEntry Output { get; private set; }
+    public SlabEntry Hidden { get; private set; }
+    public SlabEntry RstdFinal { get; private set; }
 
     /// <summary>[N, V] logits; [N] log-sum-exp, target log-probs, entropies.</summary>
-    public SlabEntry Logits { get; }
-    public SlabEntry Lse { get; }
-    public SlabEntry LogProbs { get; }
-    public SlabEntry Entropy { get; }
+    public SlabEntry Logits { get; private set; }
+    public SlabEntry Lse { get; private set; }
+    public SlabEntry LogProbs { get; private set; }
+    public SlabEntry Entropy { get; private set; }
 
     // scratch entries
-    internal SlabEntry DResidual { get; }   // [N, C]
-    internal SlabEntry DNorm { get; }       // [N, C]
-    internal SlabEntry DQ { get; }          // [N, H·D]
-    internal SlabEntry DK { get; }          // [N, Hkv·D]
-    internal SlabEntry DV { get; }          // [N, Hkv·D]
-    internal SlabEntry DAttn { get; }       // [N, H·D]
-    internal SlabEntry DGate { get; }       // [N, F]
-    internal SlabEntry DUp { get; }         // [N, F]
-    internal SlabEntry DAct { get; }        // [N, F]
-    internal SlabEntry DLogits { get; }     // [N, V]
-    internal SlabEntry DHidden { get; }     // [N, C]
+    internal SlabEntry DResidual { get; private set; }   // [N, C]
+    internal SlabEntry DNorm { get; private set; }       // [N, C]
+    internal SlabEntry DQ { get; private set; }          // [N, H·D]
+    internal SlabEntry DK { get; private set; }          // [N, Hkv·D]
+    internal SlabEntry DV { get; private set; }          // [N, Hkv·D]
+    internal SlabEntry DAttn { get; private set; }       // [N, H·D]
+    internal SlabEntry DGate { get; private set; }       // [N, F]
+    internal SlabEntry DUp { get; private set; }         // [N, F]
+    internal SlabEntry DAct { get; private set; }        // [N, F]
+    internal SlabEntry DLogits { get; private set; }     // [N, V]
+    internal SlabEntry DHidden { get; private set; }     // [N, C]
 
     public TrainingActivations(ModelConfig config, int batch, int tokens)
+    {
+        var (saved, scratch) = Carve(config, batch, tokens);
+        Saved = new NativeSlab(saved);
+        Scratch = new NativeSlab(scratch);
+    }
+
+    /// <summary>Re-carves both slabs for B × T when they fit in the current allocations (zeroed, as fresh
+    /// ones would be); false, and unchanged, when a larger allocation is needed.</summary>
+    public bool TryReshape(ModelConfig config, int batch, int tokens)
+    {
+        var previous = (Batch, Tokens, Layers, Output, Hidden, RstdFinal, Logits, Lse, LogProbs, Entropy,
+            DResidual, DNorm, DQ, DK, DV, DAttn, DGate, DUp, DAct, DLogits, DHidden);
+        var (saved, scratch) = Carve(config, batch, tokens);
+        if (saved.TotalLength <= Saved.Capacity && scratch.TotalLength <= Scratch.Capacity)
+        {
+            Saved.TryRelayout(saved);
+            Scratch.TryRelayout(scratch);
+            return true;
+        }
+        (Batch, Tokens, Layers, Output, Hidden, RstdFinal, Logits, Lse, LogProbs, Entropy,
+            DResidual, DNorm, DQ, DK, DV, DAttn, DGate, DUp, DAct, DLogits, DHidden) = previous;
+        return false;
+    }
+
+    /// <summary>Sets every entry for B × T and returns the saved and scratch layouts.</summary>
+    [MemberNotNull(nameof(Layers), nameof(Output), nameof(Hidden), nameof(RstdFinal), nameof(Logits), nameof(Lse), nameof(LogProbs),
+        nameof(Entropy), nameof(DResidual), nameof(DNorm), nameof(DQ), nameof(DK), nameof(DV), nameof(DAttn), nameof(DGate), nameof(DUp),
+        nameof(DAct), nameof(DLogits), nameof(DHidden))]
+    private (SlabLayout Saved, SlabLayout Scratch) Carve(ModelConfig config, int batch, int tokens)
     {
         if (batch < 1 || tokens < 1) throw new ArgumentException($"activations: batch and tokens must be >= 1, got {batch}×{tokens}");
         Batch = batch;
@@ -88,7 +118,6 @@ public sealed class TrainingActivations : IDisposable
         Lse = s.Add("lse", n);
         LogProbs = s.Add("logprobs", n);
         Entropy = s.Add("entropy", n);
-        Saved = new NativeSlab(s);
 
         var d = new SlabLayout();
         DResidual = d.Add("d_residual", n, c);
@@ -102,7 +131,7 @@ public sealed class TrainingActivations : IDisposable
         DAct = d.Add("d_act", n, f);
         DLogits = d.Add("d_logits", n, config.VocabSize);
         DHidden = d.Add("d_hidden", n, c);
-        Scratch = new NativeSlab(d);
+        return (s, d);
     }
 
     public void Dispose()

@@ -12,12 +12,16 @@ namespace ReasonRL.Tensors;
 public sealed unsafe class NativeSlab : IDisposable
 {
     private float* _data;
+    private readonly long _capacity;
 
     /// <summary>Alignment of the allocation in bytes (one cache line, one AVX-512 vector).</summary>
     public const int Alignment = 64;
 
-    /// <summary>The layout this slab was carved by.</summary>
-    public SlabLayout Layout { get; }
+    /// <summary>The layout this slab is carved by.</summary>
+    public SlabLayout Layout { get; private set; }
+
+    /// <summary>Floats allocated (at least <see cref="Length"/>).</summary>
+    public long Capacity => _capacity;
 
     /// <summary>Total float count.</summary>
     public long Length => Layout.TotalLength;
@@ -26,9 +30,24 @@ public sealed unsafe class NativeSlab : IDisposable
     public NativeSlab(SlabLayout layout)
     {
         Layout = layout;
-        var bytes = (nuint)Math.Max(1, layout.TotalLength) * sizeof(float);
+        _capacity = Math.Max(1, layout.TotalLength);
+        var bytes = (nuint)_capacity * sizeof(float);
         _data = (float*)NativeMemory.AlignedAlloc(bytes, Alignment);
         NativeMemory.Clear(_data, bytes);
+    }
+
+    /// <summary>Carves the same allocation by <paramref name="layout"/> when it fits in <see cref="Capacity"/>,
+    /// zeroing the floats it uses (so the slab reads as a fresh one); false, and nothing changed, when it
+    /// does not fit. Activations of varying shape reuse one allocation instead of mapping and faulting
+    /// in new memory for every shape.</summary>
+    public bool TryRelayout(SlabLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ObjectDisposedException.ThrowIf(_data is null, this);
+        if (layout.TotalLength > _capacity) return false;
+        Layout = layout;
+        Clear();
+        return true;
     }
 
     /// <summary>The floats of the tensor named <paramref name="name"/>.</summary>
