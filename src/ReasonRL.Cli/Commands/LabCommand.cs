@@ -19,10 +19,11 @@ internal static class LabCommand
         var full = new Option<bool>("--full") { Description = "longer preset: more SFT, PPO steps and 5 seeds" };
         var outDir = new Option<string?>("--out") { Description = "run folder (default runs/lab-<timestamp>); an existing one is resumed" };
         var seeds = new Option<string?>("--seeds") { Description = "comma-separated seeds, e.g. 1,2,3 (default: the preset's)" };
-        var designs = new Option<string?>("--designs") { Description = "comma-separated designs: success, orm, prm_raw, prm_clip, prm_delta, prm_clip_delta (default: all)" };
+        var designs = new Option<string?>("--designs") { Description = "comma-separated designs: success, orm, prm_raw, prm_clip, prm_delta, prm_clip_delta (the default six), min_form, par" };
         var steps = new Option<int?>("--steps") { Description = "PPO steps per design and seed (default: the preset's)" };
+        var estimator = new Option<string?>("--estimator") { Description = "advantage estimator of the PPO runs: gae (critic, default), grpo, dr_grpo, rloo, reinforce_pp" };
         var command = new Command("lab", "Reproduce the reward-hacking finding end to end: SFT → PRM/ORM → PPO per reward design × seed → table + report.html.");
-        foreach (var o in new Option[] { quick, full, outDir, seeds, designs, steps }) command.Options.Add(o);
+        foreach (var o in new Option[] { quick, full, outDir, seeds, designs, steps, estimator }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -30,7 +31,7 @@ internal static class LabCommand
             LabPreset preset;
             try
             {
-                preset = Resolve(parse.GetValue(quick), parse.GetValue(full), parse.GetValue(seeds), parse.GetValue(designs), parse.GetValue(steps));
+                preset = Resolve(parse.GetValue(quick), parse.GetValue(full), parse.GetValue(seeds), parse.GetValue(designs), parse.GetValue(steps), parse.GetValue(estimator));
             }
             catch (ArgumentException e)
             {
@@ -64,7 +65,7 @@ internal static class LabCommand
     }
 
     /// <summary>The preset after the command-line overrides (throws ArgumentException on bad values).</summary>
-    internal static LabPreset Resolve(bool quick, bool full, string? seeds, string? designs, int? steps)
+    internal static LabPreset Resolve(bool quick, bool full, string? seeds, string? designs, int? steps, string? estimator = null)
     {
         if (quick && full) throw new ArgumentException("--quick and --full exclude each other");
         var preset = quick ? LabPreset.Quick : full ? LabPreset.Full : LabPreset.Default;
@@ -78,6 +79,7 @@ internal static class LabCommand
         }
         if (designs is not null) preset = preset with { Designs = LabDesigns.ParseList(designs) };
         if (steps is int n) preset = preset with { PpoSteps = n };
+        if (estimator is not null) preset = preset with { Estimator = estimator };
         return preset.Validate();
     }
 

@@ -1,4 +1,4 @@
-// LabDesign: the six reward designs the lab compares and how each maps to the `reward:` section of a train config —
+// LabDesign: the reward designs the lab compares (the paper's six, plus min-form and PAR as options) and how each maps to the `reward:` section of a train config —
 // success only; success + ORM; success + PRM shaped raw / Clip / Delta / Clip-Delta. Not the shaping
 // arithmetic (ReasonRL.Rewards.Shaping) and not the sources (the lab stage builds them).
 // Reference: docs/reward-methods.md §3 (Clip, Delta, Clip-Delta), §2.3 (ORM term), §2.5 (why raw is farmable).
@@ -27,14 +27,23 @@ public enum LabDesign
 
     /// <summary>Delta applied to the clipped terms c_k: the process sum telescopes to c_1 ≤ 0.</summary>
     PrmClipDelta,
+
+    /// <summary>PURE's min-form credit: the return is the worst step score (an option, not in the default set).</summary>
+    PrmMinForm,
+
+    /// <summary>PAR: each step score through a sigmoid against the reference η (an option, not in the default set).</summary>
+    PrmPar,
 }
 
 /// <summary>Names, order and reward designs of <see cref="LabDesign"/>.</summary>
 public static class LabDesigns
 {
-    /// <summary>Every design in table order.</summary>
-    public static IReadOnlyList<LabDesign> All { get; } =
+    /// <summary>The paper's six designs, the default set, in table order.</summary>
+    public static IReadOnlyList<LabDesign> Default { get; } =
         [LabDesign.Success, LabDesign.Orm, LabDesign.PrmRaw, LabDesign.PrmClip, LabDesign.PrmDelta, LabDesign.PrmClipDelta];
+
+    /// <summary>Every design, the default six and the options beyond the paper (min_form, par), in table order.</summary>
+    public static IReadOnlyList<LabDesign> All { get; } = [.. Default, LabDesign.PrmMinForm, LabDesign.PrmPar];
 
     /// <summary>The command-line / folder spelling: success, orm, prm_raw, prm_clip, prm_delta, prm_clip_delta.</summary>
     public static string NameOf(LabDesign design) => design switch
@@ -45,6 +54,8 @@ public static class LabDesigns
         LabDesign.PrmClip => "prm_clip",
         LabDesign.PrmDelta => "prm_delta",
         LabDesign.PrmClipDelta => "prm_clip_delta",
+        LabDesign.PrmMinForm => "min_form",
+        LabDesign.PrmPar => "par",
         _ => throw new ArgumentOutOfRangeException(nameof(design), design, "unknown lab design"),
     };
 
@@ -57,6 +68,8 @@ public static class LabDesigns
         LabDesign.PrmClip => "success + PRM Clip",
         LabDesign.PrmDelta => "success + PRM Delta",
         LabDesign.PrmClipDelta => "success + PRM Clip-Delta",
+        LabDesign.PrmMinForm => "success + PRM min-form (PURE)",
+        LabDesign.PrmPar => "success + PRM PAR",
         _ => throw new ArgumentOutOfRangeException(nameof(design), design, "unknown lab design"),
     };
 
@@ -81,7 +94,7 @@ public static class LabDesigns
     }
 
     /// <summary>True when the design needs the PRM.</summary>
-    public static bool UsesPrm(LabDesign design) => design is LabDesign.PrmRaw or LabDesign.PrmClip or LabDesign.PrmDelta or LabDesign.PrmClipDelta;
+    public static bool UsesPrm(LabDesign design) => design is LabDesign.PrmRaw or LabDesign.PrmClip or LabDesign.PrmDelta or LabDesign.PrmClipDelta or LabDesign.PrmMinForm or LabDesign.PrmPar;
 
     /// <summary>True when the design needs the ORM.</summary>
     public static bool UsesOrm(LabDesign design) => design == LabDesign.Orm;
@@ -102,6 +115,8 @@ public static class LabDesigns
             LabDesign.PrmClip => Shape("clip"),
             LabDesign.PrmDelta => Shape("delta"),
             LabDesign.PrmClipDelta => Shape("clip_delta"),
+            LabDesign.PrmMinForm => Shape("min_form"),
+            LabDesign.PrmPar => Shape("par"),
             _ => throw new ArgumentOutOfRangeException(nameof(design), design, "unknown lab design"),
         };
         return "reward:\n  steps: { split: \"\\n\" }\n  success: { correct: 1.0, incorrect: 0.0, unverifiable: 0.0 }\n" + learned;

@@ -59,9 +59,9 @@ public static class LabPpoStage
             string.Create(inv, $"data.prompts_per_step={p.PromptsPerStep}"),
             "rollout.temperature=1",
             string.Create(inv, $"rollout.max_new_tokens={p.MaxNewTokens}"),
-            // GAE with γ = λ = 1: Monte-Carlo returns with the critic as a baseline only (ReaLHF's default);
-            // with λ < 1 a fresh critic's errors bias every advantage.
-            "algorithm.advantage=gae",
+            // GAE (the default) with γ = λ = 1: Monte-Carlo returns with the critic as a baseline only (ReaLHF's
+            // default); with λ < 1 a fresh critic's errors bias every advantage. Critic-free estimators ignore both.
+            $"algorithm.advantage={p.Estimator}",
             "algorithm.gamma=1",
             "algorithm.lambda=1",
             string.Create(inv, $"algorithm.group_size={p.RolloutsPerPrompt}"),

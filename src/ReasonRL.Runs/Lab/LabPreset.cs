@@ -106,7 +106,11 @@ public sealed record LabPreset
     public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3];
 
     /// <summary>Designs to run, in table order.</summary>
-    public IReadOnlyList<LabDesign> Designs { get; init; } = LabDesigns.All;
+    public IReadOnlyList<LabDesign> Designs { get; init; } = LabDesigns.Default;
+
+    /// <summary>The advantage estimator of every PPO run: gae (with a critic, the paper's), or a critic-free
+    /// one — grpo, dr_grpo, rloo, reinforce_pp — to ask whether the finding holds with a group baseline.</summary>
+    public string Estimator { get; init; } = "gae";
 
     /// <summary>α, η, α_orm.</summary>
     public LabRewardSettings Rewards { get; init; } = new();
@@ -173,6 +177,8 @@ public sealed record LabPreset
         static void Rate(double v, string name) { if (!(v > 0) || !double.IsFinite(v)) throw new ArgumentException($"lab preset: {name} = {v}; expected a finite value > 0"); }
         if (!ModelShapes.Names.Contains(PolicySize)) throw new ArgumentException($"lab preset: PolicySize = {PolicySize}; expected one of {string.Join(", ", ModelShapes.Names)}");
         Positive(CheckpointEvery, nameof(CheckpointEvery));
+        if (Estimator is not ("gae" or "grpo" or "dr_grpo" or "rloo" or "reinforce_pp"))
+            throw new ArgumentException($"lab preset: Estimator = {Estimator}; expected gae, grpo, dr_grpo, rloo or reinforce_pp");
         Positive(TrainProblems, nameof(TrainProblems));
         Positive(TestProblems, nameof(TestProblems));
         Positive(SftSteps, nameof(SftSteps));

@@ -44,8 +44,8 @@ public sealed class LabEndToEndTests : IDisposable
         var events = new List<LabProgress>();
         var first = LabOrchestrator.Run(Tiny, root, events.Add);
 
-        Assert.Equal(1 + LabDesigns.All.Count, first.Table.Count);
-        Assert.Equal(LabDesigns.All.Count, first.Runs.Count);
+        Assert.Equal(1 + LabDesigns.Default.Count, first.Table.Count);
+        Assert.Equal(LabDesigns.Default.Count, first.Runs.Count);
         Assert.All(first.Runs, r => Assert.Equal(Tiny.TestProblems, r.Eval.SampleCount));
         Assert.Equal(2, first.RewardModels.Count);
         Assert.NotEmpty(first.Findings);
@@ -78,5 +78,25 @@ public sealed class LabEndToEndTests : IDisposable
         Assert.Equal(rawWritten, File.GetLastWriteTimeUtc(rawResult));
         Assert.DoesNotContain(third, e => e.Task == "ppo" && e.Description.Contains(" step ", StringComparison.Ordinal));
         Assert.Equal(LabTable.ToText(first.Table), LabTable.ToText(rebuilt.Table));
+    }
+
+    [Fact]
+    public void Every_stage_configuration_is_one_the_commands_accept()
+    {
+        var preset = Tiny with { Estimator = "grpo" };
+        var ctx = new LabContext(LabRunFolder.Open(root, preset), preset, null, CancellationToken.None);
+        var sft = SftRunConfig.Parse("", "lab", LabSftStage.SftOverrides(ctx));
+        Assert.Equal("micro", sft.Model.Size);
+        Assert.Equal(Path.Combine(root, "sft"), sft.Run.OutputDir);
+        var (yaml, overrides) = LabPpoStage.Config(ctx, LabDesign.PrmClipDelta, 2);
+        var train = TrainConfigLoader.Parse(yaml, "lab", overrides).Config;
+        Assert.Equal(ReasonRL.Training.AdvantageEstimator.Grpo, train.Algorithm.Advantage);
+        Assert.Equal(2UL, train.Run.Seed);
+        Assert.Equal(Path.Combine(root, "rm", "prm"), train.Model!.Prm);
+        Assert.Null(train.Model.Orm);
+        Assert.Equal(Tiny.PpoSteps, train.Run.TotalSteps);
+        var rm = LabRewardModelStage.Options(ctx, ReasonRL.Models.RewardModelKind.Orm, LabRewardModelStage.OrmDataPath, LabRewardModelStage.OrmPath);
+        Assert.Equal(Path.Combine(root, "sft", "model"), rm.ModelDirectory);
+        Assert.Throws<ArgumentException>(() => (Tiny with { Estimator = "ppo2" }).Validate());
     }
 }

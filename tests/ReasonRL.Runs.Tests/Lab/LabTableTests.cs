@@ -142,5 +142,10 @@ public sealed class LabTableTests
         Assert.Equal(ReasonRL.Rewards.Shaping.ShapingKind.Raw, DesignOf(LabDesign.PrmRaw).Shaping!.Kind);
         Assert.Equal(ReasonRL.Rewards.Shaping.ShapingKind.Delta, DesignOf(LabDesign.PrmDelta).Shaping!.Kind);
         Assert.Equal(1.0, DesignOf(LabDesign.PrmDelta).Success.Correct);
+        // Beyond the paper, as options: PURE's min-form and PAR (reference η), not in the default set.
+        Assert.Equal(ReasonRL.Rewards.Shaping.ShapingKind.MinForm, DesignOf(LabDesign.PrmMinForm).Shaping!.Kind);
+        Assert.Equal((ReasonRL.Rewards.Shaping.ShapingKind.Par, 0.7), (DesignOf(LabDesign.PrmPar).Shaping!.Kind, DesignOf(LabDesign.PrmPar).Shaping!.Eta));
+        Assert.Equal([LabDesign.Success, LabDesign.PrmMinForm, LabDesign.PrmPar], LabDesigns.ParseList("par,min_form,success"));
+        Assert.DoesNotContain(LabDesign.PrmPar, LabPreset.Default.Designs);
     }
 }
