@@ -35,7 +35,7 @@ public static class SftRun
         var examples = new List<SftExample>();
         foreach (var (line, v) in limit > 0 ? rows.Take(limit) : rows)
         {
-            int[] prompt = PromptTokens.Of(tokenizer, v[0]!);
+            int[] prompt = PromptIds.Of(tokenizer, v[0]!);
             int[] response = [.. tokenizer.Encode(v[1]!).Ids, .. data.AddEos ? new[] { eos } : []];
             if (prompt.Length == 0) throw new Data.Datasets.DatasetFormatException(path, line, data.PromptField, "tokenizes to no ids and the tokenizer has no BOS; expected a non-empty prompt");
             if (response.Length == 0) throw new Data.Datasets.DatasetFormatException(path, line, data.ResponseField, "is empty; expected a response to train on");

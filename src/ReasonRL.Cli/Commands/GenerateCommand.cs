@@ -42,9 +42,7 @@ internal static class GenerateCommand
             var checkpoint = HfCheckpoint.Load(dir);
             using var transformer = new Transformer(checkpoint.Config, GemmFactory.Create(GemmKind.Managed));
             transformer.LoadParameters(checkpoint.Floats);
-            var ids = new List<int>();
-            if (tokenizer.BosId is int bos) ids.Add(bos);
-            ids.AddRange(tokenizer.Encode(parse.GetValue(prompt)!).Ids);
+            int[] promptIds = PromptIds.Of(tokenizer, parse.GetValue(prompt)!);
             var options = new GenerationOptions
             {
                 Temperature = parse.GetValue(temperature), TopP = parse.GetValue(topP), TopK = parse.GetValue(topK),
@@ -54,7 +52,6 @@ internal static class GenerateCommand
                 Progress = Console.IsErrorRedirected ? null : (done, running) =>
                     Console.Error.Write($"\rdecode step {done}/{parse.GetValue(maxNew) - 1}, {running} sequence(s) running   "),
             };
-            int[] promptIds = [.. ids];
             var prompts = Enumerable.Repeat(promptIds, count).ToArray();
             var rngs = Enumerable.Range(0, count).Select(i => new Random(baseSeed + i)).ToArray();
             var clock = Stopwatch.StartNew();

@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
+using ReasonRL.Text;
 using ReasonRL.Training.Ppo;
 using ReasonRL.Training;
 
@@ -44,7 +45,7 @@ public static class LabSamplingStage
         {
             ctx.Cancellation.ThrowIfCancellationRequested();
             var part = jobs.Skip(start).Take(Chunk).ToList();
-            var prompts = part.Select(j => PromptTokens.Of(ctx.Tokenizer, LabTask.Prompt(j.Problem.Question))).ToList();
+            var prompts = part.Select(j => PromptIds.Of(ctx.Tokenizer, LabTask.Prompt(j.Problem.Question))).ToList();
             // One stream per sample, seeded by its global index: the samples do not depend on the chunking.
             var rngs = part.Select((_, i) => new Random(unchecked(preset.BaseSeed * 1_000_003 + start + i))).ToList();
             var results = Generator.GenerateBatch(policy, prompts, options, rngs);

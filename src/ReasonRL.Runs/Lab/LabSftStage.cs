@@ -92,7 +92,7 @@ public static class LabSftStage
         if (tokenizer.EosIds.Count == 0) throw new ArgumentException("lab SFT: the tokenizer has no EOS id; the policy could not learn to stop", nameof(tokenizer));
         int eos = tokenizer.EosIds[0];
         return problems.Select(p => new SftExample(
-            PromptTokens.Of(tokenizer, LabTask.Prompt(p.Question)),
+            PromptIds.Of(tokenizer, LabTask.Prompt(p.Question)),
             [.. tokenizer.Encode(p.SftSolution).Ids, eos])).ToList();
     }
 }

@@ -4,7 +4,7 @@
 //   few-shot                                     "Question: …\nAnswer: …" blocks (Data PromptTemplates.FewShot)
 //                                                from given worked examples, then the question;
 //   lab                                          the lab task's prompt, LabTask.Prompt(question) = question + "\n".
-// Ids follow the project convention: [BosId if the tokenizer has one] + the template's encoding
+// Ids follow the project convention (Text's PromptIds.Of): [BosId if the tokenizer has one] + the template's encoding
 // (ChatML control tokens by id; problem text never read as control tokens). Not a renderer of its own.
 using ReasonRL.Data.Datasets;
 using ReasonRL.Data.Lab;
@@ -90,9 +90,6 @@ public sealed class EvalPromptBuilder
             text = _template!.Render(question);
             encoding = _template.Encode(_tokenizer, question);
         }
-        var ids = new List<int>(encoding.Ids.Length + 1);
-        if (_tokenizer.BosId is int bos) ids.Add(bos);
-        ids.AddRange(encoding.Ids);
-        return new EvalPrompt(text, [.. ids]);
+        return new EvalPrompt(text, PromptIds.Of(_tokenizer, encoding.Ids));
     }
 }

@@ -1,5 +1,5 @@
 // GreedyEvaluator: temperature-0 answers for held-out prompts, generated in batches with the KV cache
-// (Generator.GenerateBatch), prompts tokenised by the contract convention (PromptTokens), stopping at
+// (Generator.GenerateBatch), prompts tokenised by the contract convention (Text's PromptIds), stopping at
 // the tokenizer's EOS ids. Used by the trainer's eval-every-N, the lab and `reasonrl eval`.
 // What it is not: a judge — callers score the answers (e.g. with a SuccessJudge).
 using ReasonRL.Models;
@@ -25,7 +25,7 @@ public static class GreedyEvaluator
         {
             int n = Math.Min(batchSize, prompts.Count - start);
             var ids = new int[n][];
-            for (int i = 0; i < n; i++) ids[i] = PromptTokens.Of(tokenizer, prompts[start + i]);
+            for (int i = 0; i < n; i++) ids[i] = PromptIds.Of(tokenizer, prompts[start + i]);
             var results = Generator.GenerateBatch(model, ids, options, coins);
             for (int i = 0; i < n; i++) answers[start + i] = tokenizer.Decode(results[i].Tokens, skipSpecialTokens: true);
         }

@@ -6,6 +6,7 @@
 // KL (per valid token, d = logπ_old − logπ_ref): in the reward R_t ← R_t − β·KL_t before the advantages;
 // in the loss it is recomputed with the current policy during the update.
 using ReasonRL.Models;
+using ReasonRL.Text;
 using ReasonRL.Rewards.Composition;
 
 namespace ReasonRL.Training.Ppo;
@@ -35,7 +36,7 @@ public sealed partial class PpoTrainer
     {
         int n = _options.RolloutsPerPrompt;
         var promptIds = new int[prompts.Count][];
-        for (int p = 0; p < prompts.Count; p++) promptIds[p] = PromptTokens.Of(_tokenizer, prompts[p].Prompt);
+        for (int p = 0; p < prompts.Count; p++) promptIds[p] = PromptIds.Of(_tokenizer, prompts[p].Prompt);
         var samples = new Sample[prompts.Count * n];
         var rngs = new Random[samples.Length];
         for (int i = 0; i < rngs.Length; i++) rngs[i] = new Random((int)(_rng.NextUInt64() >> 33));
