@@ -9,6 +9,7 @@
 // Not the trainer (PpoTrainer) and not the reward arithmetic (RewardPipeline, StepShaping).
 using System.Diagnostics;
 using System.Globalization;
+using ReasonRL.Core;
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Composition;
@@ -56,7 +57,7 @@ public static class LabPpoStage
         var pipeline = Pipeline(design, preset.Rewards, models, ctx);
         var options = Options(preset, seed);
         var monitor = new HackingMonitor(windowSize: Math.Max(3, Math.Min(10, preset.PpoSteps / 2)));
-        var stream = new Xoshiro256StarStar((ulong)seed * 0x9E3779B97F4A7C15UL + 17);
+        var stream = new Rng((ulong)seed * 0x9E3779B97F4A7C15UL + 17);
         var history = new List<(PpoStepMetrics Trainer, double Learned)>(preset.PpoSteps);
         int warnings = 0;
 

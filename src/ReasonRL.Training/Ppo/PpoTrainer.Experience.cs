@@ -1,10 +1,11 @@
-// PpoTrainer, part 2: the experience maker. Sampling (seeded per-sample Random streams drawn from the
+// PpoTrainer, part 2: the experience maker. Sampling (seeded per-sample Rng streams drawn from the
 // trainer's Xoshiro stream, so a response depends only on the seed and the step), response decoding
 // with exact offsets, reward scoring (a failed sample is kept as a record with its error and excluded
 // from the update), then batched forwards of prompt+response for the old-policy and reference
 // log-probs and the critic values, the per-token KL, and the advantages.
 // KL (per valid token, d = logπ_old − logπ_ref): in the reward R_t ← R_t − β·KL_t before the advantages;
 // in the loss it is recomputed with the current policy during the update.
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Text;
 using ReasonRL.Rewards.Composition;
@@ -38,8 +39,8 @@ public sealed partial class PpoTrainer
         var promptIds = new int[prompts.Count][];
         for (int p = 0; p < prompts.Count; p++) promptIds[p] = PromptIds.Of(_tokenizer, prompts[p].Prompt);
         var samples = new Sample[prompts.Count * n];
-        var rngs = new Random[samples.Length];
-        for (int i = 0; i < rngs.Length; i++) rngs[i] = new Random((int)(_rng.NextUInt64() >> 33));
+        var rngs = new Rng[samples.Length];
+        for (int i = 0; i < rngs.Length; i++) rngs[i] = new Rng(_rng.NextUInt64());
         for (int start = 0; start < samples.Length; start += _options.GenerationBatchSize)
         {
             ct.ThrowIfCancellationRequested();
@@ -51,7 +52,7 @@ public sealed partial class PpoTrainer
             };
             var batch = new int[count][];
             for (int k = 0; k < count; k++) batch[k] = promptIds[(start + k) / n];
-            var results = Generator.GenerateBatch(_policy, batch, generation, new ArraySegment<Random>(rngs, start, count));
+            var results = Generator.GenerateBatch(_policy, batch, generation, new ArraySegment<Rng>(rngs, start, count));
             for (int k = 0; k < count; k++)
                 samples[start + k] = new Sample((start + k) / n, batch[k], results[k].Tokens, results[k].LogProbs, results[k].FinishReason == FinishReason.Length);
             Report(PpoPhase.Generate, start + count, samples.Length);
