@@ -1,7 +1,7 @@
 // GenerationOptions: the immutable settings of one Generator.GenerateBatch call — sampling
 // (temperature, top-k, top-p; temperature 0 = greedy), the new-token budget, and stop conditions
 // (EOS ids, stop strings checked through a caller-supplied decode function).
-// What it is not: an RNG (the caller owns seeded Random streams) or a tokenizer.
+// What it is not: an RNG (the caller owns seeded Rng streams) or a tokenizer.
 // References: Hugging Face GenerationConfig (temperature/top_k/top_p/max_new_tokens/stop_strings),
 // vLLM SamplingParams (stop, stop_token_ids).
 namespace ReasonRL.Models;

@@ -6,6 +6,8 @@
 // attention; top-k/top-p/greedy, EOS ids and stop strings, a finish reason per sequence).
 // What it is not: a text API (tokenizers live in ReasonRL.Text; stop strings use a decode callback).
 // Glossary: B sequences, P prompt length, G new tokens, V vocab.
+using ReasonRL.Core;
+
 namespace ReasonRL.Models;
 
 /// <summary>Generation loop over a Transformer and a KvCache.</summary>
@@ -16,7 +18,23 @@ public static class Generator
     /// hold P + G − 1 positions. Coins come from <paramref name="rng"/> in row order each step.
     /// </summary>
     public static void Generate(Transformer model, KvCache cache, ReadOnlySpan<int> prompts, int promptLength, int newTokens,
+        float temperature, Rng rng, Span<int> tokens, Span<float> logProbs)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        Generate(model, cache, prompts, promptLength, newTokens, temperature, rng.NextDouble, tokens, logProbs);
+    }
+
+    /// <summary>Generate with coins from a System.Random, for callers not yet on <see cref="Rng"/>
+    /// (ReasonRL.Benchmarks); the project's own code uses the Rng overload.</summary>
+    public static void Generate(Transformer model, KvCache cache, ReadOnlySpan<int> prompts, int promptLength, int newTokens,
         float temperature, Random rng, Span<int> tokens, Span<float> logProbs)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        Generate(model, cache, prompts, promptLength, newTokens, temperature, rng.NextDouble, tokens, logProbs);
+    }
+
+    private static void Generate(Transformer model, KvCache cache, ReadOnlySpan<int> prompts, int promptLength, int newTokens,
+        float temperature, Func<double> coin, Span<int> tokens, Span<float> logProbs)
     {
         int batch = cache.Batch, vocab = model.Config.VocabSize;
         if (prompts.Length != batch * promptLength) throw new ArgumentException($"generate: prompts has {prompts.Length} ids, expected B·P = {batch}·{promptLength}");
@@ -30,7 +48,7 @@ public static class Generator
             if (g > 0) logits = model.ForwardCached(step, 1, cache);
             for (int b = 0; b < batch; b++)
             {
-                var (tok, lp) = Sampler.Sample(logits.Slice(b * vocab, vocab), temperature, rng.NextDouble(), scratch);
+                var (tok, lp) = Sampler.Sample(logits.Slice(b * vocab, vocab), temperature, coin(), scratch);
                 step[b] = tok;
                 tokens[b * newTokens + g] = tok;
                 logProbs[b * newTokens + g] = lp;
@@ -39,18 +57,40 @@ public static class Generator
     }
 
     /// <summary>
-    /// Generates a continuation for each prompt (any lengths ≥ 1). Coins: with one Random in
+    /// Generates a continuation for each prompt (any lengths ≥ 1). Coins: with one Rng in
     /// <paramref name="rngs"/> every sampled token draws from it in sequence order each step; with one
-    /// Random per prompt each sequence draws only from its own stream, so its output is the same as if it
-    /// were generated alone. Greedy (temperature 0) still draws one coin per token. A finished sequence
-    /// keeps its slot in the batched decode step (its logits are ignored) until every sequence is done.
+    /// Rng per prompt each sequence draws only from its own stream, so its output is the same as if it
+    /// were generated alone (e.g. Rng.ForStream(seed, sequence id)). Greedy (temperature 0) still draws
+    /// one coin per token. A finished sequence keeps its slot in the batched decode step (its logits are
+    /// ignored) until every sequence is done.
     /// </summary>
+    public static GenerationResult[] GenerateBatch(Transformer model, IReadOnlyList<int[]> prompts, GenerationOptions options, IReadOnlyList<Rng> rngs)
+    {
+        ArgumentNullException.ThrowIfNull(rngs);
+        CheckStreams(rngs.Count, prompts.Count);
+        return GenerateBatch(model, prompts, options, sequence => rngs[rngs.Count == 1 ? 0 : sequence].NextDouble());
+    }
+
+    /// <summary>GenerateBatch with coins from System.Random streams, for callers not yet on <see cref="Rng"/>
+    /// (ReasonRL.Benchmarks); the project's own code uses the Rng overload.</summary>
     public static GenerationResult[] GenerateBatch(Transformer model, IReadOnlyList<int[]> prompts, GenerationOptions options, IReadOnlyList<Random> rngs)
+    {
+        ArgumentNullException.ThrowIfNull(rngs);
+        CheckStreams(rngs.Count, prompts.Count);
+        return GenerateBatch(model, prompts, options, sequence => rngs[rngs.Count == 1 ? 0 : sequence].NextDouble());
+    }
+
+    private static void CheckStreams(int streams, int batch)
+    {
+        if (batch > 0 && streams != 1 && streams != batch)
+            throw new ArgumentException($"generate: rngs has {streams} streams, expected 1 (shared) or {batch} (one per prompt)", "rngs");
+    }
+
+    private static GenerationResult[] GenerateBatch(Transformer model, IReadOnlyList<int[]> prompts, GenerationOptions options, Func<int, double> coin)
     {
         options.Validate();
         int batch = prompts.Count, vocab = model.Config.VocabSize, maxNew = options.MaxNewTokens;
         if (batch == 0) return [];
-        if (rngs.Count != 1 && rngs.Count != batch) throw new ArgumentException($"generate: rngs has {rngs.Count} streams, expected 1 (shared) or {batch} (one per prompt)", nameof(rngs));
         int maxPrompt = 0;
         for (int b = 0; b < batch; b++)
         {
@@ -75,7 +115,7 @@ public static class Generator
         {
             tokens[b] = new List<int>(maxNew);
             logProbs[b] = new List<float>(maxNew);
-            finish[b] = SampleInto(firstLogits.AsSpan(b * vocab, vocab), options, Coin(rngs, b), scratch, order, tokens[b], logProbs[b]);
+            finish[b] = SampleInto(firstLogits.AsSpan(b * vocab, vocab), options, coin(b), scratch, order, tokens[b], logProbs[b]);
         }
         var step = new int[batch];
         int stepsDone = 0;
@@ -86,7 +126,7 @@ public static class Generator
             var logits = model.ForwardCached(step, 1, cache);
             for (int b = 0; b < batch; b++)
                 if (finish[b] is null)
-                    finish[b] = SampleInto(logits.Slice(b * vocab, vocab), options, Coin(rngs, b), scratch, order, tokens[b], logProbs[b]);
+                    finish[b] = SampleInto(logits.Slice(b * vocab, vocab), options, coin(b), scratch, order, tokens[b], logProbs[b]);
             live = CountLive(finish);
             options.Progress?.Invoke(++stepsDone, live);
         }
@@ -136,8 +176,6 @@ public static class Generator
         foreach (var f in finish) if (f is null) live++;
         return live;
     }
-
-    private static double Coin(IReadOnlyList<Random> rngs, int sequence) => rngs[rngs.Count == 1 ? 0 : sequence].NextDouble();
 
     /// <summary>Samples one token onto the sequence; returns its finish reason if it just ended.</summary>
     private static FinishReason? SampleInto(ReadOnlySpan<float> logits, GenerationOptions o, double coin, float[] scratch, int[] order,

@@ -8,6 +8,7 @@
 // ([H·D, C], [Hkv·D, C], [Hkv·D, C], [C, H·D]); {q,k,v}_proj.bias when AttentionBias;
 // post_attention_layernorm.weight [C]; mlp.{gate,up}_proj.weight [F, C]; mlp.down_proj.weight [C, F];
 // model.norm.weight [C]; lm_head.weight [V, C] only when embeddings are untied.
+using ReasonRL.Core;
 using ReasonRL.Tensors;
 
 namespace ReasonRL.Models;
@@ -73,10 +74,11 @@ public sealed class ParameterLayout
     public static bool IsNormWeight(string name) => name.EndsWith("layernorm.weight", StringComparison.Ordinal) || name == "model.norm.weight";
 
     /// <summary>Fills a parameter slab as HF's _init_weights does for training from scratch: matrices
-    /// N(0, std²) (std e.g. 0.02), biases 0, RMSNorm weights 1. Deterministic for a seed.</summary>
+    /// N(0, std²) (std e.g. 0.02), biases 0, RMSNorm weights 1. Deterministic for a seed (one Rng(seed)
+    /// drawn through the matrices in layout order).</summary>
     public void InitializeRandom(NativeSlab parameters, int seed, float std = 0.02f)
     {
-        var rng = new Random(seed);
+        var rng = new Rng(unchecked((ulong)seed));
         foreach (var e in Slab.Entries)
         {
             var v = parameters.View(e);
@@ -87,7 +89,7 @@ public sealed class ParameterLayout
     }
 
     /// <summary>Fills with N(0, std²) draws (Box–Muller on the given RNG).</summary>
-    public static void FillNormal(Random rng, Span<float> values, float std)
+    public static void FillNormal(Rng rng, Span<float> values, float std)
     {
         for (int i = 0; i < values.Length; i += 2)
         {

@@ -4,6 +4,7 @@
 // softmax(logits at the step's last token)[1]. What it is not: the step segmentation (ReasonRL.Rewards).
 // Glossary: N rows (B·T), C width.
 // Reference: Qwen/Qwen2.5-Math-PRM-7B modeling (Qwen2ForProcessRewardModel), HF nn.Sequential naming.
+using ReasonRL.Core;
 using ReasonRL.Tensors;
 
 namespace ReasonRL.Models;
@@ -38,7 +39,7 @@ public sealed class PrmHead : IDisposable
     /// <summary>N(0, std²) weights, zero biases.</summary>
     public void InitializeRandom(int seed, float std = 0.02f)
     {
-        var rng = new Random(seed);
+        var rng = new Rng(unchecked((ulong)seed));
         ParameterLayout.FillNormal(rng, Parameters.View(_w0), std);
         ParameterLayout.FillNormal(rng, Parameters.View(_w2), std);
     }

@@ -1,6 +1,6 @@
 // Sampler: picks the next token from a row of logits, deterministically given a uniform draw
 // (docs/conventions.md §17, llm.c/llama2.c "coin"). Temperature 0 means argmax; top-k / top-p truncate the
-// tempered distribution and renormalise it. What it is not: an RNG owner (the caller owns a seeded Random).
+// tempered distribution and renormalise it. What it is not: an RNG owner (the caller draws the coin from its seeded Rng).
 // References: Holtzman et al. 2019 (nucleus sampling); Hugging Face TopKLogitsWarper / TopPLogitsWarper.
 using System.Numerics.Tensors;
 

@@ -4,6 +4,7 @@
 // prefix e.g. "value_head" (OpenRLHF critic) or "score" (HF AutoModelForSequenceClassification).
 // What it is not: the PRM head (PrmHead: hidden→hidden, ReLU, →2).
 // Glossary: N rows (B·T), C width.
+using ReasonRL.Core;
 using ReasonRL.Tensors;
 
 namespace ReasonRL.Models;
@@ -31,7 +32,7 @@ public sealed class ScalarHead : IDisposable
     }
 
     /// <summary>N(0, std²) weight, zero bias.</summary>
-    public void InitializeRandom(int seed, float std = 0.02f) => ParameterLayout.FillNormal(new Random(seed), Parameters.View(_weight), std);
+    public void InitializeRandom(int seed, float std = 0.02f) => ParameterLayout.FillNormal(new Rng(unchecked((ulong)seed)), Parameters.View(_weight), std);
 
     /// <summary>values [N] = hidden [N, C] · w (+ b). The returned span is valid until the next Forward.</summary>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> hidden, int rows)

@@ -3,6 +3,7 @@
 // with the run seed), cut into consecutive windows of P prompts: step s takes stream positions
 // [s·P, (s+1)·P). A pure function of (n, P, seed, s), so a resumed run trains on exactly the prompts
 // the uninterrupted run would have. What it is not: the PPO trainer's own RNG (sampling, minibatches).
+using ReasonRL.Core;
 using ReasonRL.Training;
 
 namespace ReasonRL.Runs;
@@ -11,7 +12,7 @@ namespace ReasonRL.Runs;
 public sealed class PromptSchedule
 {
     private readonly int count, perStep;
-    private readonly Xoshiro256StarStar rng;
+    private readonly Rng rng;
     private readonly List<int[]> epochs = [];
 
     /// <summary>Schedules <paramref name="promptCount"/> prompts, <paramref name="promptsPerStep"/> per step.</summary>
@@ -21,7 +22,7 @@ public sealed class PromptSchedule
         if (promptsPerStep < 1) throw new ArgumentOutOfRangeException(nameof(promptsPerStep), promptsPerStep, "expected ≥ 1");
         count = promptCount;
         perStep = promptsPerStep;
-        rng = new Xoshiro256StarStar(seed ^ 0x5052_4F4D_5054_5331UL);   // "PROMPTS1": a stream apart from the trainer's
+        rng = new Rng(seed ^ 0x5052_4F4D_5054_5331UL);   // "PROMPTS1": a stream apart from the trainer's
     }
 
     /// <summary>Prompt indices of 0-based step <paramref name="step"/>.</summary>

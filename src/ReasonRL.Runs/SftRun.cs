@@ -7,6 +7,7 @@
 // the batch plan is a pure function of the seed, so the run continues with the same batches and ends
 // with the same weights as an uninterrupted run.
 // What it is not: the CLI (Cli/Commands/SftCommand.cs) or the trainer (Sft/SftTrainer.cs).
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
@@ -35,7 +36,7 @@ public static class SftRun
         var examples = new List<SftExample>();
         foreach (var (line, v) in limit > 0 ? rows.Take(limit) : rows)
         {
-            int[] prompt = PromptTokens.Of(tokenizer, v[0]!);
+            int[] prompt = PromptIds.Of(tokenizer, v[0]!);
             int[] response = [.. tokenizer.Encode(v[1]!).Ids, .. data.AddEos ? new[] { eos } : []];
             if (prompt.Length == 0) throw new Data.Datasets.DatasetFormatException(path, line, data.PromptField, "tokenizes to no ids and the tokenizer has no BOS; expected a non-empty prompt");
             if (response.Length == 0) throw new Data.Datasets.DatasetFormatException(path, line, data.ResponseField, "is empty; expected a response to train on");
@@ -80,7 +81,7 @@ public static class SftRun
         SftStepResult? last = null;
 
         void Checkpoint(long step) => store.Save(
-            new CheckpointState(step, new Xoshiro256StarStar(config.Sft.Seed).State, config.Hash, metrics.Cursor, 0, trainer.ConsecutiveNonFinite, trainer.SkippedSteps),
+            new CheckpointState(step, new Rng(config.Sft.Seed).State, config.Hash, metrics.Cursor, 0, trainer.ConsecutiveNonFinite, trainer.SkippedSteps),
             [new CheckpointPart("policy", ModelStore.Tensors(model)), CheckpointParts.Optimizer("optimizer", trainer.Optimizer.CaptureState())]);
 
         trainer.Train(train, r =>

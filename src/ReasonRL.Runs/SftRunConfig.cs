@@ -1,5 +1,5 @@
 // SftRunConfig: the `reasonrl sft` configuration — run folder, model (load or random init),
-// tokenizer, data fields and SftOptions — plus its loader (ConfigBinder: YAML + key=value
+// tokenizer, data fields and SftOptions — plus its loader (Core's ConfigBinder: YAML + key=value
 // overrides, errors naming file:line, key and expected value; resolved YAML saved in the run folder).
 // Keys (defaults in the records below):
 //   run:   { output_dir, checkpoint_every, keep_checkpoints, tensorboard, log_every }
@@ -12,6 +12,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ReasonRL.Training.Sft;
 using ReasonRL.Models;
+using ReasonRL.Core;
 using ReasonRL.Training;
 
 namespace ReasonRL.Runs;
@@ -52,7 +53,7 @@ public sealed record SftRunConfig(SftRunSection Run, SftModelSection Model, SftD
     /// <summary>Parses YAML text named <paramref name="file"/> in errors.</summary>
     public static SftRunConfig Parse(string yaml, string file, IReadOnlyList<string>? overrides = null)
     {
-        var b = ConfigBinder.Parse(yaml, file, overrides);
+        var b = ConfigBinder.Parse(yaml, file, overrides, error: TrainConfigException.Create);
         var r = new SftRunSection();
         var run = new SftRunSection(
             b.String("run.output_dir", r.OutputDir),

@@ -1,19 +1,15 @@
-// TrainConfigException: a rejected training config, naming where (file:line or the command-line
-// override), the dotted key, what was found and what was expected.
-using ReasonRL.Training;
+// TrainConfigException: a rejected training or SFT config (train.yaml, sft.yaml), naming where
+// (file:line or the command-line override), the dotted key, what was found and what was expected.
+// Core's ConfigBinder creates it for the Runs loaders; what it is not: the reward.yaml error
+// (Rewards' RewardConfigException).
+using ReasonRL.Core;
 
 namespace ReasonRL.Runs;
 
-/// <summary>Invalid training configuration.</summary>
+/// <summary>Invalid training configuration (Origin, Line, Key and Problem from <see cref="ConfigException"/>).</summary>
 public sealed class TrainConfigException(string source, int line, string key, string problem)
-    : Exception(line > 0 ? $"{source}:{line}: {key}: {problem}" : $"{source}: {key}: {problem}")
+    : ConfigException(source, line, key, problem)
 {
-    /// <summary>File name or the command-line override.</summary>
-    public string Origin { get; } = source;
-
-    /// <summary>1-based line (0 when not from a file).</summary>
-    public int Line { get; } = line;
-
-    /// <summary>Dotted key.</summary>
-    public string Key { get; } = key;
+    /// <summary>The binder's error factory for this type.</summary>
+    public static ConfigException Create(string source, int line, string key, string problem) => new TrainConfigException(source, line, key, problem);
 }

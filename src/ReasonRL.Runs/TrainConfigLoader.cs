@@ -1,5 +1,5 @@
-// TrainConfigLoader: YAML file (YamlDotNet node model, no reflection) + `dotted.key=value`
-// command-line overrides → TrainConfig, with every value validated: errors name the source
+// TrainConfigLoader: YAML file + `dotted.key=value` command-line overrides, bound by Core's
+// ConfigBinder (no reflection) → TrainConfig, with every value validated: errors name the source
 // (file:line, or "command line override #n"), the dotted key and the expected value; unknown keys
 // are rejected with the list of known keys of that section. The resolved config is rendered back
 // as YAML (every key, defaults included) and hashed (SHA-256) for the checkpoint state.
@@ -8,8 +8,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using ReasonRL.Core;
 using ReasonRL.Training;
 using Ppo = ReasonRL.Training.Ppo;
 
@@ -37,7 +36,7 @@ public static class TrainConfigLoader
     /// <summary>Parses YAML text; <paramref name="file"/> names it in errors.</summary>
     public static ResolvedTrainConfig Parse(string yaml, string file, IReadOnlyList<string>? overrides = null)
     {
-        var b = ConfigBinder.Parse(yaml, file, overrides, ["reward"]);
+        var b = ConfigBinder.Parse(yaml, file, overrides, ["reward"], TrainConfigException.Create);
         var d = TrainConfig.Default;
         var run = new RunConfig(
             b.String("run.output_dir", d.Run.OutputDir),

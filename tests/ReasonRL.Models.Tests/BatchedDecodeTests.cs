@@ -105,6 +105,7 @@ public sealed class BatchedDecodeTests
         int[] lengths = [2, longLength, 1, 2, longLength, 2, 1];
         var prompts = lengths.Select(l => ModelTestUtil.RandomTokens(rng, l, cfg.VocabSize)).ToArray();
         var o = new GenerationOptions { Temperature = temperature, MaxNewTokens = 6 };
+        // System.Random streams: also covers GenerateBatch's overload for callers not yet on Rng (Benchmarks)
         var batched = Generator.GenerateBatch(model, prompts, o, prompts.Select((_, s) => new Random(50 + s)).ToArray());
         for (int s = 0; s < prompts.Length; s++)
         {

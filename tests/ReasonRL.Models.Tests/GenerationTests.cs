@@ -2,6 +2,7 @@
 // greedy = argmax of a full forward per sequence at different prompt lengths, batch = alone,
 // EOS / stop-string handling with finish reasons, top-k 1 = greedy, top-p edge cases.
 using System.Numerics.Tensors;
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using Xunit;
@@ -31,7 +32,7 @@ public sealed class GenerationTests
         using var model = NewModel();
         var calls = new List<(int Done, int Running)>();
         var o = new GenerationOptions { Temperature = 0, MaxNewTokens = 6, Progress = (d, r) => calls.Add((d, r)) };
-        var res = Generator.GenerateBatch(model, RaggedPrompts, o, [new Random(1)]);
+        var res = Generator.GenerateBatch(model, RaggedPrompts, o, [new Rng(1)]);
         // The first token of each sequence comes from its prefill; each later one from a decode step.
         Assert.Equal(Enumerable.Range(1, 5), calls.Select(c => c.Done));
         Assert.Equal(0, calls[^1].Running);
@@ -44,9 +45,9 @@ public sealed class GenerationTests
     {
         using var model = NewModel();
         var o = new GenerationOptions { Temperature = 1.3f, TopK = 6, TopP = 0.9f, MaxNewTokens = 10 };
-        var a = Generator.GenerateBatch(model, RaggedPrompts, o, [new Random(42)]);
-        var b = Generator.GenerateBatch(model, RaggedPrompts, o, [new Random(42)]);
-        var c = Generator.GenerateBatch(model, RaggedPrompts, o, [new Random(43)]);
+        var a = Generator.GenerateBatch(model, RaggedPrompts, o, [new Rng(42)]);
+        var b = Generator.GenerateBatch(model, RaggedPrompts, o, [new Rng(42)]);
+        var c = Generator.GenerateBatch(model, RaggedPrompts, o, [new Rng(43)]);
         for (int s = 0; s < RaggedPrompts.Length; s++)
         {
             Assert.Equal(a[s].Tokens, b[s].Tokens);
@@ -65,7 +66,7 @@ public sealed class GenerationTests
     {
         using var model = NewModel(11, tied);
         int v = model.Config.VocabSize, g = 7;
-        var res = Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions { Temperature = 0, MaxNewTokens = g }, [new Random(1)]);
+        var res = Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions { Temperature = 0, MaxNewTokens = g }, [new Rng(1)]);
         for (int s = 0; s < RaggedPrompts.Length; s++)
         {
             var prompt = RaggedPrompts[s];
@@ -92,11 +93,11 @@ public sealed class GenerationTests
     {
         using var model = NewModel(5);
         var o = new GenerationOptions { Temperature = temperature, TopK = topK, TopP = topP, MaxNewTokens = 9, EosIds = eos < 0 ? [] : [eos] };
-        var streams = RaggedPrompts.Select((_, s) => new Random(100 + s)).ToArray();
+        var streams = RaggedPrompts.Select((_, s) => new Rng((ulong)(100 + s))).ToArray();
         var batched = Generator.GenerateBatch(model, RaggedPrompts, o, streams);
         for (int s = 0; s < RaggedPrompts.Length; s++)
         {
-            var alone = Generator.GenerateBatch(model, [RaggedPrompts[s]], o, [new Random(100 + s)])[0];
+            var alone = Generator.GenerateBatch(model, [RaggedPrompts[s]], o, [new Rng((ulong)(100 + s))])[0];
             Assert.Equal(alone.Tokens, batched[s].Tokens);
             Assert.Equal(alone.FinishReason, batched[s].FinishReason);
             for (int i = 0; i < alone.LogProbs.Length; i++) Assert.Equal(alone.LogProbs[i], batched[s].LogProbs[i], LogProbTolerance);
@@ -113,9 +114,9 @@ public sealed class GenerationTests
     public void EosIdStopsTheSequenceAndKeepsTheEosToken()
     {
         using var model = NewModel(3);
-        var free = Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions { Temperature = 0, MaxNewTokens = 8 }, [new Random(0)]);
+        var free = Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions { Temperature = 0, MaxNewTokens = 8 }, [new Rng(0)]);
         int eos = free[1].Tokens[3];
-        var stopped = Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions { Temperature = 0, MaxNewTokens = 8, EosIds = [eos] }, [new Random(0)]);
+        var stopped = Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions { Temperature = 0, MaxNewTokens = 8, EosIds = [eos] }, [new Rng(0)]);
         for (int s = 0; s < RaggedPrompts.Length; s++)
         {
             int first = Array.IndexOf(free[s].Tokens, eos);
@@ -139,9 +140,9 @@ public sealed class GenerationTests
     {
         using var model = NewModel(3);
         var o = new GenerationOptions { Temperature = 0, MaxNewTokens = 10 };
-        var free = Generator.GenerateBatch(model, RaggedPrompts, o, [new Random(0)]);
+        var free = Generator.GenerateBatch(model, RaggedPrompts, o, [new Rng(0)]);
         string stop = Letters(free[2].Tokens[4..6]);   // a two-token stop string
-        var stopped = Generator.GenerateBatch(model, RaggedPrompts, o with { StopStrings = [stop], Decode = Letters }, [new Random(0)]);
+        var stopped = Generator.GenerateBatch(model, RaggedPrompts, o with { StopStrings = [stop], Decode = Letters }, [new Rng(0)]);
         for (int s = 0; s < RaggedPrompts.Length; s++)
         {
             int at = Letters(free[s].Tokens).IndexOf(stop, StringComparison.Ordinal);
@@ -156,8 +157,8 @@ public sealed class GenerationTests
     public void TopKOneEqualsGreedy()
     {
         using var model = NewModel(9);
-        var greedy = Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions { Temperature = 0, MaxNewTokens = 8 }, [new Random(0)]);
-        var top1 = Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions { Temperature = 1.7f, TopK = 1, MaxNewTokens = 8 }, [new Random(77)]);
+        var greedy = Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions { Temperature = 0, MaxNewTokens = 8 }, [new Rng(0)]);
+        var top1 = Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions { Temperature = 1.7f, TopK = 1, MaxNewTokens = 8 }, [new Rng(77)]);
         for (int s = 0; s < RaggedPrompts.Length; s++)
         {
             Assert.Equal(greedy[s].Tokens, top1[s].Tokens);
@@ -193,12 +194,12 @@ public sealed class GenerationTests
     public void InvalidOptionsAndPromptsAreRejected()
     {
         using var model = NewModel();
-        Random[] rng = [new Random(0)];
+        Rng[] rng = [new Rng(0)];
         Assert.Throws<ArgumentOutOfRangeException>(() => Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions { TopP = 1.5f }, rng));
         Assert.Throws<ArgumentException>(() => Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions { StopStrings = ["x"] }, rng));
         Assert.Throws<ArgumentException>(() => Generator.GenerateBatch(model, [[1], []], new GenerationOptions(), rng));
         Assert.Throws<ArgumentException>(() => Generator.GenerateBatch(model, [[1, 99]], new GenerationOptions(), rng));
-        Assert.Throws<ArgumentException>(() => Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions(), [new Random(0), new Random(1)]));
+        Assert.Throws<ArgumentException>(() => Generator.GenerateBatch(model, RaggedPrompts, new GenerationOptions(), [new Rng(0), new Rng(1)]));
         Assert.Throws<ArgumentException>(() => Generator.GenerateBatch(model, [[1, 2, 3]], new GenerationOptions { MaxNewTokens = 40 }, rng));
     }
 }

@@ -1,6 +1,7 @@
 // Heads: scalar (value / ORM) and PRM (Qwen2.5-Math-PRM layout) — double references checked by
 // finite differences, float heads checked against the references (outputs, dHidden, parameter grads),
 // and the heads driving the transformer's backward from dHidden.
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using Xunit;
@@ -19,7 +20,7 @@ public sealed class HeadTests
     public void ScalarHeadReferenceFiniteDifferencesAndFloatHead()
     {
         int rows = 5, c = 9;
-        var rng = new Random(1);
+        var rng = new Rng(1);
         using var head = new ScalarHead(c, "score", bias: true);
         ParameterLayout.FillNormal(rng, head.Parameters["score.weight"], 0.5f);
         head.Parameters["score.bias"][0] = 0.3f;
@@ -50,7 +51,7 @@ public sealed class HeadTests
     public void PrmHeadReferenceFiniteDifferencesAndFloatHead()
     {
         int rows = 6, c = 8;
-        var rng = new Random(2);
+        var rng = new Rng(2);
         using var head = new PrmHead(c, new ManagedGemm());
         foreach (var e in head.Layout.Entries) ParameterLayout.FillNormal(rng, head.Parameters.View(e), 0.5f);
         Assert.Equal(["score.0.weight", "score.0.bias", "score.2.weight", "score.2.bias"], head.Layout.Entries.Select(e => e.Name));
@@ -95,7 +96,7 @@ public sealed class HeadTests
         ModelTestUtil.RandomizeForTests(model.Layout, model.Parameters, 4);
         using var head = new ScalarHead(cfg.HiddenSize);
         head.InitializeRandom(3, 0.5f);
-        var rng = new Random(6);
+        var rng = new Rng(6);
         int b = 2, t = 4, n = b * t;
         var tokens = ModelTestUtil.RandomTokens(rng, n, cfg.VocabSize);
         var dv = new float[n]; ParameterLayout.FillNormal(rng, dv, 1f);

@@ -1,5 +1,6 @@
 // Shared helpers of the model tests: small configs that exercise GQA, biases, tied/untied heads;
 // non-trivial random parameters; the comparison-table assertion; named tolerances.
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using Xunit;
@@ -19,7 +20,7 @@ internal static class ModelTestUtil
     /// norm weights 1 + N(0, 0.1²), non-zero biases.</summary>
     public static void RandomizeForTests(ParameterLayout layout, NativeSlab parameters, int seed)
     {
-        var rng = new Random(seed);
+        var rng = new Rng(unchecked((ulong)seed));
         foreach (var e in layout.Slab.Entries)
         {
             var v = parameters.View(e);
@@ -34,6 +35,9 @@ internal static class ModelTestUtil
 
     public static int[] RandomTokens(Random rng, int count, int vocab) =>
         Enumerable.Range(0, count).Select(_ => rng.Next(vocab)).ToArray();
+
+    public static int[] RandomTokens(Rng rng, int count, int vocab) =>
+        Enumerable.Range(0, count).Select(_ => rng.NextInt(vocab)).ToArray();
 
     public static void AssertAllOk(TensorComparison cmp, string context)
     {

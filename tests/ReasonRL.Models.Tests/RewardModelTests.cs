@@ -2,6 +2,7 @@
 // z₁ − z₀ of PrmHead at the position, the gathered-row backward equals the full-row head backward,
 // Save/Load round-trips (HF names, architectures), and a plain causal-LM directory loads as a backbone.
 using System.Text.Json;
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using Xunit;
@@ -22,7 +23,7 @@ public sealed class RewardModelTests : IDisposable
         var backbone = new Transformer(ModelTestUtil.Tiny(tied), new ManagedGemm());
         ModelTestUtil.RandomizeForTests(backbone.Layout, backbone.Parameters, seed);
         var model = RewardModel.Create(kind, backbone, headSeed: seed + 1);
-        var rng = new Random(seed + 2);
+        var rng = new Rng((ulong)(seed + 2));
         foreach (var e in model.HeadLayout.Entries) ParameterLayout.FillNormal(rng, model.HeadParameters.View(e), 0.3f);
         return model;
     }

@@ -79,7 +79,7 @@ public sealed class RewardModelInputsTests
         var (response, steps) = RewardModelInputs.JoinSteps(stepTexts);
         const string prompt = "Question: what is 12 + 5?\n";
         var (tokens, positions) = RewardModelInputs.ForSteps(tok, prompt, response, steps);
-        int promptLength = RewardModelInputs.PromptIds(tok, prompt).Count;
+        int promptLength = PromptIds.Of(tok, prompt).Length;
         var responseIds = tokens[promptLength..];
         Assert.Equal(tok.Encode(response).Ids, responseIds);
         Assert.Equal(steps.Length, positions.Length);

@@ -1,6 +1,7 @@
 // PrmRewardSource / OrmRewardSource over a tiny random RewardModel and a character tokenizer: scores are
 // exactly the model's σ(logit) at RewardModelInputs' positions (one per step / one per response), the
 // Math-Shepherd read-out is σ(l₊ − l₋) of the LM head, and failures are explicit (never 0).
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
@@ -21,7 +22,7 @@ public sealed class RewardModelSourceTests
         var backbone = new Transformer(config, new ManagedGemm());
         backbone.InitializeRandom(11, std: 0.3f);
         var model = RewardModel.Create(kind, backbone, 12);
-        foreach (var e in model.HeadLayout.Entries) ParameterLayout.FillNormal(new Random(13), model.HeadParameters.View(e), 0.5f);
+        foreach (var e in model.HeadLayout.Entries) ParameterLayout.FillNormal(new Rng(13), model.HeadParameters.View(e), 0.5f);
         return model;
     }
 

@@ -1,6 +1,6 @@
 // Tests for CheckpointStore (round trip, crash half-way keeps `latest` on a complete checkpoint and
-// the temp folder is cleaned on next open, keep-last-N pruning) and Xoshiro256StarStar (reference
-// vector for state {1,2,3,4}, exact continuation after state save/restore).
+// the temp folder is cleaned on next open, keep-last-N pruning). The generator whose state a
+// checkpoint saves (Core's Rng) is tested in ReasonRL.Core.Tests.
 using ReasonRL.Models;
 using ReasonRL.Training;
 using Xunit;
@@ -87,23 +87,5 @@ public sealed class CheckpointTests : IDisposable
         var store = new CheckpointStore(root, 2);
         var e = Assert.Throws<ArgumentException>(() => store.Save(State(1), [new("a/b", [])]));
         Assert.Contains("a/b", e.Message);
-    }
-
-    [Fact]
-    public void Xoshiro_ReferenceVectorAndExactResume()
-    {
-        var r = new Xoshiro256StarStar([1UL, 2, 3, 4]);
-        Assert.Equal(new ulong[] { 11520, 0, 1509978240, 1215971899390074240 },
-            new[] { r.NextUInt64(), r.NextUInt64(), r.NextUInt64(), r.NextUInt64() });
-
-        var a = new Xoshiro256StarStar(42);
-        for (int i = 0; i < 100; i++) a.NextDouble();
-        var saved = a.State;
-        var expected = Enumerable.Range(0, 50).Select(_ => a.NextInt(1000)).ToArray();
-        var b = new Xoshiro256StarStar(saved);
-        Assert.Equal(expected, Enumerable.Range(0, 50).Select(_ => b.NextInt(1000)).ToArray());
-        Assert.Throws<ArgumentException>(() => new Xoshiro256StarStar([0UL, 0, 0, 0]));
-        var d = new Xoshiro256StarStar(7);
-        for (int i = 0; i < 1000; i++) { double x = d.NextDouble(); Assert.InRange(x, 0.0, 1.0 - 1e-17); }
     }
 }

@@ -1,6 +1,7 @@
 // Composition tests: (1) an interrupted-and-resumed run of the pure pieces (RNG, adaptive KL, NaN
 // guard, metrics cursor, checkpoint) writes byte-identical metrics and ends in the same state as an
 // uninterrupted run; (2) KL in reward → GAE → PPO loss on one batch agrees with hand composition.
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Training;
 using ReasonRL.Training.Tests;
@@ -18,7 +19,7 @@ public sealed class ResumeTests : IDisposable
     }
 
     /// <summary>Runs steps (from, to] of a fake loop; "weights" move by RNG-drawn amounts; checkpoints every 2 steps.</summary>
-    private static void RunSteps(string run, long from, long to, Xoshiro256StarStar rng, AdaptiveKlController kl, NanGuard guard, float[] weights, long cursor, long? crashAfter)
+    private static void RunSteps(string run, long from, long to, Rng rng, AdaptiveKlController kl, NanGuard guard, float[] weights, long cursor, long? crashAfter)
     {
         var store = new CheckpointStore(Path.Combine(run, "ckpt"), 2);
         using var metrics = MetricsWriter.Open(run, cursor, tensorboard: false);
@@ -45,18 +46,18 @@ public sealed class ResumeTests : IDisposable
         var wA = new float[3];
         var klA = new AdaptiveKlController(0.1, 6, 1000);
         var gA = new NanGuard(3);
-        var rngA = new Xoshiro256StarStar(123);
+        var rngA = new Rng(123);
         RunSteps(a, 0, 12, rngA, klA, gA, wA, 0, null);
 
         // Run b crashes after step 7 (last checkpoint: step 6), then resumes from the checkpoint.
-        RunSteps(b, 0, 12, new Xoshiro256StarStar(123), new AdaptiveKlController(0.1, 6, 1000), new NanGuard(3), new float[3], 0, crashAfter: 7);
+        RunSteps(b, 0, 12, new Rng(123), new AdaptiveKlController(0.1, 6, 1000), new NanGuard(3), new float[3], 0, crashAfter: 7);
         var ck = new CheckpointStore(Path.Combine(b, "ckpt"), 2).LoadLatest()!;
         Assert.Equal(6, ck.State.Step);
         var klB = new AdaptiveKlController(0.1, 6, 1000);
         klB.Restore(ck.State.KlCoefficient);
         var gB = new NanGuard(3);
         gB.Restore(ck.State.NanConsecutive, ck.State.NanTotalSkipped);
-        var rngB = new Xoshiro256StarStar(ck.State.RngState);
+        var rngB = new Rng(ck.State.RngState);
         var wB = ck.Parts["policy"]["w"].Floats;
         RunSteps(b, ck.State.Step, 12, rngB, klB, gB, wB, ck.State.MetricsCursor, null);
 
@@ -92,7 +93,7 @@ public sealed class ResumeTests : IDisposable
     [InlineData(6)]
     public void GroupProperties_OnRandomScores(int seed)
     {
-        var rng = new Xoshiro256StarStar((ulong)seed);
+        var rng = new Rng((ulong)seed);
         for (int trial = 0; trial < 200; trial++)
         {
             int n = 2 + rng.NextInt(7);

@@ -2,10 +2,11 @@
 // [--max-new-tokens M] [--seed S] [--stop STR]...`: loads a Hugging Face directory (config.json +
 // safetensors via HfCheckpoint, tokenizer.json via TokenizerLoader), samples N continuations of the
 // prompt in one batch and prints each with its finish reason, then the throughput (new tokens/s,
-// prefill included). Sample i draws from its own Random(S + i). Logic lives in ReasonRL.Models
+// prefill included). Sample i draws from its own stream Rng.ForStream(S, i). Logic lives in ReasonRL.Models
 // (Generator.GenerateBatch) and ReasonRL.Text; this file only parses and prints.
 using System.CommandLine;
 using System.Diagnostics;
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
@@ -23,7 +24,7 @@ internal static class GenerateCommand
         var topP = new Option<float>("--top-p") { Description = "nucleus probability in (0, 1]; 1 = off", DefaultValueFactory = _ => 1f };
         var topK = new Option<int>("--top-k") { Description = "keep the K most likely tokens; 0 = off", DefaultValueFactory = _ => 0 };
         var maxNew = new Option<int>("--max-new-tokens") { Description = "most new tokens per continuation", DefaultValueFactory = _ => 64 };
-        var seed = new Option<int>("--seed") { Description = "continuation i samples from Random(seed + i)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "continuation i samples from the stream (seed, i)", DefaultValueFactory = _ => 0 };
         var stop = new Option<string[]>("--stop") { Description = "stop string (repeatable); the tokenizer's EOS ids always stop", DefaultValueFactory = _ => [] };
         var command = new Command("generate", "Sample continuations of a prompt from a Hugging Face checkpoint (KV-cache, batched).");
         foreach (var o in new Option[] { model, prompt, n, temperature, topP, topK, maxNew, seed, stop }) command.Options.Add(o);
@@ -42,9 +43,7 @@ internal static class GenerateCommand
             var checkpoint = HfCheckpoint.Load(dir);
             using var transformer = new Transformer(checkpoint.Config, GemmFactory.Create(GemmKind.Managed));
             transformer.LoadParameters(checkpoint.Floats);
-            var ids = new List<int>();
-            if (tokenizer.BosId is int bos) ids.Add(bos);
-            ids.AddRange(tokenizer.Encode(parse.GetValue(prompt)!).Ids);
+            int[] promptIds = PromptIds.Of(tokenizer, parse.GetValue(prompt)!);
             var options = new GenerationOptions
             {
                 Temperature = parse.GetValue(temperature), TopP = parse.GetValue(topP), TopK = parse.GetValue(topK),
@@ -54,9 +53,8 @@ internal static class GenerateCommand
                 Progress = Console.IsErrorRedirected ? null : (done, running) =>
                     Console.Error.Write($"\rdecode step {done}/{parse.GetValue(maxNew) - 1}, {running} sequence(s) running   "),
             };
-            int[] promptIds = [.. ids];
             var prompts = Enumerable.Repeat(promptIds, count).ToArray();
-            var rngs = Enumerable.Range(0, count).Select(i => new Random(baseSeed + i)).ToArray();
+            var rngs = Enumerable.Range(0, count).Select(i => Rng.ForStream(unchecked((ulong)baseSeed), (ulong)i)).ToArray();
             var clock = Stopwatch.StartNew();
             var results = Generator.GenerateBatch(transformer, prompts, options, rngs);
             double seconds = clock.Elapsed.TotalSeconds;

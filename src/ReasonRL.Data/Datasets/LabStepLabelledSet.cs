@@ -13,6 +13,7 @@
 // Not the labeller (StepLabeller) and not a loader; StepLabelledLoader.Write stores the result.
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ReasonRL.Core;
 using ReasonRL.Data.Lab;
 using ReasonRL.Data.Records;
 
@@ -48,12 +49,12 @@ public static partial class LabStepLabelledSet
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Problems, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.VariantsPerProblem);
         var problems = new LabTaskGenerator(options.Task).Generate(LabSplit.Train, options.Problems);
-        var rng = new LabRandom(options.Seed);
+        var rng = new Rng(options.Seed);
         var records = new List<StepLabelledRecord>();
         foreach (var problem in problems)
         {
             var responses = new List<string> { problem.SftSolution };
-            for (int v = 0; v < options.VariantsPerProblem; v++) responses.Add(Corrupt(problem.SftSolution, (Corruption)rng.Next(0, 4), rng));
+            for (int v = 0; v < options.VariantsPerProblem; v++) responses.Add(Corrupt(problem.SftSolution, (Corruption)rng.NextInt(0, 4), rng));
             foreach (var response in responses)
             {
                 var labelled = StepLabeller.Label(problem, response);
@@ -72,25 +73,25 @@ public static partial class LabStepLabelledSet
     private static partial Regex Boxed();
 
     /// <summary>One corrupted copy of <paramref name="solution"/> (see the file header).</summary>
-    private static string Corrupt(string solution, Corruption kind, LabRandom rng)
+    private static string Corrupt(string solution, Corruption kind, Rng rng)
     {
         var lines = solution.Split('\n').ToList();
         var equations = Enumerable.Range(0, lines.Count).Where(i => Equation().IsMatch(lines[i])).ToList();
         if (equations.Count == 0) kind = Corruption.WrongAnswer;
-        long delta = rng.Next(1, 3) * (rng.Next(0, 1) == 0 ? -1 : 1);
+        long delta = rng.NextInt(1, 3) * (rng.NextInt(0, 1) == 0 ? -1 : 1);
         if (kind == Corruption.RepeatLine)
         {
-            int i = equations[rng.Next(0, equations.Count - 1)];
+            int i = equations[rng.NextInt(0, equations.Count - 1)];
             lines.Insert(i + 1, lines[i]);
             return string.Join('\n', lines);
         }
         if (kind == Corruption.Truncated)
         {
-            int i = equations[rng.Next(0, equations.Count - 1)];
+            int i = equations[rng.NextInt(0, equations.Count - 1)];
             lines[i] = lines[i][..(lines[i].IndexOf('=', StringComparison.Ordinal) + 1)];
             return string.Join('\n', lines);
         }
-        int target = kind == Corruption.WrongAnswer ? -1 : equations[rng.Next(0, equations.Count - 1)];
+        int target = kind == Corruption.WrongAnswer ? -1 : equations[rng.NextInt(0, equations.Count - 1)];
         var map = new Dictionary<long, long>();
         long Mapped(long x) => map.TryGetValue(x, out long y) ? y : x;
         for (int i = 0; i < lines.Count; i++)

@@ -13,8 +13,11 @@
 //   • the only numbers in the question are the start, the operands and the multipliers.
 // Held-out: a problem's split is LabTask.SplitOf(canonical form); Generate(split, n) draws until it has
 // n distinct canonical forms of that split, so no test arithmetic ever appears in training.
+// Draws: Core's Rng.ForStream(seed, 1 for train / 2 for test), unbiased bounded integers, so the
+// problems are the same on every runtime version.
 using System.Globalization;
 using System.Text;
+using ReasonRL.Core;
 
 namespace ReasonRL.Data.Lab;
 
@@ -51,7 +54,7 @@ public sealed class LabTaskGenerator
     public IReadOnlyList<ArithmeticProblem> Generate(LabSplit split, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var rng = LabRandom.ForStream(_options.Seed, split == LabSplit.Train ? 1UL : 2UL);
+        var rng = Rng.ForStream(unchecked((uint)_options.Seed), split == LabSplit.Train ? 1UL : 2UL);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var problems = new List<ArithmeticProblem>(count);
         long attempts = 0, maxAttempts = (long)Math.Max(count, 1) * AttemptsPerProblem;
@@ -88,10 +91,10 @@ public sealed class LabTaskGenerator
         return sb.ToString();
     }
 
-    private List<ArithmeticStep>? TryDrawChain(LabRandom rng)
+    private List<ArithmeticStep>? TryDrawChain(Rng rng)
     {
-        int opCount = rng.Next(_options.MinOperations, _options.MaxOperations);
-        long current = rng.Next(1, _options.OperandMax);
+        int opCount = rng.NextInt(_options.MinOperations, _options.MaxOperations);
+        long current = rng.NextInt(1, _options.OperandMax);
         var given = new HashSet<long> { current };
         var results = new HashSet<long>();
         var chain = new List<ArithmeticStep>(opCount);
@@ -99,14 +102,14 @@ public sealed class LabTaskGenerator
         {
             bool canMultiply = _options.MultiplierMax >= 2 && current * 2 <= _options.ResultMax;
             bool canSubtract = current >= 2;
-            int kind = rng.Next(0, 2);
+            int kind = rng.NextInt(0, 2);
             if (kind == 2 && !canMultiply) kind = 0;
             if (kind == 1 && !canSubtract) kind = 0;
             ArithmeticStep step = kind switch
             {
-                0 => ArithmeticStep.Exact(current, ArithmeticOperator.Add, rng.Next(1, _options.OperandMax)),
-                1 => ArithmeticStep.Exact(current, ArithmeticOperator.Subtract, rng.Next(1, (int)Math.Min(current - 1, _options.OperandMax))),
-                _ => ArithmeticStep.Exact(current, ArithmeticOperator.Multiply, rng.Next(2, _options.MultiplierMax)),
+                0 => ArithmeticStep.Exact(current, ArithmeticOperator.Add, rng.NextInt(1, _options.OperandMax)),
+                1 => ArithmeticStep.Exact(current, ArithmeticOperator.Subtract, rng.NextInt(1, (int)Math.Min(current - 1, _options.OperandMax))),
+                _ => ArithmeticStep.Exact(current, ArithmeticOperator.Multiply, rng.NextInt(2, _options.MultiplierMax)),
             };
             if (step.Result < 1 || step.Result > _options.ResultMax) return null;
             given.Add(step.Right);
@@ -119,10 +122,10 @@ public sealed class LabTaskGenerator
         return chain;
     }
 
-    private ArithmeticProblem Build(string id, List<ArithmeticStep> chain, string canonical, LabSplit split, LabRandom rng)
+    private ArithmeticProblem Build(string id, List<ArithmeticStep> chain, string canonical, LabSplit split, Rng rng)
     {
-        var (name, pronoun) = People[rng.Next(0, People.Length - 1)];
-        string items = Items[rng.Next(0, Items.Length - 1)];
+        var (name, pronoun) = People[rng.NextInt(0, People.Length - 1)];
+        string items = Items[rng.NextInt(0, Items.Length - 1)];
         var question = new StringBuilder();
         question.Append(CultureInfo.InvariantCulture, $"{name} has {chain[0].Left} {items}. {pronoun} ");
         for (int i = 0; i < chain.Count; i++)
@@ -131,8 +134,8 @@ public sealed class LabTaskGenerator
             var op = chain[i];
             string template = op.Operator switch
             {
-                ArithmeticOperator.Add => AddVerbs[rng.Next(0, AddVerbs.Length - 1)],
-                ArithmeticOperator.Subtract => SubtractVerbs[rng.Next(0, SubtractVerbs.Length - 1)],
+                ArithmeticOperator.Add => AddVerbs[rng.NextInt(0, AddVerbs.Length - 1)],
+                ArithmeticOperator.Subtract => SubtractVerbs[rng.NextInt(0, SubtractVerbs.Length - 1)],
                 _ => MultiplyVerb,
             };
             question.Append(string.Format(CultureInfo.InvariantCulture, template, op.Right));
@@ -157,7 +160,7 @@ public sealed class LabTaskGenerator
         };
     }
 
-    private (List<string> Lines, int Unnecessary) InsertUnnecessaryLines(List<ArithmeticStep> chain, int gold, LabRandom rng)
+    private (List<string> Lines, int Unnecessary) InsertUnnecessaryLines(List<ArithmeticStep> chain, int gold, Rng rng)
     {
         var kinds = new List<UnnecessaryLineKinds>(3);
         foreach (var k in new[] { UnnecessaryLineKinds.Restatement, UnnecessaryLineKinds.Repeat, UnnecessaryLineKinds.InverseCheck })
@@ -172,8 +175,8 @@ public sealed class LabTaskGenerator
             // Draw the coin for every line even when no kind is enabled, so the wording and the
             // rest of the stream do not depend on UnnecessaryKinds.
             bool insert = rng.NextDouble() < _options.UnnecessaryLineShare;
-            int pick = rng.Next(0, 2);
-            int earlier = rng.Next(0, i);
+            int pick = rng.NextInt(0, 2);
+            int earlier = rng.NextInt(0, i);
             if (!insert || kinds.Count == 0) continue;
             string extra = kinds[pick % kinds.Count] switch
             {

@@ -49,11 +49,11 @@ public sealed record RewardConfig(StepSplitOptions Steps, RewardDesign Design)
     }
 }
 
-/// <summary>A reward.yaml that does not match the grammar: names the file, line, key and what was expected.</summary>
+/// <summary>A reward.yaml that does not match the grammar: names the file, line, key and what was expected.
+/// Core's ConfigBinder creates it for RewardConfigLoader (Line, Key and Problem from <see cref="ReasonRL.Core.ConfigException"/>).</summary>
 public sealed class RewardConfigException(string file, int line, string key, string problem)
-    : Exception($"{file}:{line}: {key}: {problem}")
+    : ReasonRL.Core.ConfigException(file, line, key, problem)
 {
-    public string File { get; } = file;
-    public int Line { get; } = line;
-    public string Key { get; } = key;
+    /// <summary>The config file (the binder's Origin).</summary>
+    public string File => Origin;
 }

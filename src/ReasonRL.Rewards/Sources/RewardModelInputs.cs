@@ -1,8 +1,8 @@
 // RewardModelInputs: the one function that turns (prompt, response, steps) into a reward model's token ids
 // and the positions to read — used by BOTH the model-backed sources (PrmRewardSource, OrmRewardSource) and
 // the reward-model trainer's data builder, so training and scoring read exactly the same token.
-// Layout (every convention starts with the project's prompt ids: [BOS when the tokenizer has one] +
-// Encode(prompt)):
+// Layout (every convention starts with the project's prompt ids, Text's PromptIds.Of: [BOS when the
+// tokenizer has one] + Encode(prompt)):
 //   StepEndToken   prompt ids + Encode(response); position k = prompt length + e_k, with e_k from
 //                  StepTokenMap over the response's character offsets (a step ending inside a token
 //                  reads that straddling token);
@@ -22,17 +22,6 @@ namespace ReasonRL.Rewards.Sources;
 /// <summary>Token ids and read positions for reward-model scoring and training.</summary>
 public static class RewardModelInputs
 {
-    /// <summary>The project's prompt ids: [BOS if any] + Encode(prompt).</summary>
-    public static List<int> PromptIds(ITokenizer tok, string prompt)
-    {
-        ArgumentNullException.ThrowIfNull(tok);
-        ArgumentNullException.ThrowIfNull(prompt);
-        var ids = new List<int>();
-        if (tok.BosId is int bos) ids.Add(bos);
-        ids.AddRange(tok.Encode(prompt).Ids);
-        return ids;
-    }
-
     /// <summary>Tokens and one read position per step (see the file header for each convention).</summary>
     /// <param name="steps">[K] step spans into <paramref name="response"/>, in order.</param>
     /// <returns>Tokens [T] and Positions [K] (indices into Tokens).</returns>
@@ -43,7 +32,7 @@ public static class RewardModelInputs
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(steps);
         options ??= PrmScoringOptions.Default;
-        var ids = PromptIds(tok, prompt);
+        var ids = new List<int>(PromptIds.Of(tok, prompt));
         foreach (var s in steps)
         {
             if (s.Start < 0 || s.End > response.Length || s.End < s.Start)
@@ -99,7 +88,7 @@ public static class RewardModelInputs
     public static (int[] Tokens, int[] Positions) ForOutcome(ITokenizer tok, string prompt, string response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var ids = PromptIds(tok, prompt);
+        var ids = new List<int>(PromptIds.Of(tok, prompt));
         ids.AddRange(tok.Encode(response).Ids);
         if (ids.Count == 0) throw new ArgumentException("prompt and response encode to no tokens; an ORM needs at least one token to read", nameof(response));
         return ([.. ids], [ids.Count - 1]);

@@ -12,6 +12,7 @@
 // Not the trainer (PpoTrainer), not the run (TrainRun) and not the reward arithmetic.
 using System.Diagnostics;
 using System.Globalization;
+using ReasonRL.Core;
 using ReasonRL.Data.Lab;
 using ReasonRL.Tensors;
 using ReasonRL.Training;

@@ -6,9 +6,11 @@
 // Not the reward-model training (LabRewardModelStage) and not the labelling rules (StepLabeller).
 using System.Diagnostics;
 using System.Globalization;
+using ReasonRL.Core;
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
+using ReasonRL.Text;
 using ReasonRL.Training.Ppo;
 using ReasonRL.Training;
 
@@ -45,9 +47,9 @@ public static class LabSamplingStage
         {
             ctx.Cancellation.ThrowIfCancellationRequested();
             var part = jobs.Skip(start).Take(Chunk).ToList();
-            var prompts = part.Select(j => PromptTokens.Of(ctx.Tokenizer, LabTask.Prompt(j.Problem.Question))).ToList();
+            var prompts = part.Select(j => PromptIds.Of(ctx.Tokenizer, LabTask.Prompt(j.Problem.Question))).ToList();
             // One stream per sample, seeded by its global index: the samples do not depend on the chunking.
-            var rngs = part.Select((_, i) => new Random(unchecked(preset.BaseSeed * 1_000_003 + start + i))).ToList();
+            var rngs = part.Select((_, i) => Rng.ForStream(unchecked((ulong)preset.BaseSeed), (ulong)(start + i))).ToList();
             var results = Generator.GenerateBatch(policy, prompts, options, rngs);
             for (int i = 0; i < part.Count; i++)
             {

@@ -7,7 +7,7 @@
 //   model                                        the model folder's own chat template (ReasonRL.Text.Chat.ChatTemplate,
 //                                                ChatML when the folder has none): one user turn, question + "\n" +
 //                                                the CoT instruction, then the generation prompt.
-// Ids follow the project convention: [BosId if the tokenizer has one] + the template's encoding
+// Ids follow the project convention (Text's PromptIds.Of): [BosId if the tokenizer has one] + the template's encoding
 // (ChatML control tokens by id; problem text never read as control tokens) — except "model", whose
 // ids are HF apply_chat_template's: the rendered text encoded with special tokens recognised and
 // no BOS added (the template writes its own, e.g. Llama 3's). Not a renderer of its own.
@@ -109,9 +109,6 @@ public sealed class EvalPromptBuilder
             text = _template!.Render(question);
             encoding = _template.Encode(_tokenizer, question);
         }
-        var ids = new List<int>(encoding.Ids.Length + 1);
-        if (_tokenizer.BosId is int bos) ids.Add(bos);
-        ids.AddRange(encoding.Ids);
-        return new EvalPrompt(text, [.. ids]);
+        return new EvalPrompt(text, PromptIds.Of(_tokenizer, encoding.Ids));
     }
 }

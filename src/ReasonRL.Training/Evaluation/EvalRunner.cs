@@ -5,8 +5,9 @@
 // (an ORM's Outcome, or a PRM's StepScores aggregated by BestOfN) in one ScoreAsync call per chunk;
 // EvalScoring then decides the question. Records are handed to a callback as each chunk finishes
 // (EvalResultsFile appends them to a partial file, so a killed run resumes). Sample j of question i
-// draws from its own Random seeded by (seed, i, j): output does not depend on the batch size or on
-// resuming. Not a CLI and not a results writer.
+// draws from its own stream Rng.ForStream(seed, (i, j)) (SampleStream): output does not depend on the
+// batch size or on resuming. Not a CLI and not a results writer.
+using ReasonRL.Core;
 using ReasonRL.Verifier;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Sources;
@@ -87,13 +88,13 @@ public sealed class EvalRunner
     {
         var prompts = chunk.Select(p => _prompts.Build(p.Question)).ToList();
         var inputs = new List<int[]>(chunk.Count * n);
-        var rngs = new List<Random>(chunk.Count * n);
+        var rngs = new List<Rng>(chunk.Count * n);
         for (int q = 0; q < chunk.Count; q++)
         {
             for (int j = 0; j < n; j++)
             {
                 inputs.Add(prompts[q].Ids);
-                rngs.Add(new Random(StreamSeed(Options.Seed, chunk[q].Index, j)));
+                rngs.Add(SampleStream(Options.Seed, chunk[q].Index, j));
             }
         }
         var generation = new GenerationOptions
@@ -177,14 +178,8 @@ public sealed class EvalRunner
         _ => EvalResponse.VerdictUnverifiable,
     };
 
-    /// <summary>Seed of sample <paramref name="sample"/> of question <paramref name="question"/>: a SplitMix64
-    /// finaliser of the three values, folded to 31 bits.</summary>
-    public static int StreamSeed(int seed, int question, int sample)
-    {
-        ulong z = unchecked(((ulong)(uint)seed << 32) ^ ((ulong)(uint)question * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)sample * 0xC2B2AE3D27D4EB4FUL));
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        z ^= z >> 31;
-        return (int)(z & 0x7FFFFFFF);
-    }
+    /// <summary>The coin stream of sample <paramref name="sample"/> of question <paramref name="question"/>:
+    /// Rng.ForStream(seed, question &lt;&lt; 32 | sample).</summary>
+    public static Rng SampleStream(int seed, int question, int sample) =>
+        Rng.ForStream(unchecked((uint)seed), ((ulong)(uint)question << 32) | (uint)sample);
 }

@@ -1,12 +1,14 @@
-// PpoTrainer, part 2: the experience maker. Sampling (seeded per-sample Random streams drawn from the
-// trainer's Xoshiro stream, so a response depends only on the seed and the step) into RolloutRecords
+// PpoTrainer, part 2: the experience maker. Sampling (seeded per-sample Rng streams drawn from the
+// trainer's own Rng, so a response depends only on the seed and the step) into RolloutRecords
 // with the decoded text and exact offsets, reward scoring (a failed sample keeps its record with the
 // error and is excluded from the update), then batched forwards of prompt+response for the old-policy
 // and reference log-probs and the critic values, the per-token KL, and the advantages — all on the
 // RolloutBatch of the scored records, in their order.
 // KL (per valid token, d = logπ_old − logπ_ref): in the reward R_t ← R_t − β·KL_t before the advantages;
 // in the loss it is recomputed with the current policy during the update.
+using ReasonRL.Core;
 using ReasonRL.Models;
+using ReasonRL.Text;
 using ReasonRL.Rewards.Composition;
 
 namespace ReasonRL.Training.Ppo;
@@ -17,10 +19,10 @@ public sealed partial class PpoTrainer
     {
         int n = _options.RolloutsPerPrompt;
         var promptIds = new int[prompts.Count][];
-        for (int p = 0; p < prompts.Count; p++) promptIds[p] = PromptTokens.Of(_tokenizer, prompts[p].Prompt);
+        for (int p = 0; p < prompts.Count; p++) promptIds[p] = PromptIds.Of(_tokenizer, prompts[p].Prompt);
         var records = new RolloutRecord[prompts.Count * n];
-        var rngs = new Random[records.Length];
-        for (int i = 0; i < rngs.Length; i++) rngs[i] = new Random((int)(_rng.NextUInt64() >> 33));
+        var rngs = new Rng[records.Length];
+        for (int i = 0; i < rngs.Length; i++) rngs[i] = new Rng(_rng.NextUInt64());
         for (int start = 0; start < records.Length; start += _options.GenerationBatchSize)
         {
             ct.ThrowIfCancellationRequested();
@@ -32,7 +34,7 @@ public sealed partial class PpoTrainer
             };
             var batch = new int[count][];
             for (int k = 0; k < count; k++) batch[k] = promptIds[(start + k) / n];
-            var results = Generator.GenerateBatch(_policy, batch, generation, new ArraySegment<Random>(rngs, start, count));
+            var results = Generator.GenerateBatch(_policy, batch, generation, new ArraySegment<Rng>(rngs, start, count));
             for (int k = 0; k < count; k++)
             {
                 int group = (start + k) / n;

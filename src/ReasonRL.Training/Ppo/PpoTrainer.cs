@@ -9,6 +9,7 @@
 // Reference: docs/reward-methods.md §7; Ouyang et al. 2022 (PPO-ptx without ptx);
 // OpenRLHF PPOTrainer / verl ray_trainer (structure only, no code copied).
 using System.Diagnostics;
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Tensors;
@@ -28,7 +29,7 @@ public sealed partial class PpoTrainer : IDisposable
     private readonly AdamWOptimizer? _criticOptimizer, _headOptimizer;
     private readonly IKlController _kl;
     private readonly NanGuard _guard;
-    private readonly Xoshiro256StarStar _rng;
+    private readonly Rng _rng;
     private readonly int _padId;
 
     /// <summary>Creates a trainer. <paramref name="critic"/> is required for GAE and unused by the other estimators.</summary>
@@ -58,7 +59,7 @@ public sealed partial class PpoTrainer : IDisposable
         }
         _kl = options.AdaptiveKl ? new AdaptiveKlController(options.KlCoef, options.KlTarget, options.KlHorizon) : new FixedKlController(options.KlCoef);
         _guard = new NanGuard(options.MaxConsecutiveNonFinite);
-        _rng = new Xoshiro256StarStar(options.Seed);
+        _rng = new Rng(options.Seed);
     }
 
     /// <summary>Trainer steps completed.</summary>

@@ -3,6 +3,8 @@
 // split and inflate held-out accuracy). Groups are shuffled with the seed (Xoshiro256**, Fisher–Yates)
 // and taken for the held-out set until it holds at least the asked fraction of examples. Examples without
 // a group are each their own group. Not the trainer.
+using ReasonRL.Core;
+
 namespace ReasonRL.Training.RewardModels;
 
 public static class HeldOutSplit
@@ -25,7 +27,7 @@ public static class HeldOutSplit
             if (e.GroupId is { } id) index[id] = groups.Count;
             groups.Add([e]);
         }
-        var rng = new Xoshiro256StarStar(seed);
+        var rng = new Rng(seed);
         for (int i = groups.Count - 1; i > 0; i--)
         {
             int j = rng.NextInt(i + 1);

@@ -9,6 +9,7 @@
 // a real token). What it is not: data loading (RewardModelExamples, Data loaders) or checkpointing
 // (RewardModel.Save).
 using System.Diagnostics;
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 
@@ -44,7 +45,7 @@ public sealed class RewardModelTrainer : IDisposable
         Check(train, "training");
         Check(heldOut, "held-out");
         var clock = Stopwatch.StartNew();
-        var rng = new Xoshiro256StarStar(Options.Seed);
+        var rng = new Rng(Options.Seed);
         var guard = new NanGuard(Options.MaxConsecutiveNonFinite);
         int batchesPerEpoch = (train.Count + Options.BatchSize - 1) / Options.BatchSize;
         long totalSteps = (long)batchesPerEpoch * Options.Epochs, step = 0;
@@ -76,7 +77,7 @@ public sealed class RewardModelTrainer : IDisposable
     /// <summary>One epoch's batches: a seeded shuffle, then within each window of
     /// <see cref="LengthWindow"/> batches the examples sorted by length (less padding, same data per window),
     /// then the batch order shuffled again.</summary>
-    private List<int[]> EpochBatches(int[] order, IReadOnlyList<RewardModelExample> train, Xoshiro256StarStar rng)
+    private List<int[]> EpochBatches(int[] order, IReadOnlyList<RewardModelExample> train, Rng rng)
     {
         Shuffle(order, rng);
         var batches = new List<int[]>();
@@ -95,7 +96,7 @@ public sealed class RewardModelTrainer : IDisposable
     /// <summary>Batches per length-sorting window.</summary>
     private const int LengthWindow = 8;
 
-    private static void Shuffle(int[] items, Xoshiro256StarStar rng)
+    private static void Shuffle(int[] items, Rng rng)
     {
         for (int i = items.Length - 1; i > 0; i--)
         {

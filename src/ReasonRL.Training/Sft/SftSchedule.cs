@@ -3,6 +3,8 @@
 // of BatchSize (the last batch of an epoch may be smaller). A pure function of (n, options), so a
 // resumed run recomputes the same plan and continues at its step index.
 // What it is not: the trainer (SftTrainer.cs).
+using ReasonRL.Core;
+
 namespace ReasonRL.Training.Sft;
 
 /// <summary>Seeded batch plan of an SFT run.</summary>
@@ -12,7 +14,7 @@ public static class SftSchedule
     public static IReadOnlyList<int[]> Plan(int count, SftOptions options)
     {
         if (count <= 0) throw new ArgumentException("SFT: the training set is empty");
-        var rng = new Xoshiro256StarStar(options.Seed);
+        var rng = new Rng(options.Seed);
         var plan = new List<int[]>();
         var order = new int[count];
         for (int e = 0; e < options.Epochs; e++)

@@ -81,12 +81,19 @@ public sealed class PpoGradientTests
         var d = Direction(rng, policy.Parameters.Length);
         double analytic = Dot(policy.Gradients!, d);
 
-        const float eps = 1e-3f;
-        Axpy(policy.Parameters, d, eps);
-        double plus = PpoLossTerms.Policy(policy, batch, old, adv, reference, options, 0.3, 0, scratch).Loss;
-        Axpy(policy.Parameters, d, -2 * eps);
-        double minus = PpoLossTerms.Policy(policy, batch, old, adv, reference, options, 0.3, 0, scratch).Loss;
-        double fd = (plus - minus) / (2 * eps);
+        // Richardson extrapolation of two central differences, (4·D(ε/2) − D(ε)) / 3: its error is O(ε⁴),
+        // so the check holds at peaked initialisations where the O(ε²) curvature error of D(ε) alone shows.
+        double Central(float eps)
+        {
+            Axpy(policy.Parameters, d, eps);
+            double plus = PpoLossTerms.Policy(policy, batch, old, adv, reference, options, 0.3, 0, scratch).Loss;
+            Axpy(policy.Parameters, d, -2 * eps);
+            double minus = PpoLossTerms.Policy(policy, batch, old, adv, reference, options, 0.3, 0, scratch).Loss;
+            Axpy(policy.Parameters, d, eps);
+            return (plus - minus) / (2 * eps);
+        }
+        double d1 = Central(1e-3f), d2 = Central(5e-4f);
+        double fd = (4 * d2 - d1) / 3;
         Assert.True(Math.Abs(analytic) > 1e-2, $"directional derivative {analytic} too small to be a check");
         Assert.True(Math.Abs(fd - analytic) <= 0.02 * Math.Abs(analytic) + 1e-4, $"finite difference {fd} vs analytic {analytic}");
     }
