@@ -1,14 +1,17 @@
-// ModelConfig: the shape of a Llama / Qwen2 decoder-only transformer.
+// ModelConfig: the shape of a Llama / Qwen2 / Qwen3 decoder-only transformer.
 // What it is: an immutable record with commented defaults (STYLE.md §12); derived sizes are
 // computed properties, never stored twice. What it is not: the Hugging Face config.json reader
 // (HfConfig maps config.json onto this record) or the parameter layout (ParameterLayout).
-// Reference: transformers' Qwen2Config / LlamaConfig field names, noted beside each member.
+// Reference: transformers' Qwen2Config / Qwen3Config / LlamaConfig field names, noted beside each member.
+using ReasonRL.Tensors;
+
 namespace ReasonRL.Models;
 
-/// <summary>Architecture hyper-parameters of a decoder-only transformer (Qwen2 / Llama).</summary>
+/// <summary>Architecture hyper-parameters of a decoder-only transformer (Qwen2 / Qwen3 / Llama).</summary>
 public sealed record ModelConfig
 {
-    /// <summary>"qwen2" or "llama" (HF <c>model_type</c>). Qwen2 has q/k/v biases; Llama none.</summary>
+    /// <summary>"qwen2", "qwen3" or "llama" (HF <c>model_type</c>). Qwen2 has q/k/v biases; Llama and Qwen3
+    /// none; Qwen3 RMS-normalises each query and key head before RoPE (q_norm / k_norm).</summary>
     public string ModelType { get; init; } = "qwen2";
 
     /// <summary>V: vocabulary size (HF <c>vocab_size</c>), e.g. 151936 for Qwen2.5-0.5B.</summary>
@@ -32,6 +35,9 @@ public sealed record ModelConfig
     /// <summary>RoPE base (HF <c>rope_theta</c>), e.g. 1000000 for Qwen2.5, 10000 classic.</summary>
     public double RopeTheta { get; init; } = 10000.0;
 
+    /// <summary>Llama 3.x RoPE frequency scaling (HF <c>rope_scaling</c> with rope_type "llama3"); null = plain RoPE.</summary>
+    public RopeScaling? RopeScaling { get; init; }
+
     /// <summary>RMSNorm epsilon (HF <c>rms_norm_eps</c>), e.g. 1e-6.</summary>
     public float RmsNormEps { get; init; } = 1e-6f;
 
@@ -53,6 +59,9 @@ public sealed record ModelConfig
     /// <summary>BOS id (HF <c>bos_token_id</c>), if any.</summary>
     public int? BosTokenId { get; init; }
 
+    /// <summary>Per-head RMSNorm of queries and keys before RoPE (HF Qwen3's q_norm / k_norm, weights [D]).</summary>
+    public bool QkNorm => ModelType == "qwen3";
+
     /// <summary>D: per-head dimension.</summary>
     public int HeadDim => ExplicitHeadDim ?? HiddenSize / HeadCount;
 
@@ -72,7 +81,7 @@ public sealed record ModelConfig
         {
             if (!ok) throw new ArgumentException($"model config: {field} must be {expected}, got {actual}");
         }
-        Require(ModelType is "qwen2" or "llama", "model_type", "\"qwen2\" or \"llama\"", ModelType);
+        Require(ModelType is "qwen2" or "qwen3" or "llama", "model_type", "\"qwen2\", \"qwen3\" or \"llama\"", ModelType);
         Require(VocabSize > 0, "vocab_size", "> 0", VocabSize);
         Require(HiddenSize > 0, "hidden_size", "> 0", HiddenSize);
         Require(IntermediateSize > 0, "intermediate_size", "> 0", IntermediateSize);
@@ -85,7 +94,26 @@ public sealed record ModelConfig
         Require(HeadDim % 2 == 0, "head_dim", "even (RoPE rotates halves)", HeadDim);
         Require(RopeTheta > 0, "rope_theta", "> 0", RopeTheta);
         Require(RmsNormEps > 0, "rms_norm_eps", "> 0", RmsNormEps);
+        Require(ModelType == "qwen2" || !AttentionBias, "attention_bias",
+            $"false for {ModelType} (transformers would also put a bias on o_proj, which the engine does not have)", AttentionBias);
+        RopeScaling?.Validate();
         return this;
+    }
+
+    /// <summary>RoPE inverse frequencies [D/2] in float (HF's, then the rope_scaling when present).</summary>
+    public float[] RopeInverseFrequencies()
+    {
+        var invFreq = Kernels.RopeInverseFrequencies(RopeTheta, HeadDim);
+        RopeScaling?.Apply(invFreq);
+        return invFreq;
+    }
+
+    /// <summary>The same frequencies in double (the reference model's).</summary>
+    public double[] ReferenceRopeInverseFrequencies()
+    {
+        var invFreq = Reference.RopeInverseFrequencies(RopeTheta, HeadDim);
+        RopeScaling?.Apply(invFreq);
+        return invFreq;
     }
 
     /// <summary>The anchor benchmark configs of ../shared/anchors (tied, fp32, q/k/v bias).</summary>

@@ -11,8 +11,8 @@ public sealed record LayerActivations(
     SlabEntry Input,      // [N, C] residual stream entering the layer
     SlabEntry Norm1,      // [N, C] input_layernorm output
     SlabEntry Rstd1,      // [N]
-    SlabEntry Q,          // [N, H·D] after bias and RoPE
-    SlabEntry K,          // [N, Hkv·D] after bias and RoPE
+    SlabEntry Q,          // [N, H·D] after bias (q_norm) and RoPE
+    SlabEntry K,          // [N, Hkv·D] after bias (k_norm) and RoPE
     SlabEntry V,          // [N, Hkv·D]
     SlabEntry Probs,      // [B, H, T, T] attention softmax
     SlabEntry Attn,       // [N, H·D] attention output (before o_proj)
@@ -21,7 +21,11 @@ public sealed record LayerActivations(
     SlabEntry Rstd2,      // [N]
     SlabEntry Gate,       // [N, F]
     SlabEntry Up,         // [N, F]
-    SlabEntry Act);       // [N, F] silu(gate) ⊙ up
+    SlabEntry Act,        // [N, F] silu(gate) ⊙ up
+    SlabEntry? QRaw = null,   // [N, H·D] q projection before the per-head q_norm (QkNorm only)
+    SlabEntry? KRaw = null,   // [N, Hkv·D] k projection before k_norm (QkNorm only)
+    SlabEntry? QRstd = null,  // [N·H] rstd of each query head (QkNorm only)
+    SlabEntry? KRstd = null); // [N·Hkv] rstd of each key head (QkNorm only)
 
 /// <summary>Activation and scratch slabs for batch B × T tokens.</summary>
 public sealed class TrainingActivations : IDisposable
@@ -61,6 +65,8 @@ public sealed class TrainingActivations : IDisposable
     internal SlabEntry DAct { get; }        // [N, F]
     internal SlabEntry DLogits { get; }     // [N, V]
     internal SlabEntry DHidden { get; }     // [N, C]
+    internal SlabEntry? DQRaw { get; }      // [N, H·D] gradient before q_norm (QkNorm only)
+    internal SlabEntry? DKRaw { get; }      // [N, Hkv·D] gradient before k_norm (QkNorm only)
 
     public TrainingActivations(ModelConfig config, int batch, int tokens)
     {
@@ -78,7 +84,9 @@ public sealed class TrainingActivations : IDisposable
                 s.Add(p + "q", n, qd), s.Add(p + "k", n, kd), s.Add(p + "v", n, kd),
                 s.Add(p + "probs", batch, config.HeadCount, tokens, tokens), s.Add(p + "attn", n, qd),
                 s.Add(p + "mid", n, c), s.Add(p + "norm2", n, c), s.Add(p + "rstd2", n),
-                s.Add(p + "gate", n, f), s.Add(p + "up", n, f), s.Add(p + "act", n, f)));
+                s.Add(p + "gate", n, f), s.Add(p + "up", n, f), s.Add(p + "act", n, f),
+                config.QkNorm ? s.Add(p + "q_raw", n, qd) : null, config.QkNorm ? s.Add(p + "k_raw", n, kd) : null,
+                config.QkNorm ? s.Add(p + "q_rstd", n, config.HeadCount) : null, config.QkNorm ? s.Add(p + "k_rstd", n, config.KvHeadCount) : null));
         }
         Layers = layers;
         Output = s.Add("output", n, c);
@@ -102,6 +110,11 @@ public sealed class TrainingActivations : IDisposable
         DAct = d.Add("d_act", n, f);
         DLogits = d.Add("d_logits", n, config.VocabSize);
         DHidden = d.Add("d_hidden", n, c);
+        if (config.QkNorm)
+        {
+            DQRaw = d.Add("d_q_raw", n, qd);
+            DKRaw = d.Add("d_k_raw", n, kd);
+        }
         Scratch = new NativeSlab(d);
     }
 
