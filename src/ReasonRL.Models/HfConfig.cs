@@ -153,9 +153,10 @@ public static class HfConfig
             {
                 w.WriteStartObject("rope_scaling");
                 w.WriteString("rope_type", RopeScaling.Llama3);
-                w.WriteNumber("factor", rs.Factor);
-                w.WriteNumber("low_freq_factor", rs.LowFreqFactor);
-                w.WriteNumber("high_freq_factor", rs.HighFreqFactor);
+                // transformers' llama3 validation warns unless the three factors are JSON floats: write 8.0, not 8
+                WriteFloat(w, "factor", rs.Factor);
+                WriteFloat(w, "low_freq_factor", rs.LowFreqFactor);
+                WriteFloat(w, "high_freq_factor", rs.HighFreqFactor);
                 w.WriteNumber("original_max_position_embeddings", rs.OriginalMaxPositionEmbeddings);
                 w.WriteEndObject();
             }
@@ -190,6 +191,15 @@ public static class HfConfig
 
     /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/>.</summary>
     public static void Save(string path, ModelConfig config) => File.WriteAllText(path, ToJson(config), new UTF8Encoding(false));
+
+    /// <summary>A number with a decimal point or exponent (shortest round-trip text), e.g. 8.0 rather than 8.</summary>
+    private static void WriteFloat(Utf8JsonWriter w, string name, double value)
+    {
+        string text = value.ToString("R", CultureInfo.InvariantCulture);
+        if (text.IndexOfAny(['.', 'E', 'e']) < 0) text += ".0";
+        w.WritePropertyName(name);
+        w.WriteRawValue(text);
+    }
 
     private static HfConfigException FromValidation(string source, ArgumentException ex)
     {

@@ -352,7 +352,7 @@ public class HfConfigTests
         foreach (var expected in new[] { "\"Qwen3ForCausalLM\"", "\"model_type\": \"qwen3\"", "\"head_dim\": 128", "\"attention_bias\": false", "\"use_sliding_window\": false" })
             Assert.Contains(expected, qwen3, StringComparison.Ordinal);
         string llama = HfConfig.ToJson(HfConfig.Parse(Llama32));
-        foreach (var expected in new[] { "\"rope_type\": \"llama3\"", "\"factor\": 32", "\"low_freq_factor\": 1", "\"high_freq_factor\": 4", "\"original_max_position_embeddings\": 8192" })
+        foreach (var expected in new[] { "\"rope_type\": \"llama3\"", "\"factor\": 32.0", "\"low_freq_factor\": 1.0", "\"high_freq_factor\": 4.0", "\"original_max_position_embeddings\": 8192" })
             Assert.Contains(expected, llama, StringComparison.Ordinal);
         // a qwen3 without an explicit head_dim still writes C / H: Qwen3Config would otherwise read 128
         var implicitHeadDim = HfConfig.Parse(Qwen3) with { ExplicitHeadDim = null };
