@@ -237,6 +237,8 @@ public class HfConfigTests
         Assert.Null(c.BosTokenId);
     }
 
+    private const string RopeTypes = "\"default\" or \"llama3\" (other RoPE scalings, e.g. linear, dynamic, yarn, longrope, are not implemented)";
+
     [Theory]
     [InlineData("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 3", "num_key_value_heads", "> 0 and a divisor of num_attention_heads (14)", "3")]
     [InlineData("\"hidden_size\": 896", "\"hidden_size\": \"896\"", "hidden_size", "an integer", "\"896\"")]
@@ -249,9 +251,9 @@ public class HfConfigTests
     [InlineData("\"hidden_act\": \"silu\"", "\"hidden_act\": \"gelu\"", "hidden_act", "\"silu\" (SwiGLU MLP)", "\"gelu\"")]
     [InlineData("\"use_sliding_window\": false", "\"use_sliding_window\": true", "use_sliding_window", "false (full causal attention only)", "true")]
     [InlineData("\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0}", "rope_scaling.rope_type",
-        "\"default\" or \"llama3\" (other RoPE scalings, e.g. linear, dynamic, yarn, longrope, are not implemented)", "\"yarn\"")]
+        RopeTypes, "\"yarn\"")]
     [InlineData("\"rope_scaling\": null", "\"rope_scaling\": {\"type\": \"dynamic\", \"factor\": 2.0}", "rope_scaling.rope_type",
-        "\"default\" or \"llama3\" (other RoPE scalings, e.g. linear, dynamic, yarn, longrope, are not implemented)", "\"dynamic\"")]
+        RopeTypes, "\"dynamic\"")]
     [InlineData("\"rope_scaling\": null", "\"rope_scaling\": {\"factor\": 2.0}", "rope_scaling.rope_type", "\"default\" or \"llama3\" (required)", "nothing (field absent)")]
     [InlineData("\"rope_scaling\": null", "\"rope_scaling\": 2", "rope_scaling", "null or an object", "2")]
     [InlineData("\"use_sliding_window\": false", "\"use_sliding_window\": false, \"use_mrope\": true", "use_mrope", "false (multimodal RoPE is not implemented)", "true")]
