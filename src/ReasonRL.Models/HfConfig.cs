@@ -1,5 +1,5 @@
-// HfConfig: maps a Hugging Face config.json (model_type "qwen2", "qwen3" or "llama") onto
-// ModelConfig and back. Reading is strict about what the engine would silently get wrong
+// HfConfig: maps a Hugging Face config.json (model_type "qwen2", "qwen3", "llama" or "smollm3")
+// onto ModelConfig and back. Reading is strict about what the engine would silently get wrong
 // (rope_scaling other than llama3, sliding windows, mrope, MLP/o_proj biases, activations other
 // than SiLU) and lenient about fields it does not need (torch_dtype, transformers_version,
 // use_cache, sliding_window / max_window_layers while use_sliding_window is false, …: ignored).
@@ -7,21 +7,23 @@
 // rope_theta) with rope_type (or legacy `type`) "default" (plain RoPE) or "llama3" (factor,
 // low_freq_factor, high_freq_factor, original_max_position_embeddings, all required); any other
 // type (linear, dynamic, yarn, longrope, …) or unknown key is refused by name.
-// Missing optional fields take the defaults of transformers' Qwen2Config / Qwen3Config / LlamaConfig:
+// Missing optional fields take the defaults of transformers' Qwen2Config / Qwen3Config / LlamaConfig /
+// SmolLM3Config:
 //   num_key_value_heads    = num_attention_heads   (all)
-//   rope_theta             = 10000.0               (all)
+//   rope_theta             = 10000.0; 2000000.0 for smollm3
 //   rms_norm_eps           = 1e-6                  (all)
-//   max_position_embeddings= 32768 (qwen2, qwen3), 2048 (llama)
-//   tie_word_embeddings    = false                 (all)
+//   max_position_embeddings= 32768 (qwen2, qwen3, smollm3), 2048 (llama)
+//   tie_word_embeddings    = false; true for smollm3
+//   no_rope_layers (smollm3 only) = 1 for every layer but each no_rope_layer_interval-th (default 4)
 //   attention_bias         = true for qwen2 (not a Qwen2Config field: Qwen2 always has q/k/v
-//                            bias), false for llama and qwen3 (true is refused: o_proj bias)
+//                            bias), false for the others (true is refused: o_proj bias)
 //   head_dim               = 128 for qwen3 (Qwen3Config), else hidden_size / num_attention_heads
 //   eos_token_id / bos_token_id = none (LlamaConfig's legacy 2 / 1 are not assumed)
 // Required: model_type, vocab_size, hidden_size, intermediate_size, num_hidden_layers,
 // num_attention_heads.
 // What it is not: a tokenizer or generation_config.json reader.
 // References: transformers/models/qwen2/configuration_qwen2.py, models/qwen3/configuration_qwen3.py,
-// models/llama/configuration_llama.py, modeling_rope_utils.py (rope types and their keys).
+// models/llama/configuration_llama.py, models/smollm3/configuration_smollm3.py, modeling_rope_utils.py (rope types and their keys).
 // JSON via JsonDocument / Utf8JsonWriter (no reflection serialisation, STYLE.md §11).
 using System.Globalization;
 using System.Text;
@@ -40,6 +42,12 @@ public static class HfConfig
 
     /// <summary>Default head_dim of Qwen3Config (independent of hidden_size / num_attention_heads).</summary>
     public const int Qwen3DefaultHeadDim = 128;
+
+    /// <summary>Default rope_theta of SmolLM3Config.</summary>
+    public const double SmolLM3DefaultRopeTheta = 2_000_000.0;
+
+    /// <summary>Default no_rope_layer_interval of SmolLM3Config: every 4th layer is a NoPE layer.</summary>
+    public const int SmolLM3DefaultNoRopeInterval = 4;
 
     /// <summary>Reads and maps the config.json at <paramref name="path"/>.</summary>
     /// <exception cref="HfConfigException">a field is missing, mistyped or unsupported.</exception>
@@ -66,14 +74,14 @@ public static class HfConfig
             var f = new Fields(root, source);
 
             string modelType = f.RequiredString("model_type");
-            bool qwen2 = modelType == "qwen2", qwen3 = modelType == "qwen3";
-            if (!qwen2 && !qwen3 && modelType != "llama")
-                throw new HfConfigException(source, "model_type", "\"qwen2\", \"qwen3\" or \"llama\"", $"\"{modelType}\"");
+            bool qwen2 = modelType == "qwen2", qwen3 = modelType == "qwen3", smollm3 = modelType == "smollm3";
+            if (!qwen2 && !qwen3 && !smollm3 && modelType != "llama")
+                throw new HfConfigException(source, "model_type", "\"qwen2\", \"qwen3\", \"llama\" or \"smollm3\"", $"\"{modelType}\"");
 
             int heads = f.RequiredInt("num_attention_heads");
             string act = f.OptionalString("hidden_act") ?? "silu";
             if (act != "silu") throw new HfConfigException(source, "hidden_act", "\"silu\" (SwiGLU MLP)", $"\"{act}\"");
-            var (ropeTheta, ropeScaling) = f.Rope();
+            var (ropeTheta, ropeScaling) = f.Rope(smollm3 ? SmolLM3DefaultRopeTheta : 10000.0);
             if (f.OptionalBool("use_sliding_window") == true)
                 throw new HfConfigException(source, "use_sliding_window", "false (full causal attention only)", "true");
             f.RequireFullAttentionLayers();
@@ -88,20 +96,22 @@ public static class HfConfig
                 throw new HfConfigException(source, "attention_bias",
                     $"false for {modelType} (transformers then also puts a bias on o_proj, which the engine does not have)", "true");
 
+            int layers = f.RequiredInt("num_hidden_layers");
             var config = new ModelConfig
             {
                 ModelType = modelType,
                 VocabSize = f.RequiredInt("vocab_size"),
                 HiddenSize = f.RequiredInt("hidden_size"),
                 IntermediateSize = f.RequiredInt("intermediate_size"),
-                LayerCount = f.RequiredInt("num_hidden_layers"),
+                LayerCount = layers,
                 HeadCount = heads,
                 KvHeadCount = f.OptionalInt("num_key_value_heads") ?? heads,
                 RopeTheta = ropeTheta,
                 RopeScaling = ropeScaling,
                 RmsNormEps = (float)(f.OptionalDouble("rms_norm_eps") ?? 1e-6),
-                MaxPositionEmbeddings = f.OptionalInt("max_position_embeddings") ?? (qwen2 || qwen3 ? Qwen2DefaultMaxPositions : LlamaDefaultMaxPositions),
-                TieWordEmbeddings = f.OptionalBool("tie_word_embeddings") ?? false,
+                MaxPositionEmbeddings = f.OptionalInt("max_position_embeddings") ?? (modelType == "llama" ? LlamaDefaultMaxPositions : Qwen2DefaultMaxPositions),
+                TieWordEmbeddings = f.OptionalBool("tie_word_embeddings") ?? smollm3,
+                NoRopeLayers = smollm3 ? f.NoRopeLayers(layers) : null,
                 AttentionBias = attentionBias,
                 ExplicitHeadDim = f.OptionalInt("head_dim") ?? (qwen3 ? Qwen3DefaultHeadDim : null),
                 EosTokenIds = f.IntOrIntList("eos_token_id"),
@@ -122,12 +132,12 @@ public static class HfConfig
     }
 
     /// <summary>config.json text for <paramref name="config"/> that transformers' AutoConfig /
-    /// AutoModelForCausalLM load as Qwen2ForCausalLM, Qwen3ForCausalLM or LlamaForCausalLM (float32 weights).</summary>
+    /// AutoModelForCausalLM load as Qwen2ForCausalLM, Qwen3ForCausalLM, LlamaForCausalLM or SmolLM3ForCausalLM (float32 weights).</summary>
     /// <exception cref="ArgumentException">the config cannot be expressed for its model_type.</exception>
     public static string ToJson(ModelConfig config)
     {
         config.Validate();
-        bool qwen2 = config.ModelType == "qwen2", qwen3 = config.ModelType == "qwen3";
+        bool qwen2 = config.ModelType == "qwen2", qwen3 = config.ModelType == "qwen3", smollm3 = config.ModelType == "smollm3";
         if (qwen2 && !config.AttentionBias)
             throw new ArgumentException("model config: attention_bias must be true for model_type qwen2 (transformers' Qwen2 always has q/k/v biases), got false");
         using var buffer = new MemoryStream();
@@ -162,9 +172,16 @@ public static class HfConfig
             }
             else w.WriteNull("rope_scaling");
             w.WriteBoolean("tie_word_embeddings", config.TieWordEmbeddings);
-            if (qwen2 || qwen3) w.WriteBoolean("use_sliding_window", false);
+            if (!config.ModelType.Equals("llama", StringComparison.Ordinal)) w.WriteBoolean("use_sliding_window", false);
             if (!qwen2) w.WriteBoolean("attention_bias", false);
             if (!qwen2 && !qwen3) w.WriteBoolean("mlp_bias", false);
+            if (smollm3)
+            {
+                // explicit, so transformers does not derive it from no_rope_layer_interval
+                w.WriteStartArray("no_rope_layers");
+                for (int l = 0; l < config.LayerCount; l++) w.WriteNumberValue(config.UsesRope(l) ? 1 : 0);
+                w.WriteEndArray();
+            }
             if (config.BosTokenId is int bos) w.WriteNumber("bos_token_id", bos);
             if (config.EosTokenIds.Count == 1) w.WriteNumber("eos_token_id", config.EosTokenIds[0]);
             else if (config.EosTokenIds.Count > 1)
@@ -180,13 +197,14 @@ public static class HfConfig
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
-    /// <summary>"Qwen2", "Qwen3" or "Llama": the transformers class-name prefix of the config's model_type.</summary>
+    /// <summary>"Qwen2", "Qwen3", "Llama" or "SmolLM3": the transformers class-name prefix of the config's model_type.</summary>
     public static string ArchitecturePrefix(ModelConfig config) => config.ModelType switch
     {
         "qwen2" => "Qwen2",
         "qwen3" => "Qwen3",
         "llama" => "Llama",
-        _ => throw new ArgumentException($"model config: model_type must be \"qwen2\", \"qwen3\" or \"llama\", got {config.ModelType}"),
+        "smollm3" => "SmolLM3",
+        _ => throw new ArgumentException($"model config: model_type must be \"qwen2\", \"qwen3\", \"llama\" or \"smollm3\", got {config.ModelType}"),
     };
 
     /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/>.</summary>
@@ -226,9 +244,9 @@ public static class HfConfig
         public string Raw(string name) => root.GetProperty(name).GetRawText();
 
         /// <summary>rope_theta and the llama3 scaling from rope_scaling / rope_parameters (see file header).</summary>
-        public (double Theta, RopeScaling? Scaling) Rope()
+        public (double Theta, RopeScaling? Scaling) Rope(double defaultTheta)
         {
-            double theta = OptionalDouble("rope_theta") ?? 10000.0;
+            double theta = OptionalDouble("rope_theta") ?? defaultTheta;
             string field = Has("rope_scaling") ? "rope_scaling" : Has("rope_parameters") ? "rope_parameters" : "";
             if (field.Length == 0) return (theta, null);
             var e = root.GetProperty(field);
@@ -262,6 +280,16 @@ public static class HfConfig
                     ?? throw new HfConfigException(source, Name("original_max_position_embeddings"), "an integer (required for llama3)", "nothing (field absent)"),
             };
             return (theta, scaling);
+        }
+
+        /// <summary>SmolLM3's no_rope_layers, or, when absent, SmolLM3Config's derivation from
+        /// no_rope_layer_interval: layer l uses RoPE unless (l + 1) is a multiple of the interval.</summary>
+        public IReadOnlyList<int> NoRopeLayers(int layers)
+        {
+            if (Has("no_rope_layers")) return IntOrIntList("no_rope_layers");
+            int interval = OptionalInt("no_rope_layer_interval") ?? SmolLM3DefaultNoRopeInterval;
+            if (interval <= 0) throw Wrong("no_rope_layer_interval", "> 0", root.GetProperty("no_rope_layer_interval"));
+            return [.. Enumerable.Range(0, Math.Max(layers, 0)).Select(l => (l + 1) % interval != 0 ? 1 : 0)];
         }
 
         /// <summary>Refuses <c>layer_types</c> entries other than "full_attention" (sliding-window layers).</summary>

@@ -77,8 +77,11 @@ public sealed class ReferenceTransformer
                 Reference.RmsNormForward(s.KRaw, P(w.KNorm!), n * cfg.KvHeadCount, cfg.HeadDim, cfg.RmsNormEps, s.K, s.KRstd);
             }
             Reference.LinearForward(s.Norm1, P(w.VWeight), w.VBias is null ? default : P(w.VBias), n, c, kd, s.V);
-            Reference.RopeForward(positions, _cos, _sin, cfg.HeadCount, cfg.HeadDim, s.Q);
-            Reference.RopeForward(positions, _cos, _sin, cfg.KvHeadCount, cfg.HeadDim, s.K);
+            if (cfg.UsesRope(l))
+            {
+                Reference.RopeForward(positions, _cos, _sin, cfg.HeadCount, cfg.HeadDim, s.Q);
+                Reference.RopeForward(positions, _cos, _sin, cfg.KvHeadCount, cfg.HeadDim, s.K);
+            }
             Reference.AttentionForward(s.Q, s.K, s.V, batch, tokenCount, cfg.HeadCount, cfg.KvHeadCount, cfg.HeadDim, s.Attn, s.Probs);
             var o = new double[n * c];
             Reference.LinearForward(s.Attn, P(w.OWeight), default, n, qd, c, o);
@@ -133,8 +136,11 @@ public sealed class ReferenceTransformer
             Reference.LinearBackward(s.Attn, P(w.OWeight), dO, n, qd, c, dAttn, G(w.OWeight), default);
             var dq = new double[n * qd]; var dk = new double[n * kd]; var dv = new double[n * kd];
             Reference.AttentionBackward(s.Q, s.K, s.V, s.Probs, dAttn, batch, tokenCount, cfg.HeadCount, cfg.KvHeadCount, cfg.HeadDim, dq, dk, dv);
-            Reference.RopeBackward(positions, _cos, _sin, cfg.HeadCount, cfg.HeadDim, dq);
-            Reference.RopeBackward(positions, _cos, _sin, cfg.KvHeadCount, cfg.HeadDim, dk);
+            if (cfg.UsesRope(l))
+            {
+                Reference.RopeBackward(positions, _cos, _sin, cfg.HeadCount, cfg.HeadDim, dq);
+                Reference.RopeBackward(positions, _cos, _sin, cfg.KvHeadCount, cfg.HeadDim, dk);
+            }
             if (cfg.QkNorm)
             {
                 var dqRaw = new double[n * qd]; var dkRaw = new double[n * kd];

@@ -5,6 +5,7 @@
 // checkpoint IO, or the optimizer (AdamWOptimizer steps the slabs).
 // Block (HF modeling_qwen2.py): x → x + o(attn(rope(q(rms1(x))), rope(k(…)), v(…))) → h;
 //   Qwen3 (modeling_qwen3.py) RMS-normalises every query and key head (q_norm, k_norm over D) before rope;
+//   SmolLM3 (modeling_smollm3.py) skips rope in its NoPE layers (no_rope_layers[l] = 0);
 //   h → h + down(silu(gate(rms2(h))) ⊙ up(rms2(h))); final rms → hidden; logits = hidden · Eᵀ.
 // Glossary: B sequences, T tokens, N = B·T, C width, H/Hkv heads, D head dim, F SwiGLU width, V vocab.
 // Reference: karpathy/llm.c train_gpt2.c (structure), HF transformers Qwen2 (semantics).
@@ -219,8 +220,11 @@ public sealed partial class Transformer : IDisposable
             dq.Clear(); dk.Clear(); dv.Clear();
             Kernels.AttentionBackward(s.View(la.Q), s.View(la.K), s.View(la.V), s.View(la.Probs), dAttn,
                 a.Batch, a.Tokens, Config.HeadCount, Config.KvHeadCount, Config.HeadDim, dq, dk, dv);
-            Kernels.RopeBackward(_positions, _ropeCos, _ropeSin, Config.HeadCount, Config.HeadDim, dq);
-            Kernels.RopeBackward(_positions, _ropeCos, _ropeSin, Config.KvHeadCount, Config.HeadDim, dk);
+            if (Config.UsesRope(l))
+            {
+                Kernels.RopeBackward(_positions, _ropeCos, _ropeSin, Config.HeadCount, Config.HeadDim, dq);
+                Kernels.RopeBackward(_positions, _ropeCos, _ropeSin, Config.KvHeadCount, Config.HeadDim, dk);
+            }
             if (Config.QkNorm)
             {
                 // q = q_norm(q_raw) per head (rows N·H of width D): dq now holds the gradient on the normalised q
@@ -276,8 +280,11 @@ public sealed partial class Transformer : IDisposable
             Kernels.RmsNormForward(b.QRaw, p.View(w.QNorm!), n * Config.HeadCount, Config.HeadDim, eps, b.Q, b.QRstd);
             Kernels.RmsNormForward(b.KRaw, p.View(w.KNorm!), n * Config.KvHeadCount, Config.HeadDim, eps, b.K, b.KRstd);
         }
-        Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.HeadCount, Config.HeadDim, b.Q);
-        Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.KvHeadCount, Config.HeadDim, b.K);
+        if (Config.UsesRope(layer))
+        {
+            Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.HeadCount, Config.HeadDim, b.Q);
+            Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.KvHeadCount, Config.HeadDim, b.K);
+        }
         cache?.Append(layer, b.K, b.V, tokens, first, batch);
         if (cache is null || tokens > 1)
         {

@@ -25,6 +25,7 @@ public sealed class BatchedDecodeTests
     [InlineData("qwen3", 5, true)]
     [InlineData("qwen3", 3, false)]
     [InlineData("llama3", 5, true)]
+    [InlineData("smollm3", 4, true)]
     public void BatchedPrefillAndStepsEqualSingleSequenceOnesForVariant(string variant, int batch, bool packed) =>
         CheckBatchedAgainstSingle(ModelTestUtil.TinyVariant(variant), batch, packed);
 

@@ -1,6 +1,6 @@
 // Golden test against PyTorch (STYLE.md §7): the fixtures of tools/reference/make_golden_fixtures.py
 // (tied and untied Qwen2-shaped models, GQA, q/k/v biases, RoPE; a Qwen3 with per-head q/k norms and
-// head_dim ≠ hidden/heads; a Llama with rope_scaling llama3) — logits, loss, every parameter gradient
+// head_dim ≠ hidden/heads; a Llama with rope_scaling llama3; a SmolLM3 with a NoPE layer) — logits, loss, every parameter gradient
 // and the losses of 10 AdamW steps — compared tensor by tensor with a printed table; and KV-cache
 // decode (batch-1 and batched) against PyTorch's full-forward logits at every position.
 using ReasonRL.Models;
@@ -35,6 +35,8 @@ public sealed class GoldenTransformerTests(ITestOutputHelper output)
     [InlineData("qwen3", 2)]
     [InlineData("llama3", 1)]
     [InlineData("llama3", 2)]
+    [InlineData("smollm3", 1)]
+    [InlineData("smollm3", 2)]
     public void KvCacheDecodeMatchesPyTorchFullForward(string name, int cacheBatch)
     {
         // cacheBatch 1: each sequence alone (ForwardLayer + IGemm); 2: both sequences in one cache (sliced, packed path)
@@ -74,6 +76,7 @@ public sealed class GoldenTransformerTests(ITestOutputHelper output)
     [InlineData("qwen3", GemmKind.Reference)]
     [InlineData("llama3", GemmKind.Managed)]
     [InlineData("llama3", GemmKind.Reference)]
+    [InlineData("smollm3", GemmKind.Managed)]
     public void MatchesPyTorch(string name, GemmKind gemm)
     {
         var fx = GoldenFixture.Load(name);

@@ -83,6 +83,7 @@ public class HfCheckpointTests
     [Theory]
     [InlineData("qwen3")]
     [InlineData("llama3")]
+    [InlineData("smollm3")]
     public void Golden_variant_checkpoints_resave_to_the_same_config_and_tensors(string name)
     {
         // HF folder written by PyTorch → HfCheckpoint → Save → Load: same config (incl. rope_scaling) and tensors
@@ -91,7 +92,8 @@ public class HfCheckpointTests
         var tensors = fx.Weights.Tensors.Values.ToList();
         HfCheckpoint.Save(dir.Path, fx.Config, tensors);
         var loaded = HfCheckpoint.Load(dir.Path);
-        Assert.Equal(fx.Config with { EosTokenIds = loaded.Config.EosTokenIds }, loaded.Config);
+        Assert.Equal(fx.Config with { EosTokenIds = loaded.Config.EosTokenIds, NoRopeLayers = loaded.Config.NoRopeLayers }, loaded.Config);
+        Assert.Equal(fx.Config.NoRopeLayers, loaded.Config.NoRopeLayers);
         AssertSameTensors(tensors, loaded.Tensors);
     }
 

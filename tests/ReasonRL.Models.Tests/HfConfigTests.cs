@@ -137,6 +137,42 @@ public class HfConfigTests
         }
         """;
 
+    // Shape of SmolLM3-3B's config.json (Llama with every 4th layer NoPE, tied).
+    private const string SmolLM3 = """
+        {
+          "architectures": ["SmolLM3ForCausalLM"],
+          "attention_bias": false,
+          "attention_dropout": 0.0,
+          "bos_token_id": null,
+          "eos_token_id": 128012,
+          "hidden_act": "silu",
+          "hidden_size": 2048,
+          "initializer_range": 0.02,
+          "intermediate_size": 11008,
+          "layer_types": ["full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention", "full_attention"],
+          "max_position_embeddings": 65536,
+          "max_window_layers": 28,
+          "mlp_bias": false,
+          "model_type": "smollm3",
+          "no_rope_layer_interval": 4,
+          "no_rope_layers": [1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0],
+          "num_attention_heads": 16,
+          "num_hidden_layers": 36,
+          "num_key_value_heads": 4,
+          "pad_token_id": 128004,
+          "pretraining_tp": 2,
+          "rms_norm_eps": 1e-06,
+          "rope_scaling": null,
+          "rope_theta": 5000000.0,
+          "sliding_window": null,
+          "torch_dtype": "bfloat16",
+          "transformers_version": "4.54.0.dev0",
+          "use_cache": false,
+          "use_sliding_window": false,
+          "vocab_size": 128256
+        }
+        """;
+
     // Shape of TinyLlama-1.1B-Chat's config.json (Llama 2 architecture, GQA 32/4).
     private const string TinyLlama = """
         {
@@ -243,7 +279,7 @@ public class HfConfigTests
     [InlineData("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 3", "num_key_value_heads", "> 0 and a divisor of num_attention_heads (14)", "3")]
     [InlineData("\"hidden_size\": 896", "\"hidden_size\": \"896\"", "hidden_size", "an integer", "\"896\"")]
     [InlineData("\"hidden_size\": 896", "\"hidden_size\": 896.5", "hidden_size", "an integer", "896.5")]
-    [InlineData("\"model_type\": \"qwen2\"", "\"model_type\": \"mistral\"", "model_type", "\"qwen2\", \"qwen3\" or \"llama\"", "\"mistral\"")]
+    [InlineData("\"model_type\": \"qwen2\"", "\"model_type\": \"mistral\"", "model_type", "\"qwen2\", \"qwen3\", \"llama\" or \"smollm3\"", "\"mistral\"")]
     [InlineData("\"vocab_size\": 151936", "\"vocab_sizes\": 151936", "vocab_size", "an integer (required)", "nothing (field absent)")]
     [InlineData("\"rms_norm_eps\": 1e-06", "\"rms_norm_eps\": 0", "rms_norm_eps", "> 0", "0")]
     [InlineData("\"rope_theta\": 1000000.0", "\"rope_theta\": -1", "rope_theta", "> 0", "-1")]
@@ -345,6 +381,28 @@ public class HfConfigTests
         var c = HfConfig.Parse(SmolLM2);
         Assert.Equal(("llama", 576, 9, 3, 64, 100000.0, true, false), (c.ModelType, c.HiddenSize, c.HeadCount, c.KvHeadCount, c.HeadDim, c.RopeTheta, c.TieWordEmbeddings, c.AttentionBias));
         Assert.Equal([0], c.EosTokenIds);
+    }
+
+    [Fact]
+    public void SmolLM3_no_rope_layers_are_read_derived_and_written()
+    {
+        var c = HfConfig.Parse(SmolLM3);
+        Assert.Equal(("smollm3", 36, 128, 5_000_000.0, true, false), (c.ModelType, c.LayerCount, c.HeadDim, c.RopeTheta, c.TieWordEmbeddings, c.AttentionBias));
+        Assert.Equal(Enumerable.Range(0, 36).Select(l => (l + 1) % 4 != 0), Enumerable.Range(0, 36).Select(c.UsesRope));
+        // absent list: SmolLM3Config derives it from no_rope_layer_interval (default 4); theta defaults to 2e6
+        var derived = HfConfig.Parse("""{"model_type": "smollm3", "vocab_size": 10, "hidden_size": 8, "intermediate_size": 8, "num_hidden_layers": 6, "num_attention_heads": 2, "no_rope_layer_interval": 3}""");
+        Assert.Equal([1, 1, 0, 1, 1, 0], derived.NoRopeLayers);
+        Assert.Equal((2_000_000.0, true), (derived.RopeTheta, derived.TieWordEmbeddings));
+        var back = HfConfig.Parse(HfConfig.ToJson(c));
+        Assert.Equal(c.NoRopeLayers, back.NoRopeLayers);
+        Assert.Equal(c, back with { EosTokenIds = c.EosTokenIds, NoRopeLayers = c.NoRopeLayers });
+        Assert.Contains("\"SmolLM3ForCausalLM\"", HfConfig.ToJson(c), StringComparison.Ordinal);
+        var bad = Assert.Throws<HfConfigException>(() => HfConfig.Parse(SmolLM3.Replace("\"no_rope_layers\": [1, ", "\"no_rope_layers\": [2, ", StringComparison.Ordinal)));
+        Assert.Equal("no_rope_layers[0]", bad.Field);
+        var shortList = Assert.Throws<HfConfigException>(() => HfConfig.Parse(SmolLM3.Replace("\"no_rope_layers\": [1, 1, 1, 0, ", "\"no_rope_layers\": [", StringComparison.Ordinal)));
+        Assert.Equal("no_rope_layers", shortList.Field);
+        // the list belongs to smollm3 only
+        Assert.Throws<ArgumentException>(() => HfConfig.ToJson(c with { ModelType = "llama" }));
     }
 
     [Fact]

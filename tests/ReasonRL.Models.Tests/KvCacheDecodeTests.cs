@@ -23,6 +23,7 @@ public sealed class KvCacheDecodeTests
     [InlineData("qwen3", 1)]
     [InlineData("qwen3", 4)]
     [InlineData("llama3", 3)]
+    [InlineData("smollm3", 2)]
     public void DecodeLogitsEqualFullForwardForVariant(string variant, int promptLength) =>
         CheckDecodeAgainstFullForward(ModelTestUtil.TinyVariant(variant), promptLength, variant);
 

@@ -1,7 +1,7 @@
 // Whole-model correctness: the double reference transformer's backward against central finite
 // differences of its loss (every parameter), and the fast float Transformer's loss, logits and every
 // parameter gradient against the double reference — tied/untied LM head, with and without biases,
-// Qwen3 (per-head q/k RMSNorm, head_dim ≠ C/H) and Llama 3 rope_scaling.
+// Qwen3 (per-head q/k RMSNorm, head_dim ≠ C/H), Llama 3 rope_scaling and SmolLM3's NoPE layers.
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using Xunit;
@@ -19,6 +19,7 @@ public sealed class TransformerGradientTests
     [Theory]
     [InlineData("qwen3")]
     [InlineData("llama3")]
+    [InlineData("smollm3")]
     public void ReferenceBackwardMatchesFiniteDifferencesInDoubleForVariant(string variant) =>
         CheckReferenceAgainstFiniteDifferences(ModelTestUtil.TinyVariant(variant), variant);
 
@@ -69,6 +70,7 @@ public sealed class TransformerGradientTests
     [InlineData("qwen3", GemmKind.Managed)]
     [InlineData("qwen3", GemmKind.Reference)]
     [InlineData("llama3", GemmKind.Managed)]
+    [InlineData("smollm3", GemmKind.Managed)]
     public void FastTransformerMatchesDoubleReferenceForVariant(string variant, GemmKind gemm) =>
         CheckFastAgainstReference(ModelTestUtil.TinyVariant(variant), gemm, variant);
 

@@ -1,4 +1,4 @@
-"""Loads a Qwen2, Qwen3 or Llama model directory (e.g. one written by ReasonRL's HfCheckpoint.Save) the way
+"""Loads a Qwen2, Qwen3, Llama or SmolLM3 model directory (e.g. one written by ReasonRL's HfCheckpoint.Save) the way
 transformers' from_pretrained would, into the reference PyTorch model, and compares its logits
 with a golden fixture.
 
@@ -54,7 +54,8 @@ def main():
     args = ap.parse_args()
     with open(os.path.join(args.dir, "config.json"), encoding="utf-8") as f:
         c = json.load(f)
-    arch = {"qwen2": "Qwen2ForCausalLM", "qwen3": "Qwen3ForCausalLM", "llama": "LlamaForCausalLM"}
+    arch = {"qwen2": "Qwen2ForCausalLM", "qwen3": "Qwen3ForCausalLM", "llama": "LlamaForCausalLM",
+            "smollm3": "SmolLM3ForCausalLM"}
     assert c["model_type"] in arch and c["architectures"] == [arch[c["model_type"]]], c
     cfg = {k: c[k] for k in ("model_type", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
                              "num_attention_heads", "num_key_value_heads", "rope_theta", "rms_norm_eps",
@@ -62,6 +63,7 @@ def main():
     cfg["head_dim"] = c.get("head_dim")
     cfg["attention_bias"] = c["model_type"] == "qwen2" or c.get("attention_bias", False)
     cfg["rope_scaling"] = c.get("rope_scaling")
+    cfg["no_rope_layers"] = c.get("no_rope_layers")
     model = Qwen2ForCausalLM(cfg)
     state, files = load_dir(args.dir)
     model.load_state_dict(state, strict=True)

@@ -4,12 +4,13 @@ What it is: for a tiny Qwen2-shaped model (GQA 4 query / 2 kv heads, q/k/v bias,
 with tied and once with untied embeddings, and for two variants of the same size — `qwen3`
 (per-head q/k RMSNorm, head_dim 16 != hidden/heads, no biases, tied, rope_theta 1e6) and
 `llama3` (Llama, no biases, untied, rope_theta 5e5, rope_scaling of type llama3 whose three
-frequency bands all occur at head_dim 8) — it writes under <out>/<tied|untied|qwen3|llama3>/:
+frequency bands all occur at head_dim 8), and a smaller `smollm3` (Llama with a NoPE layer:
+no_rope_layers [1, 0], V 48, C 16, H 2, Hkv 1) — it writes under <out>/<name>/:
   config.json, model.safetensors   the initial weights as a Hugging Face model directory
   golden.safetensors               input_ids, targets, logits, loss, grad.<param> for every
                                    parameter, adamw_losses[10]; __metadata__ carries the format
                                    tag, version, hyper-parameters and the regenerate command;
-                                   qwen3/llama3 also hold rope_inv_freq [D/2] (after scaling).
+                                   the variants also hold rope_inv_freq [D/2] (after scaling).
 Every tensor and convention is described in tests/ReasonRL.Models.Tests/Fixtures/README.md.
 What it is not: a build or test dependency (run on demand; the outputs are committed).
 Run from the repository root with Debian's PyTorch (not the pyenv python first on PATH):
@@ -44,6 +45,10 @@ VARIANTS = {
                    tie_word_embeddings=False,
                    rope_scaling=dict(rope_type="llama3", factor=8.0, low_freq_factor=1.0, high_freq_factor=4.0,
                                      original_max_position_embeddings=256)),
+    # smaller than the others so that all fixtures stay under 1 MB: layer 0 rotates, layer 1 is NoPE
+    "smollm3": dict(model_type="smollm3", vocab_size=48, hidden_size=16, intermediate_size=32,
+                    num_attention_heads=2, num_key_value_heads=1, attention_bias=False, rope_theta=2000000.0,
+                    tie_word_embeddings=True, no_rope_layers=[1, 0]),
 }
 BATCH, SEQ = 2, 12
 SEED = 20240607
@@ -74,8 +79,9 @@ def hf_config_json(tied):
 
 
 def variant_config_json(cfg):
-    arch = {"qwen3": "Qwen3ForCausalLM", "llama": "LlamaForCausalLM"}[cfg["model_type"]]
-    extra = dict(mlp_bias=False) if cfg["model_type"] == "llama" else dict(use_sliding_window=False)
+    arch = {"qwen3": "Qwen3ForCausalLM", "llama": "LlamaForCausalLM", "smollm3": "SmolLM3ForCausalLM"}[cfg["model_type"]]
+    extra = {"llama": dict(mlp_bias=False), "qwen3": dict(use_sliding_window=False),
+             "smollm3": dict(mlp_bias=False, use_sliding_window=False)}[cfg["model_type"]]
     c = dict(architectures=[arch], hidden_act="silu", **cfg, **extra, attention_dropout=0.0,
              initializer_range=0.02, use_cache=True, bos_token_id=0, eos_token_id=1, torch_dtype="float32")
     if "rope_scaling" not in c:

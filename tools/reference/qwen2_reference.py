@@ -23,6 +23,8 @@ Variants selected by the config dict (defaults = Qwen2, so the qwen2 fixtures ar
   * head_dim: the per-head width when it is not hidden_size / num_attention_heads (Qwen3);
   * attention_bias: False drops the q/k/v biases (Llama, Qwen3; True there would also put a bias
     on o_proj, which neither this reference nor the engine implements);
+  * no_rope_layers (SmolLM3, model_type "smollm3"): layer l applies RoPE only where the entry is
+    1; a 0 makes it a NoPE layer (SmolLM3Attention's use_rope);
   * rope_scaling {"rope_type": "llama3", factor, low_freq_factor, high_freq_factor,
     original_max_position_embeddings}: Llama 3.x frequency scaling of inv_freq, in float32
     (modeling_rope_utils._compute_llama3_parameters; attention factor 1).
@@ -120,11 +122,12 @@ class Attention(nn.Module):
             q, k = self.q_norm(q), self.k_norm(k)
         return q, k, v
 
-    def forward(self, x, cos, sin):
+    def forward(self, x, cos, sin, use_rope=True):
         b, t, _ = x.shape
         q, k, v = (y.transpose(1, 2) for y in self.project(x))            # [B, H or Hkv, T, D]
-        q = q * cos + rotate_half(q) * sin                                # cos/sin: [T, D] broadcast
-        k = k * cos + rotate_half(k) * sin
+        if use_rope:                                                      # SmolLM3's NoPE layers skip it
+            q = q * cos + rotate_half(q) * sin                            # cos/sin: [T, D] broadcast
+            k = k * cos + rotate_half(k) * sin
         k = repeat_kv(k, self.h // self.hkv)
         v = repeat_kv(v, self.h // self.hkv)
         scores = torch.matmul(q, k.transpose(2, 3)) * (self.d ** -0.5)    # [B, H, T, T]
@@ -148,15 +151,16 @@ class MLP(nn.Module):
 
 
 class DecoderLayer(nn.Module):
-    def __init__(self, cfg):
+    def __init__(self, cfg, index=0):
         super().__init__()
+        self.use_rope = (cfg.get("no_rope_layers") or [1] * (index + 1))[index] == 1
         self.input_layernorm = RMSNorm(cfg["hidden_size"], cfg["rms_norm_eps"])
         self.self_attn = Attention(cfg)
         self.post_attention_layernorm = RMSNorm(cfg["hidden_size"], cfg["rms_norm_eps"])
         self.mlp = MLP(cfg)
 
     def forward(self, x, cos, sin):
-        x = x + self.self_attn(self.input_layernorm(x), cos, sin)
+        x = x + self.self_attn(self.input_layernorm(x), cos, sin, self.use_rope)
         return x + self.mlp(self.post_attention_layernorm(x))
 
 
@@ -166,7 +170,7 @@ class Qwen2Body(nn.Module):
     def __init__(self, cfg):
         super().__init__()
         self.embed_tokens = nn.Embedding(cfg["vocab_size"], cfg["hidden_size"])
-        self.layers = nn.ModuleList([DecoderLayer(cfg) for _ in range(cfg["num_hidden_layers"])])
+        self.layers = nn.ModuleList([DecoderLayer(cfg, i) for i in range(cfg["num_hidden_layers"])])
         self.norm = RMSNorm(cfg["hidden_size"], cfg["rms_norm_eps"])
 
 
