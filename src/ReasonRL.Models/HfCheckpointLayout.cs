@@ -1,4 +1,4 @@
-// HfCheckpointLayout: the tensor names and shapes a Hugging Face Qwen2/Llama causal-LM checkpoint
+// HfCheckpointLayout: the tensor names and shapes a Hugging Face Qwen2/Qwen3/Llama causal-LM checkpoint
 // holds for a ModelConfig, in transformers' state-dict order, and the check that a loaded or
 // to-be-saved tensor set matches them. Shapes follow PyTorch: nn.Linear weights are [out, in],
 // biases [out], embeddings [V, C], RMSNorm weights [C].
@@ -30,7 +30,7 @@ public static class HfCheckpointLayout
 
     /// <summary>Every tensor the checkpoint holds, in this fixed order (the reference PyTorch model's
     /// named_parameters order; transformers' own state-dict order differs, which no loader depends on): embedding, per layer
-    /// (input_layernorm, q/k/v (+bias when AttentionBias), o_proj, post_attention_layernorm,
+    /// (input_layernorm, q/k/v (+bias when AttentionBias), o_proj, q_norm/k_norm when QkNorm (Qwen3), post_attention_layernorm,
     /// gate/up/down), final norm, and lm_head.weight unless the embeddings are tied.</summary>
     public static IReadOnlyList<HfTensorSpec> Expected(ModelConfig config)
     {
@@ -48,6 +48,11 @@ public static class HfCheckpointLayout
             specs.Add(new(p + "self_attn.v_proj.weight", [kv, c]));
             if (config.AttentionBias) specs.Add(new(p + "self_attn.v_proj.bias", [kv]));
             specs.Add(new(p + "self_attn.o_proj.weight", [c, q]));
+            if (config.QkNorm)
+            {
+                specs.Add(new(p + "self_attn.q_norm.weight", [config.HeadDim]));
+                specs.Add(new(p + "self_attn.k_norm.weight", [config.HeadDim]));
+            }
             specs.Add(new(p + "post_attention_layernorm.weight", [c]));
             specs.Add(new(p + "mlp.gate_proj.weight", [f, c]));
             specs.Add(new(p + "mlp.up_proj.weight", [f, c]));

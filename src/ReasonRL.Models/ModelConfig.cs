@@ -1,14 +1,18 @@
-// ModelConfig: the shape of a Llama / Qwen2 decoder-only transformer.
+// ModelConfig: the shape of a Llama / Qwen2 / Qwen3 / SmolLM3 decoder-only transformer.
 // What it is: an immutable record with commented defaults (docs/conventions.md §12); derived sizes are
 // computed properties, never stored twice. What it is not: the Hugging Face config.json reader
 // (HfConfig maps config.json onto this record) or the parameter layout (ParameterLayout).
-// Reference: transformers' Qwen2Config / LlamaConfig field names, noted beside each member.
+// Reference: transformers' Qwen2Config / Qwen3Config / LlamaConfig / SmolLM3Config field names, noted beside each member.
+using ReasonRL.Tensors;
+
 namespace ReasonRL.Models;
 
-/// <summary>Architecture hyper-parameters of a decoder-only transformer (Qwen2 / Llama).</summary>
+/// <summary>Architecture hyper-parameters of a decoder-only transformer (Qwen2 / Qwen3 / Llama).</summary>
 public sealed record ModelConfig
 {
-    /// <summary>"qwen2" or "llama" (HF <c>model_type</c>). Qwen2 has q/k/v biases; Llama none.</summary>
+    /// <summary>"qwen2", "qwen3", "llama" or "smollm3" (HF <c>model_type</c>). Qwen2 has q/k/v biases; the
+    /// others none; Qwen3 RMS-normalises each query and key head before RoPE (q_norm / k_norm); SmolLM3
+    /// is Llama with RoPE left out of some layers (<see cref="NoRopeLayers"/>).</summary>
     public string ModelType { get; init; } = "qwen2";
 
     /// <summary>V: vocabulary size (HF <c>vocab_size</c>), e.g. 151936 for Qwen2.5-0.5B.</summary>
@@ -32,6 +36,13 @@ public sealed record ModelConfig
     /// <summary>RoPE base (HF <c>rope_theta</c>), e.g. 1000000 for Qwen2.5, 10000 classic.</summary>
     public double RopeTheta { get; init; } = 10000.0;
 
+    /// <summary>Llama 3.x RoPE frequency scaling (HF <c>rope_scaling</c> with rope_type "llama3"); null = plain RoPE.</summary>
+    public RopeScaling? RopeScaling { get; init; }
+
+    /// <summary>SmolLM3's per-layer RoPE switch (HF <c>no_rope_layers</c>): 1 = the layer rotates q and k,
+    /// 0 = a NoPE layer (no position encoding); null = RoPE in every layer. At least one entry per layer.</summary>
+    public IReadOnlyList<int>? NoRopeLayers { get; init; }
+
     /// <summary>RMSNorm epsilon (HF <c>rms_norm_eps</c>), e.g. 1e-6.</summary>
     public float RmsNormEps { get; init; } = 1e-6f;
 
@@ -53,6 +64,12 @@ public sealed record ModelConfig
     /// <summary>BOS id (HF <c>bos_token_id</c>), if any.</summary>
     public int? BosTokenId { get; init; }
 
+    /// <summary>Per-head RMSNorm of queries and keys before RoPE (HF Qwen3's q_norm / k_norm, weights [D]).</summary>
+    public bool QkNorm => ModelType == "qwen3";
+
+    /// <summary>True when layer <paramref name="layer"/> applies RoPE (false only for SmolLM3's NoPE layers).</summary>
+    public bool UsesRope(int layer) => NoRopeLayers is null || NoRopeLayers[layer] != 0;
+
     /// <summary>D: per-head dimension.</summary>
     public int HeadDim => ExplicitHeadDim ?? HiddenSize / HeadCount;
 
@@ -72,7 +89,7 @@ public sealed record ModelConfig
         {
             if (!ok) throw new ArgumentException($"model config: {field} must be {expected}, got {actual}");
         }
-        Require(ModelType is "qwen2" or "llama", "model_type", "\"qwen2\" or \"llama\"", ModelType);
+        Require(ModelType is "qwen2" or "qwen3" or "llama" or "smollm3", "model_type", "\"qwen2\", \"qwen3\", \"llama\" or \"smollm3\"", ModelType);
         Require(VocabSize > 0, "vocab_size", "> 0", VocabSize);
         Require(HiddenSize > 0, "hidden_size", "> 0", HiddenSize);
         Require(IntermediateSize > 0, "intermediate_size", "> 0", IntermediateSize);
@@ -85,7 +102,33 @@ public sealed record ModelConfig
         Require(HeadDim % 2 == 0, "head_dim", "even (RoPE rotates halves)", HeadDim);
         Require(RopeTheta > 0, "rope_theta", "> 0", RopeTheta);
         Require(RmsNormEps > 0, "rms_norm_eps", "> 0", RmsNormEps);
+        Require(ModelType == "qwen2" || !AttentionBias, "attention_bias",
+            $"false for {ModelType} (transformers would also put a bias on o_proj, which the engine does not have)", AttentionBias);
+        RopeScaling?.Validate();
+        if (NoRopeLayers is { } noRope)
+        {
+            Require(ModelType == "smollm3", "no_rope_layers", "absent unless model_type is smollm3", $"a list for {ModelType}");
+            Require(noRope.Count >= LayerCount, "no_rope_layers", $"a list of at least num_hidden_layers ({LayerCount}) entries", $"{noRope.Count} entries");
+            for (int i = 0; i < noRope.Count; i++)
+                Require(noRope[i] is 0 or 1, $"no_rope_layers[{i}]", "0 or 1", noRope[i]);
+        }
         return this;
+    }
+
+    /// <summary>RoPE inverse frequencies [D/2] in float (HF's, then the rope_scaling when present).</summary>
+    public float[] RopeInverseFrequencies()
+    {
+        var invFreq = Kernels.RopeInverseFrequencies(RopeTheta, HeadDim);
+        RopeScaling?.Apply(invFreq);
+        return invFreq;
+    }
+
+    /// <summary>The same frequencies in double (the reference model's).</summary>
+    public double[] ReferenceRopeInverseFrequencies()
+    {
+        var invFreq = Reference.RopeInverseFrequencies(RopeTheta, HeadDim);
+        RopeScaling?.Apply(invFreq);
+        return invFreq;
     }
 
     /// <summary>The anchor benchmark configs of ../shared/anchors (tied, fp32, q/k/v bias).</summary>

@@ -6,6 +6,7 @@
 // Keys (Qwen2 / Llama, HF modeling_qwen2.py): model.embed_tokens.weight [V, C];
 // model.layers.{i}.input_layernorm.weight [C]; model.layers.{i}.self_attn.{q,k,v,o}_proj.weight
 // ([H·D, C], [Hkv·D, C], [Hkv·D, C], [C, H·D]); {q,k,v}_proj.bias when AttentionBias;
+// self_attn.{q,k}_norm.weight [D] when QkNorm (Qwen3, HF modeling_qwen3.py);
 // post_attention_layernorm.weight [C]; mlp.{gate,up}_proj.weight [F, C]; mlp.down_proj.weight [C, F];
 // model.norm.weight [C]; lm_head.weight [V, C] only when embeddings are untied.
 using ReasonRL.Core;
@@ -17,7 +18,7 @@ namespace ReasonRL.Models;
 public sealed record LayerEntries(
     SlabEntry InputNorm, SlabEntry QWeight, SlabEntry? QBias, SlabEntry KWeight, SlabEntry? KBias,
     SlabEntry VWeight, SlabEntry? VBias, SlabEntry OWeight, SlabEntry PostNorm,
-    SlabEntry GateWeight, SlabEntry UpWeight, SlabEntry DownWeight);
+    SlabEntry GateWeight, SlabEntry UpWeight, SlabEntry DownWeight, SlabEntry? QNorm = null, SlabEntry? KNorm = null);
 
 /// <summary>The ordered HF-named parameter table of a <see cref="ModelConfig"/>.</summary>
 public sealed class ParameterLayout
@@ -58,11 +59,13 @@ public sealed class ParameterLayout
             var vw = s.Add(p + "self_attn.v_proj.weight", kd, c);
             var vb = config.AttentionBias ? s.Add(p + "self_attn.v_proj.bias", kd) : null;
             var ow = s.Add(p + "self_attn.o_proj.weight", c, qd);
+            var qn = config.QkNorm ? s.Add(p + "self_attn.q_norm.weight", config.HeadDim) : null;
+            var kn = config.QkNorm ? s.Add(p + "self_attn.k_norm.weight", config.HeadDim) : null;
             var post = s.Add(p + "post_attention_layernorm.weight", c);
             var gate = s.Add(p + "mlp.gate_proj.weight", f, c);
             var up = s.Add(p + "mlp.up_proj.weight", f, c);
             var down = s.Add(p + "mlp.down_proj.weight", c, f);
-            layers.Add(new LayerEntries(inNorm, qw, qb, kw, kb, vw, vb, ow, post, gate, up, down));
+            layers.Add(new LayerEntries(inNorm, qw, qb, kw, kb, vw, vb, ow, post, gate, up, down, qn, kn));
         }
         Layers = layers;
         FinalNorm = s.Add("model.norm.weight", c);
@@ -70,8 +73,9 @@ public sealed class ParameterLayout
         Slab = s;
     }
 
-    /// <summary>True for RMSNorm weights (initialised to 1) and biases (initialised to 0).</summary>
-    public static bool IsNormWeight(string name) => name.EndsWith("layernorm.weight", StringComparison.Ordinal) || name == "model.norm.weight";
+    /// <summary>True for RMSNorm weights (initialised to 1): the layer norms, the final norm and Qwen3's per-head q/k norms.</summary>
+    public static bool IsNormWeight(string name) => name.EndsWith("layernorm.weight", StringComparison.Ordinal) || name == "model.norm.weight"
+        || name.EndsWith("self_attn.q_norm.weight", StringComparison.Ordinal) || name.EndsWith("self_attn.k_norm.weight", StringComparison.Ordinal);
 
     /// <summary>Fills a parameter slab as HF's _init_weights does for training from scratch: matrices
     /// N(0, std²) (std e.g. 0.02), biases 0, RMSNorm weights 1. Deterministic for a seed (one Rng(seed)

@@ -23,7 +23,7 @@ public sealed class ReferenceTransformer
         Config = config.Validate();
         Layout = new ParameterLayout(config);
         Parameters = new double[Layout.Slab.TotalLength];
-        (_cos, _sin) = Reference.RopeTables(config.RopeTheta, config.HeadDim, config.MaxPositionEmbeddings);
+        (_cos, _sin) = Reference.RopeTables(config.ReferenceRopeInverseFrequencies(), config.MaxPositionEmbeddings);
     }
 
     /// <summary>Copies (widens) the float parameters of a slab with the same layout.</summary>
@@ -41,6 +41,7 @@ public sealed class ReferenceTransformer
     private sealed class Saved
     {
         public double[] Input = [], Norm1 = [], Rstd1 = [], Q = [], K = [], V = [], Probs = [], Attn = [], Mid = [], Norm2 = [], Rstd2 = [], Gate = [], Up = [], Act = [];
+        public double[] QRaw = [], KRaw = [], QRstd = [], KRstd = [];   // QkNorm only
     }
 
     /// <summary>
@@ -68,9 +69,19 @@ public sealed class ReferenceTransformer
             Reference.RmsNormForward(s.Input, P(w.InputNorm), n, c, cfg.RmsNormEps, s.Norm1, s.Rstd1);
             Reference.LinearForward(s.Norm1, P(w.QWeight), w.QBias is null ? default : P(w.QBias), n, c, qd, s.Q);
             Reference.LinearForward(s.Norm1, P(w.KWeight), w.KBias is null ? default : P(w.KBias), n, c, kd, s.K);
+            if (cfg.QkNorm)
+            {
+                (s.QRaw, s.KRaw, s.QRstd, s.KRstd) = (s.Q, s.K, new double[n * cfg.HeadCount], new double[n * cfg.KvHeadCount]);
+                (s.Q, s.K) = (new double[n * qd], new double[n * kd]);
+                Reference.RmsNormForward(s.QRaw, P(w.QNorm!), n * cfg.HeadCount, cfg.HeadDim, cfg.RmsNormEps, s.Q, s.QRstd);
+                Reference.RmsNormForward(s.KRaw, P(w.KNorm!), n * cfg.KvHeadCount, cfg.HeadDim, cfg.RmsNormEps, s.K, s.KRstd);
+            }
             Reference.LinearForward(s.Norm1, P(w.VWeight), w.VBias is null ? default : P(w.VBias), n, c, kd, s.V);
-            Reference.RopeForward(positions, _cos, _sin, cfg.HeadCount, cfg.HeadDim, s.Q);
-            Reference.RopeForward(positions, _cos, _sin, cfg.KvHeadCount, cfg.HeadDim, s.K);
+            if (cfg.UsesRope(l))
+            {
+                Reference.RopeForward(positions, _cos, _sin, cfg.HeadCount, cfg.HeadDim, s.Q);
+                Reference.RopeForward(positions, _cos, _sin, cfg.KvHeadCount, cfg.HeadDim, s.K);
+            }
             Reference.AttentionForward(s.Q, s.K, s.V, batch, tokenCount, cfg.HeadCount, cfg.KvHeadCount, cfg.HeadDim, s.Attn, s.Probs);
             var o = new double[n * c];
             Reference.LinearForward(s.Attn, P(w.OWeight), default, n, qd, c, o);
@@ -125,8 +136,18 @@ public sealed class ReferenceTransformer
             Reference.LinearBackward(s.Attn, P(w.OWeight), dO, n, qd, c, dAttn, G(w.OWeight), default);
             var dq = new double[n * qd]; var dk = new double[n * kd]; var dv = new double[n * kd];
             Reference.AttentionBackward(s.Q, s.K, s.V, s.Probs, dAttn, batch, tokenCount, cfg.HeadCount, cfg.KvHeadCount, cfg.HeadDim, dq, dk, dv);
-            Reference.RopeBackward(positions, _cos, _sin, cfg.HeadCount, cfg.HeadDim, dq);
-            Reference.RopeBackward(positions, _cos, _sin, cfg.KvHeadCount, cfg.HeadDim, dk);
+            if (cfg.UsesRope(l))
+            {
+                Reference.RopeBackward(positions, _cos, _sin, cfg.HeadCount, cfg.HeadDim, dq);
+                Reference.RopeBackward(positions, _cos, _sin, cfg.KvHeadCount, cfg.HeadDim, dk);
+            }
+            if (cfg.QkNorm)
+            {
+                var dqRaw = new double[n * qd]; var dkRaw = new double[n * kd];
+                Reference.RmsNormBackward(s.QRaw, P(w.QNorm!), s.QRstd, dq, n * cfg.HeadCount, cfg.HeadDim, dqRaw, G(w.QNorm!));
+                Reference.RmsNormBackward(s.KRaw, P(w.KNorm!), s.KRstd, dk, n * cfg.KvHeadCount, cfg.HeadDim, dkRaw, G(w.KNorm!));
+                (dq, dk) = (dqRaw, dkRaw);
+            }
             var dNorm1 = new double[n * c];
             Reference.LinearBackward(s.Norm1, P(w.QWeight), dq, n, c, qd, dNorm1, G(w.QWeight), w.QBias is null ? default : G(w.QBias));
             Reference.LinearBackward(s.Norm1, P(w.KWeight), dk, n, c, kd, dNorm1, G(w.KWeight), w.KBias is null ? default : G(w.KBias));

@@ -134,9 +134,7 @@ public sealed partial class RewardModel
     private string ConfigJson()
     {
         var node = JsonNode.Parse(HfConfig.ToJson(Backbone.Config))!.AsObject();
-        bool qwen2 = Backbone.Config.ModelType == "qwen2";
-        string arch = Kind == RewardModelKind.Prm ? (qwen2 ? "Qwen2ForProcessRewardModel" : "LlamaForProcessRewardModel")
-            : qwen2 ? "Qwen2ForSequenceClassification" : "LlamaForSequenceClassification";
+        string arch = HfConfig.ArchitecturePrefix(Backbone.Config) + (Kind == RewardModelKind.Prm ? "ForProcessRewardModel" : "ForSequenceClassification");
         node["architectures"] = new JsonArray(arch);
         node["num_labels"] = Kind == RewardModelKind.Prm ? PrmHead.Classes : 1;
         node["reasonrl_reward_kind"] = Kind == RewardModelKind.Prm ? "prm" : "orm";

@@ -12,8 +12,8 @@ public sealed record LayerActivations(
     SlabEntry Input,      // [N, C] residual stream entering the layer
     SlabEntry Norm1,      // [N, C] input_layernorm output
     SlabEntry Rstd1,      // [N]
-    SlabEntry Q,          // [N, H·D] after bias and RoPE
-    SlabEntry K,          // [N, Hkv·D] after bias and RoPE
+    SlabEntry Q,          // [N, H·D] after bias (q_norm) and RoPE
+    SlabEntry K,          // [N, Hkv·D] after bias (k_norm) and RoPE
     SlabEntry V,          // [N, Hkv·D]
     SlabEntry Probs,      // [B, H, T, T] attention softmax
     SlabEntry Attn,       // [N, H·D] attention output (before o_proj)
@@ -22,7 +22,11 @@ public sealed record LayerActivations(
     SlabEntry Rstd2,      // [N]
     SlabEntry Gate,       // [N, F]
     SlabEntry Up,         // [N, F]
-    SlabEntry Act);       // [N, F] silu(gate) ⊙ up
+    SlabEntry Act,        // [N, F] silu(gate) ⊙ up
+    SlabEntry? QRaw = null,   // [N, H·D] q projection before the per-head q_norm (QkNorm only)
+    SlabEntry? KRaw = null,   // [N, Hkv·D] k projection before k_norm (QkNorm only)
+    SlabEntry? QRstd = null,  // [N·H] rstd of each query head (QkNorm only)
+    SlabEntry? KRstd = null); // [N·Hkv] rstd of each key head (QkNorm only)
 
 /// <summary>Activation and scratch slabs for batch B × T tokens.</summary>
 public sealed class TrainingActivations : IDisposable
@@ -62,6 +66,8 @@ public sealed class TrainingActivations : IDisposable
     internal SlabEntry DAct { get; private set; }        // [N, F]
     internal SlabEntry DLogits { get; private set; }     // [N, V]
     internal SlabEntry DHidden { get; private set; }     // [N, C]
+    internal SlabEntry? DQRaw { get; private set; }      // [N, H·D] gradient before q_norm (QkNorm only)
+    internal SlabEntry? DKRaw { get; private set; }      // [N, Hkv·D] gradient before k_norm (QkNorm only)
 
     public TrainingActivations(ModelConfig config, int batch, int tokens)
     {
@@ -75,7 +81,7 @@ public sealed class TrainingActivations : IDisposable
     public bool TryReshape(ModelConfig config, int batch, int tokens)
     {
         var previous = (Batch, Tokens, Layers, Output, Hidden, RstdFinal, Logits, Lse, LogProbs, Entropy,
-            DResidual, DNorm, DQ, DK, DV, DAttn, DGate, DUp, DAct, DLogits, DHidden);
+            DResidual, DNorm, DQ, DK, DV, DAttn, DGate, DUp, DAct, DLogits, DHidden, DQRaw, DKRaw);
         var (saved, scratch) = Carve(config, batch, tokens);
         if (saved.TotalLength <= Saved.Capacity && scratch.TotalLength <= Scratch.Capacity)
         {
@@ -84,7 +90,7 @@ public sealed class TrainingActivations : IDisposable
             return true;
         }
         (Batch, Tokens, Layers, Output, Hidden, RstdFinal, Logits, Lse, LogProbs, Entropy,
-            DResidual, DNorm, DQ, DK, DV, DAttn, DGate, DUp, DAct, DLogits, DHidden) = previous;
+            DResidual, DNorm, DQ, DK, DV, DAttn, DGate, DUp, DAct, DLogits, DHidden, DQRaw, DKRaw) = previous;
         return false;
     }
 
@@ -108,7 +114,9 @@ public sealed class TrainingActivations : IDisposable
                 s.Add(p + "q", n, qd), s.Add(p + "k", n, kd), s.Add(p + "v", n, kd),
                 s.Add(p + "probs", batch, config.HeadCount, tokens, tokens), s.Add(p + "attn", n, qd),
                 s.Add(p + "mid", n, c), s.Add(p + "norm2", n, c), s.Add(p + "rstd2", n),
-                s.Add(p + "gate", n, f), s.Add(p + "up", n, f), s.Add(p + "act", n, f)));
+                s.Add(p + "gate", n, f), s.Add(p + "up", n, f), s.Add(p + "act", n, f),
+                config.QkNorm ? s.Add(p + "q_raw", n, qd) : null, config.QkNorm ? s.Add(p + "k_raw", n, kd) : null,
+                config.QkNorm ? s.Add(p + "q_rstd", n, config.HeadCount) : null, config.QkNorm ? s.Add(p + "k_rstd", n, config.KvHeadCount) : null));
         }
         Layers = layers;
         Output = s.Add("output", n, c);
@@ -131,6 +139,12 @@ public sealed class TrainingActivations : IDisposable
         DAct = d.Add("d_act", n, f);
         DLogits = d.Add("d_logits", n, config.VocabSize);
         DHidden = d.Add("d_hidden", n, c);
+        if (config.QkNorm)
+        {
+            DQRaw = d.Add("d_q_raw", n, qd);
+            DKRaw = d.Add("d_k_raw", n, kd);
+        }
+        else (DQRaw, DKRaw) = (null, null);
         return (s, d);
     }
 

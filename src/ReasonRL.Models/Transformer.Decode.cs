@@ -110,6 +110,13 @@ public sealed partial class Transformer
                 Mid = s["mid"].Slice(r0 * c, rows * c), Norm2 = norm, Rstd2 = rstd,
                 Gate = s["gate"].Slice(r0 * f, rows * f), Up = s["up"].Slice(r0 * f, rows * f), Act = s["act"].Slice(r0 * f, rows * f), Output = output,
             };
+            if (Config.QkNorm)
+            {
+                // q_norm / k_norm in place (inference keeps no pre-norm copy)
+                b.QRaw = b.Q; b.KRaw = b.K;
+                b.QRstd = s["q_rstd"].Slice(r0 * heads, rows * heads);
+                b.KRstd = s["k_rstd"].Slice(r0 * Config.KvHeadCount, rows * Config.KvHeadCount);
+            }
             ForwardLayer(l, b, positions, count, n, cache, gemm, packed?.Layers[l], first);
             var next = output;
             output = x;
@@ -149,6 +156,7 @@ public sealed partial class Transformer
             l.Add("probs", tokens > 1 ? batch * config.HeadCount * tokens * tokens : 0);
             l.Add("attn", rows, config.QueryDim); l.Add("mid", rows, c);
             l.Add("gate", rows, config.IntermediateSize); l.Add("up", rows, config.IntermediateSize); l.Add("act", rows, config.IntermediateSize);
+            l.Add("q_rstd", config.QkNorm ? rows * config.HeadCount : 0); l.Add("k_rstd", config.QkNorm ? rows * config.KvHeadCount : 0);
             l.Add("last", batch, c); l.Add("last_norm", batch, c); l.Add("last_rstd", batch); l.Add("logits", batch, config.VocabSize);
             Slab = new NativeSlab(l);
             Positions = new int[rows];

@@ -1,9 +1,11 @@
-// Transformer: a Qwen2 / Llama decoder-only model over ReasonRL's kernels — training forward
+// Transformer: a Qwen2 / Qwen3 / Llama decoder-only model over ReasonRL's kernels — training forward
 // (saving what backward needs), LM head + cross-entropy, and the explicit backward into a gradient
 // slab. Incremental decode with a KV cache lives in Transformer.Decode.cs.
 // What it is not: the scalar / PRM heads (ScalarHead, PrmHead read Hidden and feed DHidden back),
 // checkpoint IO, or the optimizer (AdamWOptimizer steps the slabs).
 // Block (HF modeling_qwen2.py): x → x + o(attn(rope(q(rms1(x))), rope(k(…)), v(…))) → h;
+//   Qwen3 (modeling_qwen3.py) RMS-normalises every query and key head (q_norm, k_norm over D) before rope;
+//   SmolLM3 (modeling_smollm3.py) skips rope in its NoPE layers (no_rope_layers[l] = 0);
 //   h → h + down(silu(gate(rms2(h))) ⊙ up(rms2(h))); final rms → hidden; logits = hidden · Eᵀ.
 // Glossary: B sequences, T tokens, N = B·T, C width, H/Hkv heads, D head dim, F SwiGLU width, V vocab.
 // Reference: karpathy/llm.c train_gpt2.c (structure), HF transformers Qwen2 (semantics).
@@ -41,7 +43,7 @@ public sealed partial class Transformer : IDisposable
         _gemm = gemm;
         Layout = new ParameterLayout(config);
         Parameters = new NativeSlab(Layout.Slab);
-        (_ropeCos, _ropeSin) = Kernels.RopeTables(config.RopeTheta, config.HeadDim, config.MaxPositionEmbeddings);
+        (_ropeCos, _ropeSin) = Kernels.RopeTables(config.RopeInverseFrequencies(), config.MaxPositionEmbeddings);
     }
 
     /// <summary>HF-style random init for training from scratch (N(0, std²) matrices, zero biases, unit norms).</summary>
@@ -110,6 +112,11 @@ public sealed partial class Transformer : IDisposable
                 Gate = s.View(la.Gate), Up = s.View(la.Up), Act = s.View(la.Act),
                 Output = l + 1 < Config.LayerCount ? s.View(a.Layers[l + 1].Input) : s.View(a.Output),
             };
+            if (Config.QkNorm)
+            {
+                buffers.QRaw = s.View(la.QRaw!); buffers.KRaw = s.View(la.KRaw!);
+                buffers.QRstd = s.View(la.QRstd!); buffers.KRstd = s.View(la.KRstd!);
+            }
             ForwardLayer(l, buffers, _positions, batch, tokenCount, cache: null, _gemm);
         }
         Kernels.RmsNormForward(s.View(a.Output), p.View(Layout.FinalNorm), n, c, eps, s.View(a.Hidden), s.View(a.RstdFinal));
@@ -217,8 +224,17 @@ public sealed partial class Transformer : IDisposable
             dq.Clear(); dk.Clear(); dv.Clear();
             Kernels.AttentionBackward(s.View(la.Q), s.View(la.K), s.View(la.V), s.View(la.Probs), dAttn,
                 a.Batch, a.Tokens, Config.HeadCount, Config.KvHeadCount, Config.HeadDim, dq, dk, dv);
-            Kernels.RopeBackward(_positions, _ropeCos, _ropeSin, Config.HeadCount, Config.HeadDim, dq);
-            Kernels.RopeBackward(_positions, _ropeCos, _ropeSin, Config.KvHeadCount, Config.HeadDim, dk);
+            if (Config.UsesRope(l))
+            {
+                Kernels.RopeBackward(_positions, _ropeCos, _ropeSin, Config.HeadCount, Config.HeadDim, dq);
+                Kernels.RopeBackward(_positions, _ropeCos, _ropeSin, Config.KvHeadCount, Config.HeadDim, dk);
+            }
+            if (Config.QkNorm)
+            {
+                // q = q_norm(q_raw) per head (rows N·H of width D): dq now holds the gradient on the normalised q
+                dq = HeadNormBackward(s.View(la.QRaw!), p.View(w.QNorm!), s.View(la.QRstd!), dq, n * Config.HeadCount, d.View(a.DQRaw!), g.View(w.QNorm!));
+                dk = HeadNormBackward(s.View(la.KRaw!), p.View(w.KNorm!), s.View(la.KRstd!), dk, n * Config.KvHeadCount, d.View(a.DKRaw!), g.View(w.KNorm!));
+            }
             LinearBackward(s.View(la.Norm1), p.View(w.QWeight), dq, n, c, qd, dNorm, false, g.View(w.QWeight), w.QBias is null ? default : g.View(w.QBias));
             LinearBackward(s.View(la.Norm1), p.View(w.KWeight), dk, n, c, kd, dNorm, true, g.View(w.KWeight), w.KBias is null ? default : g.View(w.KBias));
             LinearBackward(s.View(la.Norm1), p.View(w.VWeight), dv, n, c, kd, dNorm, true, g.View(w.VWeight), w.VBias is null ? default : g.View(w.VBias));
@@ -227,10 +243,21 @@ public sealed partial class Transformer : IDisposable
         Kernels.EmbeddingBackward(_lastTokens, dRes, c, g.View(Layout.Embedding));
     }
 
-    /// <summary>Where one layer's forward reads and writes (saved activations or inference scratch).</summary>
+    /// <summary>Backward of the per-head q/k RMSNorm: returns dRaw (zeroed, then filled) from dNormed; accumulates dWeight [D].</summary>
+    private Span<float> HeadNormBackward(ReadOnlySpan<float> raw, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, ReadOnlySpan<float> dNormed,
+        int headRows, Span<float> dRaw, Span<float> dWeight)
+    {
+        dRaw.Clear();
+        Kernels.RmsNormBackward(raw, weight, rstd, dNormed, headRows, Config.HeadDim, dRaw, dWeight);
+        return dRaw;
+    }
+
+    /// <summary>Where one layer's forward reads and writes (saved activations or inference scratch).
+    /// QRaw/KRaw/QRstd/KRstd are used only with QkNorm (QRaw may be Q itself: the norm then runs in place).</summary>
     private ref struct LayerBuffers
     {
         public Span<float> Input, Norm1, Rstd1, Q, K, V, Probs, Attn, Mid, Norm2, Rstd2, Gate, Up, Act, Output;
+        public Span<float> QRaw, KRaw, QRstd, KRstd;
     }
 
     /// <summary>
@@ -248,11 +275,20 @@ public sealed partial class Transformer : IDisposable
         int n = batch * tokens, c = Config.HiddenSize, qd = Config.QueryDim, kd = Config.KvDim, f = Config.IntermediateSize;
         float eps = Config.RmsNormEps;
         Kernels.RmsNormForward(b.Input, p.View(w.InputNorm), n, c, eps, b.Norm1, b.Rstd1);
-        Linear(packed?.Q, gemm, b.Norm1, p.View(w.QWeight), w.QBias is null ? default : p.View(w.QBias), n, c, qd, false, b.Q);
-        Linear(packed?.K, gemm, b.Norm1, p.View(w.KWeight), w.KBias is null ? default : p.View(w.KBias), n, c, kd, false, b.K);
+        bool qkNorm = w.QNorm is not null;
+        Linear(packed?.Q, gemm, b.Norm1, p.View(w.QWeight), w.QBias is null ? default : p.View(w.QBias), n, c, qd, false, qkNorm ? b.QRaw : b.Q);
+        Linear(packed?.K, gemm, b.Norm1, p.View(w.KWeight), w.KBias is null ? default : p.View(w.KBias), n, c, kd, false, qkNorm ? b.KRaw : b.K);
         Linear(packed?.V, gemm, b.Norm1, p.View(w.VWeight), w.VBias is null ? default : p.View(w.VBias), n, c, kd, false, b.V);
-        Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.HeadCount, Config.HeadDim, b.Q);
-        Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.KvHeadCount, Config.HeadDim, b.K);
+        if (qkNorm)
+        {
+            Kernels.RmsNormForward(b.QRaw, p.View(w.QNorm!), n * Config.HeadCount, Config.HeadDim, eps, b.Q, b.QRstd);
+            Kernels.RmsNormForward(b.KRaw, p.View(w.KNorm!), n * Config.KvHeadCount, Config.HeadDim, eps, b.K, b.KRstd);
+        }
+        if (Config.UsesRope(layer))
+        {
+            Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.HeadCount, Config.HeadDim, b.Q);
+            Kernels.RopeForward(positions, _ropeCos, _ropeSin, Config.KvHeadCount, Config.HeadDim, b.K);
+        }
         cache?.Append(layer, b.K, b.V, tokens, first, batch);
         if (cache is null || tokens > 1)
         {

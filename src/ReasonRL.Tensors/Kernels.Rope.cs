@@ -9,17 +9,29 @@ namespace ReasonRL.Tensors;
 public static unsafe partial class Kernels
 {
     /// <summary>cos/sin tables [maxPos, D/2] for base θ (HF rotary embedding, float arithmetic).</summary>
-    public static (float[] Cos, float[] Sin) RopeTables(double theta, int headDim, int maxPositions)
+    public static (float[] Cos, float[] Sin) RopeTables(double theta, int headDim, int maxPositions) =>
+        RopeTables(RopeInverseFrequencies(theta, headDim), maxPositions);
+
+    /// <summary>HF's default inv_freq [D/2]: 1 / θ^(2i/D), the exponent in float as torch computes it.</summary>
+    public static float[] RopeInverseFrequencies(double theta, int headDim)
     {
-        int half = headDim / 2;
+        var invFreq = new float[headDim / 2];
+        for (int i = 0; i < invFreq.Length; i++) invFreq[i] = (float)(1.0 / Math.Pow(theta, (float)(2 * i) / headDim));
+        return invFreq;
+    }
+
+    /// <summary>cos/sin tables [maxPos, D/2] of given inverse frequencies [D/2] (angle = pos · inv_freq in float).</summary>
+    public static (float[] Cos, float[] Sin) RopeTables(ReadOnlySpan<float> invFreq, int maxPositions)
+    {
+        int half = invFreq.Length;
         var cos = new float[maxPositions * half];
         var sin = new float[maxPositions * half];
         for (int i = 0; i < half; i++)
         {
-            float invFreq = (float)(1.0 / Math.Pow(theta, (float)(2 * i) / headDim));
+            float f = invFreq[i];
             for (int p = 0; p < maxPositions; p++)
             {
-                float angle = p * invFreq;
+                float angle = p * f;
                 cos[p * half + i] = MathF.Cos(angle);
                 sin[p * half + i] = MathF.Sin(angle);
             }

@@ -78,15 +78,27 @@ public static partial class Reference
     }
 
     /// <summary>RoPE tables cos/sin [maxPos, D/2]: angle(pos, i) = pos · θ^(−2i/D).</summary>
-    public static (double[] Cos, double[] Sin) RopeTables(double theta, int headDim, int maxPositions)
+    public static (double[] Cos, double[] Sin) RopeTables(double theta, int headDim, int maxPositions) =>
+        RopeTables(RopeInverseFrequencies(theta, headDim), maxPositions);
+
+    /// <summary>Default inverse frequencies [D/2]: θ^(−2i/D).</summary>
+    public static double[] RopeInverseFrequencies(double theta, int headDim)
     {
-        int half = headDim / 2;
+        var invFreq = new double[headDim / 2];
+        for (int i = 0; i < invFreq.Length; i++) invFreq[i] = Math.Pow(theta, -2.0 * i / headDim);
+        return invFreq;
+    }
+
+    /// <summary>RoPE tables cos/sin [maxPos, D/2] of inverse frequencies [D/2]: angle(pos, i) = pos · invFreq[i].</summary>
+    public static (double[] Cos, double[] Sin) RopeTables(ReadOnlySpan<double> invFreq, int maxPositions)
+    {
+        int half = invFreq.Length;
         var cos = new double[maxPositions * half];
         var sin = new double[maxPositions * half];
         for (int p = 0; p < maxPositions; p++)
             for (int i = 0; i < half; i++)
             {
-                double a = p * Math.Pow(theta, -2.0 * i / headDim);
+                double a = p * invFreq[i];
                 cos[p * half + i] = Math.Cos(a);
                 sin[p * half + i] = Math.Sin(a);
             }

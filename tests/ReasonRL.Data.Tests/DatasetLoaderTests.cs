@@ -1,7 +1,9 @@
-// Tests of the GSM8K and MATH loaders on the shared data (row counts, gold extraction, gzip) and on
-// bad files written to a temp dir (each error names file, line and field).
+// Tests of the GSM8K and MATH loaders on the shared data (row counts, gold extraction, gzip; MATH
+// rewritten into the original release's layout, as JSONL and as per-problem files) and on bad files
+// written to a temp dir (each error names file, line and field, and the schema that was expected).
 using System.IO.Compression;
 using System.Text;
+using System.Text.Json;
 using ReasonRL.Data.Datasets;
 using ReasonRL.Tests;
 
@@ -132,6 +134,113 @@ public sealed class DatasetLoaderTests : IDisposable
         File.WriteAllBytes(corrupt, [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef]);
         var e = Assert.Throws<DatasetFormatException>(() => Gsm8kLoader.Load(corrupt));
         Assert.Contains("gzip", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A MathExample in the original MATH release's layout (the answer is not stored there).</summary>
+    private static string OriginalRow(MathExample r)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("problem", r.Problem);
+            w.WriteString("level", r.Level is int l ? $"Level {l}" : "Level ?");
+            w.WriteString("type", r.Subject);
+            w.WriteString("solution", r.Solution);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    [SharedDataTheory]
+    [Trait(SharedData.Trait, SharedData.TraitValue)]
+    [InlineData("data/math/test.jsonl")]
+    [InlineData("data/math/train.jsonl.gz")]
+    public void MathInTheOriginalLayoutGivesTheSameRowsAsThePrm800kLayout(string file)
+    {
+        // PRM800K derived its answer field from the solution's last \boxed{}: the original layout,
+        // which has no answer, must reproduce every official answer, level (incl. "Level ?") and subject.
+        var official = MathLoader.Load(SharedData.PathOf(file));
+        string path = Write("original.jsonl", string.Join("\n", official.Select(OriginalRow)) + "\n");
+        var original = MathLoader.Load(path);
+        Assert.Equal(official.Count, original.Count);
+        for (int i = 0; i < official.Count; i++)
+            Assert.Equal(official[i] with { UniqueId = null }, original[i]);
+    }
+
+    [Fact]
+    public void MathOriginalLayoutRowsAndFolders()
+    {
+        string rows =
+            "{\"problem\": \"p1\", \"level\": \"Level 2\", \"type\": \"Number Theory\", \"solution\": \"so $\\\\boxed{\\\\frac{1}{2}}$ and \\\\boxed{x^{2}}.\"}\n" +
+            "{\"problem\": \"p2\", \"level\": \"Level ?\", \"type\": \"Geometry\", \"solution\": \"thus \\\\boxed 9.\"}\n" +
+            "{\"problem\": \"p3\", \"level\": 4, \"type\": \"Algebra\", \"solution\": \"\\\\fbox{\\\\{1, 2\\\\}}\"}\n";
+        var loaded = MathLoader.Load(Write("orig.jsonl", rows));
+        Assert.Equal(new MathExample("p1", "so $\\boxed{\\frac{1}{2}}$ and \\boxed{x^{2}}.", "x^{2}", "Number Theory", 2, null), loaded[0]);
+        Assert.Equal(("9.", null, "Geometry"), (loaded[1].Answer, loaded[1].Level, loaded[1].Subject));
+        Assert.Equal(("\\{1, 2\\}", 4), (loaded[2].Answer, loaded[2].Level));
+
+        // the release's folder of per-problem files: unique_id is the relative path
+        string root = Path.Combine(_dir, "MATH");
+        Directory.CreateDirectory(Path.Combine(root, "train", "algebra"));
+        Directory.CreateDirectory(Path.Combine(root, "test", "geometry"));
+        File.WriteAllText(Path.Combine(root, "train", "algebra", "10.json"), "{\"problem\": \"a\", \"level\": \"Level 1\", \"type\": \"Algebra\", \"solution\": \"\\\\boxed{3}\"}");
+        File.WriteAllText(Path.Combine(root, "test", "geometry", "7.json"), "{\n  \"problem\": \"g\",\n  \"level\": \"Level 5\",\n  \"type\": \"Geometry\",\n  \"solution\": \"\\\\boxed{\\\\pi}\"\n}");
+        var folder = MathLoader.Load(root);
+        Assert.Equal(["test/geometry/7.json", "train/algebra/10.json"], folder.Select(r => r.UniqueId));
+        Assert.Equal(("\\pi", 5, "Geometry"), (folder[0].Answer, folder[0].Level, folder[0].Subject));
+    }
+
+    [Theory]
+    [InlineData("x \\boxed{1} y \\boxed{{a}{b}}", "{a}{b}")]
+    [InlineData("\\boxed{\\text{(C)}}", "\\text{(C)}")]
+    [InlineData("\\boxed {7}", "7")]
+    [InlineData("$\\boxed 2$", "2")]
+    [InlineData("\\boxed{unbalanced", null)]
+    [InlineData("no box", null)]
+    public void LastBoxedContent(string solution, string? answer) => Assert.Equal(answer, MathLoader.LastBoxed(solution));
+
+    public static TheoryData<string, string, string> BadOriginalMath() => new()
+    {
+        { "{\"problem\": \"p\", \"level\": \"Level 7\", \"type\": \"Algebra\", \"solution\": \"\\\\boxed{1}\"}", "level", "expected \"Level 1\"..\"Level 5\" or \"Level ?\", found \"Level 7\"" },
+        { "{\"problem\": \"p\", \"level\": 3.5, \"type\": \"Algebra\", \"solution\": \"\\\\boxed{1}\"}", "level", "found 3.5" },
+        { "{\"problem\": \"p\", \"type\": \"Algebra\", \"solution\": \"\\\\boxed{1}\"}", "level", "missing" },
+        { "{\"problem\": \"p\", \"level\": \"Level 1\", \"type\": \"Algebra\", \"solution\": \"no box\"}", "solution", "expected a \\boxed{…} answer" },
+        { "{\"level\": \"Level 1\", \"type\": \"Algebra\", \"solution\": \"\\\\boxed{1}\"}", "problem", "missing" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOriginalMath))]
+    public void BadOriginalMathRowsNameTheFieldAndTheLayout(string badRow, string field, string problem)
+    {
+        string path = Write("bad-orig.jsonl", badRow + "\n");
+        var e = Assert.Throws<DatasetFormatException>(() => MathLoader.Load(path));
+        Assert.Equal((1L, field), (e.Line, e.Field));
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+        Assert.Contains(MathLoader.OriginalSchema, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ALoaderGivenTheOtherDatasetSaysWhichSchemaItExpected()
+    {
+        // MATH rows into the GSM8K loader
+        string math = Write("math.jsonl", GoodMath + "\n");
+        var e = Assert.Throws<DatasetFormatException>(() => Gsm8kLoader.Load(math));
+        Assert.Equal((1L, "question"), (e.Line, e.Field));
+        Assert.Contains(Gsm8kLoader.Schema, e.Message, StringComparison.Ordinal);
+        Assert.Contains("the row has fields problem, solution, answer, subject, level, unique_id", e.Message, StringComparison.Ordinal);
+        // GSM8K rows into the MATH loader
+        string gsm = Write("gsm.jsonl", "{\"question\": \"q\", \"answer\": \"#### 1\"}\n");
+        var m = Assert.Throws<DatasetFormatException>(() => MathLoader.Load(gsm));
+        Assert.Contains(MathLoader.Math500Schema, m.Message, StringComparison.Ordinal);
+        Assert.Contains("the row has fields question, answer", m.Message, StringComparison.Ordinal);
+        // neither MATH layout
+        string other = Write("other.jsonl", "{\"prompt\": \"q\"}\n");
+        var n = Assert.Throws<DatasetFormatException>(() => MathLoader.Load(other));
+        Assert.Equal("subject", n.Field);
+        Assert.Contains(MathLoader.Math500Schema, n.Message, StringComparison.Ordinal);
+        Assert.Contains(MathLoader.OriginalSchema, n.Message, StringComparison.Ordinal);
+        Assert.Contains("the row has fields prompt", n.Message, StringComparison.Ordinal);
     }
 
     [Fact]

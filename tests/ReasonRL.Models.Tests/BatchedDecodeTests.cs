@@ -18,9 +18,19 @@ public sealed class BatchedDecodeTests
     [InlineData(5, false, true)]
     [InlineData(9, true, true)]
     [InlineData(5, true, false)]
-    public void BatchedPrefillAndStepsEqualSingleSequenceOnes(int batch, bool tied, bool packed)
+    public void BatchedPrefillAndStepsEqualSingleSequenceOnes(int batch, bool tied, bool packed) =>
+        CheckBatchedAgainstSingle(ModelTestUtil.Tiny(tied), batch, packed);
+
+    [Theory]
+    [InlineData("qwen3", 5, true)]
+    [InlineData("qwen3", 3, false)]
+    [InlineData("llama3", 5, true)]
+    [InlineData("smollm3", 4, true)]
+    public void BatchedPrefillAndStepsEqualSingleSequenceOnesForVariant(string variant, int batch, bool packed) =>
+        CheckBatchedAgainstSingle(ModelTestUtil.TinyVariant(variant), batch, packed);
+
+    private static void CheckBatchedAgainstSingle(ModelConfig cfg, int batch, bool packed)
     {
-        var cfg = ModelTestUtil.Tiny(tied);
         // packed = false: a limit of 0 floats sends every projection through the serial ManagedGemm fallback
         using var model = new Transformer(cfg, new ManagedGemm()) { PackedWeightLimit = packed ? long.MaxValue : 0 };
         ModelTestUtil.RandomizeForTests(model.Layout, model.Parameters, 8);

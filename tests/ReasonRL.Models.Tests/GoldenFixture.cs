@@ -1,7 +1,7 @@
 // GoldenFixture: reads one committed PyTorch golden fixture (tests/ReasonRL.Models.Tests/Fixtures/
-// <tied|untied>/, written by tools/reference/make_golden_fixtures.py) for the Transformer's golden
+// <tied|untied|qwen3|llama3|smollm3>/, written by tools/reference/make_golden_fixtures.py) for the Transformer's golden
 // test. Usage:
-//     var fx = GoldenFixture.Load("tied");          // or "untied"; GoldenFixture.Names lists both
+//     var fx = GoldenFixture.Load("tied");          // or "untied", "qwen3", "llama3", "smollm3"; GoldenFixture.Names lists them
 //     fx.Config                                     // ModelConfig from config.json
 //     fx.Weights.Tensors["model.layers.0.self_attn.q_proj.weight"].Floats   // [out, in] row-major
 //     fx.InputIds / fx.Targets                      // [B*T] row-major (B = fx.Batch, T = fx.SeqLen)
@@ -9,6 +9,7 @@
 //     fx.Loss                                       // mean cross-entropy over the B*T targets
 //     fx.Gradients["model.norm.weight"]             // dLoss/dParam, same shape as the weight
 //     fx.AdamWLosses[k]                             // loss after k AdamW steps (k = 0..9), fx.AdamW = hyper-parameters
+//     fx.RopeInvFreq                                // [D/2] RoPE inverse frequencies (qwen3, llama3, smollm3; else null)
 // Every tensor's meaning and layout is in Fixtures/README.md. A format/version mismatch throws
 // InvalidDataException naming the regenerate command.
 // What it is not: the comparison (the golden test prints its own name/OK/maxdiff table).
@@ -32,7 +33,7 @@ public sealed class GoldenFixture
     public const string Version = "1";
 
     /// <summary>The committed fixtures.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["tied", "untied"];
+    public static IReadOnlyList<string> Names { get; } = ["tied", "untied", "qwen3", "llama3", "smollm3"];
 
     /// <summary>Folder holding the fixtures (found from the repository root, not the build output).</summary>
     public static string Root => Path.Combine(SharedData.RepoRoot, "tests", "ReasonRL.Models.Tests", "Fixtures");
@@ -57,6 +58,7 @@ public sealed class GoldenFixture
         Logits = FloatsOfShape("logits", [Batch, SeqLen, v]);
         Loss = FloatsOfShape("loss", [])[0];
         AdamWLosses = FloatsOfShape("adamw_losses", [AdamW.Steps]);
+        RopeInvFreq = File.ByName.ContainsKey("rope_inv_freq") ? FloatsOfShape("rope_inv_freq", [weights.Config.HeadDim / 2]) : null;
         var grads = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var p in ParameterNames)
         {
@@ -69,7 +71,7 @@ public sealed class GoldenFixture
         Gradients = grads;
     }
 
-    /// <summary>"tied" or "untied".</summary>
+    /// <summary>"tied", "untied", "qwen3", "llama3" or "smollm3".</summary>
     public string Name { get; }
 
     /// <summary>The fixture's folder (config.json, model.safetensors, golden.safetensors).</summary>
@@ -117,10 +119,13 @@ public sealed class GoldenFixture
     /// <summary>[Steps] loss of the forward at the weights after k AdamW steps; [0] == <see cref="Loss"/>.</summary>
     public float[] AdamWLosses { get; }
 
+    /// <summary>[D/2] PyTorch's RoPE inverse frequencies after any rope_scaling (the qwen3, llama3 and smollm3 fixtures); null when absent.</summary>
+    public float[]? RopeInvFreq { get; }
+
     /// <summary>AdamW hyper-parameters used for <see cref="AdamWLosses"/>.</summary>
     public GoldenAdamW AdamW { get; }
 
-    /// <summary>Loads fixture <paramref name="name"/> ("tied" or "untied") from <see cref="Root"/>.</summary>
+    /// <summary>Loads fixture <paramref name="name"/> (one of <see cref="Names"/>) from <see cref="Root"/>.</summary>
     public static GoldenFixture Load(string name) => LoadFrom(Path.Combine(Root, name), name);
 
     /// <summary>Loads a fixture folder (e.g. a freshly regenerated one).</summary>

@@ -1,6 +1,8 @@
 // Golden test against PyTorch (docs/conventions.md §7): the fixtures of tools/reference/make_golden_fixtures.py
-// (tied and untied Qwen2-shaped models, GQA, q/k/v biases, RoPE) — logits, loss, every parameter
-// gradient and the losses of 10 AdamW steps — compared tensor by tensor with a printed table.
+// (tied and untied Qwen2-shaped models, GQA, q/k/v biases, RoPE; a Qwen3 with per-head q/k norms and
+// head_dim ≠ hidden/heads; a Llama with rope_scaling llama3; a SmolLM3 with a NoPE layer) — logits, loss, every parameter gradient
+// and the losses of 10 AdamW steps — compared tensor by tensor with a printed table; and KV-cache
+// decode (batch-1 and batched) against PyTorch's full-forward logits at every position.
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using Xunit;
@@ -22,15 +24,66 @@ public sealed class GoldenTransformerTests(ITestOutputHelper output)
     /// Adam's m/√v can turn round-off in near-zero gradients into ±lr steps, so allow 1e-5 absolute.</summary>
     private static readonly Tolerance AdamWLoss = new("adamw-10-steps", 1e-5, 0);
 
+    /// <summary>RoPE inverse frequencies: both sides compute them in float32 from the same formula;
+    /// ≤ 1 ulp apart (pow in double vs float), so 1e-6 relative.</summary>
+    private static readonly Tolerance RopeFrequencies = new("rope-inv-freq-float32", 0, 1e-6);
+
+    /// <summary>Decode vs PyTorch's full forward: the forward tolerance (different summation order only).</summary>
+    [Theory]
+    [InlineData("tied", 1)]
+    [InlineData("qwen3", 1)]
+    [InlineData("qwen3", 2)]
+    [InlineData("llama3", 1)]
+    [InlineData("llama3", 2)]
+    [InlineData("smollm3", 1)]
+    [InlineData("smollm3", 2)]
+    public void KvCacheDecodeMatchesPyTorchFullForward(string name, int cacheBatch)
+    {
+        // cacheBatch 1: each sequence alone (ForwardLayer + IGemm); 2: both sequences in one cache (sliced, packed path)
+        var fx = GoldenFixture.Load(name);
+        var cfg = fx.Config;
+        using var model = new Transformer(cfg, new ManagedGemm());
+        model.LoadParameters(fx.Weights.Floats);
+        int b = fx.Batch, t = fx.SeqLen, v = cfg.VocabSize, prompt = 3;
+        var cmp = new TensorComparison();
+        for (int first = 0; first < b; first += cacheBatch)
+        {
+            using var cache = new KvCache(cfg, cacheBatch, t);
+            var ids = new int[cacheBatch * prompt];
+            for (int s = 0; s < cacheBatch; s++) fx.InputIds.AsSpan((first + s) * t, prompt).CopyTo(ids.AsSpan(s * prompt));
+            var logits = model.ForwardCached(ids, prompt, cache);
+            for (int pos = prompt - 1; pos < t; pos++)
+            {
+                if (pos >= prompt)
+                {
+                    var step = Enumerable.Range(first, cacheBatch).Select(s => fx.InputIds[s * t + pos]).ToArray();
+                    logits = model.ForwardCached(step, 1, cache);
+                }
+                var expected = new float[cacheBatch * v];
+                for (int s = 0; s < cacheBatch; s++) fx.Logits.AsSpan(((first + s) * t + pos) * v, v).CopyTo(expected.AsSpan(s * v));
+                cmp.Add($"seq {first}..{first + cacheBatch - 1} pos {pos}", expected, logits, Forward);
+            }
+        }
+        output.WriteLine(cmp.Render());
+        ModelTestUtil.AssertAllOk(cmp, $"decode vs PyTorch full forward ({name}, cache batch {cacheBatch}); regenerate fixtures with: {fx.RegenerateCommand}");
+    }
+
     [Theory]
     [InlineData("tied", GemmKind.Managed)]
     [InlineData("untied", GemmKind.Managed)]
     [InlineData("untied", GemmKind.Reference)]
+    [InlineData("qwen3", GemmKind.Managed)]
+    [InlineData("qwen3", GemmKind.Reference)]
+    [InlineData("llama3", GemmKind.Managed)]
+    [InlineData("llama3", GemmKind.Reference)]
+    [InlineData("smollm3", GemmKind.Managed)]
     public void MatchesPyTorch(string name, GemmKind gemm)
     {
         var fx = GoldenFixture.Load(name);
         var cfg = fx.Config;
         using var model = new Transformer(cfg, GemmFactory.Create(gemm));
+        var cmp = new TensorComparison();
+        if (fx.RopeInvFreq is { } invFreq) cmp.Add("rope_inv_freq", invFreq, cfg.RopeInverseFrequencies(), RopeFrequencies);
         model.LoadParameters(fx.Weights.Floats);
         int b = fx.Batch, t = fx.SeqLen;
 
@@ -39,7 +92,6 @@ public sealed class GoldenTransformerTests(ITestOutputHelper output)
         var logits = model.Activations.Saved.View(model.Activations.Logits).ToArray();
         model.BackwardLoss(fx.Targets);
 
-        var cmp = new TensorComparison();
         cmp.Add("logits", fx.Logits, logits, Forward);
         cmp.Add("loss", [fx.Loss], [loss], Forward);
         foreach (var e in model.Layout.Slab.Entries)

@@ -13,11 +13,22 @@ public class HfCheckpointFixtureTests
     {
         var fx = GoldenFixture.Load(name);
         var c = fx.Config;
-        Assert.Equal(("qwen2", 96, 32, 96, 2, 4, 2, 8), (c.ModelType, c.VocabSize, c.HiddenSize, c.IntermediateSize, c.LayerCount, c.HeadCount, c.KvHeadCount, c.HeadDim));
-        Assert.Equal(name == "tied", c.TieWordEmbeddings);
-        Assert.True(c.AttentionBias);
-        Assert.Equal(10000.0, c.RopeTheta);
+        // documented in Fixtures/README.md: model_type, F, D, tied, biases, θ per fixture
+        var (type, v, cw, f, h, hkv, d, tied, bias, theta) = name switch
+        {
+            "tied" => ("qwen2", 96, 32, 96, 4, 2, 8, true, true, 10000.0),
+            "untied" => ("qwen2", 96, 32, 96, 4, 2, 8, false, true, 10000.0),
+            "qwen3" => ("qwen3", 96, 32, 48, 4, 2, 16, true, false, 1e6),
+            "llama3" => ("llama", 96, 32, 48, 4, 2, 8, false, false, 5e5),
+            _ => ("smollm3", 48, 16, 32, 2, 1, 8, true, false, 2e6),
+        };
+        Assert.Equal((type, v, cw, f, 2, h, hkv, d), (c.ModelType, c.VocabSize, c.HiddenSize, c.IntermediateSize, c.LayerCount, c.HeadCount, c.KvHeadCount, c.HeadDim));
+        Assert.Equal(name == "smollm3" ? [true, false] : [true, true], new[] { c.UsesRope(0), c.UsesRope(1) });
+        Assert.Equal(tied, c.TieWordEmbeddings);
+        Assert.Equal(bias, c.AttentionBias);
+        Assert.Equal(theta, c.RopeTheta);
         Assert.Equal(1e-6f, c.RmsNormEps);
+        Assert.Equal(name == "llama3", c.RopeScaling is not null);
 
         var expected = HfCheckpointLayout.Expected(c);
         Assert.Equal(expected.Select(s => s.Name), fx.ParameterNames);
@@ -29,10 +40,11 @@ public class HfCheckpointFixtureTests
             Assert.Equal(spec.Shape, w.Shape);
             Assert.All(w.Floats, v => Assert.True(float.IsFinite(v)));
         }
-        Assert.Equal([32, 32], fx.Weights.Tensors["model.layers.1.self_attn.q_proj.weight"].Shape);   // [H·D, C]
-        Assert.Equal([16, 32], fx.Weights.Tensors["model.layers.1.self_attn.k_proj.weight"].Shape);   // [Hkv·D, C]
-        Assert.Equal([32, 96], fx.Weights.Tensors["model.layers.0.mlp.down_proj.weight"].Shape);      // [C, F]
-        Assert.Equal(name == "untied", fx.Weights.Tensors.ContainsKey(HfCheckpointLayout.LmHead));
+        Assert.Equal([h * d, cw], fx.Weights.Tensors["model.layers.1.self_attn.q_proj.weight"].Shape);   // [H·D, C]
+        Assert.Equal([hkv * d, cw], fx.Weights.Tensors["model.layers.1.self_attn.k_proj.weight"].Shape);   // [Hkv·D, C]
+        Assert.Equal([cw, f], fx.Weights.Tensors["model.layers.0.mlp.down_proj.weight"].Shape);      // [C, F]
+        Assert.Equal(!tied, fx.Weights.Tensors.ContainsKey(HfCheckpointLayout.LmHead));
+        Assert.Equal(name == "qwen3", fx.Weights.Tensors.ContainsKey("model.layers.1.self_attn.q_norm.weight"));
     }
 
     [Theory]
@@ -49,7 +61,7 @@ public class HfCheckpointFixtureTests
 
         Assert.Equal(2 * 12, fx.InputIds.Length);
         Assert.Equal(2 * 12, fx.Targets.Length);
-        Assert.Equal(2 * 12 * 96, fx.Logits.Length);
+        Assert.Equal(2 * 12 * fx.Config.VocabSize, fx.Logits.Length);
         Assert.Equal(10, fx.AdamWLosses.Length);
         Assert.Equal(SafeTensorsDType.I64, fx.File["input_ids"].DType);
         // Targets are the inputs shifted by one (the generator draws T + 1 tokens per row).
@@ -58,8 +70,10 @@ public class HfCheckpointFixtureTests
             for (int t = 0; t + 1 < fx.SeqLen; t++) Assert.Equal(fx.InputIds[b * fx.SeqLen + t + 1], fx.Targets[b * fx.SeqLen + t]);
         }
         // One gradient per parameter, same shape, finite and not all zero; the golden file holds
-        // exactly input_ids, targets, logits, loss, adamw_losses and the gradients.
-        Assert.Equal(fx.ParameterNames.Count + 5, fx.File.Tensors.Count);
+        // exactly input_ids, targets, logits, loss, adamw_losses and the gradients (+ rope_inv_freq for the variants).
+        bool variant = name is "qwen3" or "llama3" or "smollm3";
+        Assert.Equal(fx.ParameterNames.Count + (variant ? 6 : 5), fx.File.Tensors.Count);
+        Assert.Equal(variant, fx.RopeInvFreq is not null);
         foreach (var p in fx.ParameterNames)
         {
             Assert.Equal(fx.Weights.Tensors[p].Shape, fx.File["grad." + p].Shape);

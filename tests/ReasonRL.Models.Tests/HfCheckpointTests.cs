@@ -58,6 +58,46 @@ public class HfCheckpointTests
     }
 
     [Fact]
+    public void Qwen3_layout_has_head_norms_and_round_trips()
+    {
+        using var dir = new TempFolder();
+        var config = SafeTensorsTestFiles.TinyQwen2(tied: true) with { ModelType = "qwen3", AttentionBias = false, ExplicitHeadDim = 6 };
+        var specs = HfCheckpointLayout.Expected(config);
+        Assert.Equal(1 + config.LayerCount * 11 + 1, specs.Count);
+        Assert.Equal([6], specs.Single(s => s.Name == "model.layers.1.self_attn.q_norm.weight").Shape);
+        Assert.Equal([6], specs.Single(s => s.Name == "model.layers.1.self_attn.k_norm.weight").Shape);
+        Assert.Equal(specs.Select(s => s.Name), new ParameterLayout(config).Slab.Entries.Select(e => e.Name));
+        var tensors = SafeTensorsTestFiles.RandomCheckpoint(config, seed: 12);
+        HfCheckpoint.Save(dir.Path, config, tensors);
+        Assert.Contains("\"Qwen3ForCausalLM\"", File.ReadAllText(dir.File("config.json")), StringComparison.Ordinal);
+        var loaded = HfCheckpoint.Load(dir.Path);
+        Assert.Equal(config with { EosTokenIds = loaded.Config.EosTokenIds }, loaded.Config);
+        AssertSameTensors(tensors, loaded.Tensors);
+        // a checkpoint without the head norms is refused, naming the missing tensor
+        var withoutNorm = tensors.Where(t => t.Name != "model.layers.0.self_attn.k_norm.weight").ToList();
+        using var broken = new TempFolder();
+        var ex = Assert.ThrowsAny<Exception>(() => HfCheckpoint.Save(broken.Path, config, withoutNorm));
+        Assert.Contains("model.layers.0.self_attn.k_norm.weight", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("qwen3")]
+    [InlineData("llama3")]
+    [InlineData("smollm3")]
+    public void Golden_variant_checkpoints_resave_to_the_same_config_and_tensors(string name)
+    {
+        // HF folder written by PyTorch → HfCheckpoint → Save → Load: same config (incl. rope_scaling) and tensors
+        var fx = GoldenFixture.Load(name);
+        using var dir = new TempFolder();
+        var tensors = fx.Weights.Tensors.Values.ToList();
+        HfCheckpoint.Save(dir.Path, fx.Config, tensors);
+        var loaded = HfCheckpoint.Load(dir.Path);
+        Assert.Equal(fx.Config with { EosTokenIds = loaded.Config.EosTokenIds, NoRopeLayers = loaded.Config.NoRopeLayers }, loaded.Config);
+        Assert.Equal(fx.Config.NoRopeLayers, loaded.Config.NoRopeLayers);
+        AssertSameTensors(tensors, loaded.Tensors);
+    }
+
+    [Fact]
     public void Sharded_round_trip_through_the_index()
     {
         using var dir = new TempFolder();

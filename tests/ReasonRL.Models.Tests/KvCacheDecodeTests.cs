@@ -16,9 +16,19 @@ public sealed class KvCacheDecodeTests
     [InlineData(1, true)]
     [InlineData(4, true)]
     [InlineData(3, false)]
-    public void DecodeLogitsEqualFullForwardAtEveryPosition(int promptLength, bool tied)
+    public void DecodeLogitsEqualFullForwardAtEveryPosition(int promptLength, bool tied) =>
+        CheckDecodeAgainstFullForward(ModelTestUtil.Tiny(tied), promptLength, $"tied={tied}");
+
+    [Theory]
+    [InlineData("qwen3", 1)]
+    [InlineData("qwen3", 4)]
+    [InlineData("llama3", 3)]
+    [InlineData("smollm3", 2)]
+    public void DecodeLogitsEqualFullForwardForVariant(string variant, int promptLength) =>
+        CheckDecodeAgainstFullForward(ModelTestUtil.TinyVariant(variant), promptLength, variant);
+
+    private static void CheckDecodeAgainstFullForward(ModelConfig cfg, int promptLength, string context)
     {
-        var cfg = ModelTestUtil.Tiny(tied);
         using var model = new Transformer(cfg, new ManagedGemm());
         ModelTestUtil.RandomizeForTests(model.Layout, model.Parameters, 21);
         var rng = new Random(4);
@@ -44,7 +54,7 @@ public sealed class KvCacheDecodeTests
             cmp.Add($"logits at position {pos}", expected, logits, DecodeVsFull);
         }
         Assert.Equal(t, cache.Lengths[0]);
-        ModelTestUtil.AssertAllOk(cmp, $"KV-cache decode vs full forward (prompt {promptLength}, tied={tied})");
+        ModelTestUtil.AssertAllOk(cmp, $"KV-cache decode vs full forward (prompt {promptLength}, {context})");
     }
 
     [Fact]

@@ -16,6 +16,25 @@ internal static class ModelTestUtil
         RopeTheta = 10000, RmsNormEps = 1e-6f, MaxPositionEmbeddings = 32, TieWordEmbeddings = tied, AttentionBias = bias,
     };
 
+    /// <summary>
+    /// Tiny configs by name: "qwen2" (<see cref="Tiny"/>: biases, tied), "qwen3" (per-head q/k norms,
+    /// D 6 so H·D = 24 ≠ C = 16, no biases, untied) and "llama3" (no biases, D 8 ≠ C/H, rope_scaling
+    /// llama3 with original context 128: wavelengths 6.3, 63, 628, 6283 fall in the high, middle, low
+    /// and low bands) and "smollm3" (no biases, layer 0 without RoPE).
+    /// </summary>
+    public static ModelConfig TinyVariant(string name) => name switch
+    {
+        "qwen2" => Tiny(),
+        "qwen3" => Tiny(tied: false, bias: false) with { ModelType = "qwen3", ExplicitHeadDim = 6 },
+        "llama3" => Tiny(tied: true, bias: false) with
+        {
+            ModelType = "llama", ExplicitHeadDim = 8, RopeTheta = 10000,
+            RopeScaling = new RopeScaling { Factor = 8, LowFreqFactor = 1, HighFreqFactor = 4, OriginalMaxPositionEmbeddings = 128 },
+        },
+        "smollm3" => Tiny(tied: true, bias: false) with { ModelType = "smollm3", NoRopeLayers = [0, 1] },
+        _ => throw new ArgumentException($"unknown tiny variant \"{name}\""),
+    };
+
     /// <summary>Random parameters with std 0.3 (so gradients are O(0.1), not the 1e-4 of a 0.02 init),
     /// norm weights 1 + N(0, 0.1²), non-zero biases.</summary>
     public static void RandomizeForTests(ParameterLayout layout, NativeSlab parameters, int seed)

@@ -1,6 +1,7 @@
 // Whole-model correctness: the double reference transformer's backward against central finite
 // differences of its loss (every parameter), and the fast float Transformer's loss, logits and every
-// parameter gradient against the double reference — tied/untied LM head, with and without biases.
+// parameter gradient against the double reference — tied/untied LM head, with and without biases,
+// Qwen3 (per-head q/k RMSNorm, head_dim ≠ C/H), Llama 3 rope_scaling and SmolLM3's NoPE layers.
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using Xunit;
@@ -12,9 +13,18 @@ public sealed class TransformerGradientTests
     [Theory]
     [InlineData(true, true)]
     [InlineData(false, false)]
-    public void ReferenceBackwardMatchesFiniteDifferencesInDouble(bool tied, bool bias)
+    public void ReferenceBackwardMatchesFiniteDifferencesInDouble(bool tied, bool bias) =>
+        CheckReferenceAgainstFiniteDifferences(ModelTestUtil.Tiny(tied, bias), $"tied={tied}, bias={bias}");
+
+    [Theory]
+    [InlineData("qwen3")]
+    [InlineData("llama3")]
+    [InlineData("smollm3")]
+    public void ReferenceBackwardMatchesFiniteDifferencesInDoubleForVariant(string variant) =>
+        CheckReferenceAgainstFiniteDifferences(ModelTestUtil.TinyVariant(variant), variant);
+
+    private static void CheckReferenceAgainstFiniteDifferences(ModelConfig cfg, string context)
     {
-        var cfg = ModelTestUtil.Tiny(tied, bias);
         var model = new ReferenceTransformer(cfg);
         using (var slab = new NativeSlab(model.Layout.Slab))
         {
@@ -45,7 +55,7 @@ public sealed class TransformerGradientTests
             }
             cmp.Add(e.Name, numeric, grads.AsSpan((int)e.Offset, e.Length), ModelTestUtil.FiniteDifference);
         }
-        ModelTestUtil.AssertAllOk(cmp, $"reference transformer FD (tied={tied}, bias={bias})");
+        ModelTestUtil.AssertAllOk(cmp, $"reference transformer FD ({context})");
     }
 
     [Theory]
@@ -53,9 +63,19 @@ public sealed class TransformerGradientTests
     [InlineData(false, true, GemmKind.Managed)]
     [InlineData(true, false, GemmKind.Managed)]
     [InlineData(false, true, GemmKind.Reference)]
-    public void FastTransformerMatchesDoubleReference(bool tied, bool bias, GemmKind gemm)
+    public void FastTransformerMatchesDoubleReference(bool tied, bool bias, GemmKind gemm) =>
+        CheckFastAgainstReference(ModelTestUtil.Tiny(tied, bias), gemm, $"tied={tied}, bias={bias}");
+
+    [Theory]
+    [InlineData("qwen3", GemmKind.Managed)]
+    [InlineData("qwen3", GemmKind.Reference)]
+    [InlineData("llama3", GemmKind.Managed)]
+    [InlineData("smollm3", GemmKind.Managed)]
+    public void FastTransformerMatchesDoubleReferenceForVariant(string variant, GemmKind gemm) =>
+        CheckFastAgainstReference(ModelTestUtil.TinyVariant(variant), gemm, variant);
+
+    private static void CheckFastAgainstReference(ModelConfig cfg, GemmKind gemm, string context)
     {
-        var cfg = ModelTestUtil.Tiny(tied, bias);
         using var model = new Transformer(cfg, GemmFactory.Create(gemm));
         ModelTestUtil.RandomizeForTests(model.Layout, model.Parameters, 5);
         var reference = new ReferenceTransformer(cfg);
@@ -77,7 +97,7 @@ public sealed class TransformerGradientTests
         cmp.Add("logits", refLogits, model.Activations.Saved.View(model.Activations.Logits), ModelTestUtil.FloatModel);
         foreach (var e in model.Layout.Slab.Entries)
             cmp.Add("grad " + e.Name, refGrads.AsSpan((int)e.Offset, e.Length), model.Gradients!.View(e), ModelTestUtil.FloatModel);
-        ModelTestUtil.AssertAllOk(cmp, $"float transformer vs double reference (tied={tied}, bias={bias}, gemm={gemm})");
+        ModelTestUtil.AssertAllOk(cmp, $"float transformer vs double reference ({context}, gemm={gemm})");
     }
 
     [Fact]
@@ -98,6 +118,14 @@ public sealed class TransformerGradientTests
         var tied = new ParameterLayout(ModelTestUtil.Tiny(tied: true, bias: false));
         Assert.DoesNotContain(tied.Slab.Entries, e => e.Name == "lm_head.weight" || e.Name.EndsWith(".bias", StringComparison.Ordinal));
         Assert.Same(tied.Embedding, tied.LmHead);
+        var qwen3 = new ParameterLayout(ModelTestUtil.TinyVariant("qwen3"));
+        var qwen3Names = qwen3.Slab.Entries.Select(e => e.Name).ToList();
+        int oProj = qwen3Names.IndexOf("model.layers.0.self_attn.o_proj.weight");
+        Assert.Equal("model.layers.0.self_attn.q_norm.weight", qwen3Names[oProj + 1]);
+        Assert.Equal("model.layers.0.self_attn.k_norm.weight", qwen3Names[oProj + 2]);
+        Assert.Equal([6], qwen3.Slab["model.layers.1.self_attn.k_norm.weight"].Shape);
+        Assert.Equal([24, 16], qwen3.Slab["model.layers.1.self_attn.q_proj.weight"].Shape);
+        Assert.True(ParameterLayout.IsNormWeight("model.layers.1.self_attn.q_norm.weight"));
         // the anchor "tiny" parameter count of ../shared/anchors/results.md
         Assert.Equal(796_800, new ParameterLayout(ModelConfig.Anchor("tiny")).ParameterCount);
         Assert.Equal(29_377_024, new ParameterLayout(ModelConfig.Anchor("medium")).ParameterCount);

@@ -13,6 +13,23 @@ public sealed class FastKernelTests
     /// <summary>RMSNorm widths come from configs (> 0): the RMS of an empty row is undefined.</summary>
     public static readonly TheoryData<int> PositiveWidths = new() { 1, 7, 8, 9, 15, 16, 17, 33, 100 };
 
+    [Theory]
+    [InlineData(16, 8)]
+    [InlineData(128, 600)]
+    public void RmsNormForwardInPlaceEqualsOutOfPlace(int width, int rows)
+    {
+        // Qwen3's per-head q/k norm runs in place in inference (rows = tokens·heads, width = head_dim)
+        var rng = new Random(rows);
+        var x = TestUtil.RandomFloats(rng, rows * width);
+        var w = TestUtil.RandomFloats(rng, width);
+        var y = new float[rows * width]; var r = new float[rows];
+        Kernels.RmsNormForward(x, w, rows, width, 1e-6f, y, r);
+        var inPlace = (float[])x.Clone(); var r2 = new float[rows];
+        Kernels.RmsNormForward(inPlace, w, rows, width, 1e-6f, inPlace, r2);
+        Assert.Equal(y, inPlace);
+        Assert.Equal(r, r2);
+    }
+
     [Theory, MemberData(nameof(PositiveWidths))]
     public void RmsNormForwardBackward(int width)
     {

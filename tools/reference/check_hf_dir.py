@@ -1,4 +1,4 @@
-"""Loads a Qwen2 model directory (e.g. one written by ReasonRL's HfCheckpoint.Save) the way
+"""Loads a Qwen2, Qwen3, Llama or SmolLM3 model directory (e.g. one written by ReasonRL's HfCheckpoint.Save) the way
 transformers' from_pretrained would, into the reference PyTorch model, and compares its logits
 with a golden fixture.
 
@@ -54,14 +54,20 @@ def main():
     args = ap.parse_args()
     with open(os.path.join(args.dir, "config.json"), encoding="utf-8") as f:
         c = json.load(f)
-    assert c["model_type"] == "qwen2" and c["architectures"] == ["Qwen2ForCausalLM"], c
-    cfg = {k: c[k] for k in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
+    arch = {"qwen2": "Qwen2ForCausalLM", "qwen3": "Qwen3ForCausalLM", "llama": "LlamaForCausalLM",
+            "smollm3": "SmolLM3ForCausalLM"}
+    assert c["model_type"] in arch and c["architectures"] == [arch[c["model_type"]]], c
+    cfg = {k: c[k] for k in ("model_type", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
                              "num_attention_heads", "num_key_value_heads", "rope_theta", "rms_norm_eps",
                              "tie_word_embeddings")}
+    cfg["head_dim"] = c.get("head_dim")
+    cfg["attention_bias"] = c["model_type"] == "qwen2" or c.get("attention_bias", False)
+    cfg["rope_scaling"] = c.get("rope_scaling")
+    cfg["no_rope_layers"] = c.get("no_rope_layers")
     model = Qwen2ForCausalLM(cfg)
     state, files = load_dir(args.dir)
     model.load_state_dict(state, strict=True)
-    print(f"{args.dir}: {len(state)} tensors from {len(files)} file(s) load strictly into Qwen2ForCausalLM")
+    print(f"{args.dir}: {len(state)} tensors from {len(files)} file(s) load strictly into the reference {arch[c['model_type']]}")
     if args.golden:
         golden, _ = safetensors_io.load(args.golden)
         with torch.no_grad():

@@ -1,11 +1,16 @@
 """Writes the golden fixtures that ReasonRL's C# Transformer is checked against.
 
 What it is: for a tiny Qwen2-shaped model (GQA 4 query / 2 kv heads, q/k/v bias, RoPE), once
-with tied and once with untied embeddings, it writes under <out>/<tied|untied>/:
+with tied and once with untied embeddings, and for two variants of the same size — `qwen3`
+(per-head q/k RMSNorm, head_dim 16 != hidden/heads, no biases, tied, rope_theta 1e6) and
+`llama3` (Llama, no biases, untied, rope_theta 5e5, rope_scaling of type llama3 whose three
+frequency bands all occur at head_dim 8), and a smaller `smollm3` (Llama with a NoPE layer:
+no_rope_layers [1, 0], V 48, C 16, H 2, Hkv 1) — it writes under <out>/<name>/:
   config.json, model.safetensors   the initial weights as a Hugging Face model directory
   golden.safetensors               input_ids, targets, logits, loss, grad.<param> for every
                                    parameter, adamw_losses[10]; __metadata__ carries the format
-                                   tag, version, hyper-parameters and the regenerate command.
+                                   tag, version, hyper-parameters and the regenerate command;
+                                   the variants also hold rope_inv_freq [D/2] (after scaling).
 Every tensor and convention is described in tests/ReasonRL.Models.Tests/Fixtures/README.md.
 What it is not: a build or test dependency (run on demand; the outputs are committed).
 Run from the repository root with Debian's PyTorch (not the pyenv python first on PATH):
@@ -23,7 +28,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
-from qwen2_reference import Qwen2ForCausalLM, naive_attention, rope_cos_sin  # noqa: E402
+from qwen2_reference import Qwen2ForCausalLM, head_dim_of, naive_attention, rope_cos_sin, rope_inv_freq  # noqa: E402
 
 FORMAT, VERSION = "reasonrl-golden", "1"
 REGENERATE = "/usr/bin/python3 tools/reference/make_golden_fixtures.py"
@@ -32,6 +37,19 @@ DEFAULT_OUT = "tests/ReasonRL.Models.Tests/Fixtures"
 CONFIG = dict(vocab_size=96, hidden_size=32, intermediate_size=96, num_hidden_layers=2,
               num_attention_heads=4, num_key_value_heads=2, rope_theta=10000.0, rms_norm_eps=1e-6,
               max_position_embeddings=64)
+# The variants: config overrides on CONFIG, and the fixed config.json fields of their model_type.
+VARIANTS = {
+    "qwen3": dict(model_type="qwen3", head_dim=16, attention_bias=False, rope_theta=1000000.0, intermediate_size=48,
+                  tie_word_embeddings=True),
+    "llama3": dict(model_type="llama", attention_bias=False, rope_theta=500000.0, intermediate_size=48,
+                   tie_word_embeddings=False,
+                   rope_scaling=dict(rope_type="llama3", factor=8.0, low_freq_factor=1.0, high_freq_factor=4.0,
+                                     original_max_position_embeddings=256)),
+    # smaller than the others so that all fixtures stay under 1 MB: layer 0 rotates, layer 1 is NoPE
+    "smollm3": dict(model_type="smollm3", vocab_size=48, hidden_size=16, intermediate_size=32,
+                    num_attention_heads=2, num_key_value_heads=1, attention_bias=False, rope_theta=2000000.0,
+                    tie_word_embeddings=True, no_rope_layers=[1, 0]),
+}
 BATCH, SEQ = 2, 12
 SEED = 20240607
 INIT = dict(weight_std=0.2, bias_std=0.1, norm_jitter=0.1)   # see init_weights
@@ -60,6 +78,17 @@ def hf_config_json(tied):
     return json.dumps(c, indent=2) + "\n"
 
 
+def variant_config_json(cfg):
+    arch = {"qwen3": "Qwen3ForCausalLM", "llama": "LlamaForCausalLM", "smollm3": "SmolLM3ForCausalLM"}[cfg["model_type"]]
+    extra = {"llama": dict(mlp_bias=False), "qwen3": dict(use_sliding_window=False),
+             "smollm3": dict(mlp_bias=False, use_sliding_window=False)}[cfg["model_type"]]
+    c = dict(architectures=[arch], hidden_act="silu", **cfg, **extra, attention_dropout=0.0,
+             initializer_range=0.02, use_cache=True, bos_token_id=0, eos_token_id=1, torch_dtype="float32")
+    if "rope_scaling" not in c:
+        c["rope_scaling"] = None
+    return json.dumps(c, indent=2) + "\n"
+
+
 def loss_of(model, ids, targets):
     logits = model(ids)
     return logits, F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
@@ -69,7 +98,7 @@ def self_check(model, ids, targets):
     """Checks the reference model against independent formulations before anything is written."""
     cfg = model.cfg
     t = ids.shape[1]
-    cos, sin = rope_cos_sin(cfg["hidden_size"] // cfg["num_attention_heads"], cfg["rope_theta"], t)
+    cos, sin = rope_cos_sin(head_dim_of(cfg), cfg["rope_theta"], t, cfg.get("rope_scaling"))
     layer = model.model.layers[0]
     with torch.no_grad():
         x = layer.input_layernorm(model.model.embed_tokens(ids))
@@ -100,13 +129,21 @@ def self_check(model, ids, targets):
             fd = (up - down) / 2e-6
             worst = max(worst, abs(fd - g.view(-1)[i].item()) / max(1e-4, abs(fd)))
     assert worst < 1e-4, f"autograd vs finite differences: worst relative error {worst}"
+    scaling = cfg.get("rope_scaling")
+    if scaling:
+        # every llama3 band must occur: kept (high frequencies), divided by factor (low), interpolated (middle)
+        ratio = rope_inv_freq(head_dim_of(cfg), cfg["rope_theta"]) / rope_inv_freq(head_dim_of(cfg), cfg["rope_theta"], scaling)
+        kept, divided = torch.isclose(ratio, torch.tensor(1.0)), torch.isclose(ratio, torch.tensor(scaling["factor"]))
+        assert kept.any() and divided.any() and (~kept & ~divided).any(), f"llama3 bands not all exercised: {ratio}"
     return err, worst
 
 
-def make_fixture(out_dir, tied):
+def make_fixture(out_dir, name):
+    tied = name == "tied"
+    variant = VARIANTS.get(name)
     torch.manual_seed(SEED)
     gen = torch.Generator().manual_seed(SEED)
-    cfg = dict(CONFIG, tie_word_embeddings=tied)
+    cfg = dict(CONFIG, **variant) if variant else dict(CONFIG, tie_word_embeddings=tied)
     model = Qwen2ForCausalLM(cfg)
     init_weights(model, gen)
     tokens = torch.randint(0, cfg["vocab_size"], (BATCH, SEQ + 1), generator=gen, dtype=torch.int64)
@@ -132,14 +169,14 @@ def make_fixture(out_dir, tied):
         opt.step()
     assert losses[0] == loss.item(), "first AdamW loss must equal the golden loss"
 
-    d = os.path.join(out_dir, "tied" if tied else "untied")
+    d = os.path.join(out_dir, name)
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
-        f.write(hf_config_json(tied))
+        f.write(variant_config_json(cfg) if variant else hf_config_json(tied))
     safetensors_io.save(os.path.join(d, "model.safetensors"), weights, {"format": "pt"})
     meta = {
         "format": FORMAT, "version": VERSION, "regenerate": REGENERATE,
-        "fixture": "tied" if tied else "untied", "seed": str(SEED), "torch": torch.__version__,
+        "fixture": name, "seed": str(SEED), "torch": torch.__version__,
         "compute_dtype": "float32", "batch": str(BATCH), "seq_len": str(SEQ),
         "loss": "mean token cross-entropy over all batch*seq_len targets (F.cross_entropy, reduction=mean)",
         "init": json.dumps(INIT, sort_keys=True),
@@ -155,6 +192,8 @@ def make_fixture(out_dir, tied):
     golden = [("input_ids", ids), ("targets", targets), ("logits", logits.detach()),
               ("loss", loss.detach().reshape(())), *grads,
               ("adamw_losses", torch.tensor(losses, dtype=torch.float32))]
+    if variant:
+        golden.append(("rope_inv_freq", rope_inv_freq(head_dim_of(cfg), cfg["rope_theta"], cfg.get("rope_scaling"))))
     path = os.path.join(d, "golden.safetensors")
     safetensors_io.save(path, golden, meta)
     back, back_meta = safetensors_io.load(path)
@@ -170,8 +209,8 @@ def main():
     args = ap.parse_args()
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
-    for tied in (True, False):
-        make_fixture(args.out, tied)
+    for name in ("tied", "untied", *VARIANTS):
+        make_fixture(args.out, name)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 // Gsm8kLoader: reads GSM8K JSONL ({"question", "answer"}, the answer's last line "#### N") into
 // Gsm8kExample rows with the gold number extracted (commas stripped: "#### 1,000" → "1000").
-// Not a grader (ReasonRL.Verifier.MathVerifier compares answers) and not a prompt builder.
+// Schema errors name the file, line and field, the schema expected and the fields the row has (so a
+// MATH file passed as GSM8K says so). Not a grader (ReasonRL.Verifier.MathVerifier compares
+// answers) and not a prompt builder.
 // Reference: openai/grade-school-math, data format in shared/data/README.md "gsm8k/".
 using System.Text.RegularExpressions;
 
@@ -15,6 +17,9 @@ public sealed record Gsm8kExample(string Question, string Solution, string Gold)
 /// <summary>Loader of GSM8K JSONL files (plain or .gz).</summary>
 public static partial class Gsm8kLoader
 {
+    /// <summary>The GSM8K layout, as error messages describe it.</summary>
+    public const string Schema = "the GSM8K layout {\"question\": string, \"answer\": string whose last line is \"#### N\"}";
+
     // The final "#### N" line: N is an integer or decimal with optional sign and thousands commas.
     [GeneratedRegex(@"####\s*(?<n>[-+]?[0-9][0-9,]*(\.[0-9]+)?)\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex GoldRegex();
@@ -26,7 +31,7 @@ public static partial class Gsm8kLoader
         var rows = new List<Gsm8kExample>();
         foreach (var (line, text) in JsonlFile.ReadLines(path))
         {
-            var row = JsonRow.Parse(path, line, text, out var document);
+            var row = JsonRow.Parse(path, line, text, out var document).WithSchema(Schema);
             using (document)
             {
                 string question = row.RequiredString("question");

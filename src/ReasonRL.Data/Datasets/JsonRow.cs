@@ -1,6 +1,7 @@
 // JsonRow: strict field access on one parsed JSONL row, turning every schema violation into a
 // DatasetFormatException that names the file, line and field. Shared by the GSM8K, MATH and
-// step-labelled / outcome-labelled loaders. Not a general JSON helper: it knows only the shapes those
+// step-labelled / outcome-labelled loaders. A row bound to a schema (WithSchema) appends the schema the
+// loader expected and the fields the row has to every error. Not a general JSON helper: it knows only the shapes those
 // datasets use (string, int-or-null, bool, and the raw element for nested formats).
 using System.Text.Json;
 
@@ -9,12 +10,14 @@ namespace ReasonRL.Data.Datasets;
 internal readonly struct JsonRow
 {
     private readonly JsonElement _root;
+    private readonly string? _schema;
 
-    private JsonRow(string path, long line, JsonElement root)
+    private JsonRow(string path, long line, JsonElement root, string? schema = null)
     {
         Path = path;
         Line = line;
         _root = root;
+        _schema = schema;
     }
 
     public string Path { get; }
@@ -41,7 +44,21 @@ internal readonly struct JsonRow
         return new JsonRow(path, line, document.RootElement);
     }
 
-    public DatasetFormatException Error(string field, string problem) => new(Path, Line, field, problem);
+    public DatasetFormatException Error(string field, string problem) =>
+        new(Path, Line, field, _schema is null ? problem : $"{problem} (expected {_schema}; the row has {FieldList()})");
+
+    /// <summary>The same row, its errors now saying which schema was expected (e.g. "GSM8K {…}").</summary>
+    public JsonRow WithSchema(string schema) => new(Path, Line, _root, schema);
+
+    /// <summary>True when the row has <paramref name="field"/>, even as null.</summary>
+    public bool HasKey(string field) => _root.TryGetProperty(field, out _);
+
+    /// <summary>The row's field names, e.g. "fields question, answer" (or "no fields").</summary>
+    public string FieldList()
+    {
+        var names = _root.EnumerateObject().Select(p => p.Name).ToList();
+        return names.Count == 0 ? "no fields" : "fields " + string.Join(", ", names);
+    }
 
     /// <summary>A required string field.</summary>
     public string RequiredString(string field)
