@@ -45,6 +45,13 @@ internal sealed class EquivalenceChecker
             return Comparison.NotEqual("a compound quantity (e.g. hours and minutes) is not a single number");
         }
 
+        // Sets of reals (intervals, unions, differences, ℝ, finite sets beside them): equal normal forms are
+        // equal ([0,2] ∪ [1,4] = [0,4]); otherwise the part-by-part comparison below still decides.
+        if (SetAlgebra.IsSetNotation(a) || SetAlgebra.IsSetNotation(b) || InequalityUnion(a) is not null || InequalityUnion(b) is not null)
+        {
+            if (CompareAsSets(a, b) is { } sets) return sets;
+        }
+
         // VerifyOptions.OrderedLists: two bare comma lists are compared in order, like strings.
         if (Options.OrderedLists && a is CollectionExpr { Kind: CollectionKind.AnswerList } l1
             && b is CollectionExpr { Kind: CollectionKind.AnswerList } l2)
@@ -72,6 +79,42 @@ internal sealed class EquivalenceChecker
         if (a is CollectionExpr || b is CollectionExpr) return Comparison.NotEqual("different structure");
         if (a is RatioExpr || b is RatioExpr) return Comparison.NotEqual("ratio against a value");
         return _scalars.Compare(a, b);
+    }
+
+    /// <summary>Set comparison by normal form: Equal when both normalise to the same set; NotEqual only for
+    /// an inequality list that AllowSetRelationComparison forbids; null to let the structural rules decide.</summary>
+    private Comparison? CompareAsSets(Expr a, Expr b)
+    {
+        var ua = InequalityUnion(a);
+        var ub = InequalityUnion(b);
+        // "x ≤ -2 or x > 3" against a set: only the gold may be the inequality when the option is off (a = prediction).
+        if (ua is not null && ub is null && !Options.AllowSetRelationComparison)
+            return Comparison.NotEqual("an inequality answer against a gold set (AllowSetRelationComparison is off)");
+        if (ua is not null && ub is not null) return null; // two relations lists: RelationComparer item by item
+        if (SetAlgebra.Normalize(ua ?? a, _budget) is not { } na || SetAlgebra.Normalize(ub ?? b, _budget) is not { } nb) return null;
+        if (SetAlgebra.SameSet(na, nb)) return Comparison.Equal("same set of reals");
+        // An inequality list has no other reading: its normal form decides.
+        return ua is not null || ub is not null ? Comparison.NotEqual("different sets of reals") : null;
+    }
+
+    /// <summary>"x ≤ -2 or x > 3": a bare list of one-variable inequalities in the same variable, as the
+    /// union of their intervals; null for anything else.</summary>
+    private static UnionExpr? InequalityUnion(Expr e)
+    {
+        if (e is not CollectionExpr { Kind: CollectionKind.AnswerList, Items.Length: >= 2 and <= 16 } list) return null;
+        var parts = new Expr[list.Items.Length];
+        string? variable = null;
+        for (int k = 0; k < parts.Length; k++)
+        {
+            if (list.Items[k] is not RelationExpr r || r.Ops.Any(o => o is RelationOp.Equal or RelationOp.NotEqual or RelationOp.Approx or RelationOp.In)) return null;
+            if (RelationComparer.ToInterval(r) is not { } interval) return null;
+            var names = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var operand in r.Operands) ScalarComparer.Symbols(operand, names, 0);
+            if (names.Count != 1 || (variable is not null && variable != names.Min)) return null;
+            variable = names.Min;
+            parts[k] = interval;
+        }
+        return new UnionExpr(parts);
     }
 
     private static bool ContainsMatrix(Expr e) => e switch

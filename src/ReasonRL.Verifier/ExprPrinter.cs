@@ -89,6 +89,7 @@ internal static class ExprPrinter
                     Write(u.Parts[k], sb, d);
                 }
                 break;
+            case SetDifferenceExpr sd: WriteAtom(sd.From, sb, d); sb.Append(" \\ "); WriteAtom(sd.Removed, sb, d); break;
             case MatrixExpr m:
                 sb.Append("Matrix[");
                 for (int r = 0; r < m.Rows.Length; r++)

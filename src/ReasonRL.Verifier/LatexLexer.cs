@@ -81,6 +81,11 @@ internal static class LatexLexer
                 '&' => new Token(TokenKind.Ampersand),
                 '±' => new Token(TokenKind.PlusMinus),
                 '∪' => new Token(TokenKind.Cup),
+                '∅' => new Token(TokenKind.Identifier, "\\emptyset"),
+                '⌊' => new Token(TokenKind.FloorOpen),
+                '⌋' => new Token(TokenKind.FloorClose),
+                '⌈' => new Token(TokenKind.CeilOpen),
+                '⌉' => new Token(TokenKind.CeilClose),
                 'π' => new Token(TokenKind.Constant, Constant: ConstantKind.Pi),
                 '∞' => new Token(TokenKind.Constant, Constant: ConstantKind.Infinity),
                 '√' => new Token(TokenKind.Sqrt),
@@ -168,6 +173,14 @@ internal static class LatexLexer
                 j++;
                 while (j < end && char.IsAsciiDigit(s[j])) sb.Append(s[j++]);
             }
+            else if (RepeatingPart(s, j + 1, end, out _, out _) > 0) { sb.Append('.'); j++; }
+        }
+        // Repeating decimal: 0.\overline{6}, 12.\overline{45}, 0.1\dot{6}, 0.\dot{1}\dot{2} → "0.1(6)" (exact, see BigRational.ParseRepeating).
+        if (sb.ToString().Contains('.', StringComparison.Ordinal) && RepeatingPart(s, j, end, out var period, out int after) > 0)
+        {
+            sb.Append('(').Append(period).Append(')');
+            Add(tokens, new Token(TokenKind.Number, sb.ToString()), space);
+            return after;
         }
         // Scientific notation 1e5, 2.5E-3 (a digit must follow the exponent mark).
         if (j + 1 < end && (s[j] == 'e' || s[j] == 'E'))
@@ -188,6 +201,43 @@ internal static class LatexLexer
         if (sb.Length > 0 && sb[0] == '.') sb.Insert(0, '0');
         Add(tokens, new Token(TokenKind.Number, sb.ToString()), space);
         return j;
+    }
+
+    /// <summary>The repeating digits written at j as \overline{ddd}, \overline d, \bar{ddd} or a run of
+    /// \dot{d} / \dot d (at most 64 digits): their count, the digits and the position after them; 0 when none.</summary>
+    private static int RepeatingPart(string s, int j, int end, out string digits, out int after)
+    {
+        digits = "";
+        after = j;
+        int k = SkipSpaces(s, j, end);
+        foreach (var mark in (ReadOnlySpan<string>)["\\overline", "\\bar"])
+        {
+            if (!Matches(s, k, end, mark) || (k + mark.Length < end && char.IsAsciiLetter(s[k + mark.Length]))) continue;
+            int m = SkipSpaces(s, k + mark.Length, end);
+            if (m < end && s[m] == '{')
+            {
+                int close = MatchBrace(s, m, end);
+                if (close < 0) return 0;
+                var inner = s.AsSpan(m + 1, close - m - 1).Trim();
+                if (inner.Length == 0 || inner.Length > 64 || inner.ContainsAnyExcept("0123456789")) return 0;
+                digits = inner.ToString();
+                after = close + 1;
+                return digits.Length;
+            }
+            if (m < end && char.IsAsciiDigit(s[m])) { digits = s[m].ToString(); after = m + 1; return 1; }
+            return 0;
+        }
+        var dots = new StringBuilder();
+        while (dots.Length < 64 && Matches(s, k, end, "\\dot") && !(k + 4 < end && char.IsAsciiLetter(s[k + 4])))
+        {
+            int m = SkipSpaces(s, k + 4, end);
+            if (m + 2 < end && s[m] == '{' && char.IsAsciiDigit(s[m + 1]) && s[m + 2] == '}') { dots.Append(s[m + 1]); after = m + 3; }
+            else if (m < end && char.IsAsciiDigit(s[m])) { dots.Append(s[m]); after = m + 1; }
+            else break;
+            k = SkipSpaces(s, after, end);
+        }
+        digits = dots.ToString();
+        return digits.Length;
     }
 
     /// <summary>Start of the next 3-digit thousands group after position j, or -1.</summary>
@@ -312,6 +362,13 @@ internal static class LatexLexer
             case CommandClass.Transparent:
             {
                 int k = SkipSpaces(s, j, end);
+                // \mathbb{R}: the real line (an interval); other blackboard letters stay opaque names.
+                if (name == "mathbb" && k + 2 < end && s[k] == '{' && char.IsAsciiLetter(s[k + 1]) && s[k + 2] == '}')
+                {
+                    Add(tokens, new Token(TokenKind.Identifier, "\\mathbb{" + s[k + 1] + "}"), space);
+                    space = false;
+                    return k + 3;
+                }
                 if (k < end && s[k] == '{')
                 {
                     int close = MatchBrace(s, k, end);

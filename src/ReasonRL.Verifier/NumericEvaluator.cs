@@ -129,6 +129,13 @@ internal static class NumericEvaluator
                 if (f.Args.Length == 2) return Complex.Log(a) / Complex.Log(Evaluate(f.Args[1], mode, vars, budget));
                 return Complex.Log(a); // log without base: natural log (MATH convention varies; rare in answers)
             case "abs": return Complex.Abs(a);
+            case "floor" or "ceil":
+            {
+                if (ExactEvaluator.Evaluate(f, mode, budget) is { } rounded) return rounded.ToDouble();
+                // An inexact argument within 1e-9 of an integer could round either way: undefined, not a guess.
+                if (!IsReal(a) || !double.IsFinite(a.Real) || Math.Abs(a.Real - Math.Round(a.Real)) < 1e-9 * Math.Max(1, Math.Abs(a.Real))) return Nan;
+                return f.Name == "floor" ? Math.Floor(a.Real) : Math.Ceiling(a.Real);
+            }
             case "factorial":
                 if (IsReal(a) && a.Real >= 0 && a.Real <= 170 && a.Real == Math.Floor(a.Real))
                 {

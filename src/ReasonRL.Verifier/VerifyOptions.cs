@@ -87,6 +87,13 @@ public sealed record VerifyOptions
     /// repeating value is not equal (0.3333 ≠ 1/3, 1.414 ≠ √2).</summary>
     public int? DecimalRounding { get; init; }
 
+    /// <summary>A labelled answer equals its bare value: "\angle PQR = 40^\circ" ~ 40, "m+n = 9" ~ 9,
+    /// "g^{-1}(x) = 3x+2" ~ 3x+2 — the left side is a label (a name followed by words, a sum of names
+    /// other than x, y, z without coefficients, an inverse function applied), not an equation in the
+    /// unknowns ("x+y = 9" and "2x+z = 1" are never their right side). Names alone (x = 3, f(x) = …, |AB| = …)
+    /// are always read as labels. Default: true; false keeps only those plain names.</summary>
+    public bool LabelledAnswers { get; init; } = true;
+
     /// <summary>Relative tolerance when both sides are only known numerically (irrational constants,
     /// functions, variables). Default: 1e-9 (double evaluation keeps ~1e-13 on these sizes).</summary>
     public double NumericTolerance { get; init; } = 1e-9;
