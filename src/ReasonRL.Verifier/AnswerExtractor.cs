@@ -185,6 +185,9 @@ internal static class AnswerExtractor
             if (s[k] == '$') dollars++;
             if (s[k] == '.' && dollars % 2 == 0 && (k + 1 == s.Length || s[k + 1] == ' ') ) { s = s[..k]; break; }
         }
+        // "the answer is 9, not 4": a correction that follows the answer is not part of it.
+        int not = NotClause(s);
+        if (not >= 0) s = s[..not];
         s = s.Trim().TrimEnd('.', ',', ';').Trim();
         if (s.StartsWith(':')) s = s[1..].Trim();
         // "The volume of $ABCDEFGH$ is 120": a sentence, not an answer; keep what follows the last " is ".
@@ -194,6 +197,20 @@ internal static class AnswerExtractor
             if (isAt >= 0) s = s[(isAt + 4)..].Trim();
         }
         return StripDelimiters(StripQuotes(s));
+    }
+
+    /// <summary>Start of ", not …" / " not …" / " rather than …" after an answer, or -1. At the very
+    /// start ("not 4, it is 9") the whole anchor is discarded by the caller (an empty answer).</summary>
+    private static int NotClause(string s)
+    {
+        int best = -1;
+        foreach (var marker in (ReadOnlySpan<string>)[", not ", " not ", " rather than ", ", rather than "])
+        {
+            int k = s.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+            if (k >= 0 && (best < 0 || k < best)) best = k;
+        }
+        if (s.StartsWith("not ", StringComparison.OrdinalIgnoreCase)) return 0;
+        return best;
     }
 
     private static string StripQuotes(string s) => s.Length >= 2 && (s[0] == '"' && s[^1] == '"') ? s[1..^1] : s;
@@ -274,6 +291,37 @@ internal static class AnswerExtractor
             while (start > 0 && char.IsAsciiDigit(text[start - 1])) start--;
         }
         if (start > 0 && text[start - 1] == '-') start--;
-        return text[start..(end + 1)];
+        return ScientificMantissa(text, start, end) ?? text[start..(end + 1)];
+    }
+
+    /// <summary>When the last number [start, end] is the exponent of "m × 10^e" (m \times 10^{e},
+    /// m \cdot 10^{-e}, m x 10^e, m*10^e), that whole number as LaTeX; null otherwise.</summary>
+    private static string? ScientificMantissa(string text, int start, int end)
+    {
+        int k = start - 1;
+        while (k >= 0 && text[k] is '{' or ' ') k--;
+        if (k < 0 || text[k] != '^') return null;
+        k--;
+        while (k >= 0 && text[k] == ' ') k--;
+        if (k < 1 || text[k] != '0' || text[k - 1] != '1') return null;
+        k -= 2;
+        if (k >= 0 && char.IsAsciiDigit(text[k])) return null; // 210^5 is not 2·10^5
+        while (k >= 0 && text[k] == ' ') k--;
+        int opEnd = k;
+        bool op = false;
+        foreach (var mark in (ReadOnlySpan<string>)["\\times", "\\cdot", "×", "·", "*", "x"])
+        {
+            int from = opEnd - mark.Length + 1;
+            if (from >= 0 && string.CompareOrdinal(text, from, mark, 0, mark.Length) == 0) { k = from - 1; op = true; break; }
+        }
+        if (!op) return null;
+        while (k >= 0 && text[k] == ' ') k--;
+        if (k < 0 || !char.IsAsciiDigit(text[k])) return null;
+        int mEnd = k;
+        while (k >= 0 && (char.IsAsciiDigit(text[k]) || (text[k] == '.' && k > 0 && char.IsAsciiDigit(text[k - 1])))) k--;
+        if (k >= 0 && (char.IsAsciiLetter(text[k]) || text[k] == '.')) return null;
+        int mStart = k + 1;
+        if (k >= 0 && text[k] == '-') mStart = k;
+        return string.Concat(text.AsSpan(mStart, mEnd - mStart + 1), "\\times 10^{", text.AsSpan(start, end - start + 1), "}");
     }
 }

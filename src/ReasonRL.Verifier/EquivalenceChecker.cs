@@ -33,6 +33,8 @@ internal sealed class EquivalenceChecker
         int d = depth + 1;
         if (ReferenceEquals(a, b)) return Comparison.Equal("same");
 
+        if (a is ChoiceExpr || b is ChoiceExpr) return CompareChoices(a, b, d);
+
         // Units around a single quantity are dropped.
         if (a is QuantityExpr qa && b is not CompoundQuantityExpr) return Compare(qa.Value, b, d);
         if (b is QuantityExpr qb && a is not CompoundQuantityExpr) return Compare(a, qb.Value, d);
@@ -51,6 +53,12 @@ internal sealed class EquivalenceChecker
         {
             if (CompareAsSets(a, b) is { } sets) return sets;
         }
+
+        // "a=2, b=-5" against the tuple (2, -5): a system's solution, when the names are written in order.
+        if (AssignmentTuple(a) is { } va && b is CollectionExpr { Kind: CollectionKind.Tuple } tb0 && va.Length == tb0.Items.Length)
+            return CompareOrdered(va, tb0.Items, d);
+        if (AssignmentTuple(b) is { } vb && a is CollectionExpr { Kind: CollectionKind.Tuple } ta0 && vb.Length == ta0.Items.Length)
+            return CompareOrdered(ta0.Items, vb, d);
 
         // VerifyOptions.OrderedLists: two bare comma lists are compared in order, like strings.
         if (Options.OrderedLists && a is CollectionExpr { Kind: CollectionKind.AnswerList } l1
@@ -79,6 +87,40 @@ internal sealed class EquivalenceChecker
         if (a is CollectionExpr || b is CollectionExpr) return Comparison.NotEqual("different structure");
         if (a is RatioExpr || b is RatioExpr) return Comparison.NotEqual("ratio against a value");
         return _scalars.Compare(a, b);
+    }
+
+    /// <summary>Multiple choice: two letters must agree (and their values, where both are written); a letter
+    /// against a bare letter compares the letters; otherwise the choice's value, if written, is the answer.</summary>
+    private Comparison CompareChoices(Expr a, Expr b, int d)
+    {
+        if (a is ChoiceExpr ca && b is ChoiceExpr cb)
+        {
+            if (ca.Letter != cb.Letter) return Comparison.NotEqual("different choice letters");
+            return ca.Value is not null && cb.Value is not null ? Compare(ca.Value, cb.Value, d) : Comparison.Equal("same choice letter");
+        }
+        var choice = a as ChoiceExpr ?? (ChoiceExpr)b;
+        var other = ReferenceEquals(choice, a) ? b : a;
+        if (other is SymbolExpr { Name: [>= 'A' and <= 'E'] } letter)
+            return letter.Name[0] == choice.Letter ? Comparison.Equal("same choice letter") : Comparison.NotEqual("different choice letters");
+        if (choice.Value is null) return Comparison.NotEqual("a choice letter against a value");
+        return ReferenceEquals(choice, a) ? Compare(choice.Value, b, d) : Compare(a, choice.Value, d);
+    }
+
+    /// <summary>"a=2, b=-5": a bare list of "name = value" with distinct single names written in sorted
+    /// order (the order a question lists its unknowns in), as the values in that order; null otherwise.</summary>
+    private static Expr[]? AssignmentTuple(Expr e)
+    {
+        if (e is not CollectionExpr { Kind: CollectionKind.AnswerList, Items.Length: >= 2 and <= 16 } list) return null;
+        var values = new Expr[list.Items.Length];
+        string? previous = null;
+        for (int k = 0; k < values.Length; k++)
+        {
+            if (list.Items[k] is not RelationExpr { Ops: [RelationOp.Equal], Operands: [SymbolExpr name, var value] }) return null;
+            if (previous is not null && string.CompareOrdinal(previous, name.Name) >= 0) return null;
+            previous = name.Name;
+            values[k] = value;
+        }
+        return values;
     }
 
     /// <summary>Set comparison by normal form: Equal when both normalise to the same set; NotEqual only for

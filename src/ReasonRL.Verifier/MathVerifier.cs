@@ -133,6 +133,25 @@ public static class MathVerifier
     private static Expr? TryParse(string answer, VerifyOptions options, Budget budget, out ParseError? error)
     {
         error = null;
+        // "\textbf{(C) }15", "(C)": a choice letter, with its value when one is written (VerifyOptions.MultipleChoice).
+        if (options.MultipleChoice && ChoiceAnswer.TryRead(answer, out char letter, out string rest))
+        {
+            budget.Charge(1 + answer.Length / 16);
+            if (rest.Length == 0) return new ChoiceExpr(letter, null);
+            if (ParseOrNull(rest, options, budget, out _) is { } value) return new ChoiceExpr(letter, value);
+        }
+        // "seven", "twenty-one", "one half": English number words (VerifyOptions.NumberWords).
+        if (options.NumberWords)
+        {
+            budget.Charge(1 + answer.Length / 16);
+            if (NumberWords.TryParse(answer) is { } words) return new NumberExpr(words, false);
+        }
+        return ParseOrNull(answer, options, budget, out error);
+    }
+
+    private static Expr? ParseOrNull(string answer, VerifyOptions options, Budget budget, out ParseError? error)
+    {
+        error = null;
         try
         {
             return LatexParser.Parse(answer, budget, options.MaxNestingDepth);

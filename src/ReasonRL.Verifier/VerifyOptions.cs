@@ -94,6 +94,17 @@ public sealed record VerifyOptions
     /// are always read as labels. Default: true; false keeps only those plain names.</summary>
     public bool LabelledAnswers { get; init; } = true;
 
+    /// <summary>An answer written entirely in English number words is its value: "seven" ~ 7,
+    /// "twenty-one" ~ 21, "one hundred and five" ~ 105, "one half" ~ 1/2, "negative three" ~ -3.
+    /// Default: true; false reads such answers as text (Incorrect against a numeral).</summary>
+    public bool NumberWords { get; init; } = true;
+
+    /// <summary>Multiple-choice answers: "(C)", "\textbf{(C) }15" are the choice C with its value, if written;
+    /// two choices agree when their letters do (and their values, where both have one), a choice equals the
+    /// bare letter "C", and a choice with a value equals that value ("15" ~ "\textbf{(C) }15"); a letter alone
+    /// never equals a value. Default: true; false parses "(C) 15" as the product C·15, as before.</summary>
+    public bool MultipleChoice { get; init; } = true;
+
     /// <summary>Relative tolerance when both sides are only known numerically (irrational constants,
     /// functions, variables). Default: 1e-9 (double evaluation keeps ~1e-13 on these sizes).</summary>
     public double NumericTolerance { get; init; } = 1e-9;

@@ -239,4 +239,59 @@ public class EquivalenceTests
     [InlineData("\\frac{30!}{28!}", "870", Verdict.Correct)]
     [InlineData("\\frac{30!}{28!}", "871", Verdict.Incorrect)]
     public void ExactArithmeticBeyondDoubles(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
+
+    // Issue 18, kind 4: systems and multiple answers. Assignments written in the unknowns' order are the
+    // tuple; a missing or extra root, or swapped values, stays Incorrect.
+    [Theory]
+    [InlineData("a=2, b=-5", "(2,-5)", Verdict.Correct)]
+    [InlineData("a=-5, b=2", "(2,-5)", Verdict.Incorrect)]
+    [InlineData("(2,-5)", "a=2, b=-5", Verdict.Correct)]
+    [InlineData("(-5,2)", "a=2, b=-5", Verdict.Incorrect)]
+    [InlineData("x=1, y=\\frac{1}{2}, z=0", "(1, 0.5, 0)", Verdict.Correct)]
+    [InlineData("x=1, y=\\frac{1}{2}, z=0", "(1, 0.5, 1)", Verdict.Incorrect)]
+    [InlineData("b=-5, a=2", "(2,-5)", Verdict.Incorrect)]   // names out of order: no order to trust
+    [InlineData("a=2, b=-5", "(2,-5,1)", Verdict.Incorrect)]
+    [InlineData("x = -3 \\text{ or } x = 1", "1,-3", Verdict.Correct)]
+    [InlineData("x=1", "1, -3", Verdict.Incorrect)]          // a missing root
+    [InlineData("x = -3, x = 1", "1, -3", Verdict.Correct)]
+    [InlineData("x = -3, x = 1, x = 2", "1, -3", Verdict.Incorrect)]
+    public void SystemsAndMultipleAnswers(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
+
+    // Issue 18, kind 5: number words (VerifyOptions.NumberWords) and multiple-choice letters
+    // (VerifyOptions.MultipleChoice).
+    [Theory]
+    [InlineData("seven", "7", Verdict.Correct)]
+    [InlineData("seven", "8", Verdict.Incorrect)]
+    [InlineData("Twenty-one", "21", Verdict.Correct)]
+    [InlineData("twenty-one", "22", Verdict.Incorrect)]
+    [InlineData("one hundred and five", "105", Verdict.Correct)]
+    [InlineData("one hundred and five", "150", Verdict.Incorrect)]
+    [InlineData("\\text{two thousand twenty-four}", "2024", Verdict.Correct)]
+    [InlineData("\\text{two thousand twenty-four}", "2042", Verdict.Incorrect)]
+    [InlineData("one half", "\\frac{1}{2}", Verdict.Correct)]
+    [InlineData("one half", "\\frac{1}{3}", Verdict.Incorrect)]
+    [InlineData("two thirds", "\\frac{2}{3}", Verdict.Correct)]
+    [InlineData("two thirds", "\\frac{3}{2}", Verdict.Incorrect)]
+    [InlineData("three and a half", "3.5", Verdict.Correct)]
+    [InlineData("three and a half", "3", Verdict.Incorrect)]
+    [InlineData("negative four", "-4", Verdict.Correct)]
+    [InlineData("negative four", "4", Verdict.Incorrect)]
+    [InlineData("ten one", "11", Verdict.Incorrect)]          // not a number in words
+    [InlineData("third", "\\frac{1}{3}", Verdict.Incorrect)]  // an ordinal alone is not a fraction
+    [InlineData("\\textbf{(C) }15", "\\textbf{(C)}", Verdict.Correct)]
+    [InlineData("\\textbf{(C) }15", "\\textbf{(D)}", Verdict.Incorrect)]
+    [InlineData("\\textbf{(C) }15", "(C)", Verdict.Correct)]
+    [InlineData("\\textbf{(C) }15", "(B)", Verdict.Incorrect)]
+    [InlineData("\\textbf{(C) }15", "C", Verdict.Correct)]
+    [InlineData("\\textbf{(C) }15", "E", Verdict.Incorrect)]
+    [InlineData("(C)", "\\textbf{(C) }15", Verdict.Correct)]
+    [InlineData("(A)", "\\textbf{(C) }15", Verdict.Incorrect)]
+    [InlineData("15", "\\textbf{(C) }15", Verdict.Correct)]
+    [InlineData("16", "\\textbf{(C) }15", Verdict.Incorrect)]
+    [InlineData("\\text{(B) } \\frac{1}{2}", "0.5", Verdict.Correct)]
+    [InlineData("\\text{(B) } \\frac{1}{2}", "0.25", Verdict.Incorrect)]
+    [InlineData("\\textbf{(D) 7}", "(D)~7", Verdict.Correct)]
+    [InlineData("\\textbf{(D) 7}", "(D)~8", Verdict.Incorrect)]  // same letter, contradicting values
+    [InlineData("(C)", "15", Verdict.Incorrect)]                 // a letter alone is not a value
+    public void NumberWordsAndMultipleChoice(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
 }
