@@ -1,6 +1,8 @@
 // VerifyOptions: the immutable knobs of MathVerifier.Verify, each with its default in one place.
-// Not a place for grading conventions (those are fixed, see MathVerifier's header); only for
-// extraction policy and the hard resource limits (deterministic WorkBudget; TimeBudget is a hang guard).
+// Extraction policy, the hard resource limits (deterministic WorkBudget; TimeBudget is a hang guard),
+// other graders' settings (Strict, OrderedLists, AllowSetRelationComparison, DecimalRounding) and the
+// conventions a user may want the other way (LabelledAnswers, NumberWords, MultipleChoice); every
+// other grading convention is fixed (MathVerifier's header).
 namespace ReasonRL.Verifier;
 
 /// <summary>Where an input string's answer comes from.</summary>
