@@ -199,12 +199,12 @@ internal static class AnswerExtractor
         return StripDelimiters(StripQuotes(s));
     }
 
-    /// <summary>Start of ", not …" / " not …" / " rather than …" after an answer, or -1. At the very
+    /// <summary>Start of ", not …" / " not …" / " (not …" / " rather than …" after an answer, or -1. At the very
     /// start ("not 4, it is 9") the whole anchor is discarded by the caller (an empty answer).</summary>
     private static int NotClause(string s)
     {
         int best = -1;
-        foreach (var marker in (ReadOnlySpan<string>)[", not ", " not ", " rather than ", ", rather than "])
+        foreach (var marker in (ReadOnlySpan<string>)[", not ", " not ", " (not ", " rather than ", ", rather than "])
         {
             int k = s.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
             if (k >= 0 && (best < 0 || k < best)) best = k;

@@ -17,7 +17,7 @@ internal sealed class ChoiceExpr(char letter, Expr? value) : Expr
 internal static partial class ChoiceAnswer
 {
     // Bounded: anchored, no nested quantifiers; the value part is at most the rest of a short answer.
-    [GeneratedRegex(@"^\s*(?:\\(?:textbf|text|mathrm|mathbf|textrm)\s*\{\s*)?\(\s*([A-E])\s*\)\s*(\}?)\s*(.*?)\s*$",
+    [GeneratedRegex(@"^\s*(?:\\(?:textbf|text|mathrm|mathbf|textrm)\s*\{\s*)?\(\s*(?:\text(?:bf)?\s*\{\s*)?([A-E])\s*\}?\s*\)\s*(\}?)\s*(.*?)\s*$",
         RegexOptions.CultureInvariant | RegexOptions.Singleline, matchTimeoutMilliseconds: 50)]
     private static partial Regex Pattern();
 

@@ -39,19 +39,20 @@ internal sealed class EquivalenceChecker
         if (a is QuantityExpr qa && b is not CompoundQuantityExpr) return Compare(qa.Value, b, d);
         if (b is QuantityExpr qb && a is not CompoundQuantityExpr) return Compare(a, qb.Value, d);
 
+        // Sets of reals (intervals, unions, differences, ℝ, finite sets beside them): equal normal forms are
+        // equal ([0,2] ∪ [1,4] = [0,4]); otherwise the part-by-part comparison below still decides.
+        if (SetAlgebra.IsSetNotation(a) || SetAlgebra.IsSetNotation(b) || InequalityUnion(a) is not null || InequalityUnion(b) is not null
+            || SetWords(a) is not null || SetWords(b) is not null)
+        {
+            if (CompareAsSets(a, b) is { } sets) return sets;
+        }
+
         if (a is RelationExpr || b is RelationExpr) return _relations.Compare(a, b, d);
 
         if (a is CompoundQuantityExpr ca || b is CompoundQuantityExpr)
         {
             if (a is CompoundQuantityExpr x && b is CompoundQuantityExpr y) return CompareOrdered(x.Parts, y.Parts, d);
             return Comparison.NotEqual("a compound quantity (e.g. hours and minutes) is not a single number");
-        }
-
-        // Sets of reals (intervals, unions, differences, ℝ, finite sets beside them): equal normal forms are
-        // equal ([0,2] ∪ [1,4] = [0,4]); otherwise the part-by-part comparison below still decides.
-        if (SetAlgebra.IsSetNotation(a) || SetAlgebra.IsSetNotation(b) || InequalityUnion(a) is not null || InequalityUnion(b) is not null)
-        {
-            if (CompareAsSets(a, b) is { } sets) return sets;
         }
 
         // "a=2, b=-5" against the tuple (2, -5): a system's solution, when the names are written in order.
@@ -127,8 +128,12 @@ internal sealed class EquivalenceChecker
     /// an inequality list that AllowSetRelationComparison forbids; null to let the structural rules decide.</summary>
     private Comparison? CompareAsSets(Expr a, Expr b)
     {
+        // "all real numbers", "no solution": the set they name, only against set notation (or ∅).
+        if (SetWords(a) is { } wa) return IsSetLike(b) ? CompareAsSets(wa, b) : null;
+        if (SetWords(b) is { } wb) return IsSetLike(a) ? CompareAsSets(a, wb) : null;
         var ua = InequalityUnion(a);
         var ub = InequalityUnion(b);
+        if ((ua is not null && ub is null && !IsSetLike(b)) || (ub is not null && ua is null && !IsSetLike(a))) return null;
         // "x ≤ -2 or x > 3" against a set: only the gold may be the inequality when the option is off (a = prediction).
         if (ua is not null && ub is null && !Options.AllowSetRelationComparison)
             return Comparison.NotEqual("an inequality answer against a gold set (AllowSetRelationComparison is off)");
@@ -139,10 +144,38 @@ internal sealed class EquivalenceChecker
         return ua is not null || ub is not null ? Comparison.NotEqual("different sets of reals") : null;
     }
 
+    private static bool IsConstant(Expr e)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        ScalarComparer.Symbols(e, names, 0);
+        return names.Count == 0 && e is not (CollectionExpr or IntervalExpr or UnionExpr or RelationExpr or TextExpr);
+    }
+
+    private static bool IsSetLike(Expr e) => SetAlgebra.IsSetNotation(e) || SetAlgebra.IsOpenRay(e) || e is CollectionExpr { Kind: CollectionKind.Set };
+
+    /// <summary>Words that name a set of reals: "all real numbers" (ℝ), "no solution" (∅); null otherwise.</summary>
+    private static Expr? SetWords(Expr e)
+    {
+        if (e is not TextExpr t || t.Text.Length > 40) return null;
+        return Normalize(t.Text) switch
+        {
+            "allrealnumbers" or "allreals" or "allrealvalues" or "everyrealnumber" or "realnumbers" =>
+                new IntervalExpr(new NegateExpr(new ConstantExpr(ConstantKind.Infinity)), new ConstantExpr(ConstantKind.Infinity), false, false),
+            "nosolution" or "nosolutions" or "norealsolution" or "norealsolutions" or "emptyset" or "theemptyset" =>
+                new CollectionExpr(CollectionKind.Set, []),
+            _ => null,
+        };
+    }
+
     /// <summary>"x ≤ -2 or x > 3": a bare list of one-variable inequalities in the same variable, as the
-    /// union of their intervals; null for anything else.</summary>
+    /// union of their intervals ("x ≠ 2" alone: (-∞, 2) ∪ (2, ∞)); null for anything else.</summary>
     private static UnionExpr? InequalityUnion(Expr e)
     {
+        if (e is RelationExpr { Ops: [RelationOp.NotEqual], Operands: [SymbolExpr, var point] } && IsConstant(point))
+        {
+            var inf = new ConstantExpr(ConstantKind.Infinity);
+            return new UnionExpr([new IntervalExpr(new NegateExpr(inf), point, false, false), new IntervalExpr(point, inf, false, false)]);
+        }
         if (e is not CollectionExpr { Kind: CollectionKind.AnswerList, Items.Length: >= 2 and <= 16 } list) return null;
         var parts = new Expr[list.Items.Length];
         string? variable = null;

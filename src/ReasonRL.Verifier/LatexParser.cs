@@ -581,8 +581,30 @@ internal sealed class LatexParser
         throw new ParseException("mismatched brackets around a list");
     }
 
+    /// <summary>\begin{cases} x = 2 \\ y = 3 \end{cases}: the rows' first cells as a bare list (the
+    /// solution of a system); a condition after '&' is skipped up to the row's end.</summary>
+    private Expr ParseCases()
+    {
+        var items = new List<Expr>();
+        while (true)
+        {
+            if (AtEnd) throw new ParseException("missing \\end{cases}");
+            if (At(TokenKind.End)) { _pos++; break; }
+            if (At(TokenKind.RowSeparator) || At(TokenKind.Comma) || At(TokenKind.Semicolon)) { _pos++; continue; }
+            if (At(TokenKind.Ampersand))
+            {
+                while (!AtEnd && !At(TokenKind.RowSeparator) && !At(TokenKind.End)) Next();
+                continue;
+            }
+            items.Add(ParseItem());
+        }
+        if (items.Count == 0) throw new ParseException("empty cases");
+        return items.Count == 1 ? items[0] : new CollectionExpr(CollectionKind.AnswerList, items.ToArray());
+    }
+
     private Expr ParseEnvironment(string env)
     {
+        if (env == "cases") return ParseCases();
         if (env is not ("pmatrix" or "bmatrix" or "matrix" or "array" or "vmatrix" or "Bmatrix" or "smallmatrix" or "Vmatrix"))
             throw new ParseException($"environment '{env}' is not an answer form");
         var rows = new List<Expr[]>();

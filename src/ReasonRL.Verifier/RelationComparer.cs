@@ -71,7 +71,8 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
     };
 
     /// <summary>VerifyOptions.LabelledAnswers: a left side that labels the value rather than states an
-    /// equation in the question's unknowns: "\angle PQR", "m+n", "a+b+c", "g^{-1}(x)", "\text{area}".
+    /// equation in the question's unknowns: "\angle PQR", "m\angle ABC", "m+n", "a+b+c", "g^{-1}(x)",
+    /// "\sin\theta", "\text{area}".
     /// A sum of names is a label only when no name is one of the usual unknowns x, y, z and no term has a
     /// numeric coefficient ("x+y = 9", "2a+b = 9" stay equations).</summary>
     private static bool IsLabel(Expr e, int depth) => depth < 16 && e switch
@@ -82,6 +83,10 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
         // g^{-1}(x), f^{-1}(3): an inverse function applied.
         ProductExpr { Factors: [PowerExpr { Base: SymbolExpr, Exponent: NegateExpr { Operand: NumberExpr { Value.IsInteger: true } one } }, _] }
             => one.Value.Num.IsOne,
+        // "m\angle ABC": names and labelled names multiplied.
+        ProductExpr p => p.Factors.All(f => IsName(f, depth + 1) || (f is QuantityExpr && IsLabel(f, depth + 1))),
+        // "\sin\theta", "\cos A", "\log b": a named function of names.
+        FunctionExpr { Name: "sin" or "cos" or "tan" or "cot" or "sec" or "csc" or "ln" or "log" } fn => fn.Args.All(x => x is SymbolExpr),
         _ => false,
     };
 

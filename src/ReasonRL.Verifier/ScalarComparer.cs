@@ -102,7 +102,8 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
             if (!IsFinite(va) || !IsFinite(vb))
             {
                 // Towers and huge powers beyond doubles: compared exactly as r^n with r not a perfect power.
-                if (!HasInfinity(a, 0) && !HasInfinity(b, 0) && PowerForm(a, 0) is { } pa && PowerForm(b, 0) is { } pb)
+                // (Only when both overflow: a finite double is never equal to an overflowed value.)
+                if (!IsFinite(va) && !IsFinite(vb) && !HasInfinity(a, 0) && !HasInfinity(b, 0) && PowerForm(a, 0) is { } pa && PowerForm(b, 0) is { } pb)
                     return pa == pb ? Comparison.Equal("same power r^n (exact)") : Comparison.NotEqual("different powers r^n (exact)");
                 // ∞ written as \infty is a value; a double overflow (9^{9^{9}}) is not ∞.
                 if (IsInfinityOfSameSign(va, vb) && HasInfinity(a, 0) && HasInfinity(b, 0)) return Comparison.Equal("both infinite, same sign");

@@ -53,8 +53,9 @@ internal static class SetAlgebra
                 if (Bound(iv.Low, budget) is not { } lo || Bound(iv.High, budget) is not { } hi) return null;
                 return [new SetSegment(lo, iv.LowClosed && lo.Infinite == 0, hi, iv.HighClosed && hi.Infinite == 0)];
             }
-            // Inside a union, (a, b) is the open interval (the public graders' reading); alone it is a point.
-            case CollectionExpr { Kind: CollectionKind.Tuple, Items: [var a, var b] } when !top:
+            // Inside a union, (a, b) is the open interval (the public graders' reading); alone it is a point,
+            // unless an end is infinite ((-∞, ∞), (2, ∞)).
+            case CollectionExpr { Kind: CollectionKind.Tuple, Items: [var a, var b] } when !top || IsOpenRay(e):
                 return Segments(new IntervalExpr(a, b, false, false), budget, depth + 1, top: false);
             case CollectionExpr { Kind: CollectionKind.Set or CollectionKind.AnswerList } c:
             {
@@ -89,6 +90,12 @@ internal static class SetAlgebra
                 return null;
         }
     }
+
+    /// <summary>(a, b) with an infinite end: an open interval, never a point.</summary>
+    public static bool IsOpenRay(Expr e) => e is CollectionExpr { Kind: CollectionKind.Tuple, Items: [var a, var b] }
+        && (IsInfinity(a) || IsInfinity(b));
+
+    private static bool IsInfinity(Expr e) => e is ConstantExpr { Kind: ConstantKind.Infinity } or NegateExpr { Operand: ConstantExpr { Kind: ConstantKind.Infinity } };
 
     private static SetBound? Bound(Expr e, Budget budget)
     {

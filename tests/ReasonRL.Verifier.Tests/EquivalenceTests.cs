@@ -169,6 +169,11 @@ public class EquivalenceTests
     [InlineData("x + y = 9", "9", Verdict.Incorrect)]      // an equation in the unknowns, not a label
     [InlineData("2a + b = 9", "9", Verdict.Incorrect)]     // a coefficient: not a name
     [InlineData("m^2 + n = 9", "9", Verdict.Incorrect)]
+    [InlineData("m\\angle ABC = 40^\\circ", "40", Verdict.Correct)]
+    [InlineData("m\\angle ABC = 40^\\circ", "140", Verdict.Incorrect)]
+    [InlineData("\\sin\\theta = \\frac{3}{5}", "\\frac{3}{5}", Verdict.Correct)]
+    [InlineData("\\sin\\theta = \\frac{3}{5}", "\\frac{4}{5}", Verdict.Incorrect)]
+    [InlineData("\\sin x + x = 1", "1", Verdict.Incorrect)]     // an equation, not a function of a name
     public void LabelledAnswerAgainstItsBareValue(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
 
     // Issue 18, kind 3: sets of reals by normal form (ℝ, ∅, merged unions, differences, inequalities
@@ -203,6 +208,14 @@ public class EquivalenceTests
     [InlineData("x < 0 \\text{ or } y > 1", "(-\\infty,0)\\cup(1,\\infty)", Verdict.Incorrect)] // two variables
     [InlineData("-1 < x \\le 4", "(-1,4]", Verdict.Correct)]
     [InlineData("-1 \\le x \\le 4", "(-1,4]", Verdict.Incorrect)]
+    [InlineData("x \\neq 2", "(-\\infty,2)\\cup(2,\\infty)", Verdict.Correct)]
+    [InlineData("x \\neq 2", "(-\\infty,2)\\cup(3,\\infty)", Verdict.Incorrect)]
+    [InlineData("x \\ne 2", "\\mathbb{R}\\setminus\\{2\\}", Verdict.Correct)]
+    [InlineData("x \\ne -2", "\\mathbb{R}\\setminus\\{2\\}", Verdict.Incorrect)]
+    [InlineData("\\text{all real numbers}", "(-\\infty,\\infty)", Verdict.Correct)]
+    [InlineData("\\text{all real numbers}", "[0,\\infty)", Verdict.Incorrect)]
+    [InlineData("\\text{no solution}", "\\emptyset", Verdict.Correct)]
+    [InlineData("\\text{no solution}", "\\{0\\}", Verdict.Incorrect)]
     public void SetAndIntervalNotation(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
 
     // Issue 18, kind 6: exact arithmetic beyond doubles (towers and huge powers as r^n), signed
@@ -238,6 +251,8 @@ public class EquivalenceTests
     [InlineData("25!", "15511210043330985984000001", Verdict.Incorrect)]
     [InlineData("\\frac{30!}{28!}", "870", Verdict.Correct)]
     [InlineData("\\frac{30!}{28!}", "871", Verdict.Incorrect)]
+    [InlineData("\\binom{n}{2}", "\\frac{n(n-1)}{2}", Verdict.Correct)]
+    [InlineData("\\binom{n}{2}", "\\frac{n(n+1)}{2}", Verdict.Incorrect)]
     public void ExactArithmeticBeyondDoubles(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
 
     // Issue 18, kind 4: systems and multiple answers. Assignments written in the unknowns' order are the
@@ -255,6 +270,8 @@ public class EquivalenceTests
     [InlineData("x=1", "1, -3", Verdict.Incorrect)]          // a missing root
     [InlineData("x = -3, x = 1", "1, -3", Verdict.Correct)]
     [InlineData("x = -3, x = 1, x = 2", "1, -3", Verdict.Incorrect)]
+    [InlineData("\\begin{cases} x = 2 \\\\ y = 3 \\end{cases}", "(2,3)", Verdict.Correct)]
+    [InlineData("\\begin{cases} x = 3 \\\\ y = 2 \\end{cases}", "(2,3)", Verdict.Incorrect)]
     public void SystemsAndMultipleAnswers(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
 
     // Issue 18, kind 5: number words (VerifyOptions.NumberWords) and multiple-choice letters
@@ -293,5 +310,7 @@ public class EquivalenceTests
     [InlineData("\\textbf{(D) 7}", "(D)~7", Verdict.Correct)]
     [InlineData("\\textbf{(D) 7}", "(D)~8", Verdict.Incorrect)]  // same letter, contradicting values
     [InlineData("(C)", "15", Verdict.Incorrect)]                 // a letter alone is not a value
+    [InlineData("(\\text{C})", "\\textbf{(C) }15", Verdict.Correct)]
+    [InlineData("(\\text{A})", "\\textbf{(C) }15", Verdict.Incorrect)]
     public void NumberWordsAndMultipleChoice(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
 }

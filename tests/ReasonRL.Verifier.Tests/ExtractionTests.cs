@@ -44,6 +44,8 @@ public class ExtractionTests
     [InlineData("So the answer is 9, not 4.", "4", Verdict.Incorrect)]
     [InlineData("The answer is not 4, it is $9$.", "9", Verdict.Correct)]
     [InlineData("The answer is not 4, it is $9$.", "4", Verdict.Incorrect)]
+    [InlineData("The answer is $9$ (not 4).", "9", Verdict.Correct)]
+    [InlineData("The answer is $9$ (not 4).", "4", Verdict.Incorrect)]
     [InlineData("Avogadro gives about 6.02 x 10^23 particles per mole, and we keep that as the count here", "6.02\\times10^{23}", Verdict.Correct)]
     [InlineData("Avogadro gives about 6.02 x 10^23 particles per mole, and we keep that as the count here", "23", Verdict.Incorrect)]
     [InlineData("so the concentration came out as 3.1 \\cdot 10^{-4} moles per litre in the final mixture", "0.00031", Verdict.Correct)]
