@@ -18,6 +18,9 @@ internal static class AnswerExtractor
 {
     private const int MaxJoinedBoxes = 16;
 
+    /// <summary>How far from the end a concluding sentence ("Therefore …") is looked for, in characters.</summary>
+    private const int ConcludingWindow = 2_000;
+
     public static Extraction Extract(string text, AnswerSource source, VerifyOptions options)
     {
         if (source == AnswerSource.Answer) return new Extraction(StripDelimiters(text.Trim()), "answer as given");
@@ -35,6 +38,7 @@ internal static class AnswerExtractor
         var trimmed = text.Trim();
         if (trimmed.Length > 0 && trimmed.Length <= options.ShortAnswerLength && WordCount(trimmed) <= 2)
             return new Extraction(trimmed, "short answer taken whole");
+        if (options.FallbackToLastNumber && Concluding(text) is { } concluded) return new Extraction(concluded, "concluding sentence");
         if (options.FallbackToLastNumber && LastNumber(text) is { } number) return new Extraction(number, "last number");
         return new Extraction(null, "no answer found");
     }
@@ -273,6 +277,37 @@ internal static class AnswerExtractor
             if (j - k >= 2) words++;
         }
         return words;
+    }
+
+    /// <summary>Prose without anchors: the number that the last "therefore" / "thus" / "hence" / "in
+    /// conclusion" sentence states ("Therefore she has 18 cookies, 2 more than the 16 she had" → 18):
+    /// after that sentence's last '=' if it has one, else its first number. Null when there is no such
+    /// sentence or it holds no number (the last number is used then).</summary>
+    private static string? Concluding(string text)
+    {
+        int best = -1, bestEnd = -1;
+        // Only the closing part of a solution can conclude it: the scan is bounded whatever the input's length.
+        int from = Math.Max(0, text.Length - ConcludingWindow);
+        foreach (var word in (ReadOnlySpan<string>)["therefore", "thus", "hence", "in conclusion"])
+        {
+            int k = text.Length == 0 ? -1 : text.LastIndexOf(word, text.Length - 1, text.Length - from, StringComparison.OrdinalIgnoreCase);
+            if (k < 0 || (k > 0 && char.IsLetter(text[k - 1])) || (k + word.Length < text.Length && char.IsLetter(text[k + word.Length]))) continue;
+            if (k > best) { best = k; bestEnd = k + word.Length; }
+        }
+        if (best < 0) return null;
+        int end = bestEnd;
+        while (end < text.Length && text[end] != '\n' && !(text[end] == '.' && (end + 1 == text.Length || char.IsWhiteSpace(text[end + 1])))) end++;
+        var sentence = text[bestEnd..end];
+        int eq = sentence.LastIndexOf('=');
+        if (eq >= 0) sentence = sentence[(eq + 1)..];
+        // The first number of what is left: the last number of its prefix that ends at the first digit run.
+        int first = -1;
+        for (int k = 0; k < sentence.Length; k++) if (char.IsAsciiDigit(sentence[k])) { first = k; break; }
+        if (first < 0) return null;
+        int stop = first;
+        while (stop < sentence.Length && (char.IsAsciiDigit(sentence[stop])
+            || (sentence[stop] is ',' or '.' or '/' && stop + 1 < sentence.Length && char.IsAsciiDigit(sentence[stop + 1])))) stop++;
+        return LastNumber(sentence[..stop]);
     }
 
     /// <summary>The last number in text: digits with ',' groups and a decimal point, optional '-'.</summary>
