@@ -182,6 +182,14 @@ internal static class LatexLexer
             Add(tokens, new Token(TokenKind.Number, sb.ToString()), space);
             return after;
         }
+        // 0.333…, 0.1666\ldots, 0.4545...: an ellipsis after a visibly repeating block (one digit three
+        // times, a longer block twice) continues it; 3.14… and 0.66… stay the decimals they are.
+        if (Ellipsis(s, j, end) is int afterDots && ShownPeriod(sb.ToString()) is { } shown)
+        {
+            sb.Append('(').Append(shown).Append(')');
+            Add(tokens, new Token(TokenKind.Number, sb.ToString()), space);
+            return afterDots;
+        }
         // Scientific notation 1e5, 2.5E-3 (a digit must follow the exponent mark).
         if (j + 1 < end && (s[j] == 'e' || s[j] == 'E'))
         {
@@ -238,6 +246,40 @@ internal static class LatexLexer
         }
         digits = dots.ToString();
         return digits.Length;
+    }
+
+    /// <summary>Position after "...", "…", "\ldots", "\cdots" or "\dots" at j (spaces allowed before), or null.</summary>
+    private static int? Ellipsis(string s, int j, int end)
+    {
+        int k = SkipSpaces(s, j, end);
+        foreach (var mark in (ReadOnlySpan<string>)["...", "…", "\\ldots", "\\cdots", "\\dots"])
+        {
+            if (!Matches(s, k, end, mark)) continue;
+            int after = k + mark.Length;
+            if (mark[0] == '\\' && after < end && char.IsAsciiLetter(s[after])) return null;
+            return after;
+        }
+        return null;
+    }
+
+    /// <summary>The block that visibly repeats at the end of a decimal's fraction digits (length 1 shown
+    /// at least three times, lengths 2–6 at least twice), or null.</summary>
+    private static string? ShownPeriod(string number)
+    {
+        int dot = number.IndexOf('.');
+        if (dot < 0 || number.Contains('e')) return null;
+        var digits = number.AsSpan(dot + 1);
+        for (int len = 1; len <= 6; len++)
+        {
+            int times = len == 1 ? 3 : 2;
+            if (digits.Length < len * times) break;
+            var block = digits[^len..];
+            bool repeats = true;
+            for (int t = 2; t <= times && repeats; t++)
+                repeats = digits[^(len * t)..^(len * (t - 1))].SequenceEqual(block);
+            if (repeats) return block.ToString();
+        }
+        return null;
     }
 
     /// <summary>Start of the next 3-digit thousands group after position j, or -1.</summary>

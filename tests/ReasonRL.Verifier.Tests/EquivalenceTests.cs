@@ -149,6 +149,13 @@ public class EquivalenceTests
     [InlineData("66\\frac{2}{3}\\%", "\\frac{1}{3}", Verdict.Incorrect)]
     [InlineData("33\\frac{1}{3}\\%", "33\\frac{1}{3}", Verdict.Correct)]
     [InlineData("33\\frac{1}{3}\\%", "33", Verdict.Incorrect)]
+    [InlineData("0.333...", "\\frac{1}{3}", Verdict.Correct)]
+    [InlineData("0.333", "\\frac{1}{3}", Verdict.Incorrect)]        // no ellipsis: a decimal approximation
+    [InlineData("0.1666\\ldots", "\\frac{1}{6}", Verdict.Correct)]
+    [InlineData("0.1666\\ldots", "\\frac{1}{5}", Verdict.Incorrect)]
+    [InlineData("0.4545\\dots", "\\frac{5}{11}", Verdict.Correct)]
+    [InlineData("0.45\\dots", "\\frac{5}{11}", Verdict.Incorrect)]   // the block is not shown twice
+    [InlineData("3.14\\ldots", "\\pi", Verdict.Incorrect)]           // no repeating block: still an approximation
     public void RepeatingDecimalsAndMixedPercents(string pred, string gold, Verdict expected) => Assert.Equal(expected, V(pred, gold));
 
     // Issue 18, kind 2: a labelled answer against its bare value (VerifyOptions.LabelledAnswers); an
