@@ -135,7 +135,10 @@ internal sealed class LatexParser
 
     private Expr ParseItem()
     {
+        int before = _pos;
         SkipLeadingWords();
+        // "\text{Area} = 12\text{ cm}^2": words before '=' name the value (leading words are dropped anyway).
+        if (_pos > before && At(TokenKind.Relation) && Peek.Op == RelationOp.Equal) _pos++;
         var first = ParseRelation();
         if (AtEnd || AtItemSeparator || !StartsPrimary(Peek)) return first;
         // "3 hours 20 minutes": quantities in a row.

@@ -173,6 +173,8 @@ public class EquivalenceTests
     [InlineData("f^{-1}(4) = 2", "0.5", Verdict.Incorrect)]
     [InlineData("\\text{area} = 12", "12", Verdict.Correct)]
     [InlineData("\\text{area} = 21", "12", Verdict.Incorrect)]
+    [InlineData("\\text{Area} = 12\\text{ cm}^2", "12", Verdict.Correct)]
+    [InlineData("\\text{Area} = 13\\text{ cm}^2", "12", Verdict.Incorrect)]
     [InlineData("x + y = 9", "9", Verdict.Incorrect)]      // an equation in the unknowns, not a label
     [InlineData("2a + b = 9", "9", Verdict.Incorrect)]     // a coefficient: not a name
     [InlineData("m^2 + n = 9", "9", Verdict.Incorrect)]
