@@ -207,14 +207,22 @@ internal static class AnswerExtractor
     /// start ("not 4, it is 9") the whole anchor is discarded by the caller (an empty answer).</summary>
     private static int NotClause(string s)
     {
-        int best = -1;
+        // Only a value is corrected ("9, not 4"); words are not ("… is not possible" stays whole).
+        if (s.StartsWith("not ", StringComparison.OrdinalIgnoreCase)) return StartsValue(s.AsSpan(4)) ? 0 : -1;
+        int best = -1, after = -1;
         foreach (var marker in (ReadOnlySpan<string>)[", not ", " not ", " (not ", " rather than ", ", rather than "])
         {
             int k = s.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
-            if (k >= 0 && (best < 0 || k < best)) best = k;
+            if (k >= 0 && (best < 0 || k < best)) { best = k; after = k + marker.Length; }
         }
-        if (s.StartsWith("not ", StringComparison.OrdinalIgnoreCase)) return 0;
+        if (best < 0 || s.AsSpan(0, best).IndexOfAny("0123456789$\\") < 0 || !StartsValue(s.AsSpan(after))) return -1;
         return best;
+    }
+
+    private static bool StartsValue(ReadOnlySpan<char> rest)
+    {
+        rest = rest.TrimStart();
+        return rest.Length > 0 && (char.IsAsciiDigit(rest[0]) || rest[0] is '$' or '\\' or '-' or '(' or '[' or '{');
     }
 
     private static string StripQuotes(string s) => s.Length >= 2 && (s[0] == '"' && s[^1] == '"') ? s[1..^1] : s;

@@ -27,6 +27,7 @@ public class ExtractionTests
     [InlineData("So the answer is 9, not 4.", "9")]
     [InlineData("The answer is not 4, it is $9$.", "9")]
     [InlineData("the answer is 12 rather than 21", "12")]
+    [InlineData("So the answer is that it is not possible.", "not possible")]   // words are not a corrected value
     [InlineData("Avogadro gives about 6.02 x 10^23 particles per mole, and we keep that as the count here", "6.02\\times 10^{23}")]
     [InlineData("so the concentration came out as 3.1 \\cdot 10^{-4} moles per litre in the final mixture", "3.1\\times 10^{-4}")]
     [InlineData("we add it all up: so we get 16 at first, then two more arrive, therefore 18 cookies", "18")]
