@@ -176,7 +176,8 @@ internal static class LatexLexer
             else if (RepeatingPart(s, j + 1, end, out _, out _) > 0) { sb.Append('.'); j++; }
         }
         // Repeating decimal: 0.\overline{6}, 12.\overline{45}, 0.1\dot{6}, 0.\dot{1}\dot{2} → "0.1(6)" (exact, see BigRational.ParseRepeating).
-        if (sb.ToString().Contains('.', StringComparison.Ordinal) && RepeatingPart(s, j, end, out var period, out int after) > 0)
+        bool hasDot = j > i && s.AsSpan(i, j - i).Contains('.') && j < end && s[j] is '\\' or '.' or ' ' or '…';
+        if (hasDot && RepeatingPart(s, j, end, out var period, out int after) > 0)
         {
             sb.Append('(').Append(period).Append(')');
             Add(tokens, new Token(TokenKind.Number, sb.ToString()), space);
@@ -184,7 +185,7 @@ internal static class LatexLexer
         }
         // 0.333…, 0.1666\ldots, 0.4545...: an ellipsis after a visibly repeating block (one digit three
         // times, a longer block twice) continues it; 3.14… and 0.66… stay the decimals they are.
-        if (Ellipsis(s, j, end) is int afterDots && ShownPeriod(sb.ToString()) is { } shown)
+        if (hasDot && Ellipsis(s, j, end) is int afterDots && ShownPeriod(sb.ToString()) is { } shown)
         {
             sb.Append('(').Append(shown).Append(')');
             Add(tokens, new Token(TokenKind.Number, sb.ToString()), space);
