@@ -18,6 +18,9 @@ internal static class AnswerExtractor
 {
     private const int MaxJoinedBoxes = 16;
 
+    /// <summary>How far from the end a concluding sentence ("Therefore …") is looked for, in characters.</summary>
+    private const int ConcludingWindow = 2_000;
+
     public static Extraction Extract(string text, AnswerSource source, VerifyOptions options)
     {
         if (source == AnswerSource.Answer) return new Extraction(StripDelimiters(text.Trim()), "answer as given");
@@ -35,6 +38,7 @@ internal static class AnswerExtractor
         var trimmed = text.Trim();
         if (trimmed.Length > 0 && trimmed.Length <= options.ShortAnswerLength && WordCount(trimmed) <= 2)
             return new Extraction(trimmed, "short answer taken whole");
+        if (options.FallbackToLastNumber && Concluding(text) is { } concluded) return new Extraction(concluded, "concluding sentence");
         if (options.FallbackToLastNumber && LastNumber(text) is { } number) return new Extraction(number, "last number");
         return new Extraction(null, "no answer found");
     }
@@ -185,6 +189,9 @@ internal static class AnswerExtractor
             if (s[k] == '$') dollars++;
             if (s[k] == '.' && dollars % 2 == 0 && (k + 1 == s.Length || s[k + 1] == ' ') ) { s = s[..k]; break; }
         }
+        // "the answer is 9, not 4": a correction that follows the answer is not part of it.
+        int not = NotClause(s);
+        if (not >= 0) s = s[..not];
         s = s.Trim().TrimEnd('.', ',', ';').Trim();
         if (s.StartsWith(':')) s = s[1..].Trim();
         // "The volume of $ABCDEFGH$ is 120": a sentence, not an answer; keep what follows the last " is ".
@@ -194,6 +201,28 @@ internal static class AnswerExtractor
             if (isAt >= 0) s = s[(isAt + 4)..].Trim();
         }
         return StripDelimiters(StripQuotes(s));
+    }
+
+    /// <summary>Start of ", not …" / " not …" / " (not …" / " rather than …" after an answer, or -1. At the very
+    /// start ("not 4, it is 9") the whole anchor is discarded by the caller (an empty answer).</summary>
+    private static int NotClause(string s)
+    {
+        // Only a value is corrected ("9, not 4"); words are not ("… is not possible" stays whole).
+        if (s.StartsWith("not ", StringComparison.OrdinalIgnoreCase)) return StartsValue(s.AsSpan(4)) ? 0 : -1;
+        int best = -1, after = -1;
+        foreach (var marker in (ReadOnlySpan<string>)[", not ", " not ", " (not ", " rather than ", ", rather than "])
+        {
+            int k = s.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+            if (k >= 0 && (best < 0 || k < best)) { best = k; after = k + marker.Length; }
+        }
+        if (best < 0 || s.AsSpan(0, best).IndexOfAny("0123456789$\\") < 0 || !StartsValue(s.AsSpan(after))) return -1;
+        return best;
+    }
+
+    private static bool StartsValue(ReadOnlySpan<char> rest)
+    {
+        rest = rest.TrimStart();
+        return rest.Length > 0 && (char.IsAsciiDigit(rest[0]) || rest[0] is '$' or '\\' or '-' or '(' or '[' or '{');
     }
 
     private static string StripQuotes(string s) => s.Length >= 2 && (s[0] == '"' && s[^1] == '"') ? s[1..^1] : s;
@@ -258,6 +287,37 @@ internal static class AnswerExtractor
         return words;
     }
 
+    /// <summary>Prose without anchors: the number that the last "therefore" / "thus" / "hence" / "in
+    /// conclusion" sentence states ("Therefore she has 18 cookies, 2 more than the 16 she had" → 18):
+    /// after that sentence's last '=' if it has one, else its first number. Null when there is no such
+    /// sentence or it holds no number (the last number is used then).</summary>
+    private static string? Concluding(string text)
+    {
+        int best = -1, bestEnd = -1;
+        // Only the closing part of a solution can conclude it: the scan is bounded whatever the input's length.
+        int from = Math.Max(0, text.Length - ConcludingWindow);
+        foreach (var word in (ReadOnlySpan<string>)["therefore", "thus", "hence", "in conclusion"])
+        {
+            int k = text.Length == 0 ? -1 : text.LastIndexOf(word, text.Length - 1, text.Length - from, StringComparison.OrdinalIgnoreCase);
+            if (k < 0 || (k > 0 && char.IsLetter(text[k - 1])) || (k + word.Length < text.Length && char.IsLetter(text[k + word.Length]))) continue;
+            if (k > best) { best = k; bestEnd = k + word.Length; }
+        }
+        if (best < 0) return null;
+        int end = bestEnd;
+        while (end < text.Length && text[end] != '\n' && !(text[end] == '.' && (end + 1 == text.Length || char.IsWhiteSpace(text[end + 1])))) end++;
+        var sentence = text[bestEnd..end];
+        int eq = sentence.LastIndexOf('=');
+        if (eq >= 0) sentence = sentence[(eq + 1)..];
+        // The first number of what is left: the last number of its prefix that ends at the first digit run.
+        int first = -1;
+        for (int k = 0; k < sentence.Length; k++) if (char.IsAsciiDigit(sentence[k])) { first = k; break; }
+        if (first < 0) return null;
+        int stop = first;
+        while (stop < sentence.Length && (char.IsAsciiDigit(sentence[stop])
+            || (sentence[stop] is ',' or '.' or '/' && stop + 1 < sentence.Length && char.IsAsciiDigit(sentence[stop + 1])))) stop++;
+        return LastNumber(sentence[..stop]);
+    }
+
     /// <summary>The last number in text: digits with ',' groups and a decimal point, optional '-'.</summary>
     public static string? LastNumber(string text)
     {
@@ -274,6 +334,37 @@ internal static class AnswerExtractor
             while (start > 0 && char.IsAsciiDigit(text[start - 1])) start--;
         }
         if (start > 0 && text[start - 1] == '-') start--;
-        return text[start..(end + 1)];
+        return ScientificMantissa(text, start, end) ?? text[start..(end + 1)];
+    }
+
+    /// <summary>When the last number [start, end] is the exponent of "m × 10^e" (m \times 10^{e},
+    /// m \cdot 10^{-e}, m x 10^e, m*10^e), that whole number as LaTeX; null otherwise.</summary>
+    private static string? ScientificMantissa(string text, int start, int end)
+    {
+        int k = start - 1;
+        while (k >= 0 && text[k] is '{' or ' ') k--;
+        if (k < 0 || text[k] != '^') return null;
+        k--;
+        while (k >= 0 && text[k] == ' ') k--;
+        if (k < 1 || text[k] != '0' || text[k - 1] != '1') return null;
+        k -= 2;
+        if (k >= 0 && char.IsAsciiDigit(text[k])) return null; // 210^5 is not 2·10^5
+        while (k >= 0 && text[k] == ' ') k--;
+        int opEnd = k;
+        bool op = false;
+        foreach (var mark in (ReadOnlySpan<string>)["\\times", "\\cdot", "×", "·", "*", "x"])
+        {
+            int from = opEnd - mark.Length + 1;
+            if (from >= 0 && string.CompareOrdinal(text, from, mark, 0, mark.Length) == 0) { k = from - 1; op = true; break; }
+        }
+        if (!op) return null;
+        while (k >= 0 && text[k] == ' ') k--;
+        if (k < 0 || !char.IsAsciiDigit(text[k])) return null;
+        int mEnd = k;
+        while (k >= 0 && (char.IsAsciiDigit(text[k]) || (text[k] == '.' && k > 0 && char.IsAsciiDigit(text[k - 1])))) k--;
+        if (k >= 0 && (char.IsAsciiLetter(text[k]) || text[k] == '.')) return null;
+        int mStart = k + 1;
+        if (k >= 0 && text[k] == '-') mStart = k;
+        return string.Concat(text.AsSpan(mStart, mEnd - mStart + 1), "\\times 10^{", text.AsSpan(start, end - start + 1), "}");
     }
 }

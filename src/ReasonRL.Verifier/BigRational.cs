@@ -113,6 +113,24 @@ internal readonly struct BigRational : IEquatable<BigRational>
             : new BigRational(num, BigInteger.Pow(10, -exp10));
     }
 
+    /// <summary>Parses a repeating decimal "12.(45)" (digits before the parentheses, then the period)
+    /// exactly: 12.(45) = 137/11, 0.1(6) = 1/6, 1.(9) = 2.</summary>
+    public static BigRational ParseRepeating(ReadOnlySpan<char> text)
+    {
+        int open = text.IndexOf('(');
+        if (open < 0 || text[^1] != ')' || text.Length > MaxDecimalExponent) throw new FormatException($"not a repeating decimal: {text}");
+        var head = text[..open];
+        var period = text[(open + 1)..^1];
+        if (head.EndsWith(".")) head = head[..^1];
+        int dot = head.IndexOf('.');
+        int fractionDigits = dot < 0 ? 0 : head.Length - dot - 1;
+        var prefix = ParseDecimal(head.Length == 0 ? "0" : head);
+        var repeat = BigInteger.Parse(period, NumberStyles.None, CultureInfo.InvariantCulture);
+        // The period's value: repeat / (10^len - 1), shifted behind the written fraction digits.
+        var tail = new BigRational(repeat, (BigInteger.Pow(10, period.Length) - 1) * BigInteger.Pow(10, fractionDigits));
+        return prefix.Sign < 0 ? prefix - tail : prefix + tail;
+    }
+
     /// <summary>Largest decimal exponent / literal length parsed exactly.</summary>
     public const int MaxDecimalExponent = 1000;
 

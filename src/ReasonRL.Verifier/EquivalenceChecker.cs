@@ -33,9 +33,19 @@ internal sealed class EquivalenceChecker
         int d = depth + 1;
         if (ReferenceEquals(a, b)) return Comparison.Equal("same");
 
+        if (a is ChoiceExpr || b is ChoiceExpr) return CompareChoices(a, b, d);
+
         // Units around a single quantity are dropped.
         if (a is QuantityExpr qa && b is not CompoundQuantityExpr) return Compare(qa.Value, b, d);
         if (b is QuantityExpr qb && a is not CompoundQuantityExpr) return Compare(a, qb.Value, d);
+
+        // Sets of reals (intervals, unions, differences, ℝ, finite sets beside them): equal normal forms are
+        // equal ([0,2] ∪ [1,4] = [0,4]); otherwise the part-by-part comparison below still decides.
+        if (SetAlgebra.IsSetNotation(a) || SetAlgebra.IsSetNotation(b) || InequalityUnion(a) is not null || InequalityUnion(b) is not null
+            || SetWords(a) is not null || SetWords(b) is not null)
+        {
+            if (CompareAsSets(a, b) is { } sets) return sets;
+        }
 
         if (a is RelationExpr || b is RelationExpr) return _relations.Compare(a, b, d);
 
@@ -44,6 +54,12 @@ internal sealed class EquivalenceChecker
             if (a is CompoundQuantityExpr x && b is CompoundQuantityExpr y) return CompareOrdered(x.Parts, y.Parts, d);
             return Comparison.NotEqual("a compound quantity (e.g. hours and minutes) is not a single number");
         }
+
+        // "a=2, b=-5" against the tuple (2, -5): a system's solution, when the names are written in order.
+        if (AssignmentTuple(a) is { } va && b is CollectionExpr { Kind: CollectionKind.Tuple } tb0 && va.Length == tb0.Items.Length)
+            return CompareOrdered(va, tb0.Items, d);
+        if (AssignmentTuple(b) is { } vb && a is CollectionExpr { Kind: CollectionKind.Tuple } ta0 && vb.Length == ta0.Items.Length)
+            return CompareOrdered(ta0.Items, vb, d);
 
         // VerifyOptions.OrderedLists: two bare comma lists are compared in order, like strings.
         if (Options.OrderedLists && a is CollectionExpr { Kind: CollectionKind.AnswerList } l1
@@ -72,6 +88,108 @@ internal sealed class EquivalenceChecker
         if (a is CollectionExpr || b is CollectionExpr) return Comparison.NotEqual("different structure");
         if (a is RatioExpr || b is RatioExpr) return Comparison.NotEqual("ratio against a value");
         return _scalars.Compare(a, b);
+    }
+
+    /// <summary>Multiple choice: two letters must agree (and their values, where both are written); a letter
+    /// against a bare letter compares the letters; otherwise the choice's value, if written, is the answer.</summary>
+    private Comparison CompareChoices(Expr a, Expr b, int d)
+    {
+        if (a is ChoiceExpr ca && b is ChoiceExpr cb)
+        {
+            if (ca.Letter != cb.Letter) return Comparison.NotEqual("different choice letters");
+            return ca.Value is not null && cb.Value is not null ? Compare(ca.Value, cb.Value, d) : Comparison.Equal("same choice letter");
+        }
+        var choice = a as ChoiceExpr ?? (ChoiceExpr)b;
+        var other = ReferenceEquals(choice, a) ? b : a;
+        if (other is SymbolExpr { Name: [>= 'A' and <= 'E'] } letter)
+            return letter.Name[0] == choice.Letter ? Comparison.Equal("same choice letter") : Comparison.NotEqual("different choice letters");
+        if (choice.Value is null) return Comparison.NotEqual("a choice letter against a value");
+        return ReferenceEquals(choice, a) ? Compare(choice.Value, b, d) : Compare(a, choice.Value, d);
+    }
+
+    /// <summary>"a=2, b=-5": a bare list of "name = value" with distinct single names written in sorted
+    /// order (the order a question lists its unknowns in), as the values in that order; null otherwise.</summary>
+    private static Expr[]? AssignmentTuple(Expr e)
+    {
+        if (e is not CollectionExpr { Kind: CollectionKind.AnswerList, Items.Length: >= 2 and <= 16 } list) return null;
+        var values = new Expr[list.Items.Length];
+        string? previous = null;
+        for (int k = 0; k < values.Length; k++)
+        {
+            if (list.Items[k] is not RelationExpr { Ops: [RelationOp.Equal], Operands: [SymbolExpr name, var value] }) return null;
+            if (previous is not null && string.CompareOrdinal(previous, name.Name) >= 0) return null;
+            previous = name.Name;
+            values[k] = value;
+        }
+        return values;
+    }
+
+    /// <summary>Set comparison by normal form: Equal when both normalise to the same set; NotEqual only for
+    /// an inequality list that AllowSetRelationComparison forbids; null to let the structural rules decide.</summary>
+    private Comparison? CompareAsSets(Expr a, Expr b)
+    {
+        // "all real numbers", "no solution": the set they name, only against set notation (or ∅).
+        if (SetWords(a) is { } wa) return IsSetLike(b) ? CompareAsSets(wa, b) : null;
+        if (SetWords(b) is { } wb) return IsSetLike(a) ? CompareAsSets(a, wb) : null;
+        var ua = InequalityUnion(a);
+        var ub = InequalityUnion(b);
+        if ((ua is not null && ub is null && !IsSetLike(b)) || (ub is not null && ua is null && !IsSetLike(a))) return null;
+        // "x ≤ -2 or x > 3" against a set: only the gold may be the inequality when the option is off (a = prediction).
+        if (ua is not null && ub is null && !Options.AllowSetRelationComparison)
+            return Comparison.NotEqual("an inequality answer against a gold set (AllowSetRelationComparison is off)");
+        if (ua is not null && ub is not null) return null; // two relations lists: RelationComparer item by item
+        if (SetAlgebra.Normalize(ua ?? a, _budget) is not { } na || SetAlgebra.Normalize(ub ?? b, _budget) is not { } nb) return null;
+        if (SetAlgebra.SameSet(na, nb)) return Comparison.Equal("same set of reals");
+        // An inequality list has no other reading: its normal form decides.
+        return ua is not null || ub is not null ? Comparison.NotEqual("different sets of reals") : null;
+    }
+
+    private static bool IsConstant(Expr e)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        ScalarComparer.Symbols(e, names, 0);
+        return names.Count == 0 && e is not (CollectionExpr or IntervalExpr or UnionExpr or RelationExpr or TextExpr);
+    }
+
+    private static bool IsSetLike(Expr e) => SetAlgebra.IsSetNotation(e) || SetAlgebra.IsOpenRay(e) || e is CollectionExpr { Kind: CollectionKind.Set };
+
+    /// <summary>Words that name a set of reals: "all real numbers" (ℝ), "no solution" (∅); null otherwise.</summary>
+    private static Expr? SetWords(Expr e)
+    {
+        if (e is not TextExpr t || t.Text.Length > 40) return null;
+        return Normalize(t.Text) switch
+        {
+            "allrealnumbers" or "allreals" or "allrealvalues" or "everyrealnumber" or "realnumbers" =>
+                new IntervalExpr(new NegateExpr(new ConstantExpr(ConstantKind.Infinity)), new ConstantExpr(ConstantKind.Infinity), false, false),
+            "nosolution" or "nosolutions" or "norealsolution" or "norealsolutions" or "emptyset" or "theemptyset" =>
+                new CollectionExpr(CollectionKind.Set, []),
+            _ => null,
+        };
+    }
+
+    /// <summary>"x ≤ -2 or x > 3": a bare list of one-variable inequalities in the same variable, as the
+    /// union of their intervals ("x ≠ 2" alone: (-∞, 2) ∪ (2, ∞)); null for anything else.</summary>
+    private static UnionExpr? InequalityUnion(Expr e)
+    {
+        if (e is RelationExpr { Ops: [RelationOp.NotEqual], Operands: [SymbolExpr, var point] } && IsConstant(point))
+        {
+            var inf = new ConstantExpr(ConstantKind.Infinity);
+            return new UnionExpr([new IntervalExpr(new NegateExpr(inf), point, false, false), new IntervalExpr(point, inf, false, false)]);
+        }
+        if (e is not CollectionExpr { Kind: CollectionKind.AnswerList, Items.Length: >= 2 and <= 16 } list) return null;
+        var parts = new Expr[list.Items.Length];
+        string? variable = null;
+        for (int k = 0; k < parts.Length; k++)
+        {
+            if (list.Items[k] is not RelationExpr r || r.Ops.Any(o => o is RelationOp.Equal or RelationOp.NotEqual or RelationOp.Approx or RelationOp.In)) return null;
+            if (RelationComparer.ToInterval(r) is not { } interval) return null;
+            var names = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var operand in r.Operands) ScalarComparer.Symbols(operand, names, 0);
+            if (names.Count != 1 || (variable is not null && variable != names.Min)) return null;
+            variable = names.Min;
+            parts[k] = interval;
+        }
+        return new UnionExpr(parts);
     }
 
     private static bool ContainsMatrix(Expr e) => e switch

@@ -120,6 +120,14 @@ internal static class ExactEvaluator
                 for (int j = 1; j <= kk; j++) { budget.ChargeBits(6 * (long)acc.GetBitLength()); acc = acc * (n.Num - kk + j) / j; }
                 return new BigRational(acc, 1);
             }
+            case "floor" or "ceil" when f.Args.Length == 1:
+            {
+                if (Evaluate(f.Args[0], mode, budget) is not { } x) return null;
+                budget.ChargeProduct(x.Bits, x.Bits);
+                var q = BigInteger.DivRem(x.Num, x.Den, out var rem); // truncates toward zero
+                if (!rem.IsZero && (f.Name == "floor") == (x.Sign < 0)) q += f.Name == "floor" ? -1 : 1;
+                return new BigRational(q, 1);
+            }
             case "gcd" or "lcm" when f.Args.Length >= 2:
             {
                 BigInteger acc = 0;

@@ -150,6 +150,13 @@ internal sealed class UnionExpr(Expr[] parts) : Expr
     public Expr[] Parts { get; } = parts;
 }
 
+/// <summary>Set difference A \setminus B (e.g. \mathbb{R} \setminus \{2\}).</summary>
+internal sealed class SetDifferenceExpr(Expr from, Expr removed) : Expr
+{
+    public Expr From { get; } = from;
+    public Expr Removed { get; } = removed;
+}
+
 /// <summary>Matrix (pmatrix, bmatrix, array …), rows × columns.</summary>
 internal sealed class MatrixExpr(Expr[][] rows) : Expr
 {

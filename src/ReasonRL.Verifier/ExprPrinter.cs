@@ -89,6 +89,11 @@ internal static class ExprPrinter
                     Write(u.Parts[k], sb, d);
                 }
                 break;
+            case ChoiceExpr ch:
+                sb.Append('(').Append(ch.Letter).Append(')');
+                if (ch.Value is not null) { sb.Append(' '); Write(ch.Value, sb, d); }
+                break;
+            case SetDifferenceExpr sd: WriteAtom(sd.From, sb, d); sb.Append(" \\ "); WriteAtom(sd.Removed, sb, d); break;
             case MatrixExpr m:
                 sb.Append("Matrix[");
                 for (int r = 0; r < m.Rows.Length; r++)

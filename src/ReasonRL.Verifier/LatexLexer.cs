@@ -81,6 +81,11 @@ internal static class LatexLexer
                 '&' => new Token(TokenKind.Ampersand),
                 '±' => new Token(TokenKind.PlusMinus),
                 '∪' => new Token(TokenKind.Cup),
+                '∅' => new Token(TokenKind.Identifier, "\\emptyset"),
+                '⌊' => new Token(TokenKind.FloorOpen),
+                '⌋' => new Token(TokenKind.FloorClose),
+                '⌈' => new Token(TokenKind.CeilOpen),
+                '⌉' => new Token(TokenKind.CeilClose),
                 'π' => new Token(TokenKind.Constant, Constant: ConstantKind.Pi),
                 '∞' => new Token(TokenKind.Constant, Constant: ConstantKind.Infinity),
                 '√' => new Token(TokenKind.Sqrt),
@@ -168,6 +173,23 @@ internal static class LatexLexer
                 j++;
                 while (j < end && char.IsAsciiDigit(s[j])) sb.Append(s[j++]);
             }
+            else if (RepeatingPart(s, j + 1, end, out _, out _) > 0) { sb.Append('.'); j++; }
+        }
+        // Repeating decimal: 0.\overline{6}, 12.\overline{45}, 0.1\dot{6}, 0.\dot{1}\dot{2} → "0.1(6)" (exact, see BigRational.ParseRepeating).
+        bool hasDot = j > i && s.AsSpan(i, j - i).Contains('.') && j < end && s[j] is '\\' or '.' or ' ' or '…';
+        if (hasDot && RepeatingPart(s, j, end, out var period, out int after) > 0)
+        {
+            sb.Append('(').Append(period).Append(')');
+            Add(tokens, new Token(TokenKind.Number, sb.ToString()), space);
+            return after;
+        }
+        // 0.333…, 0.1666\ldots, 0.4545...: an ellipsis after a visibly repeating block (one digit three
+        // times, a longer block twice) continues it; 3.14… and 0.66… stay the decimals they are.
+        if (hasDot && Ellipsis(s, j, end) is int afterDots && ShownPeriod(sb.ToString()) is { } shown)
+        {
+            sb.Append('(').Append(shown).Append(')');
+            Add(tokens, new Token(TokenKind.Number, sb.ToString()), space);
+            return afterDots;
         }
         // Scientific notation 1e5, 2.5E-3 (a digit must follow the exponent mark).
         if (j + 1 < end && (s[j] == 'e' || s[j] == 'E'))
@@ -188,6 +210,77 @@ internal static class LatexLexer
         if (sb.Length > 0 && sb[0] == '.') sb.Insert(0, '0');
         Add(tokens, new Token(TokenKind.Number, sb.ToString()), space);
         return j;
+    }
+
+    /// <summary>The repeating digits written at j as \overline{ddd}, \overline d, \bar{ddd} or a run of
+    /// \dot{d} / \dot d (at most 64 digits): their count, the digits and the position after them; 0 when none.</summary>
+    private static int RepeatingPart(string s, int j, int end, out string digits, out int after)
+    {
+        digits = "";
+        after = j;
+        int k = SkipSpaces(s, j, end);
+        foreach (var mark in (ReadOnlySpan<string>)["\\overline", "\\bar"])
+        {
+            if (!Matches(s, k, end, mark) || (k + mark.Length < end && char.IsAsciiLetter(s[k + mark.Length]))) continue;
+            int m = SkipSpaces(s, k + mark.Length, end);
+            if (m < end && s[m] == '{')
+            {
+                int close = MatchBrace(s, m, end);
+                if (close < 0) return 0;
+                var inner = s.AsSpan(m + 1, close - m - 1).Trim();
+                if (inner.Length == 0 || inner.Length > 64 || inner.ContainsAnyExcept("0123456789")) return 0;
+                digits = inner.ToString();
+                after = close + 1;
+                return digits.Length;
+            }
+            if (m < end && char.IsAsciiDigit(s[m])) { digits = s[m].ToString(); after = m + 1; return 1; }
+            return 0;
+        }
+        var dots = new StringBuilder();
+        while (dots.Length < 64 && Matches(s, k, end, "\\dot") && !(k + 4 < end && char.IsAsciiLetter(s[k + 4])))
+        {
+            int m = SkipSpaces(s, k + 4, end);
+            if (m + 2 < end && s[m] == '{' && char.IsAsciiDigit(s[m + 1]) && s[m + 2] == '}') { dots.Append(s[m + 1]); after = m + 3; }
+            else if (m < end && char.IsAsciiDigit(s[m])) { dots.Append(s[m]); after = m + 1; }
+            else break;
+            k = SkipSpaces(s, after, end);
+        }
+        digits = dots.ToString();
+        return digits.Length;
+    }
+
+    /// <summary>Position after "...", "…", "\ldots", "\cdots" or "\dots" at j (spaces allowed before), or null.</summary>
+    private static int? Ellipsis(string s, int j, int end)
+    {
+        int k = SkipSpaces(s, j, end);
+        foreach (var mark in (ReadOnlySpan<string>)["...", "…", "\\ldots", "\\cdots", "\\dots"])
+        {
+            if (!Matches(s, k, end, mark)) continue;
+            int after = k + mark.Length;
+            if (mark[0] == '\\' && after < end && char.IsAsciiLetter(s[after])) return null;
+            return after;
+        }
+        return null;
+    }
+
+    /// <summary>The block that visibly repeats at the end of a decimal's fraction digits (length 1 shown
+    /// at least three times, lengths 2–6 at least twice), or null.</summary>
+    private static string? ShownPeriod(string number)
+    {
+        int dot = number.IndexOf('.');
+        if (dot < 0 || number.Contains('e')) return null;
+        var digits = number.AsSpan(dot + 1);
+        for (int len = 1; len <= 6; len++)
+        {
+            int times = len == 1 ? 3 : 2;
+            if (digits.Length < len * times) break;
+            var block = digits[^len..];
+            bool repeats = true;
+            for (int t = 2; t <= times && repeats; t++)
+                repeats = digits[^(len * t)..^(len * (t - 1))].SequenceEqual(block);
+            if (repeats) return block.ToString();
+        }
+        return null;
     }
 
     /// <summary>Start of the next 3-digit thousands group after position j, or -1.</summary>
@@ -312,6 +405,13 @@ internal static class LatexLexer
             case CommandClass.Transparent:
             {
                 int k = SkipSpaces(s, j, end);
+                // \mathbb{R}: the real line (an interval); other blackboard letters stay opaque names.
+                if (name == "mathbb" && k + 2 < end && s[k] == '{' && char.IsAsciiLetter(s[k + 1]) && s[k + 2] == '}')
+                {
+                    Add(tokens, new Token(TokenKind.Identifier, "\\mathbb{" + s[k + 1] + "}"), space);
+                    space = false;
+                    return k + 3;
+                }
                 if (k < end && s[k] == '{')
                 {
                     int close = MatchBrace(s, k, end);

@@ -135,7 +135,10 @@ internal sealed class LatexParser
 
     private Expr ParseItem()
     {
+        int before = _pos;
         SkipLeadingWords();
+        // "\text{Area} = 12\text{ cm}^2": words before '=' name the value (leading words are dropped anyway).
+        if (_pos > before && At(TokenKind.Relation) && Peek.Op == RelationOp.Equal) _pos++;
         var first = ParseRelation();
         if (AtEnd || AtItemSeparator || !StartsPrimary(Peek)) return first;
         // "3 hours 20 minutes": quantities in a row.
@@ -168,15 +171,27 @@ internal sealed class LatexParser
 
     private Expr ParseUnion()
     {
-        var first = ParseRatio();
+        var first = ParseSetDifference();
         if (!At(TokenKind.Cup)) return first;
         var parts = new List<Expr> { first };
         while (At(TokenKind.Cup))
         {
             _pos++;
-            parts.Add(ParseRatio());
+            parts.Add(ParseSetDifference());
         }
         return new UnionExpr(parts.ToArray());
+    }
+
+    /// <summary>A \setminus B (left-associative, binds tighter than \cup as written in answers).</summary>
+    private Expr ParseSetDifference()
+    {
+        var from = ParseRatio();
+        while (At(TokenKind.SetMinus))
+        {
+            _pos++;
+            from = new SetDifferenceExpr(from, ParseRatio());
+        }
+        return from;
     }
 
     private Expr ParseRatio()
@@ -234,8 +249,11 @@ internal sealed class LatexParser
                 var next = ParsePower();
                 // Mixed number: 2\frac{1}{2} is 2 + 1/2 (an integer directly before a fraction of integers);
                 // -2\frac{1}{2} is -(2 + 1/2).
+                // 66\frac{2}{3}\% is (66 + 2/3)%: the percent sign closes the whole mixed number.
                 if (mixedCandidate && next is DivideExpr { Numerator: NumberExpr { IsDecimal: false }, Denominator: NumberExpr { IsDecimal: false } })
                     factors[0] = factors[0] is NegateExpr neg ? new NegateExpr(new SumExpr([neg.Operand, next])) : new SumExpr([factors[0], next]);
+                else if (mixedCandidate && next is PercentExpr { Operand: DivideExpr { Numerator: NumberExpr { IsDecimal: false }, Denominator: NumberExpr { IsDecimal: false } } fraction })
+                    factors[0] = new PercentExpr(factors[0] is NegateExpr neg2 ? new NegateExpr(new SumExpr([neg2.Operand, fraction])) : new SumExpr([factors[0], fraction]));
                 else factors.Add(next);
                 continue;
             }
@@ -249,7 +267,8 @@ internal sealed class LatexParser
 
     private static bool StartsPrimary(Token t) => t.Kind is TokenKind.Number or TokenKind.Identifier or TokenKind.Constant
         or TokenKind.LParen or TokenKind.LBracket or TokenKind.LBrace or TokenKind.SetOpen or TokenKind.Frac
-        or TokenKind.Sqrt or TokenKind.Binom or TokenKind.Function or TokenKind.Pipe or TokenKind.Begin or TokenKind.Time;
+        or TokenKind.Sqrt or TokenKind.Binom or TokenKind.Function or TokenKind.Pipe or TokenKind.Begin or TokenKind.Time
+        or TokenKind.FloorOpen or TokenKind.CeilOpen;
 
     private Expr ParseUnary()
     {
@@ -376,6 +395,8 @@ internal sealed class LatexParser
             switch (t.Kind)
             {
                 case TokenKind.Number:
+                    // "0.1(6)": a repeating decimal (lexed from \overline / \dot) is an exact value, not an approximation.
+                    if (t.Text.EndsWith(')')) return new NumberExpr(BigRational.ParseRepeating(t.Text), false);
                     return new NumberExpr(BigRational.ParseDecimal(t.Text), t.Text.Contains('.') || t.Text.Contains('e'));
                 case TokenKind.Time:
                 {
@@ -442,6 +463,14 @@ internal sealed class LatexParser
                 }
                 case TokenKind.Begin:
                     return ParseEnvironment(t.Text);
+                case TokenKind.FloorOpen:
+                case TokenKind.CeilOpen:
+                {
+                    var inner = ParseSum();
+                    bool floor = t.Kind == TokenKind.FloorOpen;
+                    Expect(floor ? TokenKind.FloorClose : TokenKind.CeilClose, floor ? "closing \\lfloor…\\rfloor" : "closing \\lceil…\\rceil");
+                    return new FunctionExpr(floor ? "floor" : "ceil", [inner]);
+                }
                 default:
                     throw new ParseException($"unexpected {t}");
             }
@@ -466,6 +495,8 @@ internal sealed class LatexParser
         }
         return name switch
         {
+            "\\mathbb{R}" => new IntervalExpr(new NegateExpr(new ConstantExpr(ConstantKind.Infinity)), new ConstantExpr(ConstantKind.Infinity), false, false),
+            "\\emptyset" => new CollectionExpr(CollectionKind.Set, []),
             "e" => new ConstantExpr(ConstantKind.E),
             "i" => new ConstantExpr(ConstantKind.I),
             _ => new SymbolExpr(name),
@@ -553,8 +584,30 @@ internal sealed class LatexParser
         throw new ParseException("mismatched brackets around a list");
     }
 
+    /// <summary>\begin{cases} x = 2 \\ y = 3 \end{cases}: the rows' first cells as a bare list (the
+    /// solution of a system); a condition after '&' is skipped up to the row's end.</summary>
+    private Expr ParseCases()
+    {
+        var items = new List<Expr>();
+        while (true)
+        {
+            if (AtEnd) throw new ParseException("missing \\end{cases}");
+            if (At(TokenKind.End)) { _pos++; break; }
+            if (At(TokenKind.RowSeparator) || At(TokenKind.Comma) || At(TokenKind.Semicolon)) { _pos++; continue; }
+            if (At(TokenKind.Ampersand))
+            {
+                while (!AtEnd && !At(TokenKind.RowSeparator) && !At(TokenKind.End)) Next();
+                continue;
+            }
+            items.Add(ParseItem());
+        }
+        if (items.Count == 0) throw new ParseException("empty cases");
+        return items.Count == 1 ? items[0] : new CollectionExpr(CollectionKind.AnswerList, items.ToArray());
+    }
+
     private Expr ParseEnvironment(string env)
     {
+        if (env == "cases") return ParseCases();
         if (env is not ("pmatrix" or "bmatrix" or "matrix" or "array" or "vmatrix" or "Bmatrix" or "smallmatrix" or "Vmatrix"))
             throw new ParseException($"environment '{env}' is not an answer form");
         var rows = new List<Expr[]>();

@@ -13,7 +13,13 @@
 //   • a decimal approximation of an exact irrational or repeating value is not equal
 //     (1.414 vs \sqrt{2}, 0.3333 vs \frac{1}{3});
 //   • \sqrt{x^2} is |x|, not x (variables are sampled with both signs);
-//   • "x = 3" against "3" compares the value (see RelationComparer for when).
+//   • "x = 3" against "3" compares the value (see RelationComparer for when); a label such as
+//     "\angle PQR = 40^\circ" or "m+n = 9" is its value (VerifyOptions.LabelledAnswers);
+//   • a repeating decimal (0.\overline{6}) is its exact rational; sets of reals compare by normal
+//     form (SetAlgebra: ℝ, ∅, merged unions, differences, "x ≤ -2 or x > 3");
+//   • "a=2, b=-5" in sorted name order is the tuple (2, -5); powers beyond doubles compare as r^n;
+//   • number words ("twenty-one") and multiple-choice letters ("\textbf{(C) }15") are read
+//     (VerifyOptions.NumberWords, VerifyOptions.MultipleChoice).
 // Outcomes: unparseable gold → Unverifiable (unless the raw strings agree); unparseable
 // prediction → Incorrect; no answer in the solution → Incorrect; budget, nesting limit,
 // overflow → Unverifiable with the reason. Thread-safe: no shared mutable state.
@@ -131,6 +137,25 @@ public static class MathVerifier
     private readonly record struct ParseError(string Message, bool Limit);
 
     private static Expr? TryParse(string answer, VerifyOptions options, Budget budget, out ParseError? error)
+    {
+        error = null;
+        // "\textbf{(C) }15", "(C)": a choice letter, with its value when one is written (VerifyOptions.MultipleChoice).
+        if (options.MultipleChoice && ChoiceAnswer.TryRead(answer, out char letter, out string rest))
+        {
+            budget.Charge(1 + answer.Length / 16);
+            if (rest.Length == 0) return new ChoiceExpr(letter, null);
+            if (ParseOrNull(rest, options, budget, out _) is { } value) return new ChoiceExpr(letter, value);
+        }
+        // "seven", "twenty-one", "one half": English number words (VerifyOptions.NumberWords).
+        if (options.NumberWords)
+        {
+            budget.Charge(1 + answer.Length / 16);
+            if (NumberWords.TryParse(answer) is { } words) return new NumberExpr(words, false);
+        }
+        return ParseOrNull(answer, options, budget, out error);
+    }
+
+    private static Expr? ParseOrNull(string answer, VerifyOptions options, Budget budget, out ParseError? error)
     {
         error = null;
         try

@@ -129,6 +129,22 @@ internal static class NumericEvaluator
                 if (f.Args.Length == 2) return Complex.Log(a) / Complex.Log(Evaluate(f.Args[1], mode, vars, budget));
                 return Complex.Log(a); // log without base: natural log (MATH convention varies; rare in answers)
             case "abs": return Complex.Abs(a);
+            case "binom" when f.Args.Length == 2:
+            {
+                // \binom{n}{k} with a symbolic n and a small integer k: n(n-1)…(n-k+1)/k!.
+                if (ExactEvaluator.Evaluate(f, mode, budget) is { } whole) return whole.ToDouble();
+                if (ExactEvaluator.Evaluate(f.Args[1], mode, budget) is not { IsInteger: true } k || k.Sign < 0 || k.Num > 64) return Nan;
+                Complex acc = 1;
+                for (int j = 0; j < (int)k.Num; j++) { budget.Tick(); acc = acc * (a - j) / (j + 1); }
+                return acc;
+            }
+            case "floor" or "ceil":
+            {
+                if (ExactEvaluator.Evaluate(f, mode, budget) is { } rounded) return rounded.ToDouble();
+                // An inexact argument within 1e-9 of an integer could round either way: undefined, not a guess.
+                if (!IsReal(a) || !double.IsFinite(a.Real) || Math.Abs(a.Real - Math.Round(a.Real)) < 1e-9 * Math.Max(1, Math.Abs(a.Real))) return Nan;
+                return f.Name == "floor" ? Math.Floor(a.Real) : Math.Ceiling(a.Real);
+            }
             case "factorial":
                 if (IsReal(a) && a.Real >= 0 && a.Real <= 170 && a.Real == Math.Floor(a.Real))
                 {

@@ -27,7 +27,8 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
         var other = ra is null ? a : b;
         if (IsEquationChain(rel))
         {
-            if (!IsAnswerForm(rel)) return Comparison.NotEqual("an equation is not the bare value it contains");
+            if (!IsAnswerForm(rel) && !(checker.Options.LabelledAnswers && rel.Operands.Length == 2 && IsLabel(rel.Operands[0], 0)))
+                return Comparison.NotEqual("an equation is not the bare value it contains");
             return ra is null ? checker.Compare(other, Target(rel), d) : checker.Compare(Target(rel), other, d);
         }
         if (rel.Ops.Length == 1 && rel.Ops[0] == RelationOp.In)
@@ -68,6 +69,33 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
         ProductExpr p => IsCalculation(p.Factors[0], depth + 1),
         _ => false,
     };
+
+    /// <summary>VerifyOptions.LabelledAnswers: a left side that labels the value rather than states an
+    /// equation in the question's unknowns: "\angle PQR", "m\angle ABC", "m+n", "a+b+c", "g^{-1}(x)",
+    /// "\sin\theta", "\text{area}".
+    /// A sum of names is a label only when no name is one of the usual unknowns x, y, z and no term has a
+    /// numeric coefficient ("x+y = 9", "2a+b = 9" stay equations).</summary>
+    private static bool IsLabel(Expr e, int depth) => depth < 16 && e switch
+    {
+        // "\angle PQR": a name followed by words (parsed as a quantity with a unit).
+        QuantityExpr q => IsName(q.Value, depth + 1) || IsLabel(q.Value, depth + 1),
+        SumExpr s => s.Terms.Length <= 6 && s.Terms.All(t => t is SymbolExpr or ProductExpr && IsName(t, depth + 1) && !HasUnknown(t)),
+        // g^{-1}(x), f^{-1}(3): an inverse function applied.
+        ProductExpr { Factors: [PowerExpr { Base: SymbolExpr, Exponent: NegateExpr { Operand: NumberExpr { Value.IsInteger: true } one } }, _] }
+            => one.Value.Num.IsOne,
+        // "m\angle ABC": names and labelled names multiplied.
+        ProductExpr p => p.Factors.All(f => IsName(f, depth + 1) || (f is QuantityExpr && IsLabel(f, depth + 1))),
+        // "\sin\theta", "\cos A", "\log b": a named function of names.
+        FunctionExpr { Name: "sin" or "cos" or "tan" or "cot" or "sec" or "csc" or "ln" or "log" } fn => fn.Args.All(x => x is SymbolExpr),
+        _ => false,
+    };
+
+    private static bool HasUnknown(Expr e)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        ScalarComparer.Symbols(e, names, 0);
+        return names.Overlaps(["x", "y", "z"]);
+    }
 
     /// <summary>A left side that names the answer: symbols, f(x), |AB|, ratios/fractions of names, tuples of names.</summary>
     private static bool IsName(Expr e, int depth) => depth < 16 && e switch

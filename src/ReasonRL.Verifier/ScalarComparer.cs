@@ -101,8 +101,13 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
             var vb = eb is { } yb ? (Complex)yb.ToDouble() : NumericEvaluator.Evaluate(b, mb, Empty, budget);
             if (!IsFinite(va) || !IsFinite(vb))
             {
+                // Towers and huge powers beyond doubles: compared exactly as r^n with r not a perfect power.
+                // (Only when both overflow: a finite double is never equal to an overflowed value.)
+                if (!IsFinite(va) && !IsFinite(vb) && !HasInfinity(a, 0) && !HasInfinity(b, 0) && PowerForm(a, 0) is { } pa && PowerForm(b, 0) is { } pb)
+                    return pa == pb ? Comparison.Equal("same power r^n (exact)") : Comparison.NotEqual("different powers r^n (exact)");
                 // ∞ written as \infty is a value; a double overflow (9^{9^{9}}) is not ∞.
                 if (IsInfinityOfSameSign(va, vb) && HasInfinity(a, 0) && HasInfinity(b, 0)) return Comparison.Equal("both infinite, same sign");
+                if (IsRealInfinity(va) && IsRealInfinity(vb) && HasInfinity(a, 0) && HasInfinity(b, 0)) return Comparison.NotEqual("infinities of opposite sign");
                 // \infty against an overflowed finite value: a finite number is never ∞.
                 if (HasInfinity(a, 0) != HasInfinity(b, 0) && !IsNan(va) && !IsNan(vb))
                     return Comparison.NotEqual("infinity against a finite (if huge) value");
@@ -241,6 +246,45 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
         ProductExpr p => p.Factors.Any(f => HasInfinity(f, depth + 1)),
         _ => false,
     };
+
+    private static bool IsRealInfinity(Complex z) => double.IsInfinity(z.Real) && z.Imaginary == 0;
+
+    /// <summary>A power written with integers, ±r^n with r ≥ 2 not a perfect power and n ≥ 1 exact
+    /// (2^{2^{10}} = (2, 1024), 4^{512} = (2, 1024), 5^{10^{6}}), or null. Bases up to 52 bits (where the
+    /// root's double guess is exact) are reduced to their least root; exponents must evaluate exactly (ExactEvaluator's size guard applies to them).</summary>
+    private (int Sign, BigInteger Root, BigInteger Exponent)? PowerForm(Expr e, int depth)
+    {
+        budget.Tick();
+        if (depth > 16) return null;
+        switch (e)
+        {
+            case NegateExpr n:
+                return PowerForm(n.Operand, depth + 1) is { } p ? (-p.Sign, p.Root, p.Exponent) : null;
+            case NumberExpr { Value: { IsInteger: true } v } when v.Num >= 2 && v.Num.GetBitLength() <= 52:
+                return LeastRoot(v.Num);
+            case PowerExpr pw:
+            {
+                if (PowerForm(pw.Base, depth + 1) is not { Sign: > 0 } b) return null;
+                if (ExactEvaluator.Evaluate(pw.Exponent, EvalMode.Plain, budget) is not { IsInteger: true } x || x.Sign <= 0) return null;
+                budget.ChargeProduct((long)b.Exponent.GetBitLength(), x.Bits);
+                return (1, b.Root, b.Exponent * x.Num);
+            }
+            default:
+                return null;
+        }
+    }
+
+    private (int, BigInteger, BigInteger) LeastRoot(BigInteger n)
+    {
+        long bits = (long)n.GetBitLength();
+        var value = new BigRational(n, 1);
+        for (int k = (int)bits; k >= 2; k--)
+        {
+            budget.ChargeProduct(bits * 2, bits * 2);
+            if (value.Root(k) is { } r) return (1, r.Num, k);
+        }
+        return (1, n, 1);
+    }
 
     private static bool IsFinite(Complex z) => double.IsFinite(z.Real) && double.IsFinite(z.Imaginary);
     private static bool IsNan(Complex z) => double.IsNaN(z.Real) || double.IsNaN(z.Imaginary);

@@ -9,7 +9,8 @@ internal enum TokenKind
     Plus, Minus, PlusMinus, Star, Slash, Caret, Underscore, Prime,
     LParen, RParen, LBracket, RBracket, LBrace, RBrace, SetOpen, SetClose,
     Comma, Semicolon, Pipe, Bang, Percent, Degree, Relation, Colon, Ampersand, RowSeparator,
-    Frac, Sqrt, Binom, Cup, Begin, End, Separator,
+    Frac, Sqrt, Binom, Cup, SetMinus, Begin, End, Separator,
+    FloorOpen, FloorClose, CeilOpen, CeilClose,
 }
 
 /// <summary>One lexed token. Text holds the identifier/word/function/environment name or number text.</summary>

@@ -1,6 +1,8 @@
 // VerifyOptions: the immutable knobs of MathVerifier.Verify, each with its default in one place.
-// Not a place for grading conventions (those are fixed, see MathVerifier's header); only for
-// extraction policy and the hard resource limits (deterministic WorkBudget; TimeBudget is a hang guard).
+// Extraction policy, the hard resource limits (deterministic WorkBudget; TimeBudget is a hang guard),
+// other graders' settings (Strict, OrderedLists, AllowSetRelationComparison, DecimalRounding) and the
+// conventions a user may want the other way (LabelledAnswers, NumberWords, MultipleChoice); every
+// other grading convention is fixed (MathVerifier's header).
 namespace ReasonRL.Verifier;
 
 /// <summary>Where an input string's answer comes from.</summary>
@@ -86,6 +88,24 @@ public sealed record VerifyOptions
     /// 0.3333 ~ 1/3 at 4). Default: null — the convention: a decimal approximation of an irrational or
     /// repeating value is not equal (0.3333 ≠ 1/3, 1.414 ≠ √2).</summary>
     public int? DecimalRounding { get; init; }
+
+    /// <summary>A labelled answer equals its bare value: "\angle PQR = 40^\circ" ~ 40, "m+n = 9" ~ 9,
+    /// "g^{-1}(x) = 3x+2" ~ 3x+2 — the left side is a label (a name followed by words, a sum of names
+    /// other than x, y, z without coefficients, an inverse function applied), not an equation in the
+    /// unknowns ("x+y = 9" and "2x+z = 1" are never their right side). Names alone (x = 3, f(x) = …, |AB| = …)
+    /// are always read as labels. Default: true; false keeps only those plain names.</summary>
+    public bool LabelledAnswers { get; init; } = true;
+
+    /// <summary>An answer written entirely in English number words is its value: "seven" ~ 7,
+    /// "twenty-one" ~ 21, "one hundred and five" ~ 105, "one half" ~ 1/2, "negative three" ~ -3.
+    /// Default: true; false reads such answers as text (Incorrect against a numeral).</summary>
+    public bool NumberWords { get; init; } = true;
+
+    /// <summary>Multiple-choice answers: "(C)", "\textbf{(C) }15" are the choice C with its value, if written;
+    /// two choices agree when their letters do (and their values, where both have one), a choice equals the
+    /// bare letter "C", and a choice with a value equals that value ("15" ~ "\textbf{(C) }15"); a letter alone
+    /// never equals a value. Default: true; false parses "(C) 15" as the product C·15, as before.</summary>
+    public bool MultipleChoice { get; init; } = true;
 
     /// <summary>Relative tolerance when both sides are only known numerically (irrational constants,
     /// functions, variables). Default: 1e-9 (double evaluation keeps ~1e-13 on these sizes).</summary>

@@ -23,11 +23,42 @@ public class ExtractionTests
     [InlineData("so the number is 10 which is 1,000.99 dollars in total after all", "1,000.99")]
     [InlineData("... \\boxed{255} later. Final Answer: The final answer is $10,455$. I hope it is correct.", "10,455")]
     [InlineData("Final Answer: The largest $n$ is 34.", "34")]
+    // Issue 18, kind 7: a correction after the answer, scientific notation as one number.
+    [InlineData("So the answer is 9, not 4.", "9")]
+    [InlineData("The answer is not 4, it is $9$.", "9")]
+    [InlineData("the answer is 12 rather than 21", "12")]
+    [InlineData("So the answer is that it is not possible.", "not possible")]   // words are not a corrected value
+    [InlineData("Avogadro gives about 6.02 x 10^23 particles per mole, and we keep that as the count here", "6.02\\times 10^{23}")]
+    [InlineData("so the concentration came out as 3.1 \\cdot 10^{-4} moles per litre in the final mixture", "3.1\\times 10^{-4}")]
+    [InlineData("we add it all up: so we get 16 at first, then two more arrive, therefore 18 cookies", "18")]
+    [InlineData("in the year 210^2 is what we squared and later wrote it all down as the total one more time", "2")]
     public void ExtractsTheFinalAnswer(string solution, string expected)
     {
         var e = AnswerExtractor.Extract(solution, AnswerSource.Solution, VerifyOptions.Default);
         Assert.Equal(expected, e.Answer);
     }
+
+    // Issue 18, kind 7 end to end: each extraction gives the concluding value, and its twin (the
+    // corrected or intermediate value, the exponent alone) stays Incorrect.
+    [Theory]
+    [InlineData("So the answer is 9, not 4.", "9", Verdict.Correct)]
+    [InlineData("So the answer is 9, not 4.", "4", Verdict.Incorrect)]
+    [InlineData("The answer is not 4, it is $9$.", "9", Verdict.Correct)]
+    [InlineData("The answer is not 4, it is $9$.", "4", Verdict.Incorrect)]
+    [InlineData("The answer is $9$ (not 4).", "9", Verdict.Correct)]
+    [InlineData("The answer is $9$ (not 4).", "4", Verdict.Incorrect)]
+    [InlineData("She bakes 12 and buys 6 more. Therefore she has 18 cookies, 2 more than the 16 she had.", "18", Verdict.Correct)]
+    [InlineData("She bakes 12 and buys 6 more. Therefore she has 18 cookies, 2 more than the 16 she had.", "16", Verdict.Incorrect)]
+    [InlineData("Each box holds 4 pens. Thus the total is 3 * 4 = 12 pens for the 3 boxes.", "12", Verdict.Correct)]
+    [InlineData("Each box holds 4 pens. Thus the total is 3 * 4 = 12 pens for the 3 boxes.", "3", Verdict.Incorrect)]
+    [InlineData("Avogadro gives about 6.02 x 10^23 particles per mole, and we keep that as the count here", "6.02\\times10^{23}", Verdict.Correct)]
+    [InlineData("Avogadro gives about 6.02 x 10^23 particles per mole, and we keep that as the count here", "23", Verdict.Incorrect)]
+    [InlineData("so the concentration came out as 3.1 \\cdot 10^{-4} moles per litre in the final mixture", "0.00031", Verdict.Correct)]
+    [InlineData("so the concentration came out as 3.1 \\cdot 10^{-4} moles per litre in the final mixture", "-4", Verdict.Incorrect)]
+    [InlineData("we add it all up: so we get 16 at first, then two more arrive, therefore 18 cookies", "18", Verdict.Correct)]
+    [InlineData("we add it all up: so we get 16 at first, then two more arrive, therefore 18 cookies", "16", Verdict.Incorrect)]
+    public void ExtractedAnswerIsGraded(string solution, string gold, Verdict expected) =>
+        Assert.Equal(expected, MathVerifier.Verify(solution, gold).Verdict);
 
     [Fact]
     public void LastNumberFallbackCanBeTurnedOff()

@@ -78,4 +78,38 @@ public class GraderOptionTests
         Assert.Equal((true, (int?)null, true, true, AnswerSource.Answer), (math.Strict, math.DecimalRounding, math.AllowSetRelationComparison, math.OrderedLists, math.Prediction));
         Assert.Equal(VerifyOptions.Default, CaseModes.OptionsFor(new LabelledCase(1, "t", "p", "g", true, null, false), VerifyOptions.Default));
     }
+
+    // Issue 18: the conventions a user may want the other way, each with its default and its switch.
+    [Theory]
+    [InlineData("\\angle PQR = 40^\\circ", "40", Verdict.Correct, Verdict.Incorrect)]
+    [InlineData("m+n = 9", "9", Verdict.Correct, Verdict.Incorrect)]
+    [InlineData("x = 9", "9", Verdict.Correct, Verdict.Correct)]        // a plain name is always a label
+    [InlineData("x+y = 9", "9", Verdict.Incorrect, Verdict.Incorrect)]
+    public void LabelledAnswers(string pred, string gold, Verdict byDefault, Verdict withoutLabels)
+    {
+        Assert.True(VerifyOptions.Default.LabelledAnswers);
+        Check(pred, gold, byDefault, Answers with { LabelledAnswers = false }, withoutLabels);
+    }
+
+    [Theory]
+    [InlineData("seven", "7", Verdict.Correct, Verdict.Incorrect)]
+    [InlineData("one half", "\\frac{1}{2}", Verdict.Correct, Verdict.Incorrect)]
+    [InlineData("seven", "\\text{Seven}", Verdict.Correct, Verdict.Correct)]  // as text, still the same word
+    [InlineData("seven", "8", Verdict.Incorrect, Verdict.Incorrect)]
+    public void NumberWords(string pred, string gold, Verdict byDefault, Verdict withoutWords)
+    {
+        Assert.True(VerifyOptions.Default.NumberWords);
+        Check(pred, gold, byDefault, Answers with { NumberWords = false }, withoutWords);
+    }
+
+    [Theory]
+    [InlineData("\\textbf{(C) }15", "C", Verdict.Correct, Verdict.Incorrect)]
+    [InlineData("15", "\\textbf{(C) }15", Verdict.Correct, Verdict.Incorrect)]
+    [InlineData("(C)", "C", Verdict.Correct, Verdict.Correct)]  // a bracketed letter is still the letter
+    [InlineData("(B)", "\\textbf{(C) }15", Verdict.Incorrect, Verdict.Incorrect)]
+    public void MultipleChoice(string pred, string gold, Verdict byDefault, Verdict withoutChoices)
+    {
+        Assert.True(VerifyOptions.Default.MultipleChoice);
+        Check(pred, gold, byDefault, Answers with { MultipleChoice = false }, withoutChoices);
+    }
 }

@@ -22,10 +22,16 @@ public class LimitsTests
     [Fact]
     public void HugeExponentIsNeverComputed()
     {
-        // 9^{9^9} = 3^{2·9^9}, but neither fits a double and neither is computed exactly: no verdict.
+        // 9^{9^9} = 3^{2·9^9}: neither fits a double and neither value is computed; they are compared
+        // exactly as powers r^n of the least root r (issue 18), and one more in the exponent is not equal.
         var r = Timed("\\boxed{9^{9^{9}}}", "3^{2 \\cdot 9^{9}}");
-        Assert.Equal(Verdict.Unverifiable, r.Verdict);
-        Assert.Contains("overflow", r.Reason);
+        Assert.Equal(Verdict.Correct, r.Verdict);
+        Assert.Contains("same power", r.Reason);
+        Assert.Equal(Verdict.Incorrect, Timed("\\boxed{9^{9^{9}}}", "3^{2 \\cdot 9^{9} + 1}").Verdict);
+        // A huge value against a value that is only known numerically still has no verdict.
+        var pi = Timed("\\boxed{9^{9^{9}}}", "\\pi^{9^{9}}");
+        Assert.Equal(Verdict.Unverifiable, pi.Verdict);
+        Assert.Contains("overflow", pi.Reason);
         // Beyond the double range is certainly not 5, and not \infty.
         Assert.Equal(Verdict.Incorrect, Timed("\\boxed{9^{9^{9}}}", "5").Verdict);
         Assert.Equal(Verdict.Incorrect, Timed("\\boxed{9^{9^{9}}}", "\\infty").Verdict);

@@ -45,6 +45,23 @@ public class ParserTests
     [InlineData("1 \\pm \\sqrt{19}", "1 ± sqrt(19)")]
     public void ParsesToCanonicalForm(string input, string expected) => Assert.Equal(expected, Norm(input));
 
+    // Issue 18: the new written forms and their normal forms (a repeating decimal is its exact rational;
+    // a decimal without a repeat mark stays the decimal it is).
+    [Theory]
+    [InlineData("0.\\overline{6}", "2/3")]
+    [InlineData("0.6", "3/5")]
+    [InlineData("12.\\overline{45}", "137/11")]
+    [InlineData("0.1\\overline{6}", "1/6")]
+    [InlineData("0.\\dot{1}\\dot{2}", "4/33")]
+    [InlineData("3.\\bar{3}", "10/3")]
+    [InlineData("66\\frac{2}{3}\\%", "(66 + 2/3)%")]
+    [InlineData("\\lfloor x \\rfloor + \\lceil y \\rceil", "(floor(x) + ceil(y))")]
+    [InlineData("\\emptyset", "{}")]
+    [InlineData("\\varnothing", "{}")]
+    [InlineData("\\mathbb{R}", "(-oo, oo)")]
+    [InlineData("\\mathbb{R} \\setminus \\{2\\}", "(-oo, oo) \\ {2}")]
+    public void ParsesIssue18Forms(string input, string expected) => Assert.Equal(expected, Norm(input));
+
     [Theory]
     [InlineData("\\frac{1}{")]
     [InlineData("(1, 2")]
