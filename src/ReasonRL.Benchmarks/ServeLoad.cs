@@ -63,7 +63,7 @@ public static class ServeLoad
             else
             {
                 var samples = group.Select((p, i) => (NativeSampleIn?)new NativeSampleIn(prompts[i], p.Response, p.Gold,
-                    prmSteps.Split(p.Response).Select(_ => random.NextDouble()).ToArray(), null)).ToArray();
+                    prmSteps.Split(p.Response).Select(_ => random.NextDouble()).ToArray(), null, null)).ToArray();
                 payloads.Add(new LoadPayload("/v1/rewards", JsonSerializer.SerializeToUtf8Bytes(new NativeRequestIn(1, samples), ServerJson.Default.NativeRequestIn), perRequest));
             }
         }

@@ -1,6 +1,7 @@
 // ServeLoad: payloads built from real2000 are what the server accepts (0 errors under a short
 // concurrent run, real verdicts), step_scores match the server's step split, and non-loopback
 // targets are refused.
+using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
 using ReasonRL.Tests;
 using Xunit;
@@ -31,15 +32,16 @@ public sealed class ServeLoadTests
             var r = await ServeLoad.RunAsync(server.Address, [verifierPayloads[0], verifierPayloads[12]], clients: 4, TimeSpan.FromSeconds(1));
             Assert.True(r.Requests > 0);
             Assert.Equal(0, r.Errors);
-            var m = server.Metrics.Snapshot(null);
-            Assert.True(m.Verdicts["correct"] > 0 && m.Verdicts["incorrect"] > 0, $"real2000 holds both correct and incorrect outputs; got {string.Join(", ", m.Verdicts)} in {r.Requests} requests");
+            var m = server.Metrics;
+            Assert.True(m.Verdicts(SuccessVerdict.Correct) > 0 && m.Verdicts(SuccessVerdict.Incorrect) > 0,
+                $"real2000 holds both correct and incorrect outputs; got {m.Verdicts(SuccessVerdict.Correct)} correct, {m.Verdicts(SuccessVerdict.Incorrect)} incorrect in {r.Requests} requests");
         }
         await using (var server = await TestServers.StartAsync(TestServers.ClipDelta))
         {
             var r = await ServeLoad.RunAsync(server.Address, prmPayloads, clients: 4, TimeSpan.FromSeconds(1));
             Assert.True(r.Requests > 0);
             Assert.Equal(0, r.Errors); // replayed step_scores count matches the server's steps for every sample
-            Assert.Equal(0, server.Metrics.Snapshot(null).SampleErrors);
+            Assert.Equal(0, server.Metrics.SampleErrors);
         }
     }
 

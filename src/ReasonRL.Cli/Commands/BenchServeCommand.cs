@@ -97,13 +97,17 @@ internal static class BenchServeCommand
     private static (LoadReport Report, string Verdicts) Run(Uri? url, RewardConfig config, IReadOnlyList<LoadPayload> payloads, int clients, TimeSpan duration)
     {
         if (url is not null) return (ServeLoad.RunAsync(url, payloads, clients, duration).GetAwaiter().GetResult(), "see the server's /metrics");
-        var server = new RewardServer(new ServerOptions(Port: 0, MaxConcurrentRequests: Math.Max(64, clients)), config, MathVerifierJudge.Create());
+        // a 1 ms retry window: the bench cycles through its payloads, and a repeated body must be scored again, not
+        // answered from RequestWork's retry cache
+        var server = new RewardServer(new ServerOptions(Port: 0, MaxConcurrentRequests: Math.Max(64, clients), RetryWindow: TimeSpan.FromMilliseconds(1)),
+            config, MathVerifierJudge.Create());
         try
         {
             server.StartAsync().GetAwaiter().GetResult();
             var report = ServeLoad.RunAsync(server.Address, payloads, clients, duration).GetAwaiter().GetResult();
-            var m = server.Metrics.Snapshot(null);
-            return (report, string.Join(" ", m.Verdicts.Select(v => $"{v.Key}={v.Value}")) + $" sample_errors={m.SampleErrors}");
+            var m = server.Metrics;
+            return (report, string.Join(" ", new[] { SuccessVerdict.Correct, SuccessVerdict.Incorrect, SuccessVerdict.Unverifiable }
+                .Select(v => $"{SuccessVerdicts.NameOf(v)}={m.Verdicts(v)}")) + $" sample_errors={m.SampleErrors}");
         }
         finally
         {
