@@ -59,6 +59,19 @@ public sealed class RequestWork : IDisposable
         return path + ":" + Convert.ToHexString(hash);
     }
 
+    /// <summary>Joins the work for <paramref name="key"/> when there is some (running, or answered within the window);
+    /// null otherwise. Call <see cref="Leave"/> once the caller stops waiting.</summary>
+    public Entry? TryJoin(string key)
+    {
+        lock (gate)
+        {
+            Prune();
+            if (!entries.TryGetValue(key, out var existing) || existing.Cancel.IsCancellationRequested) return null;
+            existing.Waiters++;
+            return existing;
+        }
+    }
+
     /// <summary>Joins the work for <paramref name="key"/>, or (when none) asks <paramref name="admit"/> and starts
     /// <paramref name="start"/>. Returns null when a new start was refused (overload); Joined says whether it
     /// joined existing work. Call <see cref="Leave"/> once the caller stops waiting.</summary>
@@ -132,17 +145,19 @@ public sealed class RequestWork : IDisposable
 
     private void CancelIfAbandoned(Entry entry)
     {
+        // under the lock, so a retry cannot join between the check and the cancellation (Lock is reentrant
+        // should a cancellation callback come back here on this thread)
         lock (gate)
         {
             if (entry.Waiters > 0 || entry.Task.IsCompleted) return;
-        }
-        try
-        {
-            entry.Cancel.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // finished meanwhile
+            try
+            {
+                entry.Cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // finished meanwhile
+            }
         }
     }
 

@@ -8,8 +8,9 @@
 //   POST /v1/rewards  ReasonRL native v1 (RemoteProtocolMessages.cs), samples may carry step_scores/orm_score
 //                     and response_ids (→ token_rewards, TokenRewards.cs).
 //   GET  /health (liveness, no paths), GET /metrics (Prometheus text format, ServerMetrics).
-// Overload: a request is parsed, checked against --max-samples-per-request (413), then either joins identical
-// work already running or answered (RequestWork: retries never double the work) or is admitted against
+// Overload: a request's body is read and hashed; it joins identical work already running or answered
+// (RequestWork: retries never double the work); else, on a full queue, it gets an immediate 503 without being
+// parsed; else it is parsed, checked against --max-samples-per-request (413) and admitted against
 // --max-queued-samples (else an immediate 503), waits for a request slot and is scored with its per-sample
 // verifier work spread over the VerifierPool. Past its deadline it gets 503; its work is cancelled when no
 // retry joins within the retry window. SIGTERM: abandoned work is cancelled at once, the rest after
@@ -283,13 +284,11 @@ public sealed class RewardServer : IAsyncDisposable
     private async Task<Reply?> AnswerAsync(HttpContext ctx, Func<byte[], Prepared> prepare, CancellationToken deadline)
     {
         byte[] body;
-        Prepared prepared;
         try
         {
             using var buffer = new MemoryStream(ctx.Request.ContentLength is { } length and > 0 and < int.MaxValue ? (int)length : 0);
             await ctx.Request.Body.CopyToAsync(buffer, deadline).ConfigureAwait(false);
             body = buffer.ToArray();
-            prepared = prepare(body);
         }
         catch (BadHttpRequestException e)
         {
@@ -297,33 +296,43 @@ public sealed class RewardServer : IAsyncDisposable
                 ? Failure(413, "too_large", $"request body larger than the limit of {Options.MaxBodyBytes} bytes; raise --max-body-bytes or send fewer samples per request")
                 : Failure(e.StatusCode, "bad_request", $"bad request: {e.Message}");
         }
-        catch (JsonException e)
-        {
-            return Failure(400, "bad_request", $"malformed JSON or wrong type: {e.Message}");
-        }
         catch (OperationCanceledException)
         {
             return ctx.RequestAborted.IsCancellationRequested ? null : Failure(503, "timeout", DeadlineMessage);
         }
-        ctx.Items[ItemSamples] = prepared.Samples;
-        if (prepared.Immediate is { } immediate) return immediate;
-        if (prepared.Samples > Options.MaxSamplesPerRequest)
-        {
-            return Failure(413, "too_many_samples", $"{prepared.Samples} samples in one request; the limit is {Options.MaxSamplesPerRequest} (--max-samples-per-request): split the batch");
-        }
-        var n = prepared.Samples;
-        var (entry, joined) = work.JoinOrStart(RequestWork.Key(ctx.Request.Path.Value ?? "", body),
-            admit: () =>
-            {
-                if (AdmittedSamples + n > Options.MaxQueuedSamples) return false;
-                Interlocked.Add(ref admitted, n);
-                return true;
-            },
-            start: ct => ScoreInSlotAsync(prepared.Score!, ct),
-            release: () => Interlocked.Add(ref admitted, -n));
+        // a retry joins its work before anything else; a new request on a full queue is refused before it is parsed
+        var key = RequestWork.Key(ctx.Request.Path.Value ?? "", body);
+        var entry = work.TryJoin(key);
+        var joined = entry is not null;
         if (entry is null)
         {
-            return Failure(503, "overloaded", $"server overloaded: {AdmittedSamples} sample(s) queued, limit {Options.MaxQueuedSamples} (--max-queued-samples); retry later");
+            if (AdmittedSamples >= Options.MaxQueuedSamples) return Overloaded();
+            Prepared prepared;
+            try
+            {
+                prepared = prepare(body);
+            }
+            catch (JsonException e)
+            {
+                return Failure(400, "bad_request", $"malformed JSON or wrong type: {e.Message}");
+            }
+            ctx.Items[ItemSamples] = prepared.Samples;
+            if (prepared.Immediate is { } immediate) return immediate;
+            if (prepared.Samples > Options.MaxSamplesPerRequest)
+            {
+                return Failure(413, "too_many_samples", $"{prepared.Samples} samples in one request; the limit is {Options.MaxSamplesPerRequest} (--max-samples-per-request): split the batch");
+            }
+            var n = prepared.Samples;
+            (entry, joined) = work.JoinOrStart(key,
+                admit: () =>
+                {
+                    if (AdmittedSamples + n > Options.MaxQueuedSamples) return false;
+                    Interlocked.Add(ref admitted, n);
+                    return true;
+                },
+                start: ct => ScoreInSlotAsync(prepared.Score!, ct),
+                release: () => Interlocked.Add(ref admitted, -n));
+            if (entry is null) return Overloaded();
         }
         if (joined) Metrics.RetryJoined();
         try
@@ -347,6 +356,9 @@ public sealed class RewardServer : IAsyncDisposable
             work.Leave(entry);
         }
     }
+
+    private Reply Overloaded() =>
+        Failure(503, "overloaded", $"server overloaded: {AdmittedSamples} sample(s) queued, limit {Options.MaxQueuedSamples} (--max-queued-samples); retry later");
 
     private string DeadlineMessage => $"deadline of {Options.EffectiveTimeout.TotalSeconds:0.###} s exceeded (server busy or request too large); retry later";
 
