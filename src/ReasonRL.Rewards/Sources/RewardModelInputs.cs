@@ -2,7 +2,7 @@
 // and the positions to read — used by BOTH the model-backed sources (PrmRewardSource, OrmRewardSource) and
 // the reward-model trainer's data builder, so training and scoring read exactly the same token.
 // Layout (every convention starts with the project's prompt ids: [BOS when the tokenizer has one] +
-// Encode(prompt)):
+// Encode(prompt), the prompt's special-token text encoded as the special ids, as Hugging Face does):
 //   StepEndToken   prompt ids + Encode(response); position k = prompt length + e_k, with e_k from
 //                  StepTokenMap over the response's character offsets (a step ending inside a token
 //                  reads that straddling token);
@@ -22,14 +22,16 @@ namespace ReasonRL.Rewards.Sources;
 /// <summary>Token ids and read positions for reward-model scoring and training.</summary>
 public static class RewardModelInputs
 {
-    /// <summary>The project's prompt ids: [BOS if any] + Encode(prompt).</summary>
+    /// <summary>The project's prompt ids: [BOS if any] + Encode(prompt) with special-token text as the special ids
+    /// (SpecialTokenPolicy.Allow, as Hugging Face's tokenizer(text), which is how public PRMs/ORMs were trained): the
+    /// prompt is the trainer's chat-templated string, trusted. The response stays ordinary text (the safe default).</summary>
     public static List<int> PromptIds(ITokenizer tok, string prompt)
     {
         ArgumentNullException.ThrowIfNull(tok);
         ArgumentNullException.ThrowIfNull(prompt);
         var ids = new List<int>();
         if (tok.BosId is int bos) ids.Add(bos);
-        ids.AddRange(tok.Encode(prompt).Ids);
+        ids.AddRange(tok.Encode(prompt, SpecialTokenPolicy.Allow).Ids);
         return ids;
     }
 
