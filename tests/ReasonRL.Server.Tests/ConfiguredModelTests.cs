@@ -84,6 +84,23 @@ public sealed class ConfiguredModelTests : IDisposable
     }
 
     [Fact]
+    public async Task ResponseLongerThanThePrmContext_IsAPerSampleError_OthersAreScored()
+    {
+        string prm = MakeModel(RewardModelKind.Prm);
+        await using var server = await StartAsync($"shaping: {{ kind: clip_delta, alpha: 1.0, eta: 0.5 }}\nprm: {{ path: \"{prm}\", convention: step_end }}\n");
+        using var http = new HttpClient();
+        // the fixture's max_position_embeddings is 4096: ~6000 tokens of arithmetic lines overflow it
+        var tooLong = JsonSerializer.Serialize(string.Concat(Enumerable.Repeat("12 + 34 = 46\n", 1000)) + "\\boxed{46}");
+        var ok = JsonSerializer.Serialize(Samples[0].Response);
+        var (status, body) = await ProtocolTests.PostAsync(http, new Uri(server.Address, "/v1/rewards"),
+            $$"""{"version": 1, "samples": [{"prompt": "q", "response": {{tooLong}}, "gold": "46"}, {"prompt": "q", "response": {{ok}}, "gold": "7"}]}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("max_position_embeddings 4096", body!["results"]![0]!["error"]!.GetValue<string>());
+        Assert.True(body["results"]![1]!["error"] is null, body["results"]![1]!["error"]?.ToJsonString());
+        Assert.Equal("correct", body["results"]![1]!["verdict"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task InProcessOrmScoreIsUsedAsAReplayedOrmScoreWouldBe()
     {
         string orm = MakeModel(RewardModelKind.Orm);

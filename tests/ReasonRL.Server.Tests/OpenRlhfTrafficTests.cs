@@ -146,6 +146,28 @@ public sealed class OpenRlhfTrafficTests
         Assert.Contains("finite", json!["results"]![0]!["error"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task ModelException_IsAPerSampleErrorForTheSamplesThatNeededIt_NotA500()
+    {
+        await using var server = await TestServers.StartAsync(TestServers.ClipDelta, new ThrowingPrm());
+        using var http = new HttpClient();
+        var (status, json) = await ProtocolTests.PostAsync(http, new Uri(server.Address, "/v1/rewards"),
+            """{"version": 1, "samples": [{"prompt": "", "response": "\\boxed{1}", "gold": "1"}, {"prompt": "", "response": "\\boxed{1}", "gold": "1", "step_scores": [0.5]}]}""");
+        Assert.True(status == HttpStatusCode.OK, json?.ToJsonString());
+        Assert.Contains("CUDA-like failure", json!["results"]![0]!["error"]!.GetValue<string>());
+        Assert.Equal("correct", json!["results"]![1]!["verdict"]!.GetValue<string>()); // replayed scores need no model
+        var metrics = await http.GetStringAsync(new Uri(server.Address, "/metrics"));
+        Assert.Contains("reasonrl_sample_errors_total{kind=\"model\"} 1", metrics);
+    }
+
+    private sealed class ThrowingPrm : ReasonRL.Rewards.Sources.IRewardSource
+    {
+        public string Name => "throwing-prm";
+
+        public Task<IReadOnlyList<ReasonRL.Rewards.Sources.SampleScore>> ScoreAsync(IReadOnlyList<ReasonRL.Rewards.Sources.RewardSample> batch, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("CUDA-like failure");
+    }
+
     [SharedDataFact]
     [Trait(SharedData.Trait, SharedData.TraitValue)]
     public async Task StripTokens_ComeFromTheConfiguredTokenizer()
