@@ -286,7 +286,8 @@ public sealed class RewardServer : IAsyncDisposable
         byte[] body;
         try
         {
-            using var buffer = new MemoryStream(ctx.Request.ContentLength is { } length and > 0 and < int.MaxValue ? (int)length : 0);
+            // presized from Content-Length, but never past the body limit (Kestrel refuses a longer body as it is read)
+            using var buffer = new MemoryStream(ctx.Request.ContentLength is { } length and > 0 ? (int)Math.Min(length, Math.Min(Options.MaxBodyBytes, int.MaxValue - 64)) : 0);
             await ctx.Request.Body.CopyToAsync(buffer, deadline).ConfigureAwait(false);
             body = buffer.ToArray();
         }

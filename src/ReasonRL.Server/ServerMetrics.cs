@@ -27,6 +27,7 @@ public sealed class ServerMetrics
     private readonly ConcurrentDictionary<string, long> sampleErrors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> requestErrors = new(StringComparer.Ordinal);
     private readonly long[] verdicts = new long[3];
+    private readonly ConcurrentDictionary<int, long> maxMicrosByCode = new();
     private long samples;
     private long retryJoins;
 
@@ -44,7 +45,12 @@ public sealed class ServerMetrics
         while (b < Buckets.Length && seconds > Buckets[b]) b++;
         Interlocked.Increment(ref h.Counts[b]);
         Interlocked.Add(ref h.SumMicros, (long)(seconds * 1e6));
+        var micros = (long)(seconds * 1e6);
+        maxMicrosByCode.AddOrUpdate(status, micros, (_, m) => Math.Max(m, micros));
     }
+
+    /// <summary>The slowest response with this status code, in seconds, as the server measured it (0 when none).</summary>
+    public double MaxSecondsFor(int status) => maxMicrosByCode.TryGetValue(status, out var m) ? m / 1e6 : 0;
 
     public void Sample(ServiceResult result)
     {

@@ -123,6 +123,8 @@ internal static class BenchServeProfiles
             output.WriteLine("answers: " + string.Join(", ", r.Answers.Select(a => $"{a.Key}: {a.Value}")));
             output.WriteLine($"503 latency: max {r.Max503Ms:F0} ms, p99 {r.P99Of503Ms:F0} ms; max admitted samples {r.MaxAdmittedSamples:F0} (limit {maxQueued}); " +
                 $"max RSS {r.MaxRssBytes / (1024 * 1024):F0} MiB (client + server process)");
+            output.WriteLine($"as the server measured them (request headers in to answer out): slowest 503 {server.Metrics.MaxSecondsFor(503) * 1000:F0} ms, " +
+                $"slowest 200 {server.Metrics.MaxSecondsFor(200) * 1000:F0} ms; the client's figures above also hold its own send and wait for a core");
             output.WriteLine($"offered for {r.OfferedSeconds:F1} s; last trainer done {r.DrainSeconds:F1} s later; server idle (0 admitted) {r.IdleAfterSeconds:F2} s after that; " +
                 $"verifier queue now {server.Pool.Pending}");
             var bad = r.Answers.Where(a => a.Key is not ("200" or "503 overloaded")).Sum(a => a.Value);
