@@ -115,6 +115,9 @@ public sealed class RequestWork : IDisposable
         finally
         {
             release();
+            // unregisters the linked source from the server's stopping token (one registration per request otherwise
+            // stays for the server's lifetime); a late CancelIfAbandoned meets ObjectDisposedException and ignores it
+            entry.Cancel.Dispose();
         }
     }
 
