@@ -2,7 +2,8 @@
 // scorer (a PRM/ORM: one forward pass over many responses is far cheaper than many small ones,
 // docs/reward-methods.md §8). A single loop takes the first waiting request, then keeps taking requests
 // already queued or arriving within the window until MaxBatch samples, scores them in one inner call
-// and hands each caller its slice, in order. An inner failure fails every caller of that batch.
+// and hands each caller its slice, in order. An inner failure fails every caller of that batch. A caller
+// cancelled while queued is dropped before the model call.
 // Not a model: the inner IRewardSource is pluggable (tests use a fake that records batch sizes).
 using System.Threading.Channels;
 using ReasonRL.Rewards.Sources;
@@ -11,7 +12,7 @@ namespace ReasonRL.Server;
 
 public sealed class BatchingRewardSource : IRewardSource, IAsyncDisposable
 {
-    private sealed record Pending(IReadOnlyList<RewardSample> Samples, TaskCompletionSource<IReadOnlyList<SampleScore>> Done);
+    private sealed record Pending(IReadOnlyList<RewardSample> Samples, TaskCompletionSource<IReadOnlyList<SampleScore>> Done, CancellationToken Token);
 
     private readonly IRewardSource inner;
     private readonly int maxBatch;
@@ -50,12 +51,13 @@ public sealed class BatchingRewardSource : IRewardSource, IAsyncDisposable
         if (batch.Count == 0) return Task.FromResult<IReadOnlyList<SampleScore>>([]);
         var done = new TaskCompletionSource<IReadOnlyList<SampleScore>>(TaskCreationOptions.RunContinuationsAsynchronously);
         Interlocked.Increment(ref queued);
-        if (!queue.Writer.TryWrite(new Pending(batch, done)))
+        if (!queue.Writer.TryWrite(new Pending(batch, done, cancellationToken)))
         {
             Interlocked.Decrement(ref queued);
             throw new ObjectDisposedException(nameof(BatchingRewardSource));
         }
-        // The caller may stop waiting; the batch it joined is still scored for the others.
+        // The caller may stop waiting: while still queued its samples are dropped (ScoreGroupAsync); once its
+        // batch is being scored, that batch is still scored for the others.
         return done.Task.WaitAsync(cancellationToken);
     }
 
@@ -97,6 +99,11 @@ public sealed class BatchingRewardSource : IRewardSource, IAsyncDisposable
 
     private async Task ScoreGroupAsync(List<Pending> group, int count)
     {
+        // callers cancelled while queued (timed out, disconnected) cost no model time
+        foreach (var p in group.Where(p => p.Token.IsCancellationRequested)) p.Done.TrySetCanceled(p.Token);
+        group.RemoveAll(p => p.Token.IsCancellationRequested);
+        count = group.Sum(p => p.Samples.Count);
+        if (count == 0) return;
         var all = new List<RewardSample>(count);
         foreach (var p in group) all.AddRange(p.Samples);
         try

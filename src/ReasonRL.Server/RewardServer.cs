@@ -1,15 +1,26 @@
 // RewardServer: the reward layer as an HTTP service on Kestrel (minimal APIs, slim builder), bound to
 // loopback only. Endpoints:
-//   POST /get_reward  OpenRLHF's remote reward protocol: {query[], prompts[], labels[]} → {rewards[],
-//                     scores[], extra_logs{}}; one scalar per sample = success + learned return (+ ORM,
-//                     format and length terms: the sample's total return). query = prompt + response; a
-//                     missing prompts field means the whole query is the response; missing labels = no gold.
-//   POST /v1/rewards  ReasonRL native v1 (RemoteProtocolMessages.cs), samples may carry step_scores/orm_score.
-//   GET  /health, GET /metrics.
-// Protection: optional bearer token (all but /health), body size limit (413), per-request deadline and
-// request concurrency limit (503), malformed JSON / wrong types / missing fields → 400 with a message.
-// Stateless: replicas behind any load balancer give the same answers. Not scoring (RewardService).
+//   POST /get_reward  OpenRLHF's remote reward protocol as OpenRLHF really sends it: {query[], prompts[],
+//                     labels[]} → {rewards[], scores[], extra_logs{success, learned_return, steps, errors}}.
+//                     Queries are stripped of pad/EOS tokens and the prompt is located (OpenRlhfQueries);
+//                     labels may be numbers; an unscorable sample fails the request (4xx) unless --on-error
+//                     gives it a fixed reward (then it is listed in extra_logs.errors).
+//   POST /v1/rewards  ReasonRL native v1 (RemoteProtocolMessages.cs), samples may carry step_scores/orm_score
+//                     and response_ids (→ token_rewards, TokenRewards.cs).
+//   GET  /health (liveness, no paths), GET /metrics (Prometheus text format, ServerMetrics).
+// Overload: a request's body is read and hashed; it joins identical work already running or answered
+// (RequestWork: retries never double the work); else, on a full queue, it gets an immediate 503 without being
+// parsed; else it is parsed, checked against --max-samples-per-request (413) and admitted against
+// --max-queued-samples (else an immediate 503), waits for a request slot and is scored with its per-sample
+// verifier work spread over the VerifierPool. Past its deadline it gets 503; its work is cancelled when no
+// retry joins within the retry window. SIGTERM: abandoned work is cancelled at once, the rest after
+// --shutdown-seconds × 0.8, so the process exits within --shutdown-seconds.
+// Protection: optional bearer token compared in constant time (all but /health), body limit (413),
+// malformed JSON / wrong types / missing fields → 400 with a message; an unexpected exception → 500 with its
+// kind, logged and counted. Stateless: replicas behind any load balancer give the same answers.
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -17,31 +28,56 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ReasonRL.Rewards.Sources;
-using ReasonRL.Rewards.Sources.Remote;
+using ReasonRL.Text;
 
 namespace ReasonRL.Server;
 
 public sealed class RewardServer : IAsyncDisposable
 {
+    private const string ItemSamples = "reasonrl.samples";
+    private const string ItemKind = "reasonrl.kind";
+    private const string ItemMessage = "reasonrl.message";
+
     private readonly WebApplication app;
     private readonly RewardService service;
+    private readonly VerifierPool pool;
     private readonly BatchingRewardSource? batcher;
     private readonly BatchingRewardSource? outcomeBatcher;
     private ConfiguredRewardModels? ownedModels;
     private readonly SemaphoreSlim requestSlots;
     private readonly Stopwatch uptime = Stopwatch.StartNew();
+    private readonly OpenRlhfQueries queries;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly RequestWork work;
+    private readonly byte[]? tokenHash;
+    private long admitted;
 
     public ServerOptions Options { get; }
 
     public ServerMetrics Metrics { get; } = new();
+
+    public ServerLog Log { get; }
 
     /// <summary>The coalescing wrapper around the step model, or null when none is loaded.</summary>
     public BatchingRewardSource? ModelBatcher => batcher;
 
     /// <summary>The coalescing ORM scorer, when an ORM model is loaded.</summary>
     public BatchingRewardSource? OutcomeBatcher => outcomeBatcher;
+
+    /// <summary>The verifier threads (shared by all requests).</summary>
+    public VerifierPool Pool => pool;
+
+    /// <summary>Samples of admitted requests not yet answered (the bounded backlog).</summary>
+    public long AdmittedSamples => Interlocked.Read(ref admitted);
+
+    /// <summary>Scoring work held for retries (running, abandoned within the window, or answered).</summary>
+    public int HeldWork => work.Count;
+
+    /// <summary>The strings stripped from OpenRLHF queries (tokenizer pad/EOS + --strip-tokens).</summary>
+    public IReadOnlyList<string> StripTokens => queries.StripTokens;
 
     /// <summary>Bound base address, e.g. http://127.0.0.1:41234 (valid after StartAsync).</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
@@ -54,18 +90,34 @@ public sealed class RewardServer : IAsyncDisposable
     /// <param name="logging">Whether Kestrel/ASP.NET log to the console (off for tests and bench).</param>
     /// <param name="outcomeModel">Batched ORM (calls coalesced like the PRM's); null = none loaded (an ORM config then
     /// needs replayed orm_score in each sample).</param>
+    /// <param name="log">Where request log lines go (default: stderr), filtered by options.LogLevel.</param>
+    /// <exception cref="ArgumentException">An option is out of range, or the tokenizer cannot be loaded.</exception>
     public RewardServer(ServerOptions options, Rewards.Offline.RewardConfig? config, SuccessJudge judge, IRewardSource? stepModel = null, bool logging = false,
-        IRewardSource? outcomeModel = null)
+        IRewardSource? outcomeModel = null, TextWriter? log = null)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         var address = options.Validate();
+        Log = new ServerLog(log ?? Console.Error, options.LogLevel);
+        var tokenizer = LoadTokenizer(options.TokenizerPath);
+        var strip = new List<string>(options.StripTokens ?? []);
+        if (tokenizer is not null)
+        {
+            if (tokenizer.PadId is { } pad) strip.Add(tokenizer.Decode([pad]));
+            foreach (var eos in tokenizer.EosIds) strip.Add(tokenizer.Decode([eos]));
+        }
+        queries = new OpenRlhfQueries(strip);
+        tokenHash = options.BearerToken is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes("Bearer " + options.BearerToken));
         batcher = stepModel is null ? null : new BatchingRewardSource(stepModel, options.MaxModelBatch, options.EffectiveBatchWindow);
         outcomeBatcher = outcomeModel is null ? null : new BatchingRewardSource(outcomeModel, options.MaxModelBatch, options.EffectiveBatchWindow);
-        service = new RewardService(config ?? RewardService.DefaultConfig, judge, batcher, options.EffectiveVerifierThreads, outcomeBatcher);
+        pool = new VerifierPool(options.EffectiveVerifierThreads);
+        service = new RewardService(config ?? RewardService.DefaultConfig, judge, batcher, pool, outcomeBatcher,
+            tokenizer is null ? null : new TokenRewards(tokenizer));
         requestSlots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
+        work = new RequestWork(options.EffectiveRetryWindow, stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         if (!logging) builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.EffectiveShutdownTimeout);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
@@ -73,11 +125,25 @@ public sealed class RewardServer : IAsyncDisposable
         });
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default));
         app = builder.Build();
+        app.Lifetime.ApplicationStopping.Register(OnStopping);
         app.Use(AuthorizeAndMeasure);
-        app.MapGet("/health", () => Results.Json(new HealthOut("ok", service.Config.Describe(), uptime.Elapsed.TotalSeconds), ServerJson.Default.HealthOut));
-        app.MapGet("/metrics", () => Results.Json(Metrics.Snapshot(batcher), ServerJson.Default.MetricsOut));
-        app.MapPost("/get_reward", (Delegate)((HttpContext ctx) => Guarded(ctx, OpenRlhfAsync)));
-        app.MapPost("/v1/rewards", (Delegate)((HttpContext ctx) => Guarded(ctx, NativeAsync)));
+        app.MapGet("/health", () => Results.Json(new HealthOut("ok", uptime.Elapsed.TotalSeconds), ServerJson.Default.HealthOut));
+        app.MapGet("/metrics", () => Results.Text(Metrics.Render(AdmittedSamples, pool.Pending, batcher), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapPost("/get_reward", (Delegate)((HttpContext ctx) => HandleAsync(ctx, PrepareOpenRlhf)));
+        app.MapPost("/v1/rewards", (Delegate)((HttpContext ctx) => HandleAsync(ctx, PrepareNative)));
+    }
+
+    private static ITokenizer? LoadTokenizer(string? path)
+    {
+        if (path is null) return null;
+        try
+        {
+            return TokenizerLoader.Load(path);
+        }
+        catch (Exception e) when (e is IOException or TokenizerFormatException or UnauthorizedAccessException or JsonException or InvalidDataException)
+        {
+            throw new ArgumentException($"tokenizer: cannot load '{path}': {e.Message}", e);
+        }
     }
 
     public string ConfigDescription => service.Config.Describe();
@@ -90,17 +156,38 @@ public sealed class RewardServer : IAsyncDisposable
         Address = new Uri(bound);
     }
 
-    /// <summary>Runs until Ctrl+C / SIGTERM (graceful: in-flight requests finish).</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(app, cancellationToken);
+    /// <summary>Runs until Ctrl+C / SIGTERM (requests in flight get up to the shutdown timeout).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => HostingAbstractionsHostExtensions.WaitForShutdownAsync(app, cancellationToken);
+
+    /// <summary>Stops as SIGTERM does: abandoned work is cancelled now, work in flight after 0.8 × the shutdown timeout.</summary>
+    public Task StopAsync() => app.StopAsync();
+
+    private void OnStopping()
+    {
+        Log.Event(ServerLogLevel.Info, $"stopping: {AdmittedSamples} admitted sample(s); cancelling abandoned work now, the rest after {Options.EffectiveShutdownTimeout.TotalSeconds * 0.8:0.#} s");
+        work.CancelAbandoned();
+        try
+        {
+            stopping.CancelAfter(Options.EffectiveShutdownTimeout * 0.8);
+        }
+        catch (ObjectDisposedException)
+        {
+            // already disposed
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync().ConfigureAwait(false);
+        await stopping.CancelAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
         if (batcher is not null) await batcher.DisposeAsync().ConfigureAwait(false);
         if (outcomeBatcher is not null) await outcomeBatcher.DisposeAsync().ConfigureAwait(false);
+        pool.Dispose();
+        work.Dispose();
         ownedModels?.Dispose();
         requestSlots.Dispose();
+        stopping.Dispose();
     }
 
     /// <summary>A server for a reward.yaml: the verifier with the config's `verifier:` options, and the PRM /
@@ -124,114 +211,267 @@ public sealed class RewardServer : IAsyncDisposable
         }
     }
 
+    private bool Authorized(HttpContext ctx)
+    {
+        if (tokenHash is null) return true;
+        var given = SHA256.HashData(Encoding.UTF8.GetBytes(ctx.Request.Headers.Authorization.ToString()));
+        return CryptographicOperations.FixedTimeEquals(given, tokenHash);
+    }
+
     private async Task AuthorizeAndMeasure(HttpContext ctx, RequestDelegate next)
     {
         var started = Stopwatch.GetTimestamp();
         var path = ctx.Request.Path.Value ?? "";
         Metrics.Request(path);
-        if (Options.BearerToken is { } token && path != "/health"
-            && !string.Equals(ctx.Request.Headers.Authorization.ToString(), "Bearer " + token, StringComparison.Ordinal))
+        if (path != "/health" && !Authorized(ctx))
         {
-            await Results.Json(new ErrorOut("missing or wrong bearer token: send 'Authorization: Bearer <token>'"), ServerJson.Default.ErrorOut, statusCode: 401).ExecuteAsync(ctx).ConfigureAwait(false);
+            ctx.Items[ItemKind] = "unauthorized";
+            await WriteAsync(ctx, Failure(401, "unauthorized", "missing or wrong bearer token: send 'Authorization: Bearer <token>'")).ConfigureAwait(false);
         }
         else
         {
-            await next(ctx).ConfigureAwait(false);
+            try
+            {
+                await next(ctx).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!ctx.Response.HasStarted && e is not OperationCanceledException)
+            {
+                // never a bare 500: the kind and message go to the client, the log and /metrics
+                var reply = Failure(500, "internal", $"internal error ({e.GetType().Name}): {e.Message}");
+                Note(ctx, reply);
+                await WriteAsync(ctx, reply).ConfigureAwait(false);
+            }
         }
-        Metrics.Response(ctx.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var status = ctx.Response.StatusCode;
+        Metrics.Response(path, status, elapsed.TotalSeconds);
+        var kind = ctx.Items[ItemKind] as string;
+        if (status >= 400) Metrics.RequestError(kind ?? (status >= 500 ? "internal" : "bad_request"));
+        Log.Request(ctx.Request.Method, ServerMetrics.PathLabel(path), status, elapsed.TotalMilliseconds, ctx.Items[ItemSamples] as int?, kind, ctx.Items[ItemMessage] as string);
     }
 
-    private static IResult Error(int status, string message) => Results.Json(new ErrorOut(message), ServerJson.Default.ErrorOut, statusCode: status);
+    private static Reply Failure(int status, string kind, string message) =>
+        new(status, JsonSerializer.SerializeToUtf8Bytes(new ErrorOut(message), ServerJson.Default.ErrorOut), kind, message);
 
-    /// <summary>Deadline, concurrency slot and the 4xx mapping shared by both scoring endpoints.</summary>
-    private async Task<IResult> Guarded(HttpContext ctx, Func<HttpContext, CancellationToken, Task<IResult>> handler)
+    private static void Note(HttpContext ctx, Reply reply)
+    {
+        if (reply.ErrorKind is not null) ctx.Items[ItemKind] = reply.ErrorKind;
+        if (reply.Message is not null) ctx.Items[ItemMessage] = reply.Message;
+    }
+
+    private static async Task WriteAsync(HttpContext ctx, Reply reply)
+    {
+        ctx.Response.StatusCode = reply.Status;
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        ctx.Response.ContentLength = reply.Body.Length;
+        await ctx.Response.Body.WriteAsync(reply.Body).ConfigureAwait(false);
+    }
+
+    /// <summary>A parsed request: its sample count and the scoring to run, or an immediate answer (a 4xx).</summary>
+    private sealed record Prepared(int Samples, Func<CancellationToken, Task<Reply>>? Score, Reply? Immediate = null);
+
+    /// <summary>Body limit, parsing, sample limit, retry join / admission, deadline: shared by both scoring endpoints.</summary>
+    private async Task HandleAsync(HttpContext ctx, Func<byte[], Prepared> prepare)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         deadline.CancelAfter(Options.EffectiveTimeout);
-        var slot = false;
+        var reply = await AnswerAsync(ctx, prepare, deadline.Token).ConfigureAwait(false);
+        if (reply is null) return; // client gone
+        Note(ctx, reply);
+        await WriteAsync(ctx, reply).ConfigureAwait(false);
+    }
+
+    private async Task<Reply?> AnswerAsync(HttpContext ctx, Func<byte[], Prepared> prepare, CancellationToken deadline)
+    {
+        byte[] body;
         try
         {
-            await requestSlots.WaitAsync(deadline.Token).ConfigureAwait(false);
-            slot = true;
-            return await handler(ctx, deadline.Token).ConfigureAwait(false);
+            // presized from Content-Length, but never past the body limit (Kestrel refuses a longer body as it is read)
+            using var buffer = new MemoryStream(ctx.Request.ContentLength is { } length and > 0 ? (int)Math.Min(length, Math.Min(Options.MaxBodyBytes, int.MaxValue - 64)) : 0);
+            await ctx.Request.Body.CopyToAsync(buffer, deadline).ConfigureAwait(false);
+            body = buffer.ToArray();
         }
         catch (BadHttpRequestException e)
         {
-            return Error(e.StatusCode, e.StatusCode == 413
-                ? $"request body larger than the limit of {Options.MaxBodyBytes} bytes"
-                : $"bad request: {e.Message}");
+            return e.StatusCode == 413
+                ? Failure(413, "too_large", $"request body larger than the limit of {Options.MaxBodyBytes} bytes; raise --max-body-bytes or send fewer samples per request")
+                : Failure(e.StatusCode, "bad_request", $"bad request: {e.Message}");
         }
-        catch (JsonException e)
+        catch (OperationCanceledException)
         {
-            return Error(400, $"malformed JSON or wrong type: {e.Message}");
+            return ctx.RequestAborted.IsCancellationRequested ? null : Failure(503, "timeout", DeadlineMessage);
         }
-        catch (OperationCanceledException) when (!ctx.RequestAborted.IsCancellationRequested)
+        // a retry joins its work before anything else; a new request on a full queue is refused before it is parsed
+        var key = RequestWork.Key(ctx.Request.Path.Value ?? "", body);
+        var entry = work.TryJoin(key);
+        var joined = entry is not null;
+        if (entry is null)
         {
-            return Error(503, $"deadline of {Options.EffectiveTimeout.TotalSeconds:0.###} s exceeded (server busy or request too large); retry later");
+            if (AdmittedSamples >= Options.MaxQueuedSamples) return Overloaded();
+            Prepared prepared;
+            try
+            {
+                prepared = prepare(body);
+            }
+            catch (JsonException e)
+            {
+                return Failure(400, "bad_request", $"malformed JSON or wrong type: {e.Message}");
+            }
+            ctx.Items[ItemSamples] = prepared.Samples;
+            if (prepared.Immediate is { } immediate) return immediate;
+            if (prepared.Samples > Options.MaxSamplesPerRequest)
+            {
+                return Failure(413, "too_many_samples", $"{prepared.Samples} samples in one request; the limit is {Options.MaxSamplesPerRequest} (--max-samples-per-request): split the batch");
+            }
+            var n = prepared.Samples;
+            (entry, joined) = work.JoinOrStart(key,
+                admit: () =>
+                {
+                    if (AdmittedSamples + n > Options.MaxQueuedSamples) return false;
+                    Interlocked.Add(ref admitted, n);
+                    return true;
+                },
+                start: ct => ScoreInSlotAsync(prepared.Score!, ct),
+                release: () => Interlocked.Add(ref admitted, -n));
+            if (entry is null) return Overloaded();
+        }
+        if (joined) Metrics.RetryJoined();
+        try
+        {
+            return await entry.Task.WaitAsync(deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ctx.RequestAborted.IsCancellationRequested && !entry.Task.IsCanceled)
+        {
+            return Failure(503, "timeout", DeadlineMessage);
+        }
+        catch (OperationCanceledException) when (entry.Task.IsCanceled && !ctx.RequestAborted.IsCancellationRequested)
+        {
+            return Failure(503, "shutting_down", "the server is shutting down; retry on another replica");
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
         finally
         {
-            if (slot) requestSlots.Release();
+            work.Leave(entry);
         }
     }
 
-    private async Task<IResult> OpenRlhfAsync(HttpContext ctx, CancellationToken ct)
+    private Reply Overloaded() =>
+        Failure(503, "overloaded", $"server overloaded: {AdmittedSamples} sample(s) queued, limit {Options.MaxQueuedSamples} (--max-queued-samples); retry later");
+
+    private string DeadlineMessage => $"deadline of {Options.EffectiveTimeout.TotalSeconds:0.###} s exceeded (server busy or request too large); retry later";
+
+    private async Task<Reply> ScoreInSlotAsync(Func<CancellationToken, Task<Reply>> score, CancellationToken ct)
     {
-        var request = await JsonSerializer.DeserializeAsync(ctx.Request.Body, ServerJson.Default.OpenRlhfIn, ct).ConfigureAwait(false);
-        if (request is null) return Error(400, "body is JSON null; expected {\"query\": [...], \"prompts\": [...], \"labels\": [...]}");
-        if (request.Query is null) return Error(400, "missing field 'query' (list of prompt+response strings)");
+        await requestSlots.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await score(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Failure(500, "internal", $"internal error ({e.GetType().Name}): {e.Message}");
+        }
+        finally
+        {
+            requestSlots.Release();
+        }
+    }
+
+    private Prepared PrepareOpenRlhf(byte[] body)
+    {
+        var request = JsonSerializer.Deserialize(body, ServerJson.Default.OpenRlhfIn);
+        if (request is null) return Bad("body is JSON null; expected {\"query\": [...], \"prompts\": [...], \"labels\": [...]}");
+        if (request.Query is null) return Bad("missing field 'query' (list of prompt+response strings)");
         var n = request.Query.Count;
-        if (request.Prompts is { } p && p.Count != n) return Error(400, $"'prompts' has {p.Count} item(s) but 'query' has {n}; expected one prompt per query");
-        if (request.Labels is { } l && l.Count != n) return Error(400, $"'labels' has {l.Count} item(s) but 'query' has {n}; expected one label per query");
-        var samples = new ServiceSample[n];
+        if (request.Prompts is { } p && p.Count != n) return Bad($"'prompts' has {p.Count} item(s) but 'query' has {n}; expected one prompt per query");
+        if (request.Labels is { } l && l.Count != n) return Bad($"'labels' has {l.Count} item(s) but 'query' has {n}; expected one label per query");
+        var located = new ServiceResult?[n];
+        var valid = new List<(int Index, ServiceSample Sample)>(n);
         for (var i = 0; i < n; i++)
         {
             var query = request.Query[i] ?? throw new JsonException($"query[{i}] is null; expected a string");
             var prompt = request.Prompts?[i] ?? "";
-            if (!query.StartsWith(prompt, StringComparison.Ordinal))
+            try
             {
-                return Error(400, $"query[{i}] does not start with prompts[{i}]; OpenRLHF's query is prompt + response");
+                valid.Add((i, new ServiceSample(prompt, queries.Response(query, prompt, i), request.Labels?[i])));
             }
-            samples[i] = new ServiceSample(prompt, query[prompt.Length..], request.Labels?[i]);
+            catch (SampleException e)
+            {
+                if (Options.OnErrorReward is null)
+                {
+                    Metrics.SampleError(e.Kind);
+                    return new Prepared(n, null, Failure(400, e.Kind, e.Message));
+                }
+                located[i] = ServiceResult.Failed(e.Kind, e.Message);
+            }
         }
-        var results = await service.ScoreAsync(samples, ct).ConfigureAwait(false);
-        foreach (var r in results) Metrics.Sample(r);
-        var failed = Array.FindIndex(results, r => r.Diagnostics is null);
-        if (failed >= 0)
+        return new Prepared(n, async ct =>
         {
-            // OpenRLHF has no per-sample error field; a reward is never invented, so the batch fails.
-            return Error(422, $"sample {failed}: {results[failed].Result.Error}");
-        }
-        var rewards = results.Select(r => r.Diagnostics!.TotalReturn).ToArray();
-        var logs = new SortedDictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal)
-        {
-            ["success"] = results.Select(r => r.Diagnostics!.Success).ToArray(),
-            ["learned_return"] = results.Select(r => r.Diagnostics!.LearnedReturn).ToArray(),
-            ["steps"] = results.Select(r => (double)r.Diagnostics!.StepCount).ToArray(),
-        };
-        return Results.Json(new OpenRlhfOut(rewards, rewards, logs), ServerJson.Default.OpenRlhfOut);
+            var scored = await service.ScoreAsync(valid.Select(v => v.Sample).ToArray(), ct).ConfigureAwait(false);
+            var results = located.ToArray();
+            for (var j = 0; j < scored.Length; j++) results[valid[j].Index] = scored[j];
+            foreach (var r in results) Metrics.Sample(r!);
+            var errors = new List<SampleErrorOut>();
+            var rewards = new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                var r = results[i]!;
+                if (r.Diagnostics is { } d)
+                {
+                    rewards[i] = d.TotalReturn;
+                    continue;
+                }
+                // OpenRLHF has no per-sample error field: without --on-error a reward is never invented
+                if (Options.OnErrorReward is not { } fallback) return Failure(422, r.ErrorKind ?? "scoring", $"sample {i}: {r.Result.Error}");
+                rewards[i] = fallback;
+                errors.Add(new SampleErrorOut(i, r.Result.Error ?? "unknown"));
+            }
+            var logs = new OpenRlhfLogs(
+                results.Select(r => r!.Diagnostics?.Success ?? 0).ToArray(),
+                results.Select(r => r!.Diagnostics?.LearnedReturn ?? 0).ToArray(),
+                results.Select(r => (double)(r!.Diagnostics?.StepCount ?? 0)).ToArray(),
+                errors);
+            return new Reply(200, JsonSerializer.SerializeToUtf8Bytes(new OpenRlhfOut(rewards, rewards, logs), ServerJson.Default.OpenRlhfOut));
+        });
     }
 
-    private async Task<IResult> NativeAsync(HttpContext ctx, CancellationToken ct)
+    private static Prepared Bad(string message) => new(0, null, Failure(400, "bad_request", message));
+
+    private Prepared PrepareNative(byte[] body)
     {
-        var request = await JsonSerializer.DeserializeAsync(ctx.Request.Body, ServerJson.Default.NativeRequestIn, ct).ConfigureAwait(false);
-        if (request is null) return Error(400, "body is JSON null; expected {\"version\": 1, \"samples\": [...]}");
-        if (request.Version is not 1) return Error(400, $"'version' is {request.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}; expected 1");
-        if (request.Samples is null) return Error(400, "missing field 'samples' (list of {prompt, response, gold})");
-        var results = new NativeResult?[request.Samples.Count];
+        var request = JsonSerializer.Deserialize(body, ServerJson.Default.NativeRequestIn);
+        if (request is null) return Bad("body is JSON null; expected {\"version\": 1, \"samples\": [...]}");
+        if (request.Version is not 1) return Bad($"'version' is {request.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}; expected 1");
+        if (request.Samples is null) return Bad("missing field 'samples' (list of {prompt, response, gold})");
+        var n = request.Samples.Count;
+        var results = new NativeResultOut?[n];
         var valid = new List<(int Index, ServiceSample Sample)>();
-        for (var i = 0; i < results.Length; i++)
+        for (var i = 0; i < n; i++)
         {
             var s = request.Samples[i];
-            if (s?.Response is null) results[i] = NativeResults.Failure($"samples[{i}] has no 'response' string");
-            else valid.Add((i, new ServiceSample(s.Prompt ?? "", s.Response, s.Gold, s.StepScores, s.OrmScore)));
+            if (s is null || (s.Response is null && s.ResponseIds is null))
+            {
+                results[i] = NativeResultOut.From(Rewards.Sources.Remote.NativeResults.Failure($"samples[{i}] has no 'response' string (or 'response_ids')"), null);
+                Metrics.SampleError("bad_sample");
+            }
+            else
+            {
+                valid.Add((i, new ServiceSample(s.Prompt ?? "", s.Response ?? "", s.Gold, s.StepScores, s.OrmScore, s.ResponseIds)));
+            }
         }
-        var scored = await service.ScoreAsync(valid.Select(v => v.Sample).ToArray(), ct).ConfigureAwait(false);
-        for (var j = 0; j < scored.Length; j++)
+        return new Prepared(n, async ct =>
         {
-            results[valid[j].Index] = scored[j].Result;
-            Metrics.Sample(scored[j]);
-        }
-        return Results.Json(new NativeResponse(1, results!), RemoteProtocolJson.Default.NativeResponse);
+            var scored = await service.ScoreAsync(valid.Select(v => v.Sample).ToArray(), ct).ConfigureAwait(false);
+            var all = results.ToArray();
+            for (var j = 0; j < scored.Length; j++)
+            {
+                all[valid[j].Index] = NativeResultOut.From(scored[j].Result, scored[j].TokenRewards);
+                Metrics.Sample(scored[j]);
+            }
+            return new Reply(200, JsonSerializer.SerializeToUtf8Bytes(new NativeResponseOut(1, all!), ServerJson.Default.NativeResponseOut));
+        });
     }
 }

@@ -1,9 +1,14 @@
-// RewardService: scores one request's samples under a RewardConfig — split steps, run the verifier
-// (CPU-bound, on the thread pool under a bounded number of concurrent calls), take learned step/ORM
+// RewardService: scores one request's samples under a RewardConfig — split steps and run the verifier
+// (CPU-bound: one work item per sample on the shared VerifierPool, so one request spreads across every
+// verifier thread and a cancelled request's unstarted samples are dropped), take learned step/ORM
 // scores replayed from the request or from pluggable batched scorers (a PRM for steps, an ORM for the
 // outcome; each sample's replayed score wins over the model), then RewardComposer.Diagnose.
-// Every sample gets either its native result or an explicit error; a failure is never a reward of 0.
+// Every sample gets either its native result or an explicit error with a kind (counted in /metrics); a
+// failure is never a reward of 0, and nothing a sample does (a step-regex timeout, a model error, a
+// non-finite reward) fails the other samples. With response token ids and a tokenizer, a sample also gets
+// token_rewards (TokenRewards.cs).
 // Not HTTP (RewardServer) and not shaping arithmetic (ReasonRL.Rewards).
+using System.Text.RegularExpressions;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Rewards.Shaping;
@@ -13,11 +18,23 @@ using ReasonRL.Rewards.Steps;
 
 namespace ReasonRL.Server;
 
-/// <summary>One sample to score; StepScores / OrmScore replay a model's raw scores when given.</summary>
-public sealed record ServiceSample(string Prompt, string Response, string? Gold, IReadOnlyList<double>? StepScores = null, double? OrmScore = null);
+/// <summary>One sample to score; StepScores / OrmScore replay a model's raw scores when given. ResponseIds: the
+/// response as the policy's token ids (the text is then decoded from them and token_rewards are returned).</summary>
+public sealed record ServiceSample(string Prompt, string Response, string? Gold, IReadOnlyList<double>? StepScores = null, double? OrmScore = null,
+    IReadOnlyList<int>? ResponseIds = null);
 
-/// <summary>A sample's native result and, when it succeeded, its diagnostics.</summary>
-public sealed record ServiceResult(NativeResult Result, RewardDiagnostics? Diagnostics);
+/// <summary>A sample's native result and, when it succeeded, its diagnostics (and token rewards when ids were
+/// given); when it failed, ErrorKind names the failure for /metrics.</summary>
+public sealed record ServiceResult(NativeResult Result, RewardDiagnostics? Diagnostics, string? ErrorKind = null, double[]? TokenRewards = null)
+{
+    public static ServiceResult Failed(string kind, string message) => new(NativeResults.Failure(message), null, kind);
+}
+
+/// <summary>A sample failure with its metrics kind (prompt_not_found, step_split, scoring, model, non_finite, tokens).</summary>
+public sealed class SampleException(string kind, string message) : Exception(message)
+{
+    public string Kind { get; } = kind;
+}
 
 public sealed class RewardService
 {
@@ -25,23 +42,26 @@ public sealed class RewardService
     private readonly SuccessSource success;
     private readonly IRewardSource? stepScorer;
     private readonly IRewardSource? outcomeScorer;
-    private readonly SemaphoreSlim verifierSlots;
+    private readonly VerifierPool pool;
+    private readonly TokenRewards? tokens;
 
     /// <param name="config">Steps and reward design (reward.yaml).</param>
     /// <param name="judge">The verifier seam (MathVerifierJudge.Create() in production).</param>
     /// <param name="stepScorer">Batched PRM used for samples without replayed step_scores; null = none loaded.</param>
-    /// <param name="verifierThreads">Verifier calls running at once.</param>
+    /// <param name="pool">The verifier threads (shared by all requests; owned by the caller).</param>
     /// <param name="outcomeScorer">Batched ORM used for samples without a replayed orm_score; null = none loaded.</param>
-    public RewardService(RewardConfig config, SuccessJudge judge, IRewardSource? stepScorer, int verifierThreads, IRewardSource? outcomeScorer = null)
+    /// <param name="tokens">The policy tokenizer's token_rewards builder; null = none configured.</param>
+    public RewardService(RewardConfig config, SuccessJudge judge, IRewardSource? stepScorer, VerifierPool pool, IRewardSource? outcomeScorer = null,
+        TokenRewards? tokens = null)
     {
         Config = config ?? throw new ArgumentNullException(nameof(config));
         ArgumentNullException.ThrowIfNull(judge);
-        if (verifierThreads < 1) throw new ArgumentOutOfRangeException(nameof(verifierThreads), verifierThreads, "expected ≥ 1");
+        this.pool = pool ?? throw new ArgumentNullException(nameof(pool));
         splitter = new StepSplitter(config.Steps);
         success = new SuccessSource(judge, config.Design.Success);
         this.stepScorer = stepScorer;
         this.outcomeScorer = outcomeScorer;
-        verifierSlots = new SemaphoreSlim(verifierThreads, verifierThreads);
+        this.tokens = tokens;
     }
 
     /// <summary>The default service: success reward alone ("\n" steps, 1/0/0), no learned reward.</summary>
@@ -53,15 +73,58 @@ public sealed class RewardService
     {
         ArgumentNullException.ThrowIfNull(batch);
         var design = Config.Design;
-        var samples = batch.Select(s => new RewardSample(s.Prompt, s.Response, s.Gold, splitter.Split(s.Response))).ToArray();
-
-        var successScores = await VerifyAsync(samples, cancellationToken).ConfigureAwait(false);
-        var modelScores = await ModelScoresAsync(stepScorer, Config.Design.UsesStepScores, batch, i => batch[i].StepScores is null, samples, cancellationToken).ConfigureAwait(false);
-        var ormScores = await ModelScoresAsync(outcomeScorer, design.UsesOrm, batch, i => batch[i].OrmScore is null, samples, cancellationToken).ConfigureAwait(false);
-
-        var results = new ServiceResult[batch.Count];
-        for (var i = 0; i < results.Length; i++)
+        var n = batch.Count;
+        var failures = new ServiceResult?[n];
+        var samples = new RewardSample?[n];
+        var offsets = new TokenOffset[n][];
+        var successScores = new SampleScore?[n];
+        var work = new Action[n];
+        for (var i = 0; i < n; i++)
         {
+            var index = i;
+            work[i] = () =>
+            {
+                try
+                {
+                    var s = batch[index];
+                    var response = s.Response;
+                    if (s.ResponseIds is { } ids)
+                    {
+                        if (tokens is null) throw new SampleException("tokens", "response_ids given but the server has no tokenizer; start it with --tokenizer PATH");
+                        (response, offsets[index]) = tokens.Decode(ids);
+                    }
+                    StepSpan[] steps;
+                    try
+                    {
+                        steps = splitter.Split(response);
+                    }
+                    catch (RegexMatchTimeoutException)
+                    {
+                        throw new SampleException("step_split", $"step split timed out after {StepSplitOptions.RegexTimeout.TotalSeconds:0.###} s on {Config.Steps}");
+                    }
+                    var sample = new RewardSample(s.Prompt, response, s.Gold, steps);
+                    successScores[index] = success.Score(sample);
+                    samples[index] = sample;
+                }
+                catch (SampleException e)
+                {
+                    failures[index] = ServiceResult.Failed(e.Kind, e.Message);
+                }
+            };
+        }
+        await pool.RunAllAsync(work, cancellationToken).ConfigureAwait(false);
+
+        var modelScores = await ModelScoresAsync(stepScorer, design.UsesStepScores, i => samples[i] is not null && batch[i].StepScores is null, samples, cancellationToken).ConfigureAwait(false);
+        var ormScores = await ModelScoresAsync(outcomeScorer, design.UsesOrm, i => samples[i] is not null && batch[i].OrmScore is null, samples, cancellationToken).ConfigureAwait(false);
+
+        var results = new ServiceResult[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (failures[i] is { } failed)
+            {
+                results[i] = failed;
+                continue;
+            }
             try
             {
                 IReadOnlyList<double>? stepScores = null;
@@ -74,12 +137,22 @@ public sealed class RewardService
                 {
                     orm = batch[i].OrmScore ?? OutcomeFrom(ormScores?[i]);
                 }
-                var d = RewardComposer.Diagnose(design, batch[i].Response, samples[i].Steps, successScores[i], stepScores, orm);
-                results[i] = new ServiceResult(NativeResults.From(d), d);
+                var sample = samples[i]!;
+                var d = RewardComposer.Diagnose(design, sample.Response, sample.Steps, successScores[i]!, stepScores, orm);
+                if (!double.IsFinite(d.TotalReturn) || d.StepRewards.Any(r => !double.IsFinite(r)))
+                {
+                    throw new SampleException("non_finite", "the reward is not finite (replayed or model scores too large); expected finite step scores in a sane range");
+                }
+                var tokenRewards = batch[i].ResponseIds is null ? null : TokenRewards.Place(d, offsets[i]);
+                results[i] = new ServiceResult(NativeResults.From(d), d, null, tokenRewards);
+            }
+            catch (SampleException e)
+            {
+                results[i] = ServiceResult.Failed(e.Kind, e.Message);
             }
             catch (ArgumentException e)
             {
-                results[i] = new ServiceResult(NativeResults.Failure(e.Message.Split(" (Parameter", 2)[0]), null);
+                results[i] = ServiceResult.Failed("scoring", e.Message.Split(" (Parameter", 2)[0]);
             }
         }
         return results;
@@ -91,49 +164,37 @@ public sealed class RewardService
         {
             throw new ArgumentException($"shaping '{ShapingOptions.NameOf(shaping.Kind)}' needs raw step scores: give the sample 'step_scores' (one per step, steps split by {Config.Steps}); no PRM model is loaded");
         }
-        if (model.Status != ScoreStatus.Ok) throw new ArgumentException($"{stepScorer!.Name} failed: {model.Error}");
-        return model.StepScores ?? throw new ArgumentException($"{stepScorer!.Name} returned no step scores");
+        if (model.Status != ScoreStatus.Ok) throw new SampleException("model", $"{stepScorer!.Name} failed: {model.Error}");
+        return model.StepScores ?? throw new SampleException("model", $"{stepScorer!.Name} returned no step scores");
     }
 
     private double OutcomeFrom(SampleScore? model)
     {
         if (model is null) throw new ArgumentException("the config uses an ORM (orm.alpha ≠ 0) but the sample has no 'orm_score' and no ORM model is loaded");
-        if (model.Status != ScoreStatus.Ok) throw new ArgumentException($"{outcomeScorer!.Name} failed: {model.Error}");
-        return model.Outcome ?? throw new ArgumentException($"{outcomeScorer!.Name} returned no outcome score");
+        if (model.Status != ScoreStatus.Ok) throw new SampleException("model", $"{outcomeScorer!.Name} failed: {model.Error}");
+        return model.Outcome ?? throw new SampleException("model", $"{outcomeScorer!.Name} returned no outcome score");
     }
 
-    // One batched call to a model for the samples that did not replay its score (null when none needed it).
-    private static async Task<IReadOnlyList<SampleScore>?> ModelScoresAsync(IRewardSource? scorer, bool used, IReadOnlyList<ServiceSample> batch,
-        Func<int, bool> needsModel, RewardSample[] samples, CancellationToken ct)
+    // One batched call to a model for the samples that need it (null when none did). A model that throws
+    // fails those samples (each gets the error), not the request.
+    private static async Task<IReadOnlyList<SampleScore>?> ModelScoresAsync(IRewardSource? scorer, bool used,
+        Func<int, bool> needsModel, RewardSample?[] samples, CancellationToken ct)
     {
         if (!used || scorer is null) return null;
-        var need = Enumerable.Range(0, batch.Count).Where(needsModel).ToArray();
+        var need = Enumerable.Range(0, samples.Length).Where(needsModel).ToArray();
         if (need.Length == 0) return null;
-        var scored = await scorer.ScoreAsync(need.Select(i => samples[i]).ToArray(), ct).ConfigureAwait(false);
-        var all = new SampleScore?[batch.Count];
-        for (var j = 0; j < need.Length; j++) all[need[j]] = scored[j];
-        return all!;
-    }
-
-    private async Task<SampleScore[]> VerifyAsync(RewardSample[] samples, CancellationToken ct)
-    {
-        await verifierSlots.WaitAsync(ct).ConfigureAwait(false);
+        IReadOnlyList<SampleScore> scored;
         try
         {
-            return await Task.Run(() =>
-            {
-                var scores = new SampleScore[samples.Length];
-                for (var i = 0; i < samples.Length; i++)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    scores[i] = success.Score(samples[i]);
-                }
-                return scores;
-            }, ct).ConfigureAwait(false);
+            scored = await scorer.ScoreAsync(need.Select(i => samples[i]!).ToArray(), ct).ConfigureAwait(false);
         }
-        finally
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            verifierSlots.Release();
+            var failure = SampleScore.Fail($"{e.GetType().Name}: {e.Message}");
+            scored = need.Select(_ => failure).ToArray();
         }
+        var all = new SampleScore?[samples.Length];
+        for (var j = 0; j < need.Length; j++) all[need[j]] = scored[j];
+        return all!;
     }
 }

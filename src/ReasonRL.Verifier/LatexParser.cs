@@ -585,7 +585,7 @@ internal sealed class LatexParser
     }
 
     /// <summary>\begin{cases} x = 2 \\ y = 3 \end{cases}: the rows' first cells as a bare list (the
-    /// solution of a system); a condition after '&' is skipped up to the row's end.</summary>
+    /// solution of a system); a condition after '&amp;' is skipped up to the row's end.</summary>
     private Expr ParseCases()
     {
         var items = new List<Expr>();

@@ -1,6 +1,7 @@
 // ServeLoad: payloads built from real2000 are what the server accepts (0 errors under a short
 // concurrent run, real verdicts), step_scores match the server's step split, and non-loopback
 // targets are refused.
+using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
 using ReasonRL.Tests;
 using Xunit;
@@ -31,16 +32,71 @@ public sealed class ServeLoadTests
             var r = await ServeLoad.RunAsync(server.Address, [verifierPayloads[0], verifierPayloads[12]], clients: 4, TimeSpan.FromSeconds(1));
             Assert.True(r.Requests > 0);
             Assert.Equal(0, r.Errors);
-            var m = server.Metrics.Snapshot(null);
-            Assert.True(m.Verdicts["correct"] > 0 && m.Verdicts["incorrect"] > 0, $"real2000 holds both correct and incorrect outputs; got {string.Join(", ", m.Verdicts)} in {r.Requests} requests");
+            var m = server.Metrics;
+            Assert.True(m.Verdicts(SuccessVerdict.Correct) > 0 && m.Verdicts(SuccessVerdict.Incorrect) > 0,
+                $"real2000 holds both correct and incorrect outputs; got {m.Verdicts(SuccessVerdict.Correct)} correct, {m.Verdicts(SuccessVerdict.Incorrect)} incorrect in {r.Requests} requests");
         }
         await using (var server = await TestServers.StartAsync(TestServers.ClipDelta))
         {
             var r = await ServeLoad.RunAsync(server.Address, prmPayloads, clients: 4, TimeSpan.FromSeconds(1));
             Assert.True(r.Requests > 0);
             Assert.Equal(0, r.Errors); // replayed step_scores count matches the server's steps for every sample
-            Assert.Equal(0, server.Metrics.Snapshot(null).SampleErrors);
+            Assert.Equal(0, server.Metrics.SampleErrors);
         }
+    }
+
+    [SharedDataFact]
+    [Trait(SharedData.Trait, SharedData.TraitValue)]
+    public async Task OpenRlhfPayloads_AreShapedAsOpenRlhfSendsThem_AndScoreWithoutErrorsOnceStripped()
+    {
+        var path = SharedData.PathOf("verifier-eval/real2000.jsonl");
+        var payloads = ServeLoad.BuildOpenRlhf(path, batch: 64, count: 3);
+        Assert.Equal(3, payloads.Count);
+        Assert.Equal(3, payloads.Select(p => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(p.Body))).Distinct().Count());
+        using var doc = System.Text.Json.JsonDocument.Parse(payloads[0].Body);
+        var queries = doc.RootElement.GetProperty("query").EnumerateArray().Select(q => q.GetString()!).ToArray();
+        var labels = doc.RootElement.GetProperty("labels").EnumerateArray().ToArray();
+        Assert.Equal(64, queries.Length);
+        Assert.All(queries, q => Assert.EndsWith("<|im_end|>", q));
+        Assert.Contains(queries, q => q.StartsWith("<|endoftext|>", StringComparison.Ordinal));
+        Assert.Contains(labels, l => l.ValueKind == System.Text.Json.JsonValueKind.Number);
+        var perSample = payloads.Average(p => p.Body.Length) / 64.0;
+        Assert.InRange(perSample, 1500, 3500); // "about 2 KB" per sample
+        // distinct nonces make distinct bodies with the same content
+        Assert.NotEqual(payloads[0].WithNonce(1).Body, payloads[0].WithNonce(2).Body);
+        Assert.Equal(payloads[0].Body.Length, payloads[0].WithNonce(7).Body.Length);
+
+        await using var server = await TestServers.StartAsync(options: new ServerOptions(Port: 0, StripTokens: ServeLoad.QwenStripTokens));
+        var r = await ServeLoad.RunAsync(server.Address, payloads, clients: 2, TimeSpan.FromSeconds(1));
+        Assert.True(r.Requests > 0);
+        Assert.True(r.Errors == 0, r.FirstError);
+        Assert.Equal(0, server.Metrics.SampleErrors);
+        Assert.True(server.Metrics.Verdicts(SuccessVerdict.Correct) > 0 && server.Metrics.Verdicts(SuccessVerdict.Incorrect) > 0);
+    }
+
+    [SharedDataFact]
+    [Trait(SharedData.Trait, SharedData.TraitValue)]
+    public async Task Overload_WithABoundedQueue_AnswersOnly200OrFast503_AndDrains()
+    {
+        var payloads = ServeLoad.BuildOpenRlhf(SharedData.PathOf("verifier-eval/real2000.jsonl"), batch: 16, count: 4);
+        // a judge of 20 ms per sample on one thread: 16-sample batches take 0.32 s; 10 batches/s offered is ~3x that
+        SuccessJudge slow = (response, gold) =>
+        {
+            Thread.Sleep(20);
+            return new SuccessJudgement(SuccessVerdict.Incorrect);
+        };
+        await using var server = new RewardServer(new ServerOptions(Port: 0, StripTokens: ServeLoad.QwenStripTokens, VerifierThreads: 1,
+            MaxSamplesPerRequest: 16, MaxQueuedSamples: 48, RequestTimeout: TimeSpan.FromSeconds(30), LogLevel: ServerLogLevel.Off), null, slow);
+        await server.StartAsync();
+        var r = await ServeLoad.RunOverloadAsync(server.Address, payloads, batchesPerSecond: 10, TimeSpan.FromSeconds(2),
+            () => (server.AdmittedSamples, 0), tries: 5, retrySleep: TimeSpan.FromMilliseconds(200));
+        Assert.True(r.Batches >= 15, $"{r.Batches} batches offered");
+        Assert.True(r.Answers.ContainsKey("503 overloaded"), string.Join(", ", r.Answers));
+        Assert.Equal(r.Tries, r.Answers.Where(a => a.Key is "200" or "503 overloaded").Sum(a => a.Value));
+        Assert.True(r.Max503Ms < 1000, $"slowest 503: {r.Max503Ms} ms");
+        Assert.True(r.MaxAdmittedSamples <= 48, $"admitted {r.MaxAdmittedSamples}");
+        Assert.Equal(0, server.AdmittedSamples);
+        Assert.Equal(r.Batches, r.Succeeded + r.GaveUp);
     }
 
     [Fact]

@@ -56,6 +56,25 @@ public sealed class BatchingTests
     }
 
     [Fact]
+    public async Task CallerCancelledWhileQueued_CostsNoModelTime_OthersAreScored()
+    {
+        var prm = new RecordingPrm { Hold = new TaskCompletionSource() };
+        await using var batcher = new BatchingRewardSource(prm, maxBatch: 64, window: TimeSpan.Zero);
+        var first = batcher.ScoreAsync([Sample("a")]);
+        await WaitUntil(() => prm.BatchSizes.Count == 1);
+        using var gone = new CancellationTokenSource();
+        var abandoned = batcher.ScoreAsync([Sample("b"), Sample("c")], gone.Token);
+        var kept = batcher.ScoreAsync([Sample("d")]);
+        await WaitUntil(() => batcher.Queued == 2);
+        await gone.CancelAsync();
+        prm.Hold.SetResult();
+        await first;
+        Assert.Single(await kept);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        Assert.Equal([1, 1], prm.BatchSizes.ToArray()); // the abandoned two samples never reached the model
+    }
+
+    [Fact]
     public async Task InnerFailure_FailsEveryCallerOfThatBatch_LaterBatchesStillWork()
     {
         var failing = new ThrowOnceSource();

@@ -64,7 +64,7 @@ public sealed class ConfiguredModelTests : IDisposable
         var expected = await direct.Source.ScoreAsync(Samples);
 
         using var client = new RemoteRewardSource(RemoteRewardOptions.For(new Uri(server.Address, "/v1/rewards"), RemoteProtocol.Native));
-        // 8 concurrent one-sample requests per sample: coalesced by the batcher, each must still get its own scores
+        // 8 concurrent one-sample requests per sample: each must get its own sample's scores
         var calls = Enumerable.Range(0, 8).SelectMany(_ => Samples.Select(s => client.ScoreAsync([s]))).ToArray();
         var served = await Task.WhenAll(calls);
         for (int i = 0; i < served.Length; i++)
@@ -78,7 +78,26 @@ public sealed class ConfiguredModelTests : IDisposable
             Assert.All(got.StepScores, s => Assert.InRange(s, 0, 1));
         }
         Assert.True(server.ModelBatcher!.Batches >= 1);
-        Assert.Equal(served.Length, server.ModelBatcher.BatchedSamples);
+        // identical concurrent bodies share one scoring (RequestWork): the model scores each distinct sample once,
+        // however many requests were made for it (the answer is within the retry window for later ones)
+        Assert.Equal(Samples.Length, server.ModelBatcher.BatchedSamples);
+    }
+
+    [Fact]
+    public async Task ResponseLongerThanThePrmContext_IsAPerSampleError_OthersAreScored()
+    {
+        string prm = MakeModel(RewardModelKind.Prm);
+        await using var server = await StartAsync($"shaping: {{ kind: clip_delta, alpha: 1.0, eta: 0.5 }}\nprm: {{ path: \"{prm}\", convention: step_end }}\n");
+        using var http = new HttpClient();
+        // the fixture's max_position_embeddings is 4096: ~6000 tokens of arithmetic lines overflow it
+        var tooLong = JsonSerializer.Serialize(string.Concat(Enumerable.Repeat("12 + 34 = 46\n", 1000)) + "\\boxed{46}");
+        var ok = JsonSerializer.Serialize(Samples[0].Response);
+        var (status, body) = await ProtocolTests.PostAsync(http, new Uri(server.Address, "/v1/rewards"),
+            $$"""{"version": 1, "samples": [{"prompt": "q", "response": {{tooLong}}, "gold": "46"}, {"prompt": "q", "response": {{ok}}, "gold": "7"}]}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("max_position_embeddings 4096", body!["results"]![0]!["error"]!.GetValue<string>());
+        Assert.True(body["results"]![1]!["error"] is null, body["results"]![1]!["error"]?.ToJsonString());
+        Assert.Equal("correct", body["results"]![1]!["verdict"]!.GetValue<string>());
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class RobustnessTests
     [InlineData("/get_reward", "{\"query\": [", "malformed JSON")]
     [InlineData("/get_reward", "{\"query\": 5}", "wrong type")]
     [InlineData("/get_reward", "{\"prompts\": [\"a\"]}", "missing field 'query'")]
-    [InlineData("/get_reward", "{\"query\": [\"ab\"], \"prompts\": [\"x\"]}", "does not start with")]
+    [InlineData("/get_reward", "{\"query\": [\"ab\"], \"prompts\": [\"x\"]}", "query[0] does not contain prompts[0]")]
     [InlineData("/get_reward", "{\"query\": [\"ab\"], \"labels\": [\"1\", \"2\"]}", "'labels' has 2")]
     [InlineData("/get_reward", "null", "JSON null")]
     [InlineData("/v1/rewards", "{\"samples\": []}", "'version' is missing")]
@@ -80,23 +80,54 @@ public sealed class RobustnessTests
     }
 
     [Fact]
-    public async Task HealthAndMetrics_CountRequestsVerdictsAndStatuses()
+    public async Task Health_HasNoPathsOrConfig_AndMetricsArePrometheusText()
     {
-        await using var server = await TestServers.StartAsync();
+        await using var server = await TestServers.StartAsync(options: new ServerOptions(Port: 0, TokenizerPath: null, BearerToken: "t0k"));
         using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "t0k");
         var url = new Uri(server.Address, "/get_reward");
         await ProtocolTests.PostAsync(http, url, """{"query": ["\\boxed{1}", "\\boxed{2}", "\\boxed{3}"], "labels": ["1", "1", "1"]}""");
         await ProtocolTests.PostAsync(http, url, "{bad");
-        var health = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri(server.Address, "/health")))!;
+        var healthText = await http.GetStringAsync(new Uri(server.Address, "/health"));
+        var health = System.Text.Json.Nodes.JsonNode.Parse(healthText)!;
         Assert.Equal("ok", health["status"]!.GetValue<string>());
-        Assert.Contains("no learned step reward", health["config"]!.GetValue<string>());
-        var m = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri(server.Address, "/metrics")))!;
-        Assert.Equal(2, m["requests"]!["/get_reward"]!.GetValue<long>());
-        Assert.Equal(2, m["responses"]!["200"]!.GetValue<long>()); // the scoring request and /health (this /metrics call is counted after it answers)
-        Assert.Equal(1, m["responses"]!["400"]!.GetValue<long>());
-        Assert.Equal(3, m["samples"]!.GetValue<long>());
-        Assert.Equal(1, m["verdicts"]!["correct"]!.GetValue<long>());
-        Assert.Equal(2, m["verdicts"]!["incorrect"]!.GetValue<long>());
-        Assert.True(m["latency_max_ms"]!.GetValue<double>() > 0);
+        Assert.Equal(["status", "uptime_seconds"], health.AsObject().Select(kv => kv.Key).ToArray());
+        var response = await http.GetAsync(new Uri(server.Address, "/metrics"));
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString());
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("reasonrl_requests_total{path=\"/get_reward\"} 2", lines);
+        Assert.Contains("reasonrl_responses_total{path=\"/get_reward\",code=\"200\"} 1", lines);
+        Assert.Contains("reasonrl_responses_total{path=\"/get_reward\",code=\"400\"} 1", lines);
+        Assert.Contains("reasonrl_responses_total{path=\"/health\",code=\"200\"} 1", lines);
+        Assert.Contains("reasonrl_samples_total 3", lines);
+        Assert.Contains("reasonrl_verdicts_total{verdict=\"correct\"} 1", lines);
+        Assert.Contains("reasonrl_verdicts_total{verdict=\"incorrect\"} 2", lines);
+        Assert.Contains("reasonrl_request_errors_total{kind=\"bad_request\"} 1", lines);
+        Assert.Contains("reasonrl_request_duration_seconds_count{path=\"/get_reward\"} 2", lines);
+        Assert.Contains("reasonrl_request_duration_seconds_bucket{path=\"/get_reward\",le=\"+Inf\"} 2", lines);
+        Assert.Contains("reasonrl_admitted_samples 0", lines);
+        // every sample line is "name{labels} value" or "name value", and every family has HELP and TYPE
+        var typed = lines.Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]).ToHashSet();
+        foreach (var line in lines.Where(l => !l.StartsWith('#')))
+        {
+            Assert.Matches("^[a-z_]+(\\{[a-z_]+=\"[^\"]*\"(,[a-z_]+=\"[^\"]*\")*\\})? -?[0-9.e+E-]+$", line);
+            var name = line.Split('{', ' ')[0];
+            var family = System.Text.RegularExpressions.Regex.Replace(name, "_(bucket|sum|count)$", "");
+            Assert.True(typed.Contains(name) || typed.Contains(family), $"no # TYPE for {name}");
+        }
+    }
+
+    [Fact]
+    public async Task FailedRequest_IsOneStructuredLogLine()
+    {
+        using var log = new StringWriter();
+        await using var server = new RewardServer(new ServerOptions(Port: 0, LogLevel: ServerLogLevel.Warn), null, ReasonRL.Rewards.Sources.MathVerifierJudge.Create(), log: log);
+        await server.StartAsync();
+        using var http = new HttpClient();
+        await ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), """{"query": ["\\boxed{1}"]}""");
+        await ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), "{bad");
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines); // the 200 is below the warn level
+        Assert.Matches("^ts=\\S+ level=warn method=POST path=/get_reward status=400 ms=[0-9.]+ kind=bad_request msg=\"malformed JSON", line);
     }
 }

@@ -26,8 +26,12 @@ internal static class BenchServeCommand
         var perRequest = new Option<int>("--samples-per-request") { Description = "Samples per request (1..256).", DefaultValueFactory = _ => 4 };
         var which = new Option<string>("--configs") { Description = "verifier, prm or both.", DefaultValueFactory = _ => "both" };
         var url = new Option<Uri?>("--url") { Description = "Base URL of a running server on loopback (e.g. http://127.0.0.1:8000); default: start one in-process." };
-        var cmd = new Command("serve", "Loopback load on `reasonrl serve`: req/s, samples/s, p50/p99/max latency, errors.");
-        foreach (var o in new Option[] { file, seconds, clients, perRequest, which, url }) cmd.Options.Add(o);
+        var profile = new Option<string>("--profile") { Description = "mixed (small requests, both configs), openrlhf (batches of --batch ~2 KB OpenRLHF-shaped samples, closed loop) or overload (open loop at --overload× capacity with OpenRLHF's 5 tries 1 s apart; in-process only).", DefaultValueFactory = _ => "mixed" };
+        var batch = new Option<int>("--batch") { Description = "openrlhf/overload: samples per request (1..8192).", DefaultValueFactory = _ => 512 };
+        var factor = new Option<double>("--overload") { Description = "overload: offered load as a multiple of the measured capacity.", DefaultValueFactory = _ => 3 };
+        var queued = new Option<int>("--max-queued-samples") { Description = "overload: the server's --max-queued-samples (0 = capacity × timeout / 3, whole batches).", DefaultValueFactory = _ => 0 };
+        var cmd = new Command("serve", "Loopback load on `reasonrl serve`: req/s, samples/s, p50/p99/max latency, errors; OpenRLHF-shaped and overload profiles.");
+        foreach (var o in new Option[] { file, seconds, clients, perRequest, which, url, profile, batch, factor, queued }) cmd.Options.Add(o);
         cmd.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -36,6 +40,18 @@ internal static class BenchServeCommand
             if (!f.Exists)
             {
                 error.WriteLine($"bench serve: file not found: {f.FullName} (expected ../shared/verifier-eval/real2000.jsonl beside the repository)");
+                return 2;
+            }
+            var profileName = parseResult.GetValue(profile);
+            if (profileName is "openrlhf" or "overload")
+            {
+                return BenchServeProfiles.Run(profileName, f.FullName, parseResult.GetValue(url), Math.Clamp(parseResult.GetValue(batch), 1, 8192),
+                    Math.Clamp(parseResult.GetValue(clients), 1, 256), TimeSpan.FromSeconds(Math.Clamp(parseResult.GetValue(seconds), 1, 600)),
+                    parseResult.GetValue(factor), parseResult.GetValue(queued), output, error);
+            }
+            if (profileName != "mixed")
+            {
+                error.WriteLine($"bench serve: --profile '{profileName}'; expected mixed, openrlhf or overload");
                 return 2;
             }
             var configs = parseResult.GetValue(which) switch
@@ -97,13 +113,17 @@ internal static class BenchServeCommand
     private static (LoadReport Report, string Verdicts) Run(Uri? url, RewardConfig config, IReadOnlyList<LoadPayload> payloads, int clients, TimeSpan duration)
     {
         if (url is not null) return (ServeLoad.RunAsync(url, payloads, clients, duration).GetAwaiter().GetResult(), "see the server's /metrics");
-        var server = new RewardServer(new ServerOptions(Port: 0, MaxConcurrentRequests: Math.Max(64, clients)), config, MathVerifierJudge.Create());
+        // a 1 ms retry window: the bench cycles through its payloads, and a repeated body must be scored again, not
+        // answered from RequestWork's retry cache
+        var server = new RewardServer(new ServerOptions(Port: 0, MaxConcurrentRequests: Math.Max(64, clients), RetryWindow: TimeSpan.FromMilliseconds(1)),
+            config, MathVerifierJudge.Create());
         try
         {
             server.StartAsync().GetAwaiter().GetResult();
             var report = ServeLoad.RunAsync(server.Address, payloads, clients, duration).GetAwaiter().GetResult();
-            var m = server.Metrics.Snapshot(null);
-            return (report, string.Join(" ", m.Verdicts.Select(v => $"{v.Key}={v.Value}")) + $" sample_errors={m.SampleErrors}");
+            var m = server.Metrics;
+            return (report, string.Join(" ", new[] { SuccessVerdict.Correct, SuccessVerdict.Incorrect, SuccessVerdict.Unverifiable }
+                .Select(v => $"{SuccessVerdicts.NameOf(v)}={m.Verdicts(v)}")) + $" sample_errors={m.SampleErrors}");
         }
         finally
         {

@@ -2,7 +2,7 @@
 // and the positions to read — used by BOTH the model-backed sources (PrmRewardSource, OrmRewardSource) and
 // the reward-model trainer's data builder, so training and scoring read exactly the same token.
 // Layout (every convention starts with the project's prompt ids, Text's PromptIds.Of: [BOS when the
-// tokenizer has one] + Encode(prompt)):
+// tokenizer has one] + Encode(prompt), the prompt's special-token text encoded as the special ids, as Hugging Face does):
 //   StepEndToken   prompt ids + Encode(response); position k = prompt length + e_k, with e_k from
 //                  StepTokenMap over the response's character offsets (a step ending inside a token
 //                  reads that straddling token);
@@ -22,6 +22,16 @@ namespace ReasonRL.Rewards.Sources;
 /// <summary>Token ids and read positions for reward-model scoring and training.</summary>
 public static class RewardModelInputs
 {
+    /// <summary>The project's prompt ids (Text's PromptIds.Of: [BOS if any] + Encode(prompt)) with special-token text as
+    /// the special ids (SpecialTokenPolicy.Allow, as Hugging Face's tokenizer(text), which is how public PRMs/ORMs were
+    /// trained): the prompt is the trainer's chat-templated string, trusted. The response stays ordinary text (the safe default).</summary>
+    public static int[] PromptIds(ITokenizer tok, string prompt)
+    {
+        ArgumentNullException.ThrowIfNull(tok);
+        ArgumentNullException.ThrowIfNull(prompt);
+        return Text.PromptIds.Of(tok, tok.Encode(prompt, SpecialTokenPolicy.Allow).Ids);
+    }
+
     /// <summary>Tokens and one read position per step (see the file header for each convention).</summary>
     /// <param name="steps">[K] step spans into <paramref name="response"/>, in order.</param>
     /// <returns>Tokens [T] and Positions [K] (indices into Tokens).</returns>
@@ -32,7 +42,7 @@ public static class RewardModelInputs
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(steps);
         options ??= PrmScoringOptions.Default;
-        var ids = new List<int>(PromptIds.Of(tok, prompt));
+        var ids = new List<int>(PromptIds(tok, prompt));
         foreach (var s in steps)
         {
             if (s.Start < 0 || s.End > response.Length || s.End < s.Start)
@@ -88,7 +98,7 @@ public static class RewardModelInputs
     public static (int[] Tokens, int[] Positions) ForOutcome(ITokenizer tok, string prompt, string response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var ids = new List<int>(PromptIds.Of(tok, prompt));
+        var ids = new List<int>(PromptIds(tok, prompt));
         ids.AddRange(tok.Encode(response).Ids);
         if (ids.Count == 0) throw new ArgumentException("prompt and response encode to no tokens; an ORM needs at least one token to read", nameof(response));
         return ([.. ids], [ids.Count - 1]);

@@ -1,0 +1,189 @@
+// RequestWork: scoring work keyed by (path, body hash), so a retry never doubles the work.
+// OpenRLHF retries a failed POST 5 times, 1 s apart, with the same body; verl retries likewise. Rules:
+//   * a request whose identical body is being scored joins that work (no new samples are queued);
+//   * a finished answer (status < 500) is kept for the retry window, so a retry after a 503 timeout gets
+//     the answer the first try paid for;
+//   * when the last waiter leaves (its deadline passed or its client disconnected) the work is kept for the
+//     retry window for a retry to join, then cancelled: its samples that have not started are dropped
+//     (VerifierPool skips them), so abandoned work never piles up behind new requests;
+//   * admission is decided under the same lock, so a retry that joins is never refused as overload.
+// Not HTTP: the caller maps the outcomes to statuses.
+using System.Security.Cryptography;
+
+namespace ReasonRL.Server;
+
+/// <summary>A finished answer: HTTP status, JSON body, and for a failure its kind and message.</summary>
+public sealed record Reply(int Status, byte[] Body, string? ErrorKind = null, string? Message = null);
+
+public sealed class RequestWork : IDisposable
+{
+    public sealed class Entry
+    {
+        internal Entry(CancellationTokenSource cancel) => Cancel = cancel;
+
+        internal CancellationTokenSource Cancel { get; }
+
+        internal int Waiters;
+
+        internal long ExpiresAt = long.MaxValue;
+
+        public Task<Reply> Task { get; internal set; } = null!;
+    }
+
+    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly TimeSpan window;
+    private readonly CancellationToken stopping;
+
+    /// <param name="window">How long abandoned work waits for a retry, and a finished answer is kept.</param>
+    /// <param name="stopping">Cancels all work (server shutdown).</param>
+    public RequestWork(TimeSpan window, CancellationToken stopping)
+    {
+        this.window = window;
+        this.stopping = stopping;
+    }
+
+    /// <summary>Work items held (running, abandoned within the window, or finished and cached).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate) return entries.Count;
+        }
+    }
+
+    public static string Key(string path, ReadOnlySpan<byte> body)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(body, hash);
+        return path + ":" + Convert.ToHexString(hash);
+    }
+
+    /// <summary>Joins the work for <paramref name="key"/> when there is some (running, or answered within the window);
+    /// null otherwise. Call <see cref="Leave"/> once the caller stops waiting.</summary>
+    public Entry? TryJoin(string key)
+    {
+        lock (gate)
+        {
+            Prune();
+            if (!entries.TryGetValue(key, out var existing) || existing.Cancel.IsCancellationRequested) return null;
+            existing.Waiters++;
+            return existing;
+        }
+    }
+
+    /// <summary>Joins the work for <paramref name="key"/>, or (when none) asks <paramref name="admit"/> and starts
+    /// <paramref name="start"/>. Returns null when a new start was refused (overload); Joined says whether it
+    /// joined existing work. Call <see cref="Leave"/> once the caller stops waiting.</summary>
+    public (Entry? Entry, bool Joined) JoinOrStart(string key, Func<bool> admit, Func<CancellationToken, Task<Reply>> start, Action release)
+    {
+        Entry entry;
+        lock (gate)
+        {
+            Prune();
+            if (entries.TryGetValue(key, out var existing) && !existing.Cancel.IsCancellationRequested)
+            {
+                existing.Waiters++;
+                return (existing, true);
+            }
+            if (!admit()) return (null, false);
+            entry = new Entry(CancellationTokenSource.CreateLinkedTokenSource(stopping)) { Waiters = 1 };
+            entries[key] = entry;
+            entry.Task = RunAsync(key, entry, start, release); // returns at its first await (Task.Yield)
+        }
+        return (entry, false);
+    }
+
+    private async Task<Reply> RunAsync(string key, Entry entry, Func<CancellationToken, Task<Reply>> start, Action release)
+    {
+        await Task.Yield();
+        try
+        {
+            var reply = await start(entry.Cancel.Token).ConfigureAwait(false);
+            lock (gate)
+            {
+                if (reply.Status >= 500) Remove(key, entry);
+                else entry.ExpiresAt = Environment.TickCount64 + (long)window.TotalMilliseconds;
+            }
+            return reply;
+        }
+        catch
+        {
+            lock (gate) Remove(key, entry);
+            throw;
+        }
+        finally
+        {
+            release();
+            // unregisters the linked source from the server's stopping token (one registration per request otherwise
+            // stays for the server's lifetime); a late CancelIfAbandoned meets ObjectDisposedException and ignores it
+            entry.Cancel.Dispose();
+        }
+    }
+
+    /// <summary>The caller stopped waiting; when no one waits for unfinished work, it is cancelled after the window.</summary>
+    public void Leave(Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (gate)
+        {
+            entry.Waiters--;
+            if (entry.Waiters > 0 || entry.Task.IsCompleted) return;
+        }
+        if (window <= TimeSpan.Zero)
+        {
+            CancelIfAbandoned(entry);
+            return;
+        }
+        _ = System.Threading.Tasks.Task.Delay(window, stopping).ContinueWith(_ => CancelIfAbandoned(entry), TaskScheduler.Default);
+    }
+
+    /// <summary>Cancels every unfinished work nobody waits for (shutdown: no retry will come).</summary>
+    public void CancelAbandoned()
+    {
+        Entry[] all;
+        lock (gate) all = entries.Values.ToArray();
+        foreach (var e in all) CancelIfAbandoned(e);
+    }
+
+    private void CancelIfAbandoned(Entry entry)
+    {
+        // under the lock, so a retry cannot join between the check and the cancellation (Lock is reentrant
+        // should a cancellation callback come back here on this thread)
+        lock (gate)
+        {
+            if (entry.Waiters > 0 || entry.Task.IsCompleted) return;
+            try
+            {
+                entry.Cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // finished meanwhile
+            }
+        }
+    }
+
+    private void Remove(string key, Entry entry)
+    {
+        if (entries.TryGetValue(key, out var current) && ReferenceEquals(current, entry)) entries.Remove(key);
+    }
+
+    // Drops finished answers past their window (called under the lock).
+    private void Prune()
+    {
+        var now = Environment.TickCount64;
+        List<string>? expired = null;
+        foreach (var (key, e) in entries)
+        {
+            if (e.ExpiresAt <= now) (expired ??= []).Add(key);
+        }
+        if (expired is null) return;
+        foreach (var key in expired) entries.Remove(key);
+    }
+
+    public void Dispose()
+    {
+        lock (gate) entries.Clear();
+    }
+}
