@@ -9,6 +9,7 @@
 using System.Diagnostics;
 using ReasonRL.Tensors;
 
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Text;
 
@@ -96,7 +97,7 @@ public static class EngineBenchmark
         var gemm = GemmFactory.Create(o.Gemm);
         using var model = new Transformer(cfg, gemm);
         model.InitializeRandom(o.Seed);
-        var rng = new Random(o.Seed);
+        var rng = new Rng((ulong)o.Seed);
 
         double trainTps = 0, stepMs = 0, fwdMs = 0, bwdMs = 0, optMs = 0;
         float lossFirst = float.NaN, lossLast = float.NaN;
@@ -110,7 +111,7 @@ public static class EngineBenchmark
             var step = new List<double>(); var fwd = new List<double>(); var bwd = new List<double>(); var adam = new List<double>();
             for (int i = 0; i < o.TrainWarmup + steps; i++)
             {
-                for (int j = 0; j < n; j++) { tokens[j] = rng.Next(cfg.VocabSize); targets[j] = rng.Next(cfg.VocabSize); }
+                for (int j = 0; j < n; j++) { tokens[j] = rng.NextInt(cfg.VocabSize); targets[j] = rng.NextInt(cfg.VocabSize); }
                 long t0 = Stopwatch.GetTimestamp();
                 model.ZeroGradients();
                 float loss = model.ForwardLoss(tokens, targets, o.TrainBatch, o.TrainTokens);
@@ -145,7 +146,7 @@ public static class EngineBenchmark
             TrainFlopsPerToken(cfg, o.TrainTokens), lossFirst, lossLast, b64, b1, SampleFlopsPerToken(cfg, o.PromptTokens, o.NewTokens), gemm.Name);
     }
 
-    private static double SampleTokensPerSecond(Transformer model, int batch, int reps, EngineBenchmarkOptions o, Random rng, string size, Action<string>? progress)
+    private static double SampleTokensPerSecond(Transformer model, int batch, int reps, EngineBenchmarkOptions o, Rng rng, string size, Action<string>? progress)
     {
         var prompts = new int[batch * o.PromptTokens];
         var outTokens = new int[batch * o.NewTokens];
@@ -157,7 +158,7 @@ public static class EngineBenchmark
         for (int r = 0; r < warmup + reps; r++)
         {
             if (r == warmup - 1 && Stopwatch.GetElapsedTime(warmStart).TotalSeconds < o.SampleWarmupSeconds) warmup++;
-            for (int i = 0; i < prompts.Length; i++) prompts[i] = rng.Next(model.Config.VocabSize);
+            for (int i = 0; i < prompts.Length; i++) prompts[i] = rng.NextInt(model.Config.VocabSize);
             long t0 = Stopwatch.GetTimestamp();
             // one call = cache allocation + prefill + first sample + NewTokens − 1 decode steps (anchor protocol)
             using (var cache = new KvCache(model.Config, batch, o.PromptTokens + o.NewTokens))

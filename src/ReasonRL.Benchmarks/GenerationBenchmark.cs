@@ -7,6 +7,7 @@
 using System.Diagnostics;
 using ReasonRL.Tensors;
 
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Text;
 
@@ -31,7 +32,7 @@ public static class GenerationBenchmark
         var cfg = ModelConfig.Anchor(size) with { MaxPositionEmbeddings = promptTokens + newTokens };
         using var model = new Transformer(cfg, GemmFactory.Create(gemmKind));
         model.InitializeRandom(seed);
-        var rng = new Random(seed);
+        var rng = new Rng((ulong)seed);
         var flat = new int[batch * promptTokens];
         var outTokens = new int[batch * newTokens];
         var outLp = new float[batch * newTokens];
@@ -40,7 +41,7 @@ public static class GenerationBenchmark
         var api = new List<double>();
         for (int r = 0; r < reps + 1; r++)
         {
-            for (int i = 0; i < flat.Length; i++) flat[i] = rng.Next(cfg.VocabSize);
+            for (int i = 0; i < flat.Length; i++) flat[i] = rng.NextInt(cfg.VocabSize);
             var prompts = new int[batch][];
             for (int b = 0; b < batch; b++) prompts[b] = flat.AsSpan(b * promptTokens, promptTokens).ToArray();
 
@@ -49,8 +50,8 @@ public static class GenerationBenchmark
                 Generator.Generate(model, cache, flat, promptTokens, newTokens, options.Temperature, rng, outTokens, outLp);
             double rawMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
 
-            var rngs = new Random[batch];
-            for (int b = 0; b < batch; b++) rngs[b] = new Random(seed + 1 + r * batch + b);
+            var rngs = new Rng[batch];
+            for (int b = 0; b < batch; b++) rngs[b] = Rng.ForStream((ulong)seed, (ulong)(1 + r * batch + b));
             t0 = Stopwatch.GetTimestamp();
             var results = Generator.GenerateBatch(model, prompts, options, rngs);
             double apiMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;

@@ -24,15 +24,6 @@ public static class Generator
         Generate(model, cache, prompts, promptLength, newTokens, temperature, rng.NextDouble, tokens, logProbs);
     }
 
-    /// <summary>Generate with coins from a System.Random, for callers not yet on <see cref="Rng"/>
-    /// (ReasonRL.Benchmarks); the project's own code uses the Rng overload.</summary>
-    public static void Generate(Transformer model, KvCache cache, ReadOnlySpan<int> prompts, int promptLength, int newTokens,
-        float temperature, Random rng, Span<int> tokens, Span<float> logProbs)
-    {
-        ArgumentNullException.ThrowIfNull(rng);
-        Generate(model, cache, prompts, promptLength, newTokens, temperature, rng.NextDouble, tokens, logProbs);
-    }
-
     private static void Generate(Transformer model, KvCache cache, ReadOnlySpan<int> prompts, int promptLength, int newTokens,
         float temperature, Func<double> coin, Span<int> tokens, Span<float> logProbs)
     {
@@ -65,15 +56,6 @@ public static class Generator
     /// ignored) until every sequence is done.
     /// </summary>
     public static GenerationResult[] GenerateBatch(Transformer model, IReadOnlyList<int[]> prompts, GenerationOptions options, IReadOnlyList<Rng> rngs)
-    {
-        ArgumentNullException.ThrowIfNull(rngs);
-        CheckStreams(rngs.Count, prompts.Count);
-        return GenerateBatch(model, prompts, options, sequence => rngs[rngs.Count == 1 ? 0 : sequence].NextDouble());
-    }
-
-    /// <summary>GenerateBatch with coins from System.Random streams, for callers not yet on <see cref="Rng"/>
-    /// (ReasonRL.Benchmarks); the project's own code uses the Rng overload.</summary>
-    public static GenerationResult[] GenerateBatch(Transformer model, IReadOnlyList<int[]> prompts, GenerationOptions options, IReadOnlyList<Random> rngs)
     {
         ArgumentNullException.ThrowIfNull(rngs);
         CheckStreams(rngs.Count, prompts.Count);

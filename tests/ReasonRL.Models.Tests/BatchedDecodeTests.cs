@@ -2,6 +2,7 @@
 // the batch-1 path (ForwardLayer + IGemm) sequence by sequence, and the repacking rule: a new or
 // Reset cache after a weight update decodes with the new weights; GenerateBatch's grouped prefill of
 // equal-length prompts against each prompt generated alone.
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using Xunit;
@@ -115,11 +116,10 @@ public sealed class BatchedDecodeTests
         int[] lengths = [2, longLength, 1, 2, longLength, 2, 1];
         var prompts = lengths.Select(l => ModelTestUtil.RandomTokens(rng, l, cfg.VocabSize)).ToArray();
         var o = new GenerationOptions { Temperature = temperature, MaxNewTokens = 6 };
-        // System.Random streams: also covers GenerateBatch's overload for callers not yet on Rng (Benchmarks)
-        var batched = Generator.GenerateBatch(model, prompts, o, prompts.Select((_, s) => new Random(50 + s)).ToArray());
+        var batched = Generator.GenerateBatch(model, prompts, o, prompts.Select((_, s) => Rng.ForStream(50, (ulong)s)).ToArray());
         for (int s = 0; s < prompts.Length; s++)
         {
-            var alone = Generator.GenerateBatch(model, [prompts[s]], o, [new Random(50 + s)])[0];
+            var alone = Generator.GenerateBatch(model, [prompts[s]], o, [Rng.ForStream(50, (ulong)s)])[0];
             Assert.Equal(alone.Tokens, batched[s].Tokens);
             for (int i = 0; i < alone.LogProbs.Length; i++) Assert.Equal(alone.LogProbs[i], batched[s].LogProbs[i], 1e-4f);
         }

@@ -1,5 +1,6 @@
 // KV-cache decode consistency (docs/conventions.md §17): logits from a prefill + token-by-token decode must equal
 // the full-sequence training forward's logits at every position; plus sampler and generator checks.
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using Xunit;
@@ -80,7 +81,7 @@ public sealed class KvCacheDecodeTests
         using var model = new Transformer(cfg, new ManagedGemm());
         ModelTestUtil.RandomizeForTests(model.Layout, model.Parameters, 8);
         int b = 2, p = 3, g = 6;
-        var rng = new Random(1);
+        var rng = new Rng(1);
         var prompts = ModelTestUtil.RandomTokens(rng, b * p, cfg.VocabSize);
         using var cache = new KvCache(cfg, b, p + g);
         var outTokens = new int[b * g]; var outLp = new float[b * g];
