@@ -6,12 +6,11 @@
 // What it is not: the comparison/printing (AnchorResults, the CLI) or a micro-benchmark harness.
 // FLOPs (matmul only, 2 per multiply-add): N = projection weights + LM head; train/token = 6N + 12·L·C·T;
 // sample/token = [32·(2N_layers + 4·L·C·32) + Σ_{ctx=33..159}(2N_layers + 4·L·C·ctx) + 128·2·V·C] / 128.
-using System.Diagnostics;
-using ReasonRL.Tensors;
-
 using ReasonRL.Core;
 using ReasonRL.Models;
+using ReasonRL.Tensors;
 using ReasonRL.Text;
+using System.Diagnostics;
 
 namespace ReasonRL.Benchmarks;
 

@@ -4,12 +4,11 @@
 // on the same anchor configs and protocol (prompt 32, 128 new tokens, temperature 1, no stops).
 // What it is not: a PyTorch comparison (bench engine does that); the reference here is our own
 // raw loop, and the goal is the public API within 10% of it at batch 64.
-using System.Diagnostics;
-using ReasonRL.Tensors;
-
 using ReasonRL.Core;
 using ReasonRL.Models;
+using ReasonRL.Tensors;
 using ReasonRL.Text;
+using System.Diagnostics;
 
 namespace ReasonRL.Benchmarks;
 

@@ -4,12 +4,11 @@
 // an error when the status is not 200 or a native result carries a per-sample error.
 // Reports throughput and nearest-rank latency percentiles. Not a server (RewardServer) and not a
 // distributed load tool: loopback only.
+using ReasonRL.Rewards.Steps;
+using ReasonRL.Server;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using ReasonRL.Rewards.Steps;
-
-using ReasonRL.Server;
 
 namespace ReasonRL.Benchmarks;
 

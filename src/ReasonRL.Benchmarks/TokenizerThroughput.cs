@@ -7,11 +7,10 @@
 // emptying the cache, so it measures cache misses with optimised code.
 // Also reads the corpus (string fields of a JSONL file, gzipped or not).
 // It is not a statistics package: best-of-N wall time, as llm.c / minbpe benchmarks report.
+using ReasonRL.Text;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
-
-using ReasonRL.Text;
 
 namespace ReasonRL.Benchmarks;
 

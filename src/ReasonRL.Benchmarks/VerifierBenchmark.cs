@@ -3,10 +3,9 @@
 // warm-up pass runs first (JIT, tiered compilation), then timed passes until the minimum time
 // has passed. Reports pairs/s over wall time and per-call latency percentiles.
 // Not a correctness check (VerifierEvaluation is).
-using System.Diagnostics;
-
 using ReasonRL.Verifier;
 using ReasonRL.Verifier.Evaluation;
+using System.Diagnostics;
 
 namespace ReasonRL.Benchmarks;
 

@@ -1,7 +1,7 @@
 // reasonrl: the command-line entry point. A thin dispatcher (docs/conventions.md §19): every verb lives in
 // Commands/<Verb>Command.cs and calls library code; nothing here but wiring.
-using System.CommandLine;
 using ReasonRL.Cli.Commands;
+using System.CommandLine;
 
 var root = new RootCommand(
     "ReasonRL: reinforcement learning for LLM reasoning, with rewards that cannot be farmed.");

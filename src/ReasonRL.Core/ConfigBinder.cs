@@ -112,29 +112,29 @@ public sealed class ConfigBinder
             case YamlScalarNode s:
                 return new Node(Kind.Scalar, s.Value ?? "", File, line, keyLine, s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted, [], []);
             case YamlSequenceNode q:
-            {
-                var items = new List<Node>();
-                for (int i = 0; i < q.Children.Count; i++) items.Add(Build(q.Children[i], $"{path}[{i}]", (int)q.Children[i].Start.Line, lines, []));
-                return new Node(Kind.Sequence, "", File, line, keyLine, false, [], items);
-            }
-            case YamlMappingNode m:
-            {
-                var keys = new List<string>();   // YamlDotNet itself rejects a key given twice ("(yaml)" error)
-                foreach (var (k, v) in m.Children)
                 {
-                    string name = (k as YamlScalarNode)?.Value ?? "";
-                    string dotted = path.Length == 0 ? name : path + "." + name;
-                    keys.Add(name);
-                    if (path.Length == 0 && blockSections.Contains(name))
-                    {
-                        if (v is not YamlMappingNode block) throw error(File, (int)v.Start.Line, name, "expected a mapping of keys under this section");
-                        blocks[name] = (ExtractBlock(lines, block), (int)block.Start.Line);
-                        continue;
-                    }
-                    nodes[dotted] = Build(v, dotted, (int)k.Start.Line, lines, []);
+                    var items = new List<Node>();
+                    for (int i = 0; i < q.Children.Count; i++) items.Add(Build(q.Children[i], $"{path}[{i}]", (int)q.Children[i].Start.Line, lines, []));
+                    return new Node(Kind.Sequence, "", File, line, keyLine, false, [], items);
                 }
-                return new Node(Kind.Mapping, "", File, line, keyLine, false, keys, []);
-            }
+            case YamlMappingNode m:
+                {
+                    var keys = new List<string>();   // YamlDotNet itself rejects a key given twice ("(yaml)" error)
+                    foreach (var (k, v) in m.Children)
+                    {
+                        string name = (k as YamlScalarNode)?.Value ?? "";
+                        string dotted = path.Length == 0 ? name : path + "." + name;
+                        keys.Add(name);
+                        if (path.Length == 0 && blockSections.Contains(name))
+                        {
+                            if (v is not YamlMappingNode block) throw error(File, (int)v.Start.Line, name, "expected a mapping of keys under this section");
+                            blocks[name] = (ExtractBlock(lines, block), (int)block.Start.Line);
+                            continue;
+                        }
+                        nodes[dotted] = Build(v, dotted, (int)k.Start.Line, lines, []);
+                    }
+                    return new Node(Kind.Mapping, "", File, line, keyLine, false, keys, []);
+                }
             default:
                 throw error(File, line, path.Length == 0 ? "(root)" : path, "expected a scalar, a mapping or a list (YAML aliases are not supported)");
         }

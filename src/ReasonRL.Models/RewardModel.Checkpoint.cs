@@ -11,8 +11,8 @@
 // head tensors, so a plain causal-LM directory (no head) loads as a backbone with a fresh head when a
 // kind is given (train-rm --model). Saving writes a sibling temp directory and renames it into place.
 // What it is not: a loader of the real 7B PRM's untied/lm_head-less layout (it expects our backbone layout).
-using System.Text.Json.Nodes;
 using ReasonRL.Tensors;
+using System.Text.Json.Nodes;
 
 namespace ReasonRL.Models;
 

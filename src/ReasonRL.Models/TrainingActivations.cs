@@ -2,8 +2,8 @@
 // slab with an explicit per-layer layout (llm.c's ActivationTensors), plus the backward scratch.
 // What it is not: the KV cache (inference keeps only keys/values; see KvCache).
 // Glossary: B sequences, T tokens, N = B·T, C width, H/Hkv heads, D head dim, F SwiGLU width, V vocab.
-using System.Diagnostics.CodeAnalysis;
 using ReasonRL.Tensors;
+using System.Diagnostics.CodeAnalysis;
 
 namespace ReasonRL.Models;
 

@@ -7,8 +7,8 @@
 // per-generation packed weights), instead of forking inside each of ~35 kernels per step.
 // What it is not: the sampler (Sampler) or a generation loop (Generator).
 // Glossary: B sequences, n new tokens per sequence, C width, V vocab, S cache capacity.
-using System.Runtime.CompilerServices;
 using ReasonRL.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace ReasonRL.Models;
 

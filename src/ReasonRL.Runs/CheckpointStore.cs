@@ -8,11 +8,11 @@
 // Directory fsync is not available from .NET on all platforms; the renames rely on the file system's
 // rename atomicity (POSIX rename(2)).
 // Reference: issue 6 (atomic checkpoints, resume continues exactly).
+using ReasonRL.Models;
+using ReasonRL.Training;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ReasonRL.Models;
-using ReasonRL.Training;
 
 namespace ReasonRL.Runs;
 

@@ -2,9 +2,9 @@
 // named field must be a string (numbers are accepted as their JSON text, for gold answers); a
 // missing or mistyped field is a DatasetFormatException naming the file, line and field.
 // What it is not: the typed dataset loaders (Gsm8kLoader, MathLoader) with fixed schemas.
-using System.Text.Json;
 using ReasonRL.Data.Datasets;
 using ReasonRL.Training;
+using System.Text.Json;
 
 namespace ReasonRL.Runs;
 

@@ -4,11 +4,11 @@
 // sft_test.jsonl (the test problems as SFT rows, for a held-out SFT loss). sft and train come from the
 // train split (the first N problems each), test and sft_test from the held-out split.
 // Each file is written atomically (JsonlFile.Write). What it is not: the generator (LabTaskGenerator).
-using System.Globalization;
-using System.Text.Json.Serialization;
 using ReasonRL.Data.Datasets;
 using ReasonRL.Data.Lab;
 using ReasonRL.Training;
+using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace ReasonRL.Runs;
 

@@ -5,9 +5,8 @@
 // What it is not: the computation of the metrics (trainer, HackingMonitor) — names are free-form;
 // MetricNames lists the standard ones.
 // Reference: issue 6 metrics list; TfEventsWriter.cs.
-using System.Text.Json;
-
 using ReasonRL.Training;
+using System.Text.Json;
 
 namespace ReasonRL.Runs;
 

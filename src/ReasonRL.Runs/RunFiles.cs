@@ -1,10 +1,10 @@
 // RunFiles: typed JSON and JSON Lines files of run folders (the lab's records, summaries, rows),
 // written atomically through AtomicFile / JsonlFile and read back with errors that name the file and line.
 // What it is not: streamed dataset IO (Data.Datasets.JsonlFile) or the metrics log (MetricsWriter).
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using ReasonRL.Data.Datasets;
 using ReasonRL.Training;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ReasonRL.Runs;
 

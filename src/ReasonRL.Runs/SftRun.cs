@@ -11,9 +11,9 @@ using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
+using ReasonRL.Training;
 using ReasonRL.Training.Ppo;
 using ReasonRL.Training.Sft;
-using ReasonRL.Training;
 
 namespace ReasonRL.Runs;
 

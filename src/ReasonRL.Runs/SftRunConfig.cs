@@ -8,12 +8,12 @@
 //   sft:   { epochs, batch_size, lr, warmup_steps, min_lr_ratio, weight_decay, beta1, beta2, max_grad_norm,
 //            gradient_accumulation, max_consecutive_nonfinite, seed }
 // What it is not: the runner (SftRun.cs) or the trainer (Sft/SftTrainer.cs).
+using ReasonRL.Core;
+using ReasonRL.Models;
+using ReasonRL.Training;
+using ReasonRL.Training.Sft;
 using System.Security.Cryptography;
 using System.Text;
-using ReasonRL.Training.Sft;
-using ReasonRL.Models;
-using ReasonRL.Core;
-using ReasonRL.Training;
 
 namespace ReasonRL.Runs;
 

@@ -3,9 +3,9 @@
 // simple_value}}}, skipping unknown fields. Used by tests and by tools that read runs back.
 // What it is not: a reader of images, histograms or tensor summaries (their values are skipped).
 // Reference: see TfEventsWriter.cs.
+using ReasonRL.Training;
 using System.Buffers.Binary;
 using System.Text;
-using ReasonRL.Training;
 
 namespace ReasonRL.Runs;
 

@@ -7,9 +7,9 @@
 // What it is not: a general protobuf library; only scalars are written. TfEventsReader decodes them back.
 // Reference: tensorflow/core/util/event.proto, summary.proto; tensorflow/core/lib/io/record_writer.cc
 // (format read from docs/protos, no code copied).
+using ReasonRL.Training;
 using System.Buffers.Binary;
 using System.Text;
-using ReasonRL.Training;
 
 namespace ReasonRL.Runs;
 

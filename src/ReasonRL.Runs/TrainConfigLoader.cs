@@ -5,11 +5,11 @@
 // as YAML (every key, defaults included) and hashed (SHA-256) for the checkpoint state.
 // What it is not: the records (TrainConfig.cs). Grammar: two-level mapping `section: { key: scalar }`;
 // `null` disables optional numbers (clip_high, dual_clip, value_clip, grad_clip).
+using ReasonRL.Core;
+using ReasonRL.Training;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using ReasonRL.Core;
-using ReasonRL.Training;
 using Ppo = ReasonRL.Training.Ppo;
 
 namespace ReasonRL.Runs;

@@ -17,8 +17,8 @@ using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
-using ReasonRL.Training.Ppo;
 using ReasonRL.Training;
+using ReasonRL.Training.Ppo;
 
 namespace ReasonRL.Runs;
 

@@ -5,8 +5,8 @@
 // and hands each caller its slice, in order. An inner failure fails every caller of that batch. A caller
 // cancelled while queued is dropped before the model call.
 // Not a model: the inner IRewardSource is pluggable (tests use a fake that records batch sizes).
-using System.Threading.Channels;
 using ReasonRL.Rewards.Sources;
+using System.Threading.Channels;
 
 namespace ReasonRL.Server;
 

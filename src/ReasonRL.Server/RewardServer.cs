@@ -18,10 +18,6 @@
 // Protection: optional bearer token compared in constant time (all but /health), body limit (413),
 // malformed JSON / wrong types / missing fields → 400 with a message; an unexpected exception → 500 with its
 // kind, logged and counted. Stateless: replicas behind any load balancer give the same answers.
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -32,6 +28,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Text;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 
 namespace ReasonRL.Server;
 

@@ -8,13 +8,13 @@
 // non-finite reward) fails the other samples. With response token ids and a tokenizer, a sample also gets
 // token_rewards (TokenRewards.cs).
 // Not HTTP (RewardServer) and not shaping arithmetic (ReasonRL.Rewards).
-using System.Text.RegularExpressions;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Rewards.Shaping;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Sources.Remote;
 using ReasonRL.Rewards.Steps;
+using System.Text.RegularExpressions;
 
 namespace ReasonRL.Server;
 

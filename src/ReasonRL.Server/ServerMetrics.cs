@@ -3,10 +3,10 @@
 // histogram per path, samples, verdicts, per-sample errors and request errors by kind, retries that joined
 // work already running or done, and gauges (admitted samples, verifier queue, resident memory).
 // Thread-safe (Interlocked / ConcurrentDictionary; histogram buckets are Interlocked longs).
+using ReasonRL.Rewards.Sources;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using ReasonRL.Rewards.Sources;
 
 namespace ReasonRL.Server;
 

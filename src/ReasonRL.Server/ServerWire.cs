@@ -5,11 +5,11 @@
 // OpenRLHF's response with extra_logs (and extra_logs.errors), the native response with token_rewards,
 // /health and error bodies. System.Text.Json source generation only (docs/conventions.md §11).
 // Not handlers (RewardServer) and not scoring (RewardService).
+using ReasonRL.Rewards.Sources.Remote;
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ReasonRL.Rewards.Sources.Remote;
 
 namespace ReasonRL.Server;
 

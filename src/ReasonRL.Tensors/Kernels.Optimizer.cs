@@ -2,9 +2,8 @@
 // References: Reference.AdamWStep / GlobalNorm; torch.optim.AdamW (decoupled weight decay, bias
 // correction), torch.nn.utils.clip_grad_norm_ (scale by max/(norm + 1e-6) when that is < 1).
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
-
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ReasonRL.Tensors;
 

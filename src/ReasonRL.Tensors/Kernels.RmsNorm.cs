@@ -1,9 +1,8 @@
 // RMSNorm forward/backward (fast). Reference: Reference.RmsNormForward/Backward.
 // y[n,c] = x[n,c] · rstd[n] · w[c], rstd[n] = 1/√(mean_c x² + eps) (HF Qwen2RMSNorm, fp32).
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
-
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ReasonRL.Tensors;
 

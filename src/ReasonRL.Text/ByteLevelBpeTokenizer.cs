@@ -11,11 +11,11 @@
 // pair (no strings). Encode never adds BOS/EOS (HF add_special_tokens=False).
 // It is not a loader: TokenizerJsonLoader / GgufTokenizerLoader build it.
 // Reference: HF tokenizers `tokenizer/mod.rs` (pipeline order), `models/bpe/model.rs`.
-using System.Buffers;
-using System.Collections.Concurrent;
 using ReasonRL.Text.Bpe;
 using ReasonRL.Text.Normalization;
 using ReasonRL.Text.PreTokenization;
+using System.Buffers;
+using System.Collections.Concurrent;
 
 namespace ReasonRL.Text;
 

@@ -30,12 +30,12 @@ public static class Advantages
         switch (estimator)
         {
             case AdvantageEstimator.Gae:
-            {
-                var values = batch.Values ?? throw new ArgumentException("Advantages: estimator 'gae' needs RolloutBatch.Values (a critic), got null.");
-                var boot = BootstrapFor(batch);
-                var (adv, ret) = Gae(batch.TokenRewards, values, batch.Mask, boot, b, t, options.Gamma, options.Lambda);
-                return new AdvantageResult(options.Whiten ? Whiten(adv, batch.Mask) : adv, ret);
-            }
+                {
+                    var values = batch.Values ?? throw new ArgumentException("Advantages: estimator 'gae' needs RolloutBatch.Values (a critic), got null.");
+                    var boot = BootstrapFor(batch);
+                    var (adv, ret) = Gae(batch.TokenRewards, values, batch.Mask, boot, b, t, options.Gamma, options.Lambda);
+                    return new AdvantageResult(options.Whiten ? Whiten(adv, batch.Mask) : adv, ret);
+                }
             case AdvantageEstimator.Grpo:
                 return new AdvantageResult(Broadcast(Grpo(SequenceScores(batch.TokenRewards, batch.Mask, b, t), batch.GroupIndex, options.GroupEpsilon), batch.Mask, b, t), null);
             case AdvantageEstimator.DrGrpo:

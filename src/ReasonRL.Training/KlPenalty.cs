@@ -74,12 +74,12 @@ public static class KlPenalty
             case KlEstimator.K1: return 1.0;
             case KlEstimator.K2: return d;
             case KlEstimator.K3:
-            {
-                double v = Math.Exp(Math.Clamp(-d, -20.0, 20.0)) - 1.0 + d;
-                if (v < -10.0 || v > 10.0) return 0.0;          // output clamp active: constant
-                if (-d < -20.0 || -d > 20.0) return 1.0;         // exp term clamped: only "+ d" varies
-                return 1.0 - Math.Exp(-d);
-            }
+                {
+                    double v = Math.Exp(Math.Clamp(-d, -20.0, 20.0)) - 1.0 + d;
+                    if (v < -10.0 || v > 10.0) return 0.0;          // output clamp active: constant
+                    if (-d < -20.0 || -d > 20.0) return 1.0;         // exp term clamped: only "+ d" varies
+                    return 1.0 - Math.Exp(-d);
+                }
             case KlEstimator.Abs: return Math.Sign(d);
             default: throw new ArgumentOutOfRangeException(nameof(estimator), estimator, "unknown KL estimator");
         }

@@ -187,7 +187,7 @@ internal static class AnswerExtractor
         for (int k = 0; k < s.Length; k++)
         {
             if (s[k] == '$') dollars++;
-            if (s[k] == '.' && dollars % 2 == 0 && (k + 1 == s.Length || s[k + 1] == ' ') ) { s = s[..k]; break; }
+            if (s[k] == '.' && dollars % 2 == 0 && (k + 1 == s.Length || s[k + 1] == ' ')) { s = s[..k]; break; }
         }
         // "the answer is 9, not 4": a correction that follows the answer is not part of it.
         int not = NotClause(s);

@@ -403,60 +403,60 @@ internal static class LatexLexer
                 return j;
             case CommandClass.Text:
             case CommandClass.Transparent:
-            {
-                int k = SkipSpaces(s, j, end);
-                // \mathbb{R}: the real line (an interval); other blackboard letters stay opaque names.
-                if (name == "mathbb" && k + 2 < end && s[k] == '{' && char.IsAsciiLetter(s[k + 1]) && s[k + 2] == '}')
                 {
-                    Add(tokens, new Token(TokenKind.Identifier, "\\mathbb{" + s[k + 1] + "}"), space);
-                    space = false;
-                    return k + 3;
-                }
-                if (k < end && s[k] == '{')
-                {
-                    int close = MatchBrace(s, k, end);
-                    if (close < 0) throw new LexException($"unbalanced '{{' after \\{name} at {k}");
-                    if (cls == CommandClass.Text)
+                    int k = SkipSpaces(s, j, end);
+                    // \mathbb{R}: the real line (an interval); other blackboard letters stay opaque names.
+                    if (name == "mathbb" && k + 2 < end && s[k] == '{' && char.IsAsciiLetter(s[k + 1]) && s[k + 2] == '}')
                     {
-                        LexRange(s, k + 1, close, textMode: true, tokens, budget, ref depth);
+                        Add(tokens, new Token(TokenKind.Identifier, "\\mathbb{" + s[k + 1] + "}"), space);
+                        space = false;
+                        return k + 3;
                     }
-                    else
+                    if (k < end && s[k] == '{')
                     {
-                        Add(tokens, new Token(TokenKind.LBrace), space);
-                        LexRange(s, k + 1, close, textMode, tokens, budget, ref depth);
-                        tokens.Add(new Token(TokenKind.RBrace));
+                        int close = MatchBrace(s, k, end);
+                        if (close < 0) throw new LexException($"unbalanced '{{' after \\{name} at {k}");
+                        if (cls == CommandClass.Text)
+                        {
+                            LexRange(s, k + 1, close, textMode: true, tokens, budget, ref depth);
+                        }
+                        else
+                        {
+                            Add(tokens, new Token(TokenKind.LBrace), space);
+                            LexRange(s, k + 1, close, textMode, tokens, budget, ref depth);
+                            tokens.Add(new Token(TokenKind.RBrace));
+                        }
+                        space = true;
+                        return close + 1;
                     }
                     space = true;
-                    return close + 1;
-                }
-                space = true;
-                return j;
-            }
-            case CommandClass.Environment:
-            {
-                int k = SkipSpaces(s, j, end);
-                if (k < end && s[k] == '{')
-                {
-                    int close = MatchBrace(s, k, end);
-                    if (close < 0) throw new LexException($"unbalanced '{{' after \\{name} at {k}");
-                    string env = s.Substring(k + 1, close - k - 1).Trim().TrimEnd('*');
-                    Add(tokens, new Token(name == "begin" ? TokenKind.Begin : TokenKind.End, env), space);
-                    j = close + 1;
-                    // \begin{array}{cc}: skip the column specification.
-                    if (name == "begin" && env == "array")
-                    {
-                        int m = SkipSpaces(s, j, end);
-                        if (m < end && s[m] == '{')
-                        {
-                            int c2 = MatchBrace(s, m, end);
-                            if (c2 > 0) j = c2 + 1;
-                        }
-                    }
-                    space = false;
                     return j;
                 }
-                throw new LexException($"\\{name} without an environment name at {i}");
-            }
+            case CommandClass.Environment:
+                {
+                    int k = SkipSpaces(s, j, end);
+                    if (k < end && s[k] == '{')
+                    {
+                        int close = MatchBrace(s, k, end);
+                        if (close < 0) throw new LexException($"unbalanced '{{' after \\{name} at {k}");
+                        string env = s.Substring(k + 1, close - k - 1).Trim().TrimEnd('*');
+                        Add(tokens, new Token(name == "begin" ? TokenKind.Begin : TokenKind.End, env), space);
+                        j = close + 1;
+                        // \begin{array}{cc}: skip the column specification.
+                        if (name == "begin" && env == "array")
+                        {
+                            int m = SkipSpaces(s, j, end);
+                            if (m < end && s[m] == '{')
+                            {
+                                int c2 = MatchBrace(s, m, end);
+                                if (c2 > 0) j = c2 + 1;
+                            }
+                        }
+                        space = false;
+                        return j;
+                    }
+                    throw new LexException($"\\{name} without an environment name at {i}");
+                }
             default:
                 // An unknown command (\zzz, \sum) stands for an opaque name.
                 Add(tokens, new Token(TokenKind.Identifier, "\\" + name), space);

@@ -399,13 +399,13 @@ internal sealed class LatexParser
                     if (t.Text.EndsWith(')')) return new NumberExpr(BigRational.ParseRepeating(t.Text), false);
                     return new NumberExpr(BigRational.ParseDecimal(t.Text), t.Text.Contains('.') || t.Text.Contains('e'));
                 case TokenKind.Time:
-                {
-                    // "4:30 p.m.", "4:30p": markers after a clock time are dropped like units.
-                    while (At(TokenKind.Identifier) && Peek.Text.Length == 1 || At(TokenKind.Word)) _pos++;
-                    int colon = t.Text.IndexOf(':');
-                    return new TimeExpr(int.Parse(t.Text[..colon], System.Globalization.CultureInfo.InvariantCulture),
-                        int.Parse(t.Text[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-                }
+                    {
+                        // "4:30 p.m.", "4:30p": markers after a clock time are dropped like units.
+                        while (At(TokenKind.Identifier) && Peek.Text.Length == 1 || At(TokenKind.Word)) _pos++;
+                        int colon = t.Text.IndexOf(':');
+                        return new TimeExpr(int.Parse(t.Text[..colon], System.Globalization.CultureInfo.InvariantCulture),
+                            int.Parse(t.Text[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+                    }
                 case TokenKind.Constant:
                     return new ConstantExpr(t.Constant);
                 case TokenKind.Identifier:
@@ -414,63 +414,63 @@ internal sealed class LatexParser
                 case TokenKind.LBracket:
                     return ParseBracketed(t.Kind);
                 case TokenKind.LBrace:
-                {
-                    if (At(TokenKind.RBrace)) { _pos++; return new TextExpr(""); }
-                    var items = ParseItemsUntil(TokenKind.RBrace);
-                    Expect(TokenKind.RBrace, "closing '{'");
-                    return items.Count == 1 ? items[0] : new CollectionExpr(CollectionKind.Set, items.ToArray());
-                }
-                case TokenKind.SetOpen:
-                {
-                    if (At(TokenKind.SetClose)) { _pos++; return new CollectionExpr(CollectionKind.Set, []); }
-                    var items = ParseItemsUntil(TokenKind.SetClose);
-                    Expect(TokenKind.SetClose, "closing '\\{'");
-                    return new CollectionExpr(CollectionKind.Set, items.ToArray());
-                }
-                case TokenKind.Frac:
-                {
-                    var num = ParseGroupOrAtom();
-                    var den = ParseGroupOrAtom();
-                    return new DivideExpr(num, den);
-                }
-                case TokenKind.Binom:
-                {
-                    var n = ParseGroupOrAtom();
-                    var k = ParseGroupOrAtom();
-                    return new FunctionExpr("binom", [n, k]);
-                }
-                case TokenKind.Sqrt:
-                {
-                    Expr index = new NumberExpr(BigRational.FromInt(2), false);
-                    if (At(TokenKind.LBracket))
                     {
-                        _pos++;
-                        index = ParseSum();
-                        Expect(TokenKind.RBracket, "closing \\sqrt[n]");
+                        if (At(TokenKind.RBrace)) { _pos++; return new TextExpr(""); }
+                        var items = ParseItemsUntil(TokenKind.RBrace);
+                        Expect(TokenKind.RBrace, "closing '{'");
+                        return items.Count == 1 ? items[0] : new CollectionExpr(CollectionKind.Set, items.ToArray());
                     }
-                    var radicand = At(TokenKind.LBrace) ? ParseGroupOrAtom() : ParsePostfix();
-                    return new RootExpr(radicand, index);
-                }
+                case TokenKind.SetOpen:
+                    {
+                        if (At(TokenKind.SetClose)) { _pos++; return new CollectionExpr(CollectionKind.Set, []); }
+                        var items = ParseItemsUntil(TokenKind.SetClose);
+                        Expect(TokenKind.SetClose, "closing '\\{'");
+                        return new CollectionExpr(CollectionKind.Set, items.ToArray());
+                    }
+                case TokenKind.Frac:
+                    {
+                        var num = ParseGroupOrAtom();
+                        var den = ParseGroupOrAtom();
+                        return new DivideExpr(num, den);
+                    }
+                case TokenKind.Binom:
+                    {
+                        var n = ParseGroupOrAtom();
+                        var k = ParseGroupOrAtom();
+                        return new FunctionExpr("binom", [n, k]);
+                    }
+                case TokenKind.Sqrt:
+                    {
+                        Expr index = new NumberExpr(BigRational.FromInt(2), false);
+                        if (At(TokenKind.LBracket))
+                        {
+                            _pos++;
+                            index = ParseSum();
+                            Expect(TokenKind.RBracket, "closing \\sqrt[n]");
+                        }
+                        var radicand = At(TokenKind.LBrace) ? ParseGroupOrAtom() : ParsePostfix();
+                        return new RootExpr(radicand, index);
+                    }
                 case TokenKind.Function:
                     return ParseFunction(t.Text);
                 case TokenKind.Pipe:
-                {
-                    _absDepth++;
-                    var inner = ParseSum();
-                    _absDepth--;
-                    Expect(TokenKind.Pipe, "closing |…|");
-                    return new FunctionExpr("abs", [inner]);
-                }
+                    {
+                        _absDepth++;
+                        var inner = ParseSum();
+                        _absDepth--;
+                        Expect(TokenKind.Pipe, "closing |…|");
+                        return new FunctionExpr("abs", [inner]);
+                    }
                 case TokenKind.Begin:
                     return ParseEnvironment(t.Text);
                 case TokenKind.FloorOpen:
                 case TokenKind.CeilOpen:
-                {
-                    var inner = ParseSum();
-                    bool floor = t.Kind == TokenKind.FloorOpen;
-                    Expect(floor ? TokenKind.FloorClose : TokenKind.CeilClose, floor ? "closing \\lfloor…\\rfloor" : "closing \\lceil…\\rceil");
-                    return new FunctionExpr(floor ? "floor" : "ceil", [inner]);
-                }
+                    {
+                        var inner = ParseSum();
+                        bool floor = t.Kind == TokenKind.FloorOpen;
+                        Expect(floor ? TokenKind.FloorClose : TokenKind.CeilClose, floor ? "closing \\lfloor…\\rfloor" : "closing \\lceil…\\rceil");
+                        return new FunctionExpr(floor ? "floor" : "ceil", [inner]);
+                    }
                 default:
                     throw new ParseException($"unexpected {t}");
             }

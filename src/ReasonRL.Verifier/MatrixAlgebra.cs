@@ -15,30 +15,30 @@ internal static class MatrixAlgebra
             case NegateExpr n when Reduce(n.Operand, depth + 1) is MatrixExpr m:
                 return Map(m, x => new NegateExpr(x));
             case SumExpr s:
-            {
-                var terms = s.Terms.Select(t => Reduce(t, depth + 1)).ToArray();
-                if (!terms.All(t => t is MatrixExpr)) return e;
-                var first = (MatrixExpr)terms[0];
-                if (terms.Any(t => !SameShape((MatrixExpr)t, first))) return e;
-                return new MatrixExpr(first.Rows.Select((row, r) => row.Select((_, c) =>
-                    (Expr)new SumExpr(terms.Select(t => ((MatrixExpr)t).Rows[r][c]).ToArray())).ToArray()).ToArray());
-            }
-            case ProductExpr p:
-            {
-                Expr acc = Reduce(p.Factors[0], depth + 1);
-                for (int k = 1; k < p.Factors.Length; k++)
                 {
-                    var f = Reduce(p.Factors[k], depth + 1);
-                    acc = (acc, f) switch
-                    {
-                        (MatrixExpr a, MatrixExpr b) => Multiply(a, b) ?? (Expr)new ProductExpr([a, b]),
-                        (MatrixExpr a, _) => Map(a, x => new ProductExpr([x, f])),
-                        (_, MatrixExpr b) => Map(b, x => new ProductExpr([acc, x])),
-                        _ => new ProductExpr([acc, f]),
-                    };
+                    var terms = s.Terms.Select(t => Reduce(t, depth + 1)).ToArray();
+                    if (!terms.All(t => t is MatrixExpr)) return e;
+                    var first = (MatrixExpr)terms[0];
+                    if (terms.Any(t => !SameShape((MatrixExpr)t, first))) return e;
+                    return new MatrixExpr(first.Rows.Select((row, r) => row.Select((_, c) =>
+                        (Expr)new SumExpr(terms.Select(t => ((MatrixExpr)t).Rows[r][c]).ToArray())).ToArray()).ToArray());
                 }
-                return acc is MatrixExpr ? acc : e;
-            }
+            case ProductExpr p:
+                {
+                    Expr acc = Reduce(p.Factors[0], depth + 1);
+                    for (int k = 1; k < p.Factors.Length; k++)
+                    {
+                        var f = Reduce(p.Factors[k], depth + 1);
+                        acc = (acc, f) switch
+                        {
+                            (MatrixExpr a, MatrixExpr b) => Multiply(a, b) ?? (Expr)new ProductExpr([a, b]),
+                            (MatrixExpr a, _) => Map(a, x => new ProductExpr([x, f])),
+                            (_, MatrixExpr b) => Map(b, x => new ProductExpr([acc, x])),
+                            _ => new ProductExpr([acc, f]),
+                        };
+                    }
+                    return acc is MatrixExpr ? acc : e;
+                }
             default:
                 return e;
         }

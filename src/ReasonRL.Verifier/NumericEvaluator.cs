@@ -29,44 +29,44 @@ internal static class NumericEvaluator
                 };
             case NegateExpr neg: return -Evaluate(neg.Operand, mode, vars, budget);
             case SumExpr sum:
-            {
-                Complex acc = 0;
-                foreach (var t in sum.Terms) acc += Evaluate(t, mode, vars, budget);
-                return acc;
-            }
+                {
+                    Complex acc = 0;
+                    foreach (var t in sum.Terms) acc += Evaluate(t, mode, vars, budget);
+                    return acc;
+                }
             case ProductExpr p:
-            {
-                Complex acc = 1;
-                foreach (var f in p.Factors) acc *= Evaluate(f, mode, vars, budget);
-                return acc;
-            }
+                {
+                    Complex acc = 1;
+                    foreach (var f in p.Factors) acc *= Evaluate(f, mode, vars, budget);
+                    return acc;
+                }
             case DivideExpr d:
-            {
-                var den = Evaluate(d.Denominator, mode, vars, budget);
-                if (den == Complex.Zero) return Nan;
-                return Evaluate(d.Numerator, mode, vars, budget) / den;
-            }
+                {
+                    var den = Evaluate(d.Denominator, mode, vars, budget);
+                    if (den == Complex.Zero) return Nan;
+                    return Evaluate(d.Numerator, mode, vars, budget) / den;
+                }
             case PowerExpr pw: return Power(pw, mode, vars, budget);
             case RootExpr r:
-            {
-                var x = Evaluate(r.Radicand, mode, vars, budget);
-                var idx = ExactEvaluator.Evaluate(r.Index, mode, budget);
-                if (idx is { IsInteger: true } k && k.Num == 2) return Complex.Sqrt(x);
-                if (idx is { IsInteger: true } odd && !odd.Num.IsEven && IsReal(x) && x.Real < 0)
-                    return -Math.Pow(-x.Real, 1.0 / (double)odd.Num);
-                var n = Evaluate(r.Index, mode, vars, budget);
-                return Complex.Pow(x, 1 / n);
-            }
+                {
+                    var x = Evaluate(r.Radicand, mode, vars, budget);
+                    var idx = ExactEvaluator.Evaluate(r.Index, mode, budget);
+                    if (idx is { IsInteger: true } k && k.Num == 2) return Complex.Sqrt(x);
+                    if (idx is { IsInteger: true } odd && !odd.Num.IsEven && IsReal(x) && x.Real < 0)
+                        return -Math.Pow(-x.Real, 1.0 / (double)odd.Num);
+                    var n = Evaluate(r.Index, mode, vars, budget);
+                    return Complex.Pow(x, 1 / n);
+                }
             case PercentExpr pc:
-            {
-                var v2 = Evaluate(pc.Operand, mode, vars, budget);
-                return mode.PercentAsFraction ? v2 / 100 : v2;
-            }
+                {
+                    var v2 = Evaluate(pc.Operand, mode, vars, budget);
+                    return mode.PercentAsFraction ? v2 / 100 : v2;
+                }
             case DegreeExpr dg:
-            {
-                var v3 = Evaluate(dg.Operand, mode, vars, budget);
-                return mode.DegreesAsRadians ? v3 * Math.PI / 180 : v3;
-            }
+                {
+                    var v3 = Evaluate(dg.Operand, mode, vars, budget);
+                    return mode.DegreesAsRadians ? v3 * Math.PI / 180 : v3;
+                }
             case QuantityExpr q: return Evaluate(q.Value, mode, vars, budget);
             case PlusMinusExpr pm: return Evaluate(pm.Left, mode, vars, budget) + Evaluate(pm.Right, mode, vars, budget);
             case FunctionExpr f: return Function(f, mode, vars, budget);
@@ -130,21 +130,21 @@ internal static class NumericEvaluator
                 return Complex.Log(a); // log without base: natural log (MATH convention varies; rare in answers)
             case "abs": return Complex.Abs(a);
             case "binom" when f.Args.Length == 2:
-            {
-                // \binom{n}{k} with a symbolic n and a small integer k: n(n-1)…(n-k+1)/k!.
-                if (ExactEvaluator.Evaluate(f, mode, budget) is { } whole) return whole.ToDouble();
-                if (ExactEvaluator.Evaluate(f.Args[1], mode, budget) is not { IsInteger: true } k || k.Sign < 0 || k.Num > 64) return Nan;
-                Complex acc = 1;
-                for (int j = 0; j < (int)k.Num; j++) { budget.Tick(); acc = acc * (a - j) / (j + 1); }
-                return acc;
-            }
+                {
+                    // \binom{n}{k} with a symbolic n and a small integer k: n(n-1)…(n-k+1)/k!.
+                    if (ExactEvaluator.Evaluate(f, mode, budget) is { } whole) return whole.ToDouble();
+                    if (ExactEvaluator.Evaluate(f.Args[1], mode, budget) is not { IsInteger: true } k || k.Sign < 0 || k.Num > 64) return Nan;
+                    Complex acc = 1;
+                    for (int j = 0; j < (int)k.Num; j++) { budget.Tick(); acc = acc * (a - j) / (j + 1); }
+                    return acc;
+                }
             case "floor" or "ceil":
-            {
-                if (ExactEvaluator.Evaluate(f, mode, budget) is { } rounded) return rounded.ToDouble();
-                // An inexact argument within 1e-9 of an integer could round either way: undefined, not a guess.
-                if (!IsReal(a) || !double.IsFinite(a.Real) || Math.Abs(a.Real - Math.Round(a.Real)) < 1e-9 * Math.Max(1, Math.Abs(a.Real))) return Nan;
-                return f.Name == "floor" ? Math.Floor(a.Real) : Math.Ceiling(a.Real);
-            }
+                {
+                    if (ExactEvaluator.Evaluate(f, mode, budget) is { } rounded) return rounded.ToDouble();
+                    // An inexact argument within 1e-9 of an integer could round either way: undefined, not a guess.
+                    if (!IsReal(a) || !double.IsFinite(a.Real) || Math.Abs(a.Real - Math.Round(a.Real)) < 1e-9 * Math.Max(1, Math.Abs(a.Real))) return Nan;
+                    return f.Name == "floor" ? Math.Floor(a.Real) : Math.Ceiling(a.Real);
+                }
             case "factorial":
                 if (IsReal(a) && a.Real >= 0 && a.Real <= 170 && a.Real == Math.Floor(a.Real))
                 {
@@ -154,16 +154,16 @@ internal static class NumericEvaluator
                 }
                 return Nan;
             case "max" or "min":
-            {
-                double best = f.Name == "max" ? double.NegativeInfinity : double.PositiveInfinity;
-                foreach (var arg in f.Args)
                 {
-                    var v = Evaluate(arg, mode, vars, budget);
-                    if (!IsReal(v)) return Nan;
-                    best = f.Name == "max" ? Math.Max(best, v.Real) : Math.Min(best, v.Real);
+                    double best = f.Name == "max" ? double.NegativeInfinity : double.PositiveInfinity;
+                    foreach (var arg in f.Args)
+                    {
+                        var v = Evaluate(arg, mode, vars, budget);
+                        if (!IsReal(v)) return Nan;
+                        best = f.Name == "max" ? Math.Max(best, v.Real) : Math.Min(best, v.Real);
+                    }
+                    return best;
                 }
-                return best;
-            }
             default:
                 return ExactEvaluator.Evaluate(f, mode, budget) is { } exact ? exact.ToDouble() : Nan;
         }

@@ -263,12 +263,12 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
             case NumberExpr { Value: { IsInteger: true } v } when v.Num >= 2 && v.Num.GetBitLength() <= 52:
                 return LeastRoot(v.Num);
             case PowerExpr pw:
-            {
-                if (PowerForm(pw.Base, depth + 1) is not { Sign: > 0 } b) return null;
-                if (ExactEvaluator.Evaluate(pw.Exponent, EvalMode.Plain, budget) is not { IsInteger: true } x || x.Sign <= 0) return null;
-                budget.ChargeProduct((long)b.Exponent.GetBitLength(), x.Bits);
-                return (1, b.Root, b.Exponent * x.Num);
-            }
+                {
+                    if (PowerForm(pw.Base, depth + 1) is not { Sign: > 0 } b) return null;
+                    if (ExactEvaluator.Evaluate(pw.Exponent, EvalMode.Plain, budget) is not { IsInteger: true } x || x.Sign <= 0) return null;
+                    budget.ChargeProduct((long)b.Exponent.GetBitLength(), x.Bits);
+                    return (1, b.Root, b.Exponent * x.Num);
+                }
             default:
                 return null;
         }

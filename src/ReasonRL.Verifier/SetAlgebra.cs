@@ -49,43 +49,43 @@ internal static class SetAlgebra
         switch (e)
         {
             case IntervalExpr iv:
-            {
-                if (Bound(iv.Low, budget) is not { } lo || Bound(iv.High, budget) is not { } hi) return null;
-                return [new SetSegment(lo, iv.LowClosed && lo.Infinite == 0, hi, iv.HighClosed && hi.Infinite == 0)];
-            }
+                {
+                    if (Bound(iv.Low, budget) is not { } lo || Bound(iv.High, budget) is not { } hi) return null;
+                    return [new SetSegment(lo, iv.LowClosed && lo.Infinite == 0, hi, iv.HighClosed && hi.Infinite == 0)];
+                }
             // Inside a union, (a, b) is the open interval (the public graders' reading); alone it is a point,
             // unless an end is infinite ((-∞, ∞), (2, ∞)).
             case CollectionExpr { Kind: CollectionKind.Tuple, Items: [var a, var b] } when !top || IsOpenRay(e):
                 return Segments(new IntervalExpr(a, b, false, false), budget, depth + 1, top: false);
             case CollectionExpr { Kind: CollectionKind.Set or CollectionKind.AnswerList } c:
-            {
-                if (c.Items.Length > MaxSegments) return null;
-                var points = new List<SetSegment>(c.Items.Length);
-                foreach (var item in c.Items)
                 {
-                    if (Bound(item, budget) is not { Infinite: 0 } v) return null;
-                    points.Add(new SetSegment(v, true, v, true));
+                    if (c.Items.Length > MaxSegments) return null;
+                    var points = new List<SetSegment>(c.Items.Length);
+                    foreach (var item in c.Items)
+                    {
+                        if (Bound(item, budget) is not { Infinite: 0 } v) return null;
+                        points.Add(new SetSegment(v, true, v, true));
+                    }
+                    return points;
                 }
-                return points;
-            }
             case UnionExpr u:
-            {
-                var all = new List<SetSegment>();
-                foreach (var part in u.Parts)
                 {
-                    if (Segments(part, budget, depth + 1, top: false) is not { } p) return null;
-                    all.AddRange(p);
-                    if (all.Count > MaxSegments) return null;
+                    var all = new List<SetSegment>();
+                    foreach (var part in u.Parts)
+                    {
+                        if (Segments(part, budget, depth + 1, top: false) is not { } p) return null;
+                        all.AddRange(p);
+                        if (all.Count > MaxSegments) return null;
+                    }
+                    return all;
                 }
-                return all;
-            }
             case SetDifferenceExpr diff:
-            {
-                if (Merge(Segments(diff.From, budget, depth + 1, top: false), budget) is not { } from) return null;
-                if (Segments(diff.Removed, budget, depth + 1, top: false) is not { } removed) return null;
-                foreach (var r in removed) from = Subtract(from, r, budget);
-                return from;
-            }
+                {
+                    if (Merge(Segments(diff.From, budget, depth + 1, top: false), budget) is not { } from) return null;
+                    if (Segments(diff.Removed, budget, depth + 1, top: false) is not { } removed) return null;
+                    foreach (var r in removed) from = Subtract(from, r, budget);
+                    return from;
+                }
             default:
                 return null;
         }

@@ -2,10 +2,10 @@
 // parameter count, matmul parameter count N, training FLOPs/token and sampling FLOPs/generated token
 // computed here equal the values PyTorch's scripts wrote into ../shared/anchors/results/*.json;
 // and AnchorResults reads the figures the comparison prints.
-using System.Text.Json;
-using ReasonRL.Models;
 using ReasonRL.Benchmarks;
+using ReasonRL.Models;
 using ReasonRL.Tests;
+using System.Text.Json;
 using Xunit;
 
 namespace ReasonRL.Benchmarks.Tests;

@@ -1,15 +1,13 @@
 // ServeLoad: payloads built from real2000 are what the server accepts (0 errors under a short
 // concurrent run, real verdicts), step_scores match the server's step split, and non-loopback
 // targets are refused.
+using ReasonRL.Benchmarks;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
+using ReasonRL.Server;
+using ReasonRL.Server.Tests;
 using ReasonRL.Tests;
 using Xunit;
-
-using ReasonRL.Benchmarks;
-using ReasonRL.Server;
-
-using ReasonRL.Server.Tests;
 
 namespace ReasonRL.Benchmarks.Tests;
 

@@ -3,14 +3,14 @@
 // not the model): output schema, every verdict reproducible from the stored response, and the summary
 // (table and JSON) equal to what the per-question records imply. Plus `reasonrl generate` on the same
 // fixture and argument errors.
-using System.CommandLine;
-using System.Text.Json;
 using ReasonRL.Cli.Commands;
-using ReasonRL.Verifier;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Tests;
 using ReasonRL.Training.Evaluation;
+using ReasonRL.Verifier;
+using System.CommandLine;
+using System.Text.Json;
 
 namespace ReasonRL.Cli.Tests;
 

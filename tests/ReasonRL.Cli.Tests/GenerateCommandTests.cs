@@ -1,11 +1,11 @@
 // `reasonrl generate` end to end on the committed tied-embedding fixture checkpoint (V = 96) plus a
 // synthetic byte-level tokenizer.json written beside it: the 95 printable ASCII bytes (ids 0..94)
 // and <|endoftext|> (id 95, an EOS). Output captured by the invocation configuration.
+using ReasonRL.Cli.Commands;
+using ReasonRL.Tests;
 using System.CommandLine;
 using System.Text;
 using System.Text.RegularExpressions;
-using ReasonRL.Cli.Commands;
-using ReasonRL.Tests;
 
 namespace ReasonRL.Cli.Tests;
 

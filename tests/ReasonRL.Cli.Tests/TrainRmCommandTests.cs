@@ -1,12 +1,12 @@
 // `reasonrl train-rm` end to end on a tiny lab set: lab-data writes step-labelled JSONL, train-rm trains a
 // fresh tiny PRM on it with the lab character tokenizer and writes the HF directory + report; the saved
 // model loads back as a PRM. Bad options and bad data fail with messages naming what is wrong.
-using System.CommandLine;
-using System.Text.Json;
 using ReasonRL.Cli.Commands;
 using ReasonRL.Models;
 using ReasonRL.Runs;
 using ReasonRL.Tensors;
+using System.CommandLine;
+using System.Text.Json;
 
 namespace ReasonRL.Cli.Tests;
 

@@ -2,12 +2,12 @@
 // files are written, the resolved config is printed and saved, a stopped train run resumes through
 // `reasonrl resume` to the same weights, bad configs exit 2 naming the key, and `train --help` lists
 // every advantage estimator, loss aggregation, KL estimator and KL placement by name.
-using System.CommandLine;
 using ReasonRL.Cli.Commands;
 using ReasonRL.Models;
+using ReasonRL.Runs;
 using ReasonRL.Tensors;
 using ReasonRL.Training;
-using ReasonRL.Runs;
+using System.CommandLine;
 using Xunit;
 
 namespace ReasonRL.Cli.Tests;

@@ -1,9 +1,9 @@
 // `reasonrl verify` and `reasonrl bench verify` end to end through System.CommandLine, with the
 // output captured by the invocation configuration (no global Console redirection).
-using System.CommandLine;
-using System.Text.Json;
 using ReasonRL.Cli.Commands;
 using ReasonRL.Tests;
+using System.CommandLine;
+using System.Text.Json;
 
 namespace ReasonRL.Cli.Tests;
 

@@ -1,11 +1,11 @@
 // Tests of the GSM8K and MATH loaders on the shared data (row counts, gold extraction, gzip; MATH
 // rewritten into the original release's layout, as JSONL and as per-problem files) and on bad files
 // written to a temp dir (each error names file, line and field, and the schema that was expected).
+using ReasonRL.Data.Datasets;
+using ReasonRL.Tests;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
-using ReasonRL.Data.Datasets;
-using ReasonRL.Tests;
 
 namespace ReasonRL.Data.Tests;
 

@@ -1,10 +1,10 @@
 // Batched ragged generation (Generator.GenerateBatch) and the top-k / top-p sampler: determinism,
 // greedy = argmax of a full forward per sequence at different prompt lengths, batch = alone,
 // EOS / stop-string handling with finish reasons, top-k 1 = greedy, top-p edge cases.
-using System.Numerics.Tensors;
 using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
+using System.Numerics.Tensors;
 using Xunit;
 
 namespace ReasonRL.Models.Tests;

@@ -13,8 +13,8 @@
 // Every tensor's meaning and layout is in Fixtures/README.md. A format/version mismatch throws
 // InvalidDataException naming the regenerate command.
 // What it is not: the comparison (the golden test prints its own name/OK/maxdiff table).
-using System.Globalization;
 using ReasonRL.Tests;
+using System.Globalization;
 
 namespace ReasonRL.Models.Tests;
 

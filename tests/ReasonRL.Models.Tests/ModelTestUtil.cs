@@ -28,7 +28,9 @@ internal static class ModelTestUtil
         "qwen3" => Tiny(tied: false, bias: false) with { ModelType = "qwen3", ExplicitHeadDim = 6 },
         "llama3" => Tiny(tied: true, bias: false) with
         {
-            ModelType = "llama", ExplicitHeadDim = 8, RopeTheta = 10000,
+            ModelType = "llama",
+            ExplicitHeadDim = 8,
+            RopeTheta = 10000,
             RopeScaling = new RopeScaling { Factor = 8, LowFreqFactor = 1, HighFreqFactor = 4, OriginalMaxPositionEmbeddings = 128 },
         },
         "smollm3" => Tiny(tied: true, bias: false) with { ModelType = "smollm3", NoRopeLayers = [0, 1] },

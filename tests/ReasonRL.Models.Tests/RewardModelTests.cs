@@ -1,10 +1,10 @@
 // RewardModel: batched scoring equals scoring each sequence alone (padding is invisible), the PRM logit is
 // z₁ − z₀ of PrmHead at the position, the gathered-row backward equals the full-row head backward,
 // Save/Load round-trips (HF names, architectures), and a plain causal-LM directory loads as a backbone.
-using System.Text.Json;
 using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
+using System.Text.Json;
 using Xunit;
 
 namespace ReasonRL.Models.Tests;

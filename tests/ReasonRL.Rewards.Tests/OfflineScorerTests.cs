@@ -1,10 +1,10 @@
 // OfflineScorer (`reasonrl reward`'s library side): replay of step_scores / orm_score / verdict,
 // the real MathVerifier for lines without a verdict, output fields, clear "lacks" errors,
 // --compare summaries and the atomic write.
-using System.Text.Json.Nodes;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Rewards.Shaping;
 using ReasonRL.Rewards.Sources;
+using System.Text.Json.Nodes;
 
 namespace ReasonRL.Rewards.Tests;
 

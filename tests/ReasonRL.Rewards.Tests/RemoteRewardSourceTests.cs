@@ -1,11 +1,11 @@
 // RemoteRewardSource against an in-process HTTP host on 127.0.0.1: both protocols, retries with
 // backoff on 5xx, no retry on 4xx or bad bodies, timeouts, connection refused, per-sample errors —
 // and never a silent 0.
-using System.Text.Json;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Sources.Remote;
 using ReasonRL.Rewards.Steps;
+using System.Text.Json;
 
 namespace ReasonRL.Rewards.Tests;
 

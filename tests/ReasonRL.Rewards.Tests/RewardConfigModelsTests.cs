@@ -1,10 +1,10 @@
 // reward.yaml's serve-side sections: `verifier:` (VerifyOptions), `prm:` and the model keys of `orm:`
 // (in-process directory or remote URL) — parsed values, relative paths resolved against the config's
 // folder, and errors naming the file, line, key and what is expected.
-using ReasonRL.Verifier;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Sources.Remote;
+using ReasonRL.Verifier;
 
 namespace ReasonRL.Rewards.Tests;
 

@@ -2,10 +2,10 @@
 // character tokenizer, hand-made BPE-like offsets (a step ending inside a token, multi-byte
 // characters split over several tokens, special tokens with empty ranges) and a randomised
 // property over many steps with unicode text, against an independent containment oracle.
-using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using ReasonRL.Rewards.Steps;
+using System.Text;
 
 namespace ReasonRL.Rewards.Tests;
 

@@ -1,9 +1,9 @@
 // Tests for Crc32C (RFC 3720 vectors), the tfevents writer (decoded back with checked CRCs and a
 // hand-built expected protobuf), MetricsWriter (JSONL + cursor truncation on resume) and HackingMonitor.
 // No python tensorboard/tensorflow is installed on this machine, so no external reader check.
+using ReasonRL.Training;
 using System.Text;
 using System.Text.Json;
-using ReasonRL.Training;
 using Xunit;
 
 namespace ReasonRL.Runs.Tests;

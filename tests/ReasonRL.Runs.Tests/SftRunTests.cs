@@ -4,8 +4,8 @@
 // bad data rows are rejected naming the file, line and field.
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
-using ReasonRL.Tensors;
 using ReasonRL.Runs;
+using ReasonRL.Tensors;
 using Xunit;
 
 namespace ReasonRL.Runs.Tests;

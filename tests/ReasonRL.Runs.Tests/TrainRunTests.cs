@@ -2,13 +2,13 @@
 // with exactly the policy weights and metrics of an uninterrupted run (same seed; GAE, so the critic
 // and its two optimizers are restored too); a checkpoint that fails half-way never becomes the latest
 // and the previous one still loads and resumes; config errors name the key and the expected value.
-using System.Text.RegularExpressions;
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Offline;
+using ReasonRL.Runs;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
-using ReasonRL.Runs;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace ReasonRL.Runs.Tests;

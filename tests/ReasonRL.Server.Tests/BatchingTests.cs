@@ -1,8 +1,8 @@
 // BatchingRewardSource: concurrent requests are coalesced into one model call, and each caller gets
 // its own slice back in order — directly and through the HTTP server.
-using System.Text.Json.Nodes;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
+using System.Text.Json.Nodes;
 using Xunit;
 
 namespace ReasonRL.Server.Tests;

@@ -4,8 +4,6 @@
 // step scores served over HTTP equal the same model scored directly (also under concurrent requests,
 // which the batcher coalesces), the ORM's score is used exactly as a replayed orm_score would be, and
 // the verifier: section changes verdicts.
-using System.Net;
-using System.Text.Json;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Rewards.Sources;
@@ -13,6 +11,8 @@ using ReasonRL.Rewards.Sources.Remote;
 using ReasonRL.Rewards.Steps;
 using ReasonRL.Tensors;
 using ReasonRL.Tests;
+using System.Net;
+using System.Text.Json;
 using Xunit;
 
 namespace ReasonRL.Server.Tests;

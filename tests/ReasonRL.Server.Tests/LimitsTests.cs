@@ -1,9 +1,9 @@
 // Request concurrency limit (a request waits for a slot, not just for the verifier) and the replayed
 // ORM path (orm_score → the library's ORM term; missing → per-sample error, never 0).
-using System.Net;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Rewards.Sources;
+using System.Net;
 using Xunit;
 
 namespace ReasonRL.Server.Tests;

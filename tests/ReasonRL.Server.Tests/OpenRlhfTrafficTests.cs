@@ -3,11 +3,11 @@
 // numbers, and batches of hundreds of samples of which one may be unscorable. Each case was a 400/422/500
 // for the whole batch before the server stripped pads/EOS, located the prompt, read numeric labels and
 // gave unscorable samples the configured on_error reward.
+using ReasonRL.Rewards.Offline;
+using ReasonRL.Tests;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ReasonRL.Rewards.Offline;
-using ReasonRL.Tests;
 using Xunit;
 
 namespace ReasonRL.Server.Tests;

@@ -3,11 +3,11 @@
 // shutdown is prompt with a backlog, one request spreads over the verifier threads, and the limits answer
 // 413 with a message. The judge is a slow fake (it sleeps per sample and counts calls) so the tests measure
 // the server's scheduling, not the verifier.
+using ReasonRL.Rewards.Sources;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using ReasonRL.Rewards.Sources;
 using Xunit;
 
 namespace ReasonRL.Server.Tests;

@@ -1,13 +1,13 @@
 // Integration tests through a real loopback HTTP client: the Rewards library's own RemoteRewardSource
 // (both protocols) pointed at the server, and raw JSON for what the client cannot send.
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Shaping;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Sources.Remote;
 using ReasonRL.Rewards.Steps;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
 using Xunit;
 
 namespace ReasonRL.Server.Tests;

@@ -1,9 +1,9 @@
 // Test helpers: start a RewardServer on 127.0.0.1:0 with the real verifier, and fake batched
 // PRMs (deterministic scores; one records batch sizes, one can be held to prove coalescing).
-using System.Collections.Concurrent;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Server;
+using System.Collections.Concurrent;
 
 namespace ReasonRL.Server.Tests;
 

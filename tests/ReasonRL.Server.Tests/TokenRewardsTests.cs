@@ -3,13 +3,13 @@
 // the token that ends the step, success + outcome terms on the last token. The expected vector is built
 // independently of the server's decode path: from the tokenizer's own Encode offsets of the response text
 // and StepTokenMap, with RewardComposer's step rewards.
-using System.Net;
-using System.Text.Json;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
 using ReasonRL.Tests;
 using ReasonRL.Text;
+using System.Net;
+using System.Text.Json;
 using Xunit;
 using StepOffset = ReasonRL.Rewards.Steps.TokenOffset;
 

@@ -1,8 +1,8 @@
 // The priority-queue merge loop against the plain-loop reference: random words over a random
 // merge table (including lengths 0, 1, 2 and long words), and random byte strings over the
 // real GPT-2 and Qwen merge tables.
-using ReasonRL.Text.Bpe;
 using ReasonRL.Tests;
+using ReasonRL.Text.Bpe;
 
 namespace ReasonRL.Text.Tests;
 

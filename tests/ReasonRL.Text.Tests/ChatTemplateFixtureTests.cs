@@ -3,9 +3,9 @@
 // variant, made by tools/chat-templates/render-fixtures.mjs) renders to exactly the reference's text,
 // or, where the reference's template raised, raises the same message. The real Qwen3 template is
 // read from ../shared; the Qwen2.5-, Llama 3.x- and SmolLM3-style templates are the committed folders.
-using System.Text.Json;
 using ReasonRL.Tests;
 using ReasonRL.Text.Chat;
+using System.Text.Json;
 
 namespace ReasonRL.Text.Tests;
 

@@ -1,6 +1,6 @@
 // ChatML rendering and safe encoding, the named prompt templates, and the character tokenizer.
-using ReasonRL.Text.Chat;
 using ReasonRL.Tests;
+using ReasonRL.Text.Chat;
 
 namespace ReasonRL.Text.Tests;
 

@@ -2,9 +2,9 @@
 // too large to fetch), so this test writes one from qwen3-tokenizer.json.gz exactly as llama.cpp's
 // converter lays it out (tokens by id, token_type 1/3/4, merges as "left right", pre "qwen2")
 // and checks that the GGUF-built tokenizer reproduces every qwen2 golden vector too.
+using ReasonRL.Tests;
 using System.IO.Compression;
 using System.Text.Json;
-using ReasonRL.Tests;
 
 namespace ReasonRL.Text.Tests;
 

@@ -3,8 +3,8 @@
 // and every qwen2 vector (from qwen3-tokenizer.json.gz) must be reproduced exactly.
 // The llama-bpe vectors cannot be checked: the Llama 3 tokenizer file is not in ../shared
 // (its licence asks redistributors for attribution duties), so no test claims them.
-using System.Text;
 using ReasonRL.Tests;
+using System.Text;
 
 namespace ReasonRL.Text.Tests;
 

@@ -2,8 +2,8 @@
 // (written in tools/chat-templates/snippets.json, rendered by @huggingface/jinja) renders byte-identical;
 // syntax and runtime errors are ChatTemplateException naming the source and line:column; the one
 // deliberate difference from the reference (Python's strip(chars)) is pinned down.
-using System.Text.Json;
 using ReasonRL.Text.Chat;
+using System.Text.Json;
 
 namespace ReasonRL.Text.Tests;
 

@@ -3,8 +3,8 @@
 // characters where the patterns' branches differ (contractions in both cases, CR/LF/tab/NEL/
 // NBSP runs, digits of several scripts, letters and digits outside the BMP, emoji, marks,
 // lone surrogates).
-using ReasonRL.Text.PreTokenization;
 using ReasonRL.Tests;
+using ReasonRL.Text.PreTokenization;
 
 namespace ReasonRL.Text.Tests;
 

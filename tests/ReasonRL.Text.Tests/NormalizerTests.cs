@@ -1,7 +1,7 @@
 // Unicode normalization (NFC/NFD/NFKC/NFKD) against known UAX #15 examples, its algebraic
 // identities over every BMP code point, and the alignment that token offsets rely on.
-using ReasonRL.Text.Normalization;
 using ReasonRL.Tests;
+using ReasonRL.Text.Normalization;
 
 namespace ReasonRL.Text.Tests;
 

@@ -1,6 +1,6 @@
 // Pattern translation (possessive → atomic) and code-point matching of the regex pre-tokenizer.
-using System.Text.RegularExpressions;
 using ReasonRL.Text.PreTokenization;
+using System.Text.RegularExpressions;
 
 namespace ReasonRL.Text.Tests;
 

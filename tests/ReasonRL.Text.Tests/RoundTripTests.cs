@@ -1,9 +1,9 @@
 // Decode(Encode(x)) == x over every GSM8K and MATH text in ../shared/data (both tokenizers),
 // plus hand-picked strings outside the BMP, CJK, emoji, combining marks and whitespace runs,
 // and the offset invariants the reward layer relies on (ITokenizer's offset definition).
-using System.Diagnostics;
-using ReasonRL.Text.Normalization;
 using ReasonRL.Tests;
+using ReasonRL.Text.Normalization;
+using System.Diagnostics;
 using Xunit.Abstractions;
 
 namespace ReasonRL.Text.Tests;

@@ -1,9 +1,9 @@
 // Loads the shared tokenizers once per test run (loading Qwen's 151k-entry vocabulary takes
 // about a second) and reads the shared text corpora used by the round-trip tests.
+using ReasonRL.Tests;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ReasonRL.Tests;
 
 namespace ReasonRL.Text.Tests;
 

@@ -1,10 +1,10 @@
 // tokenizer.json parsing on small synthetic files: merges as "a b" strings and as [a, b]
 // arrays give the same tokenizer, ignore_merges, the stage mapping, actionable errors for
 // unsupported features, and path resolution (plain, gzip, model directory).
+using ReasonRL.Tests;
+using ReasonRL.Text.Bpe;
 using System.IO.Compression;
 using System.Text;
-using ReasonRL.Text.Bpe;
-using ReasonRL.Tests;
 
 namespace ReasonRL.Text.Tests;
 

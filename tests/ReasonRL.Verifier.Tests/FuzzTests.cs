@@ -78,7 +78,8 @@ public class FuzzTests
             double x = 1;
             while (Volatile.Read(ref stop) == 0) x = Math.Sqrt(x + 1.5);
             GC.KeepAlive(x);
-        }) { IsBackground = true }).ToArray();
+        })
+        { IsBackground = true }).ToArray();
         foreach (var t in burners) t.Start();
         (Verdict, string?, long)[] loaded;
         try { loaded = RunCorpus(); }

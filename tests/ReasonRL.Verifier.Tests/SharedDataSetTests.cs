@@ -1,8 +1,8 @@
 // Agreement with the labelled sets in ../shared: public grader cases (suspect rows skipped),
 // real model outputs (real2000) and GSM8K gold/perturbed solutions. Every public case the verifier
 // disagrees with is listed below with the reason, so a new disagreement fails the test.
-using ReasonRL.Verifier.Evaluation;
 using ReasonRL.Tests;
+using ReasonRL.Verifier.Evaluation;
 
 namespace ReasonRL.Verifier.Tests;
 

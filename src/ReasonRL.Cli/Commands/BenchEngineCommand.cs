@@ -2,13 +2,13 @@
 // configs, printed beside PyTorch's figures from ../shared/anchors/results as ratios (or one JSON
 // object per size per line with --json). No logic here: EngineBenchmark measures,
 // AnchorResults reads; AnchorReport below only formats (Spectre table with ratios, the --json line).
+using ReasonRL.Benchmarks;
+using ReasonRL.Models;
+using ReasonRL.Tensors;
+using Spectre.Console;
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using ReasonRL.Models;
-using ReasonRL.Benchmarks;
-using ReasonRL.Tensors;
-using Spectre.Console;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -1,10 +1,10 @@
 // `reasonrl bench generate`: the public batched-generation API against the engine's raw decode
 // loop (the reference), on the anchor configs; prints both figures and their ratio with the
 // machine and configuration. Logic lives in ReasonRL.Models.Benchmarks.GenerationBenchmark.
-using System.CommandLine;
 using ReasonRL.Benchmarks;
 using ReasonRL.Tensors;
 using Spectre.Console;
+using System.CommandLine;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -3,14 +3,14 @@
 // Clip-Delta shaping), payloads from ../shared/verifier-eval/real2000.jsonl. Starts the server in-process
 // on 127.0.0.1:0, or targets --url (loopback only). There is no external reference figure.
 // Thin: the measurement is ReasonRL.Server.ServeLoad.
-using System.CommandLine;
-using System.Globalization;
+using ReasonRL.Benchmarks;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
 using ReasonRL.Server;
-using ReasonRL.Benchmarks;
 using Spectre.Console;
+using System.CommandLine;
+using System.Globalization;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -8,11 +8,11 @@
 //             queue is bounded (--max-queued-samples) — answers by kind, 503 latencies, maximum admitted samples
 //             and RSS, and how long the server takes to be idle after the load. In-process only (it reads gauges).
 // Client and server share the process and this machine's cores. Thin: the load generators are ServeLoad's.
-using System.Diagnostics;
-using System.Globalization;
 using ReasonRL.Benchmarks;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Server;
+using System.Diagnostics;
+using System.Globalization;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -3,11 +3,11 @@
 // No external reference figure: Hugging Face tokenizers (Rust) is the implicit comparison but
 // is not installed here, so the table prints our figures with the machine and configuration.
 // Logic lives in ReasonRL.Text.Diagnostics.TokenizerThroughput.
+using ReasonRL.Benchmarks;
+using ReasonRL.Text;
+using Spectre.Console;
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using ReasonRL.Text;
-using ReasonRL.Benchmarks;
-using Spectre.Console;
 
 namespace ReasonRL.Cli.Commands;
 

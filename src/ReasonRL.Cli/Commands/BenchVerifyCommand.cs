@@ -2,11 +2,11 @@
 // (../shared/verifier-eval/real2000.jsonl: model_output, gold, label), shuffled, after warm-up,
 // printed beside the reference (Math-Verify: 475 pairs/s measured on this machine) as a ratio.
 // Thin: the measurement is ReasonRL.Verifier.Evaluation.VerifierBenchmark.
-using System.CommandLine;
 using ReasonRL.Benchmarks;
 using ReasonRL.Verifier;
 using ReasonRL.Verifier.Evaluation;
 using Spectre.Console;
+using System.CommandLine;
 
 namespace ReasonRL.Cli.Commands;
 

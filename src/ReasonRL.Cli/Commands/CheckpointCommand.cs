@@ -5,10 +5,10 @@
 //           [--dtype keep|f32|bf16|f16] dtype and/or sharded with model.safetensors.index.json
 //           [--shard-mb N]
 // Thin: the work is HfCheckpoint / SafeTensorsReader in ReasonRL.Models.
-using System.CommandLine;
-using System.Globalization;
 using ReasonRL.Models;
 using Spectre.Console;
+using System.CommandLine;
+using System.Globalization;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -2,9 +2,9 @@
 // writes the lab task as JSONL (sft.jsonl {id, prompt, response}; train.jsonl / test.jsonl {id,
 // question, answer}; sft_test.jsonl = the test problems as SFT rows) for `reasonrl sft` and `reasonrl train`. Thin: the work is
 // ReasonRL.Runs.LabDataExport over ReasonRL.Data.Lab.LabTaskGenerator.
-using System.CommandLine;
 using ReasonRL.Data.Lab;
 using ReasonRL.Runs;
+using System.CommandLine;
 
 namespace ReasonRL.Cli.Commands;
 
@@ -41,8 +41,10 @@ internal static class DataCommand
             {
                 s = LabDataExport.Write(parse.GetValue(output)!, nSft, nTrain, nTest, LabTaskOptions.Default with
                 {
-                    Seed = parse.GetValue(seed), UnnecessaryLineShare = parse.GetValue(share),
-                    MinOperations = parse.GetValue(minOps), MaxOperations = parse.GetValue(maxOps),
+                    Seed = parse.GetValue(seed),
+                    UnnecessaryLineShare = parse.GetValue(share),
+                    MinOperations = parse.GetValue(minOps),
+                    MaxOperations = parse.GetValue(maxOps),
                 });
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException)

@@ -5,9 +5,6 @@
 // GSM8K or MATH JSONL with a live progress bar, writes per-question JSONL and a summary JSON (atomic;
 // an interrupted run resumes from <out>.partial) and prints the summary table, overall and per MATH
 // subject and level. Logic lives in ReasonRL.Training.Evaluation; this file parses, wires and prints.
-using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
 using ReasonRL.Data.Datasets;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Sources;
@@ -16,6 +13,9 @@ using ReasonRL.Text;
 using ReasonRL.Text.Chat;
 using ReasonRL.Training.Evaluation;
 using Spectre.Console;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -4,12 +4,12 @@
 // prompt in one batch and prints each with its finish reason, then the throughput (new tokens/s,
 // prefill included). Sample i draws from its own stream Rng.ForStream(S, i). Logic lives in ReasonRL.Models
 // (Generator.GenerateBatch) and ReasonRL.Text; this file only parses and prints.
-using System.CommandLine;
-using System.Diagnostics;
 using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
+using System.CommandLine;
+using System.Diagnostics;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -4,10 +4,10 @@
 // (mean ± sd over seeds) and the findings; everything lands in one run folder with report.html.
 // Rerunning with the same --out resumes. Logic lives in ReasonRL.Runs.Lab (LabOrchestrator); this
 // file parses options, draws the live progress view (Spectre) and prints the table.
-using System.CommandLine;
-using System.Globalization;
 using ReasonRL.Runs.Lab;
 using Spectre.Console;
+using System.CommandLine;
+using System.Globalization;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -1,9 +1,9 @@
 // `reasonrl resume RUN_DIR`: continues a `reasonrl train` or `reasonrl sft` run from its latest
 // checkpoint with the run's own config.resolved.yaml (so the config hash matches), ending with the
 // same weights as an uninterrupted run. Thin: dispatches on RUN_DIR/run_kind to TrainRun / SftRun.
-using System.CommandLine;
-using ReasonRL.Training;
 using ReasonRL.Runs;
+using ReasonRL.Training;
+using System.CommandLine;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -1,11 +1,11 @@
 // `reasonrl reward`: scores saved rollouts (JSONL) under a reward.yaml and prints a summary table per
 // shaping. Thin: parsing and printing only; the work is ReasonRL.Rewards.Offline.OfflineScorer.
-using System.CommandLine;
-using ReasonRL.Verifier;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Rewards.Shaping;
 using ReasonRL.Rewards.Sources;
+using ReasonRL.Verifier;
 using Spectre.Console;
+using System.CommandLine;
 
 namespace ReasonRL.Cli.Commands;
 

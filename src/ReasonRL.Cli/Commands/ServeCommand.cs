@@ -1,9 +1,9 @@
 // `reasonrl serve`: runs the reward layer as an HTTP service (ReasonRL.Server.RewardServer) on loopback
 // until Ctrl+C / SIGTERM (exit within --shutdown-seconds). Thin: options → ServerOptions, --config → RewardConfigLoader, then RewardServer.FromConfig
 // (the config's verifier options, and its in-process or remote PRM / ORM).
-using System.CommandLine;
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Server;
+using System.CommandLine;
 
 namespace ReasonRL.Cli.Commands;
 

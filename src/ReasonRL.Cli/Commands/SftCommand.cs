@@ -2,11 +2,11 @@
 // (prompt, response) JSONL, loss on response tokens only. Prints the resolved config, shows live
 // progress (loss, lr, ETA), writes metrics/checkpoints to run.output_dir and saves the final model
 // as an HF directory <output_dir>/model. Thin: the work is ReasonRL.Runs.SftRun.
-using System.CommandLine;
-using System.Globalization;
+using ReasonRL.Runs;
 using ReasonRL.Tensors;
 using ReasonRL.Training;
-using ReasonRL.Runs;
+using System.CommandLine;
+using System.Globalization;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -3,11 +3,11 @@
 // object {"ids": [...], "pieces": [...], "offsets": [[start, end], ...]}.
 // PATH may be a tokenizer.json, a gzipped one, a GGUF file or a model directory.
 // Logic lives in ReasonRL.Text (TokenizerLoader, ITokenizer.Encode).
+using ReasonRL.Text;
+using Spectre.Console;
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using ReasonRL.Text;
-using Spectre.Console;
 
 namespace ReasonRL.Cli.Commands;
 

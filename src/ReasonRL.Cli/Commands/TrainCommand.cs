@@ -5,13 +5,13 @@
 // correlation, time split, ETA), warns on the hacking signature, and saves the policy at the end.
 // `--help` lists every advantage estimator, loss aggregation, KL estimator and placement by name.
 // Thin: the work is ReasonRL.Runs.TrainRun.
+using ReasonRL.Rewards.Offline;
+using ReasonRL.Runs;
+using ReasonRL.Tensors;
+using ReasonRL.Training;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using ReasonRL.Rewards.Offline;
-using ReasonRL.Tensors;
-using ReasonRL.Training;
-using ReasonRL.Runs;
 
 namespace ReasonRL.Cli.Commands;
 

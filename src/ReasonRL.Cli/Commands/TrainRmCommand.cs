@@ -5,18 +5,18 @@
 // `reasonrl train-rm lab-data --out FILE.jsonl`: writes a step-labelled set made from the lab task (SFT
 // solutions plus corrupted variants labelled by StepLabeller; LabStepLabelledSet) to train a PRM on.
 // Thin: loading is ReasonRL.Data (StepLabelledLoader, OutcomeLabelledLoader), training ReasonRL.Training.
-using System.CommandLine;
 using ReasonRL.Data.Datasets;
 using ReasonRL.Data.Lab;
 using ReasonRL.Data.Records;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Sources;
+using ReasonRL.Runs;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
 using ReasonRL.Training;
 using ReasonRL.Training.RewardModels;
-using ReasonRL.Runs;
 using Spectre.Console;
+using System.CommandLine;
 
 namespace ReasonRL.Cli.Commands;
 

@@ -2,11 +2,11 @@
 // Thin: parsing options and printing; grading is ReasonRL.Verifier (MathVerifier, VerifierEvaluation).
 // With --json the last line printed is one JSON object: n, accuracy, false_positive,
 // false_negative, unverifiable, pairs_per_second, p50_ms, p99_ms, max_ms.
-using System.CommandLine;
-using System.Text.Json;
 using ReasonRL.Verifier;
 using ReasonRL.Verifier.Evaluation;
 using Spectre.Console;
+using System.CommandLine;
+using System.Text.Json;
 
 namespace ReasonRL.Cli.Commands;
 

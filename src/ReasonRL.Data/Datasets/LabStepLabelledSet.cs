@@ -11,11 +11,11 @@
 //   Truncated    — line j stops after its "=" (the result is never written: Unparsable), later lines unchanged
 //                  (they use a result that was never derived: Incorrect), as an undertrained policy often does.
 // Not the labeller (StepLabeller) and not a loader; StepLabelledLoader.Write stores the result.
-using System.Globalization;
-using System.Text.RegularExpressions;
 using ReasonRL.Core;
 using ReasonRL.Data.Lab;
 using ReasonRL.Data.Records;
+using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace ReasonRL.Data.Datasets;
 

@@ -15,9 +15,9 @@
 // n distinct canonical forms of that split, so no test arithmetic ever appears in training.
 // Draws: Core's Rng.ForStream(seed, 1 for train / 2 for test), unbiased bounded integers, so the
 // problems are the same on every runtime version.
+using ReasonRL.Core;
 using System.Globalization;
 using System.Text;
-using ReasonRL.Core;
 
 namespace ReasonRL.Data.Lab;
 

@@ -1,9 +1,9 @@
 // StepLabeller.Rules: the line grammar and the labelling rules of StepLabeller (the definitions are
 // in StepLabeller.cs's header). Not a general arithmetic parser: only `a op b = c` and `a = c` over
 // ASCII digits (Unicode digits are deliberately not numbers here, so `١٢ + 7 = 19` is Unparsable).
+using ReasonRL.Verifier;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using ReasonRL.Verifier;
 
 namespace ReasonRL.Data.Lab;
 

@@ -27,8 +27,8 @@
 //   • Repeated: a line whose equation (or, unparsed, whose trimmed text) equals an earlier line's.
 // Robustness: never throws on any text (the verifier never throws; numbers are length-capped and
 // evaluated with checked arithmetic). Null arguments are programming errors and do throw.
-using System.Globalization;
 using ReasonRL.Verifier;
+using System.Globalization;
 
 namespace ReasonRL.Data.Lab;
 

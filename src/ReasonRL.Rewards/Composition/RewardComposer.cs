@@ -4,10 +4,10 @@
 //   R_{T−1} += r_succ + ORM term + format term + length term
 // (docs/reward-methods.md §3.4; the KL penalty −β·KL_t is the trainer's, added there, not here).
 // Not shaping (StepShaping), not scoring (sources), not advantages (Training).
-using System.Text.RegularExpressions;
 using ReasonRL.Rewards.Shaping;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
+using System.Text.RegularExpressions;
 
 namespace ReasonRL.Rewards.Composition;
 

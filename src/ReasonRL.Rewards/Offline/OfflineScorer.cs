@@ -6,13 +6,13 @@
 // cannot be scored gets "error" (saying what it lacks) instead of reward fields. Written atomically
 // (temp file in the same folder + rename), so a crash never leaves a half-written file.
 // Not a model runner: model-backed ORM/PRM scoring needs the engine and is not here.
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Shaping;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ReasonRL.Rewards.Offline;
 

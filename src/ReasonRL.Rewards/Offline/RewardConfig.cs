@@ -19,9 +19,9 @@
 //   format:  { missing_answer: 0.0 }    # added on the last token when there is no \boxed{
 //   length:  { per_step: 0.0 }          # c·K added on the last token
 // Without a shaping section the design has no learned step reward.
-using ReasonRL.Verifier;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Steps;
+using ReasonRL.Verifier;
 
 namespace ReasonRL.Rewards.Offline;
 

@@ -3,12 +3,12 @@
 // deserialisation: each section is checked against its key list and each key is read explicitly.
 // Not the config record itself.
 using ReasonRL.Core;
-using ReasonRL.Verifier;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Shaping;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Sources.Remote;
 using ReasonRL.Rewards.Steps;
+using ReasonRL.Verifier;
 
 namespace ReasonRL.Rewards.Offline;
 

@@ -4,9 +4,9 @@
 // running a PRM), orm_score (number, optional: replayed ORM score), verdict (optional: "correct" |
 // "incorrect" | "unverifiable", replayed instead of running the verifier). Other fields are kept and
 // copied to the output unchanged. Not the scorer.
+using ReasonRL.Rewards.Sources;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ReasonRL.Rewards.Sources;
 
 namespace ReasonRL.Rewards.Offline;
 

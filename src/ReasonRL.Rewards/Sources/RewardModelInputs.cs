@@ -52,42 +52,42 @@ public static class RewardModelInputs
         switch (options.Convention)
         {
             case PrmConvention.StepEndToken:
-            {
-                int promptLength = ids.Count;
-                var encoding = tok.Encode(response);
-                ids.AddRange(encoding.Ids);
-                if (steps.Count == 0) break;
-                var offsets = Array.ConvertAll(encoding.Offsets, o => new Steps.TokenOffset(o.Start, o.End));
-                var spans = steps.ToArray();
-                var ends = StepTokenMap.StepEndTokens(spans, offsets);
-                for (int k = 0; k < ends.Length; k++) positions[k] = promptLength + ends[k];
-                break;
-            }
+                {
+                    int promptLength = ids.Count;
+                    var encoding = tok.Encode(response);
+                    ids.AddRange(encoding.Ids);
+                    if (steps.Count == 0) break;
+                    var offsets = Array.ConvertAll(encoding.Offsets, o => new Steps.TokenOffset(o.Start, o.End));
+                    var spans = steps.ToArray();
+                    var ends = StepTokenMap.StepEndTokens(spans, offsets);
+                    for (int k = 0; k < ends.Length; k++) positions[k] = promptLength + ends[k];
+                    break;
+                }
             case PrmConvention.SeparatorToken:
-            {
-                int sep = SingleToken(tok, options.Separator, "separator");
-                for (int k = 0; k < steps.Count; k++)
                 {
-                    ids.AddRange(tok.Encode(steps[k].TextOf(response)).Ids);
-                    positions[k] = ids.Count;
-                    ids.Add(sep);
+                    int sep = SingleToken(tok, options.Separator, "separator");
+                    for (int k = 0; k < steps.Count; k++)
+                    {
+                        ids.AddRange(tok.Encode(steps[k].TextOf(response)).Ids);
+                        positions[k] = ids.Count;
+                        ids.Add(sep);
+                    }
+                    break;
                 }
-                break;
-            }
             case PrmConvention.MathShepherd:
-            {
-                int tag = SingleToken(tok, options.StepTag, "step tag");
-                int previousEnd = 0;
-                for (int k = 0; k < steps.Count; k++)
                 {
-                    string gap = steps[k].Start >= previousEnd ? response[previousEnd..steps[k].Start] : "";
-                    ids.AddRange(tok.Encode(gap + steps[k].TextOf(response) + " ").Ids);
-                    positions[k] = ids.Count;
-                    ids.Add(tag);
-                    previousEnd = Math.Max(previousEnd, steps[k].End);
+                    int tag = SingleToken(tok, options.StepTag, "step tag");
+                    int previousEnd = 0;
+                    for (int k = 0; k < steps.Count; k++)
+                    {
+                        string gap = steps[k].Start >= previousEnd ? response[previousEnd..steps[k].Start] : "";
+                        ids.AddRange(tok.Encode(gap + steps[k].TextOf(response) + " ").Ids);
+                        positions[k] = ids.Count;
+                        ids.Add(tag);
+                        previousEnd = Math.Max(previousEnd, steps[k].End);
+                    }
+                    break;
                 }
-                break;
-            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Convention, "unknown PRM convention");
         }

@@ -1,8 +1,8 @@
 // LabCurves: training curves per design — for each metric, the per-step mean and spread over seeds,
 // read back from every run's metrics.jsonl ({"step":n, "<metric>":value, ...}, MetricsWriter's format).
 // Not the chart drawing (SvgLineChart) and not the metric computation (the PPO trainer).
-using System.Text.Json;
 using ReasonRL.Training;
+using System.Text.Json;
 
 namespace ReasonRL.Runs.Lab;
 

@@ -2,8 +2,8 @@
 // success only; success + ORM; success + PRM shaped raw / Clip / Delta / Clip-Delta. Not the shaping
 // arithmetic (ReasonRL.Rewards.Shaping) and not the sources (the lab stage builds them).
 // Reference: docs/reward-methods.md §3 (Clip, Delta, Clip-Delta), §2.3 (ORM term), §2.5 (why raw is farmable).
-using System.Globalization;
 using ReasonRL.Training;
+using System.Globalization;
 
 namespace ReasonRL.Runs.Lab;
 

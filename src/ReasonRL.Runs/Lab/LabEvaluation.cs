@@ -6,8 +6,8 @@ using ReasonRL.Data.Lab;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
-using ReasonRL.Training.Ppo;
 using ReasonRL.Training;
+using ReasonRL.Training.Ppo;
 
 namespace ReasonRL.Runs.Lab;
 

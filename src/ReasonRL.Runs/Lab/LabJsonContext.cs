@@ -1,7 +1,7 @@
 // LabJsonContext: System.Text.Json source generation for every record a lab run writes (docs/conventions.md §11:
 // no reflection). snake_case names and string enums, so the files read well by hand.
-using System.Text.Json.Serialization;
 using ReasonRL.Training;
+using System.Text.Json.Serialization;
 
 namespace ReasonRL.Runs.Lab;
 

@@ -10,13 +10,13 @@
 // resumes from its last checkpoint; eval.json and result.json (written last: the completion marker)
 // are read back from the run's own files.
 // Not the trainer (PpoTrainer), not the run (TrainRun) and not the reward arithmetic.
-using System.Diagnostics;
-using System.Globalization;
 using ReasonRL.Core;
 using ReasonRL.Data.Lab;
 using ReasonRL.Tensors;
 using ReasonRL.Training;
 using ReasonRL.Training.Ppo;
+using System.Diagnostics;
+using System.Globalization;
 
 namespace ReasonRL.Runs.Lab;
 

@@ -2,10 +2,10 @@
 // by SvgLineChart; no scripts, fonts, stylesheets or images fetched from anywhere) with the findings,
 // the table, training curves per design, reward-model quality, example solutions, configuration and
 // timings. Not the figures' computation (LabTable, LabFindings, LabCurves): it only lays them out.
+using ReasonRL.Training;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using ReasonRL.Training;
 
 namespace ReasonRL.Runs.Lab;
 

@@ -6,13 +6,13 @@
 // PRM labels: one per line (final-answer line included), positive for Correct and — as in the paper's
 // hackable PRM — for Unnecessary lines (PrmLabelOptions.Default); ORM label: final answer correct.
 // Not the trainer (RewardModelTrainer), not the run (RewardModelRun) and not the scoring sources.
-using System.Diagnostics;
-using System.Globalization;
 using ReasonRL.Data.Datasets;
 using ReasonRL.Data.Records;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Training.RewardModels;
+using System.Diagnostics;
+using System.Globalization;
 
 namespace ReasonRL.Runs.Lab;
 

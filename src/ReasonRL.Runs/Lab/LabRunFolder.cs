@@ -7,9 +7,9 @@
 // samples/samples.jsonl · samples/labelled.jsonl · rm/{prm,orm}/ (HF dirs) · rm/quality.json ·
 // runs/<design>/seed-<n>/{metrics.jsonl, policy/, eval.json, result.json} · summary.json · report.html.
 // Not the stages themselves (LabOrchestrator and the Lab*Stage classes).
+using ReasonRL.Training;
 using System.Globalization;
 using System.Text.Json;
-using ReasonRL.Training;
 
 namespace ReasonRL.Runs.Lab;
 

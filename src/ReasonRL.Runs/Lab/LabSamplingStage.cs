@@ -4,15 +4,15 @@
 // (samples/labelled.jsonl: every line Correct / Unnecessary / Incorrect with its rule, plus the final
 // verdict). These labelled samples are the reward models' training data.
 // Not the reward-model training (LabRewardModelStage) and not the labelling rules (StepLabeller).
-using System.Diagnostics;
-using System.Globalization;
 using ReasonRL.Core;
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
-using ReasonRL.Training.Ppo;
 using ReasonRL.Training;
+using ReasonRL.Training.Ppo;
+using System.Diagnostics;
+using System.Globalization;
 
 namespace ReasonRL.Runs.Lab;
 

@@ -6,10 +6,10 @@
 // tb/, checkpoints/, config.resolved.yaml), then the greedy held-out evaluation of sft/model
 // (sft/baseline.json: the table's baseline row).
 // Not the trainer (SftTrainer), not the run (SftRun) and not the evaluation rules (LabEvaluation).
-using System.Diagnostics;
-using System.Globalization;
 using ReasonRL.Data.Lab;
 using ReasonRL.Tensors;
+using System.Diagnostics;
+using System.Globalization;
 
 namespace ReasonRL.Runs.Lab;
 

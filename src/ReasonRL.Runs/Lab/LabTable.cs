@@ -3,8 +3,8 @@
 // Columns: held-out greedy accuracy, steps per solution, unnecessary-step rate, repeated-step rate,
 // truncation rate (from each run's LabEvalSummary), and the mean learned return and KL of the last
 // PPO steps. Not the report (LabReport draws it) and not the console rendering (the CLI's Spectre table).
-using System.Globalization;
 using ReasonRL.Training;
+using System.Globalization;
 
 namespace ReasonRL.Runs.Lab;
 

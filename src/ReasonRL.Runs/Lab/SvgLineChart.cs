@@ -2,10 +2,10 @@
 // band of ± spread, x/y axes with "nice" ticks, a title and a legend. Self-contained: plain SVG
 // elements (svg, rect, line, polyline, polygon, text, g), no scripts, fonts or external references,
 // numbers written with the invariant culture. Not a general plotting library: linear axes only.
+using ReasonRL.Training;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using ReasonRL.Training;
 
 namespace ReasonRL.Runs.Lab;
 

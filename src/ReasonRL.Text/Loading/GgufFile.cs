@@ -22,8 +22,14 @@ public sealed record GgufValue(GgufType Type, object Value, GgufType? ElementTyp
     /// <summary>Any integer scalar widened to long.</summary>
     public long AsInt64() => Value switch
     {
-        byte v => v, sbyte v => v, ushort v => v, short v => v, uint v => v, int v => v,
-        ulong v when v <= long.MaxValue => (long)v, long v => v,
+        byte v => v,
+        sbyte v => v,
+        ushort v => v,
+        short v => v,
+        uint v => v,
+        int v => v,
+        ulong v when v <= long.MaxValue => (long)v,
+        long v => v,
         bool v => v ? 1 : 0,
         _ => throw Mismatch("integer"),
     };

@@ -10,11 +10,11 @@
 // rejected with a message naming the field, never silently approximated.
 // Reads with JsonDocument (no reflection; docs/conventions.md §11).
 // Reference: HF tokenizers `tokenizer/serialization.rs`, `models/bpe/serialization.rs`.
-using System.IO.Compression;
-using System.Text.Json;
 using ReasonRL.Text.Bpe;
 using ReasonRL.Text.Normalization;
 using ReasonRL.Text.PreTokenization;
+using System.IO.Compression;
+using System.Text.Json;
 
 namespace ReasonRL.Text;
 

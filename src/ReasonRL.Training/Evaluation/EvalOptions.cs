@@ -1,8 +1,8 @@
 // EvalOptions: the knobs of one `reasonrl eval` run, each default in one place. Sampling settings
 // apply to the sampled modes only (greedy always decodes at temperature 0). Not the data, the model
 // or the prompt template (EvalRunner's constructor takes those).
-using ReasonRL.Verifier;
 using ReasonRL.Rewards.Steps;
+using ReasonRL.Verifier;
 
 namespace ReasonRL.Training.Evaluation;
 

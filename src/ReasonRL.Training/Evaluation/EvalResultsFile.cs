@@ -5,9 +5,9 @@
 // At the end every record is written to <out> atomically (temp file + rename), the summary to
 // "<out minus .jsonl>.summary.json" (also atomic), and the partial file is deleted. A crash never leaves
 // a half-written <out>. Not the loop (EvalRunner) and not the summary maths (EvalSummary).
+using ReasonRL.Data.Datasets;
 using System.Text;
 using System.Text.Json;
-using ReasonRL.Data.Datasets;
 
 namespace ReasonRL.Training.Evaluation;
 

@@ -8,11 +8,11 @@
 // draws from its own stream Rng.ForStream(seed, (i, j)) (SampleStream): output does not depend on the
 // batch size or on resuming. Not a CLI and not a results writer.
 using ReasonRL.Core;
-using ReasonRL.Verifier;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Rewards.Steps;
 using ReasonRL.Text;
+using ReasonRL.Verifier;
 
 namespace ReasonRL.Training.Evaluation;
 

@@ -8,8 +8,8 @@
 // in the loss it is recomputed with the current policy during the update.
 using ReasonRL.Core;
 using ReasonRL.Models;
-using ReasonRL.Text;
 using ReasonRL.Rewards.Composition;
+using ReasonRL.Text;
 
 namespace ReasonRL.Training.Ppo;
 

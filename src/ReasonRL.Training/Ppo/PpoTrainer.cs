@@ -8,12 +8,12 @@
 // What it is not: a CLI loop (checkpoints, eval-every-N and metrics files are the caller's).
 // Reference: docs/reward-methods.md §7; Ouyang et al. 2022 (PPO-ptx without ptx);
 // OpenRLHF PPOTrainer / verl ray_trainer (structure only, no code copied).
-using System.Diagnostics;
 using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
+using System.Diagnostics;
 
 namespace ReasonRL.Training.Ppo;
 
@@ -117,7 +117,9 @@ public sealed partial class PpoTrainer : IDisposable
         var training = clock.Elapsed;
         var metrics = Metrics(records, stats, klMean, beta, lr) with
         {
-            GenerationTime = generation, ScoringTime = scoring, TrainingTime = training,
+            GenerationTime = generation,
+            ScoringTime = scoring,
+            TrainingTime = training,
         };
         return new PpoStepResult(metrics, records);
     }
@@ -164,9 +166,12 @@ public sealed partial class PpoTrainer : IDisposable
         var stat = RolloutStatistics.Compute(outcomes).ToDictionary(kv => kv.Key, kv => kv.Value);
         return m with
         {
-            SuccessMean = stat[MetricNames.SuccessReward], LearnedReturnMean = stat[MetricNames.LearnedReward],
-            TotalRewardMean = stat[MetricNames.TotalReward], StepsPerResponse = stat[MetricNames.StepsPerResponse],
-            RepeatedStepRate = stat[MetricNames.RepeatedStepRate], LearnedSuccessCorrelation = stat[MetricNames.LearnedSuccessCorrelation],
+            SuccessMean = stat[MetricNames.SuccessReward],
+            LearnedReturnMean = stat[MetricNames.LearnedReward],
+            TotalRewardMean = stat[MetricNames.TotalReward],
+            StepsPerResponse = stat[MetricNames.StepsPerResponse],
+            RepeatedStepRate = stat[MetricNames.RepeatedStepRate],
+            LearnedSuccessCorrelation = stat[MetricNames.LearnedSuccessCorrelation],
         };
     }
 

@@ -8,8 +8,8 @@
 // whole characters: always for CharTokenizer, usually for BPE) token k spans its own piece; otherwise
 // the cumulative rule above, O(T²) characters (T ≤ a few hundred).
 // What it is not: a tokenizer.
-using TokenOffset = ReasonRL.Rewards.Steps.TokenOffset;
 using ReasonRL.Text;
+using TokenOffset = ReasonRL.Rewards.Steps.TokenOffset;
 
 namespace ReasonRL.Training.Ppo;
 

@@ -8,10 +8,10 @@
 // (RewardModelMetrics). Batches are right-padded with id 0 (causal attention: padding never reaches
 // a real token). What it is not: data loading (RewardModelExamples, Data loaders) or checkpointing
 // (RewardModel.Save).
-using System.Diagnostics;
 using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
+using System.Diagnostics;
 
 namespace ReasonRL.Training.RewardModels;
 

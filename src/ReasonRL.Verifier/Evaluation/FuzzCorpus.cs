@@ -37,16 +37,16 @@ public static class FuzzCorpus
                 for (int k = rng.Next(0, 200); k > 0; k--) sb.Append((char)rng.Next(0, 0xD7FF));
                 break;
             case 1: // deep nesting
-            {
-                int depth = rng.Next(50, 5000);
-                string open = rng.Next(3) switch { 0 => "(", 1 => "{", _ => "\\frac{1}{" };
-                sb.Append("\\boxed{");
-                for (int k = 0; k < depth; k++) sb.Append(open);
-                sb.Append('1');
-                for (int k = 0; k < depth; k++) sb.Append(open == "(" ? ")" : "}");
-                sb.Append('}');
-                break;
-            }
+                {
+                    int depth = rng.Next(50, 5000);
+                    string open = rng.Next(3) switch { 0 => "(", 1 => "{", _ => "\\frac{1}{" };
+                    sb.Append("\\boxed{");
+                    for (int k = 0; k < depth; k++) sb.Append(open);
+                    sb.Append('1');
+                    for (int k = 0; k < depth; k++) sb.Append(open == "(" ? ")" : "}");
+                    sb.Append('}');
+                    break;
+                }
             case 2: // power towers
                 sb.Append("\\boxed{");
                 for (int k = rng.Next(1, 30); k > 0; k--) sb.Append(rng.Next(2, 99)).Append("^{");

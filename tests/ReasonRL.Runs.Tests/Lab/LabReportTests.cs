@@ -1,9 +1,9 @@
 // Report tests: report.html is self-contained (no script, stylesheet link, external src/href or
 // url(...)), holds the table, the findings and one inline SVG chart per charted metric with real
 // SVG elements, and escapes text; SvgLineChart draws bands and survives empty / NaN input.
+using ReasonRL.Runs.Lab;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using ReasonRL.Runs.Lab;
 
 namespace ReasonRL.Runs.Tests.Lab;
 

@@ -3,14 +3,14 @@
 // GSM8K-format JSONL ("#### N") and read back by EvalProblems, and EvalRunner (template "lab", greedy)
 // must score well above 0 — the random-weight fixture scores 0, so this shows the pipeline measures
 // a trained model correctly end to end (prompt convention, EOS stop, answer extraction, grading).
-using System.Diagnostics;
-using System.Text.Json;
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
 using ReasonRL.Training.Evaluation;
 using ReasonRL.Training.Sft;
+using System.Diagnostics;
+using System.Text.Json;
 
 namespace ReasonRL.Training.Tests.Evaluation;
 

@@ -12,8 +12,16 @@ public sealed class PpoResumeTests
 {
     private static readonly PpoOptions Options = PpoTestKit.FastOptions with
     {
-        RolloutsPerPrompt = 4, MiniBatchSize = 6, GradientAccumulation = 2, AdaptiveKl = true, KlTarget = 0.05, KlHorizon = 50,
-        Schedule = LearningRateScheduleKind.Cosine, WarmupSteps = 1, TotalSteps = 6, EntropyCoef = 0.01,
+        RolloutsPerPrompt = 4,
+        MiniBatchSize = 6,
+        GradientAccumulation = 2,
+        AdaptiveKl = true,
+        KlTarget = 0.05,
+        KlHorizon = 50,
+        Schedule = LearningRateScheduleKind.Cosine,
+        WarmupSteps = 1,
+        TotalSteps = 6,
+        EntropyCoef = 0.01,
     };
 
     [Fact]

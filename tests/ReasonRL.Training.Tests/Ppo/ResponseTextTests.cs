@@ -3,11 +3,11 @@
 // only starts a multi-byte character an empty range and the completing token the character; step
 // ends mapped through StepTokenMap land on the token that writes each step's last character.
 using ReasonRL.Rewards.Steps;
-using TokenOffset = ReasonRL.Rewards.Steps.TokenOffset;
 using ReasonRL.Tests;
 using ReasonRL.Text;
 using ReasonRL.Training.Ppo;
 using Xunit;
+using TokenOffset = ReasonRL.Rewards.Steps.TokenOffset;
 
 namespace ReasonRL.Training.Tests.Ppo;
 

@@ -8,10 +8,10 @@
 //   * when the batch fails, every sample gets ScoreStatus.Failed with the reason and attempt count;
 //     a native result with "error" set fails that sample alone.
 // Not a server (that is `reasonrl serve`), not a load balancer.
+using ReasonRL.Rewards.Steps;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ReasonRL.Rewards.Steps;
 
 namespace ReasonRL.Rewards.Sources.Remote;
 

@@ -313,19 +313,19 @@ internal static class JinjaBuiltins
         {
             case "safe": return operand;
             case "tojson":
-            {
-                object? indent = a.Keywords.GetValueOrDefault("indent");
-                if (indent is not (null or long)) throw new JinjaError("tojson indent must be an integer");
-                (string, string)? separators = a.Keywords.GetValueOrDefault("separators") switch
                 {
-                    null => null,
-                    List<object?> { Count: 2 } p when p[0] is string item && p[1] is string key => (item, key),
-                    _ => throw new JinjaError("tojson separators must be a pair of strings"),
-                };
-                var options = new JinjaValue.JsonOptions((int?)(indent as long?), a.Keywords.GetValueOrDefault("ensure_ascii") is true,
-                    a.Keywords.GetValueOrDefault("sort_keys") is true, separators);
-                return JinjaValue.ToJson(operand, options, 0, undefinedAsNull: true);
-            }
+                    object? indent = a.Keywords.GetValueOrDefault("indent");
+                    if (indent is not (null or long)) throw new JinjaError("tojson indent must be an integer");
+                    (string, string)? separators = a.Keywords.GetValueOrDefault("separators") switch
+                    {
+                        null => null,
+                        List<object?> { Count: 2 } p when p[0] is string item && p[1] is string key => (item, key),
+                        _ => throw new JinjaError("tojson separators must be a pair of strings"),
+                    };
+                    var options = new JinjaValue.JsonOptions((int?)(indent as long?), a.Keywords.GetValueOrDefault("ensure_ascii") is true,
+                        a.Keywords.GetValueOrDefault("sort_keys") is true, separators);
+                    return JinjaValue.ToJson(operand, options, 0, undefinedAsNull: true);
+                }
             case "default" or "d":
                 return operand is Undefined || (a.Get(1, "boolean", false) is true && !JinjaValue.Truthy(operand)) ? a.Get(0, "default_value", "") : operand;
             case "string": return operand is string ? operand : JinjaValue.Print(operand);
@@ -339,16 +339,16 @@ internal static class JinjaBuiltins
                 };
             case "int" or "float": return ToNumber(name, operand, a);
             case "join":
-            {
-                string separator = a.Get(0, "d", "") as string ?? throw new JinjaError("join separator must be a string");
-                IEnumerable<string> parts = operand switch
                 {
-                    List<object?> list => list.Select(JinjaValue.Concat),
-                    string s => TextElements(s),
-                    _ => throw Cannot(name, operand),
-                };
-                return string.Join(separator, parts);
-            }
+                    string separator = a.Get(0, "d", "") as string ?? throw new JinjaError("join separator must be a string");
+                    IEnumerable<string> parts = operand switch
+                    {
+                        List<object?> list => list.Select(JinjaValue.Concat),
+                        string s => TextElements(s),
+                        _ => throw Cannot(name, operand),
+                    };
+                    return string.Join(separator, parts);
+                }
         }
         switch (operand)
         {

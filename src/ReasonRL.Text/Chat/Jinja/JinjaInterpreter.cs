@@ -236,23 +236,23 @@ internal sealed class JinjaInterpreter
             case NameExpr name: return scope.Get(name.Name);
             case ListExpr list: return list.Items.Select(i => Evaluate(i, scope)).ToList();
             case DictExpr dict:
-            {
-                var result = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
-                foreach ((Expr key, Expr value) in dict.Items)
                 {
-                    object? k = Evaluate(key, scope);
-                    result[k as string ?? throw new JinjaError($"dict keys must be strings, got a {JinjaValue.TypeName(k)}")] = Evaluate(value, scope);
+                    var result = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
+                    foreach ((Expr key, Expr value) in dict.Items)
+                    {
+                        object? k = Evaluate(key, scope);
+                        result[k as string ?? throw new JinjaError($"dict keys must be strings, got a {JinjaValue.TypeName(k)}")] = Evaluate(value, scope);
+                    }
+                    return result;
                 }
-                return result;
-            }
             case MemberExpr member: return JinjaBuiltins.Attribute(Evaluate(member.Object, scope), Evaluate(member.Property, scope));
             case SliceExpr slice: return Slice(slice, scope);
             case CallExpr call:
-            {
-                CallArgs args = Arguments(call.Args, scope);
-                object? callee = Evaluate(call.Callee, scope);
-                return callee is JinjaFunction f ? f.Invoke(args) : throw new JinjaError($"{Describe(call.Callee)} is not a function (it is {JinjaValue.TypeName(callee)})");
-            }
+                {
+                    CallArgs args = Arguments(call.Args, scope);
+                    object? callee = Evaluate(call.Callee, scope);
+                    return callee is JinjaFunction f ? f.Invoke(args) : throw new JinjaError($"{Describe(call.Callee)} is not a function (it is {JinjaValue.TypeName(callee)})");
+                }
             case FilterExpr filter:
                 return JinjaBuiltins.Filter(filter.Name, Evaluate(filter.Operand, scope), filter.Args is null ? null : Arguments(filter.Args, scope));
             case TestExpr test:
@@ -261,18 +261,18 @@ internal sealed class JinjaInterpreter
                 return JinjaValue.Truthy(Evaluate(c.Condition, scope)) ? Evaluate(c.Then, scope)
                     : c.Else is null ? Undefined.Instance : Evaluate(c.Else, scope);
             case UnaryExpr unary:
-            {
-                object? v = Evaluate(unary.Operand, scope);
-                if (unary.Op == "not") return !JinjaValue.Truthy(v);
-                long sign = unary.Op == "-" ? -1 : 1;
-                return v switch
                 {
-                    long l => sign * l,
-                    double d => sign * d,
-                    bool b => sign * (b ? 1L : 0L),
-                    _ => throw new JinjaError($"unary '{unary.Op}' needs a number, got a {JinjaValue.TypeName(v)}"),
-                };
-            }
+                    object? v = Evaluate(unary.Operand, scope);
+                    if (unary.Op == "not") return !JinjaValue.Truthy(v);
+                    long sign = unary.Op == "-" ? -1 : 1;
+                    return v switch
+                    {
+                        long l => sign * l,
+                        double d => sign * d,
+                        bool b => sign * (b ? 1L : 0L),
+                        _ => throw new JinjaError($"unary '{unary.Op}' needs a number, got a {JinjaValue.TypeName(v)}"),
+                    };
+                }
             case BinaryExpr binary: return Binary(binary, scope);
             case KeywordExpr keyword: throw new JinjaError($"keyword argument '{keyword.Name}=' outside a call");
             default: throw new JinjaError($"cannot evaluate a {expr.GetType().Name}");

@@ -120,23 +120,23 @@ internal sealed class JinjaParser
         {
             case "set": return ParseSet(start);
             case "if":
-            {
-                IfNode node = ParseIf(start);
-                ParseEnd("endif");
-                return node;
-            }
+                {
+                    IfNode node = ParseIf(start);
+                    ParseEnd("endif");
+                    return node;
+                }
             case "for":
-            {
-                ForNode node = ParseFor(start);
-                ParseEnd("endfor");
-                return node;
-            }
+                {
+                    ForNode node = ParseFor(start);
+                    ParseEnd("endfor");
+                    return node;
+                }
             case "macro":
-            {
-                MacroNode node = ParseMacro(start);
-                ParseEnd("endmacro");
-                return node;
-            }
+                {
+                    MacroNode node = ParseMacro(start);
+                    ParseEnd("endmacro");
+                    return node;
+                }
             case "break":
                 Expect(TokenKind.CloseStatement, "'%}'");
                 return new BreakNode(start);
@@ -477,48 +477,48 @@ internal sealed class JinjaParser
                     ? (object)double.Parse(t.Value, System.Globalization.CultureInfo.InvariantCulture)
                     : long.Parse(t.Value, System.Globalization.CultureInfo.InvariantCulture));
             case TokenKind.String:
-            {
-                // Adjacent literals concatenate: "a" "b" == "ab".
-                string text = t.Value;
-                while (Is(TokenKind.String)) text += _tokens[_at++].Value;
-                return new LiteralExpr(t.Position, text);
-            }
+                {
+                    // Adjacent literals concatenate: "a" "b" == "ab".
+                    string text = t.Value;
+                    while (Is(TokenKind.String)) text += _tokens[_at++].Value;
+                    return new LiteralExpr(t.Position, text);
+                }
             case TokenKind.Identifier:
                 return new NameExpr(t.Position, t.Value);
             case TokenKind.OpenParen:
-            {
-                Expr inner = ParseSequence(primary: false);
-                Expect(TokenKind.CloseParen, "')'");
-                return inner;
-            }
+                {
+                    Expr inner = ParseSequence(primary: false);
+                    Expect(TokenKind.CloseParen, "')'");
+                    return inner;
+                }
             case TokenKind.OpenBracket:
-            {
-                var items = new List<Expr>();
-                while (!Is(TokenKind.CloseBracket))
                 {
-                    if (_at >= _tokens.Count) throw Error("'[' is never closed", t.Position);
-                    items.Add(ParseExpression());
-                    if (Is(TokenKind.Comma)) _at++;
-                    else if (!Is(TokenKind.CloseBracket)) throw Error($"expected ',' or ']' in the list, found {(Peek() is { } p ? Describe(p) : "the end")}");
+                    var items = new List<Expr>();
+                    while (!Is(TokenKind.CloseBracket))
+                    {
+                        if (_at >= _tokens.Count) throw Error("'[' is never closed", t.Position);
+                        items.Add(ParseExpression());
+                        if (Is(TokenKind.Comma)) _at++;
+                        else if (!Is(TokenKind.CloseBracket)) throw Error($"expected ',' or ']' in the list, found {(Peek() is { } p ? Describe(p) : "the end")}");
+                    }
+                    _at++;
+                    return new ListExpr(t.Position, items, IsTuple: false);
                 }
-                _at++;
-                return new ListExpr(t.Position, items, IsTuple: false);
-            }
             case TokenKind.OpenBrace:
-            {
-                var items = new List<(Expr, Expr)>();
-                while (!Is(TokenKind.CloseBrace))
                 {
-                    if (_at >= _tokens.Count) throw Error("'{' is never closed", t.Position);
-                    Expr key = ParseExpression();
-                    Expect(TokenKind.Colon, "':' between key and value");
-                    items.Add((key, ParseExpression()));
-                    if (Is(TokenKind.Comma)) _at++;
-                    else if (!Is(TokenKind.CloseBrace)) throw Error($"expected ',' or '}}' in the dict, found {(Peek() is { } p ? Describe(p) : "the end")}");
+                    var items = new List<(Expr, Expr)>();
+                    while (!Is(TokenKind.CloseBrace))
+                    {
+                        if (_at >= _tokens.Count) throw Error("'{' is never closed", t.Position);
+                        Expr key = ParseExpression();
+                        Expect(TokenKind.Colon, "':' between key and value");
+                        items.Add((key, ParseExpression()));
+                        if (Is(TokenKind.Comma)) _at++;
+                        else if (!Is(TokenKind.CloseBrace)) throw Error($"expected ',' or '}}' in the dict, found {(Peek() is { } p ? Describe(p) : "the end")}");
+                    }
+                    _at++;
+                    return new DictExpr(t.Position, items);
                 }
-                _at++;
-                return new DictExpr(t.Position, items);
-            }
             default:
                 throw Error($"expected an expression, found {Describe(t)}", t.Position);
         }

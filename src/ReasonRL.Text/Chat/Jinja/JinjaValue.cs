@@ -162,18 +162,18 @@ internal static class JinjaValue
             case double d: return double.IsFinite(d) ? FormatNumber(d) : "null";
             case string s: return QuoteJson(s, options.EnsureAscii);
             case List<object?> list:
-            {
-                var parts = list.Select(x => ToJson(x, options, depth + 1, undefinedAsNull)).ToList();
-                return Container('[', ']', parts, options.Indent, depth, item);
-            }
+                {
+                    var parts = list.Select(x => ToJson(x, options, depth + 1, undefinedAsNull)).ToList();
+                    return Container('[', ']', parts, options.Indent, depth, item);
+                }
             case OrderedDictionary<string, object?> or JinjaNamespace:
-            {
-                OrderedDictionary<string, object?> dict = v as OrderedDictionary<string, object?> ?? ((JinjaNamespace)v).Items;
-                IEnumerable<KeyValuePair<string, object?>> entries = options.SortKeys
-                    ? dict.OrderBy(e => e.Key, StringComparer.Ordinal) : dict;
-                var parts = entries.Select(e => QuoteJson(e.Key, options.EnsureAscii) + key + ToJson(e.Value, options, depth + 1, undefinedAsNull)).ToList();
-                return Container('{', '}', parts, options.Indent, depth, item);
-            }
+                {
+                    OrderedDictionary<string, object?> dict = v as OrderedDictionary<string, object?> ?? ((JinjaNamespace)v).Items;
+                    IEnumerable<KeyValuePair<string, object?>> entries = options.SortKeys
+                        ? dict.OrderBy(e => e.Key, StringComparer.Ordinal) : dict;
+                    var parts = entries.Select(e => QuoteJson(e.Key, options.EnsureAscii) + key + ToJson(e.Value, options, depth + 1, undefinedAsNull)).ToList();
+                    return Container('{', '}', parts, options.Indent, depth, item);
+                }
             default: throw new JinjaError($"cannot convert a {TypeName(v)} to JSON");
         }
     }
