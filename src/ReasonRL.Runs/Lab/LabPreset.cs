@@ -127,8 +127,8 @@ public sealed record LabPreset
         Name = "default",
         Notes =
         [
-            "Changed from the plain setting: the generator's default difficulty (2–4 operations, operands ≤ 20, results ≤ 99) left char-level policies at 1–5 % held-out accuracy after several hundred SFT steps in our probes, so the lab uses the easier task below.",
-            "Changed from the plain setting (PPO budget): policy lr 1e-4 (GAE λ = 1) did not hack raw PRM within 20 steps (seed 1: 2.58 → 2.77 lines per solution, learned return 1.24 → 1.40) while success only kept 21–27 % accuracy; lr 3e-4 hacked it hard (7.9 ± 1.2 lines, 82 % of solutions truncated, accuracy 1.4 %) but every design lost accuracy (success only 28 % → 14 %); the default uses lr 2e-4 between them. A first run with λ = 0.95 drifted the success-only policy as well, so GAE uses λ = 1 (the critic as a baseline, ReaLHF's default).",
+            "The task is easier than the generator's default (2–3 operations, operands ≤ 9, results ≤ 30, multipliers ≤ 2), so that a character-level policy learns the arithmetic within a few minutes of SFT on two cores.",
+            "The PPO settings (policy lr 2e-4, GAE with λ = 1 so the critic is a baseline only) have not yet been tuned on a validation split by the success-only design's accuracy.",
         ],
     };
 
