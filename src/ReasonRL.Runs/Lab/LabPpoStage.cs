@@ -73,6 +73,8 @@ public static class LabPpoStage
             string.Create(inv, $"kl.coef={p.KlCoef:R}"),
             string.Create(inv, $"optim.lr={p.PolicyLearningRate:R}"),
             string.Create(inv, $"optim.critic_lr={p.CriticLearningRate:R}"),
+            // The hacking monitor's trend window, short enough to warn within a lab run.
+            string.Create(inv, $"guard.hacking_window={Math.Max(3, Math.Min(10, p.PpoSteps / 2))}"),
         };
         if (LabDesigns.UsesPrm(design)) overrides.Add($"model.prm={ctx.Folder.PathOf(LabRewardModelStage.PrmPath)}");
         if (LabDesigns.UsesOrm(design)) overrides.Add($"model.orm={ctx.Folder.PathOf(LabRewardModelStage.OrmPath)}");
