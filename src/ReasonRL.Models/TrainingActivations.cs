@@ -76,22 +76,21 @@ public sealed class TrainingActivations : IDisposable
         Scratch = new NativeSlab(scratch);
     }
 
-    /// <summary>Re-carves both slabs for B × T when they fit in the current allocations (zeroed, as fresh
-    /// ones would be); false, and unchanged, when a larger allocation is needed.</summary>
-    public bool TryReshape(ModelConfig config, int batch, int tokens)
+    /// <summary>Re-carves the activations for B × T: each slab keeps its allocation when the new layout fits
+    /// (zeroed, as a fresh one would be) and is replaced by a larger one otherwise, so shapes that come and go
+    /// (PPO minibatches of every length) stop mapping and faulting in new memory once the largest was seen.</summary>
+    public void Reshape(ModelConfig config, int batch, int tokens)
     {
-        var previous = (Batch, Tokens, Layers, Output, Hidden, RstdFinal, Logits, Lse, LogProbs, Entropy,
-            DResidual, DNorm, DQ, DK, DV, DAttn, DGate, DUp, DAct, DLogits, DHidden, DQRaw, DKRaw);
         var (saved, scratch) = Carve(config, batch, tokens);
-        if (saved.TotalLength <= Saved.Capacity && scratch.TotalLength <= Scratch.Capacity)
-        {
-            Saved.TryRelayout(saved);
-            Scratch.TryRelayout(scratch);
-            return true;
-        }
-        (Batch, Tokens, Layers, Output, Hidden, RstdFinal, Logits, Lse, LogProbs, Entropy,
-            DResidual, DNorm, DQ, DK, DV, DAttn, DGate, DUp, DAct, DLogits, DHidden, DQRaw, DKRaw) = previous;
-        return false;
+        Saved = Fit(Saved, saved);
+        Scratch = Fit(Scratch, scratch);
+    }
+
+    private static NativeSlab Fit(NativeSlab slab, SlabLayout layout)
+    {
+        if (slab.TryRelayout(layout)) return slab;
+        slab.Dispose();
+        return new NativeSlab(layout);
     }
 
     /// <summary>Sets every entry for B × T and returns the saved and scratch layouts.</summary>

@@ -73,12 +73,9 @@ public sealed partial class Transformer : IDisposable
     private TrainingActivations EnsureActivations(int batch, int tokens)
     {
         if (_acts is { } a && a.Batch == batch && a.Tokens == tokens) return a;
-        // A new shape re-carves the existing allocation when it fits (PPO minibatches change length every call).
-        if (_acts is null || !_acts.TryReshape(Config, batch, tokens))
-        {
-            _acts?.Dispose();
-            _acts = new TrainingActivations(Config, batch, tokens);
-        }
+        // A new shape re-carves the existing allocations where they fit (PPO minibatches change length every call).
+        if (_acts is null) _acts = new TrainingActivations(Config, batch, tokens);
+        else _acts.Reshape(Config, batch, tokens);
         _positions = new int[batch * tokens];
         for (int i = 0; i < _positions.Length; i++) _positions[i] = i % tokens;
         return _acts;

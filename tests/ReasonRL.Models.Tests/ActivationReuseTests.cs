@@ -1,5 +1,5 @@
 // Activation reuse: a Transformer that ran a larger batch first re-carves its activation slabs for a
-// smaller shape (TrainingActivations.TryReshape) instead of allocating new ones; the loss and every
+// smaller shape (TrainingActivations.Reshape) instead of allocating new ones; the loss and every
 // gradient must be bit-identical to a fresh model's on that shape, and the allocation must be reused.
 using ReasonRL.Models;
 using ReasonRL.Tensors;
