@@ -1,6 +1,6 @@
-// RunFiles: typed JSON and JSON Lines files of run folders (the lab's records, summaries, rows),
-// written atomically through AtomicFile / JsonlFile and read back with errors that name the file and line.
-// What it is not: streamed dataset IO (Data.Datasets.JsonlFile) or the metrics log (MetricsWriter).
+// RunFiles: typed JSON files of run folders (the lab's records and summary), written atomically through
+// AtomicFile and read back with errors that name the file. JSON Lines go through Data.Datasets.JsonlFile.
+// What it is not: the metrics log (MetricsWriter).
 using ReasonRL.Data.Datasets;
 using ReasonRL.Training;
 using System.Text.Json;
@@ -8,15 +8,9 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace ReasonRL.Runs;
 
-/// <summary>Atomic JSON / JSONL files.</summary>
+/// <summary>Atomic JSON files.</summary>
 public static class RunFiles
 {
-    /// <summary>Writes one JSON object per line, atomically (JsonlFile).</summary>
-    public static void WriteJsonLines<T>(string path, IEnumerable<T> rows, JsonTypeInfo<T> typeInfo) => JsonlFile.Write(path, rows, typeInfo);
-
-    /// <summary>Reads a JSONL file written by <see cref="WriteJsonLines"/>; errors name the file and line (DatasetFormatException).</summary>
-    public static List<T> ReadJsonLines<T>(string path, JsonTypeInfo<T> typeInfo) => [.. JsonlFile.Read(path, typeInfo)];
-
     /// <summary>Writes <paramref name="value"/> as indented JSON, atomically.</summary>
     public static void WriteJson<T>(string path, T value, JsonTypeInfo<T> typeInfo) =>
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, typeInfo));

@@ -47,7 +47,7 @@ public static class LabRewardModelStage
             return new StepLabelledRecord(ctx.Problem(r.ProblemId, file).Question, steps.Select(l => r.Response.Substring(l.Start, l.Length)).ToList(),
                 steps.Select(l => labels.IsPositive(l.Label)).ToList(), r.ProblemId, r.Correct);
         }));
-        RunFiles.WriteJsonLines(ctx.Folder.PathOf(OrmDataPath),
+        JsonlFile.Write(ctx.Folder.PathOf(OrmDataPath),
             labelled.Select(r => new LabOrmRow(ctx.Problem(r.ProblemId, file).Question, r.Response, r.Correct, r.ProblemId)), LabJsonContext.Default.LabOrmRow);
         var quality = new List<LabRewardModelQuality>
         {

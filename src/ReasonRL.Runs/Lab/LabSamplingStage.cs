@@ -5,6 +5,7 @@
 // verdict). These labelled samples are the reward models' training data.
 // Not the reward-model training (LabRewardModelStage) and not the labelling rules (StepLabeller).
 using ReasonRL.Core;
+using ReasonRL.Data.Datasets;
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
@@ -33,7 +34,7 @@ public static class LabSamplingStage
     {
         ArgumentNullException.ThrowIfNull(ctx);
         string path = ctx.Folder.PathOf(SamplesPath);
-        if (ctx.Folder.IsComplete(SampleKey)) return RunFiles.ReadJsonLines(path, LabJsonContext.Default.LabSampleRow);
+        if (ctx.Folder.IsComplete(SampleKey)) return [.. JsonlFile.Read(path, LabJsonContext.Default.LabSampleRow)];
 
         var clock = Stopwatch.StartNew();
         var preset = ctx.Preset;
@@ -58,7 +59,7 @@ public static class LabSamplingStage
             }
             ctx.Progress(new LabProgress(SampleKey, string.Create(CultureInfo.InvariantCulture, $"sampling the SFT policy {rows.Count}/{jobs.Count}"), rows.Count, jobs.Count));
         }
-        RunFiles.WriteJsonLines(path, rows, LabJsonContext.Default.LabSampleRow);
+        JsonlFile.Write(path, rows, LabJsonContext.Default.LabSampleRow);
         ctx.Folder.Complete(SampleKey, clock.Elapsed);
         return rows;
     }
@@ -69,7 +70,7 @@ public static class LabSamplingStage
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(samples);
         string path = ctx.Folder.PathOf(LabelledPath);
-        if (ctx.Folder.IsComplete(LabelKey)) return RunFiles.ReadJsonLines(path, LabJsonContext.Default.LabLabelledRow);
+        if (ctx.Folder.IsComplete(LabelKey)) return [.. JsonlFile.Read(path, LabJsonContext.Default.LabLabelledRow)];
 
         var clock = Stopwatch.StartNew();
         string samplesFile = ctx.Folder.PathOf(SamplesPath);
@@ -83,7 +84,7 @@ public static class LabSamplingStage
                 ctx.Progress(new LabProgress(LabelKey, $"labelling steps {rows.Count}/{samples.Count}", rows.Count, samples.Count));
             }
         }
-        RunFiles.WriteJsonLines(path, rows, LabJsonContext.Default.LabLabelledRow);
+        JsonlFile.Write(path, rows, LabJsonContext.Default.LabLabelledRow);
         ctx.Folder.Complete(LabelKey, clock.Elapsed);
         return rows;
     }

@@ -6,6 +6,7 @@
 // tb/, checkpoints/, config.resolved.yaml), then the greedy held-out evaluation of sft/model
 // (sft/baseline.json: the table's baseline row).
 // Not the trainer (SftTrainer), not the run (SftRun) and not the evaluation rules (LabEvaluation).
+using ReasonRL.Data.Datasets;
 using ReasonRL.Data.Lab;
 using ReasonRL.Tensors;
 using System.Diagnostics;
@@ -34,9 +35,9 @@ public static class LabSftStage
         ArgumentNullException.ThrowIfNull(ctx);
         if (ctx.Folder.IsComplete(DataKey)) return;
         var clock = Stopwatch.StartNew();
-        RunFiles.WriteJsonLines(ctx.Folder.PathOf(TrainPath), ctx.TrainProblems.Select(LabProblemRow.Of), LabJsonContext.Default.LabProblemRow);
-        RunFiles.WriteJsonLines(ctx.Folder.PathOf(TestPath), ctx.TestProblems.Select(LabProblemRow.Of), LabJsonContext.Default.LabProblemRow);
-        RunFiles.WriteJsonLines(ctx.Folder.PathOf(SftDataPath),
+        JsonlFile.Write(ctx.Folder.PathOf(TrainPath), ctx.TrainProblems.Select(LabProblemRow.Of), LabJsonContext.Default.LabProblemRow);
+        JsonlFile.Write(ctx.Folder.PathOf(TestPath), ctx.TestProblems.Select(LabProblemRow.Of), LabJsonContext.Default.LabProblemRow);
+        JsonlFile.Write(ctx.Folder.PathOf(SftDataPath),
             ctx.TrainProblems.Select(p => new LabSftRow(LabTask.Prompt(p.Question), p.SftSolution)), LabJsonContext.Default.LabSftRow);
         ctx.Folder.Complete(DataKey, clock.Elapsed);
     }

@@ -1,6 +1,7 @@
 // Run-folder and resume tests: lab.json pins the preset (a different one is refused), stage records
 // mark completion, completed stages are skipped on rerun, temp leftovers of an interrupted run are
 // removed, and the JSON/JSONL helpers round-trip and name the file and line of bad input.
+using ReasonRL.Data.Datasets;
 using ReasonRL.Runs.Lab;
 using ReasonRL.Training;
 
@@ -81,11 +82,11 @@ public sealed class LabRunFolderTests : IDisposable
     {
         string path = Path.Combine(root, "s.jsonl");
         var rows = new[] { new LabSampleRow("train-1-0", 0, "1 + 2 = 3\nThe answer is \\boxed{3}", false), new LabSampleRow("train-1-0", 1, "x", true) };
-        RunFiles.WriteJsonLines(path, rows, LabJsonContext.Default.LabSampleRow);
+        JsonlFile.Write(path, rows, LabJsonContext.Default.LabSampleRow);
         Assert.Equal(2, File.ReadAllLines(path).Length);
-        Assert.Equal(rows, RunFiles.ReadJsonLines(path, LabJsonContext.Default.LabSampleRow));
+        Assert.Equal(rows, JsonlFile.Read(path, LabJsonContext.Default.LabSampleRow).ToList());
         File.AppendAllText(path, "{\"problem_id\": 5,\n");
-        var e = Assert.Throws<ReasonRL.Data.Datasets.DatasetFormatException>(() => RunFiles.ReadJsonLines(path, LabJsonContext.Default.LabSampleRow));
+        var e = Assert.Throws<DatasetFormatException>(() => JsonlFile.Read(path, LabJsonContext.Default.LabSampleRow).ToList());
         Assert.EndsWith("s.jsonl", e.FilePath, StringComparison.Ordinal);
         Assert.Equal(3, e.Line);
         Assert.Contains("s.jsonl", e.Message, StringComparison.Ordinal);
