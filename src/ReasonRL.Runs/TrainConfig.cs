@@ -90,7 +90,9 @@ public sealed record DataSection(string? Prompts = null, string QuestionField = 
 /// <param name="Temperature">rollout.temperature &gt; 0. Default 1.</param>
 /// <param name="MaxNewTokens">rollout.max_new_tokens ≥ 1. Default 128.</param>
 /// <param name="GradientAccumulation">rollout.gradient_accumulation — micro-batches per mini-batch ≥ 1. Default 1.</param>
-public sealed record RolloutSection(double Temperature = 1.0, int MaxNewTokens = 128, int GradientAccumulation = 1);
+/// <param name="ReuseLogProbs">rollout.reuse_logprobs — take log π_old from the sampler instead of a second policy forward
+/// (needs temperature 1; the KV-cache decode and the training forward agree to float round-off). Default false.</param>
+public sealed record RolloutSection(double Temperature = 1.0, int MaxNewTokens = 128, int GradientAccumulation = 1, bool ReuseLogProbs = false);
 
 /// <summary>Held-out evaluation.</summary>
 /// <param name="Every">eval.every — greedy accuracy every N steps (and at the end); 0 = off. Default 0.</param>

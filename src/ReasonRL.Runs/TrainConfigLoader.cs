@@ -100,7 +100,10 @@ public static class TrainConfigLoader
         var rollout = new RolloutSection(
             b.Double("rollout.temperature", d.Rollout!.Temperature, 1e-6, 100, "a number in (0, 100]"),
             (int)b.Long("rollout.max_new_tokens", d.Rollout.MaxNewTokens, 1, 1_000_000),
-            (int)b.Long("rollout.gradient_accumulation", d.Rollout.GradientAccumulation, 1, 65536));
+            (int)b.Long("rollout.gradient_accumulation", d.Rollout.GradientAccumulation, 1, 65536),
+            b.Bool("rollout.reuse_logprobs", d.Rollout.ReuseLogProbs));
+        if (rollout.ReuseLogProbs && rollout.Temperature != 1)
+            b.Fail("rollout.reuse_logprobs", $"is true with rollout.temperature = {rollout.Temperature}; expected temperature 1 (the sampler's log-probs are of the tempered policy)");
         var eval = new EvalSection(
             (int)b.Long("eval.every", d.Eval!.Every, 0, int.MaxValue),
             b.OptionalString("eval.data", d.Eval.Data),

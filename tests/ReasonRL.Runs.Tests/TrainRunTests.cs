@@ -131,12 +131,22 @@ public sealed class TrainRunTests : IDisposable
     [InlineData("kl.placement=both", "kl.placement: 'both' is not a known value; expected one of none, reward, loss")]
     [InlineData("data.template=Q:", "data.template: 'Q:' has no {question} placeholder")]
     [InlineData("rollout.temperature=0", "rollout.temperature: is 0; expected a number in (0, 100]")]
+    [InlineData("rollout.reuse_logprobs=yes", "rollout.reuse_logprobs")]
     [InlineData("optim.schedule=linear", "optim.schedule: 'linear' is not a known value; expected one of constant, cosine")]
     public void BadOverridesNameTheKeyAndExpectedValue(string over, string message)
     {
         var e = Assert.Throws<TrainConfigException>(() => Config(over));
         Assert.Contains(message, e.Message);
         Assert.Contains("command line override #1", e.Message);
+    }
+
+    [Fact]
+    public void ReuseLogProbsReachesThePpoOptionsAndNeedsTemperatureOne()
+    {
+        Assert.False(TrainRun.ToPpoOptions(TrainConfigLoader.Parse("", "t.yaml", []).Config).ReuseSamplingLogProbs);
+        Assert.True(TrainRun.ToPpoOptions(TrainConfigLoader.Parse("", "t.yaml", ["rollout.reuse_logprobs=true"]).Config).ReuseSamplingLogProbs);
+        var e = Assert.Throws<TrainConfigException>(() => TrainConfigLoader.Parse("", "t.yaml", ["rollout.reuse_logprobs=true", "rollout.temperature=0.7"]));
+        Assert.Contains("rollout.reuse_logprobs: is true with rollout.temperature = 0.7; expected temperature 1", e.Message);
     }
 
     [Fact]

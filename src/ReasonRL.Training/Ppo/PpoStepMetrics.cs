@@ -57,8 +57,14 @@ public sealed record PpoStepMetrics
     public TimeSpan GenerationTime { get; init; }
     /// <summary>Reward pipeline time.</summary>
     public TimeSpan ScoringTime { get; init; }
-    /// <summary>Reference / old-policy / critic forwards, advantages and all updates.</summary>
+    /// <summary>Reference / old-policy / critic forwards, advantages and all updates (= ExperienceTime + UpdateTime).</summary>
     public TimeSpan TrainingTime { get; init; }
+    /// <summary>Old-policy / reference / critic forwards, KL and advantages.</summary>
+    public TimeSpan ExperienceTime { get; init; }
+    /// <summary>The PpoEpochs × minibatch optimizer updates (policy and critic forward + backward + AdamW).</summary>
+    public TimeSpan UpdateTime { get; init; }
+    /// <summary>Prompt + response tokens that went through the updates (each sequence once per epoch, unpadded).</summary>
+    public long UpdateTokens { get; init; }
 
     /// <summary>The metrics as (MetricNames key or ppo/… key, value) pairs for MetricsWriter.</summary>
     public IReadOnlyList<KeyValuePair<string, double>> ToMetrics() =>
@@ -86,6 +92,8 @@ public sealed record PpoStepMetrics
         new("time/generation_s", GenerationTime.TotalSeconds),
         new("time/scoring_s", ScoringTime.TotalSeconds),
         new("time/training_s", TrainingTime.TotalSeconds),
+        new("time/experience_s", ExperienceTime.TotalSeconds),
+        new("time/update_s", UpdateTime.TotalSeconds),
     ];
 }
 

@@ -106,12 +106,17 @@ public sealed partial class PpoTrainer : IDisposable
         var scored = records.Where(r => r.Reward is not null).ToList();
         UpdateStats stats = default;
         double klMean = 0;
+        TimeSpan experience = default;
+        long updateTokens = 0;
         if (scored.Count > 0)
         {
             var (batch, advantages, klToken, klSequence) = MakeExperience(scored, beta, ct);
+            experience = clock.Elapsed;
             klMean = klToken;
             stats = Update(scored, batch, advantages, lr, criticLr, beta, ct);
             if (_options.KlPlacement != KlPlacement.None) _kl.Update(klSequence, scored.Count);
+            foreach (var r in scored) updateTokens += r.PromptTokens.Length + r.ResponseTokens.Length;
+            updateTokens *= _options.PpoEpochs;
         }
         Step++;
         var training = clock.Elapsed;
@@ -120,6 +125,9 @@ public sealed partial class PpoTrainer : IDisposable
             GenerationTime = generation,
             ScoringTime = scoring,
             TrainingTime = training,
+            ExperienceTime = experience,
+            UpdateTime = training - experience,
+            UpdateTokens = updateTokens,
         };
         return new PpoStepResult(metrics, records);
     }
