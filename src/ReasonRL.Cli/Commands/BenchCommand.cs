@@ -14,6 +14,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchEngineCommand.Create());
         bench.Subcommands.Add(BenchGenerateCommand.Create());
         bench.Subcommands.Add(BenchServeCommand.Create());
+        bench.Subcommands.Add(BenchPpoCommand.Create());
         return bench;
     }
 }
