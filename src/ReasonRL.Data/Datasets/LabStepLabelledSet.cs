@@ -54,7 +54,7 @@ public static partial class LabStepLabelledSet
         foreach (var problem in problems)
         {
             var responses = new List<string> { problem.SftSolution };
-            for (int v = 0; v < options.VariantsPerProblem; v++) responses.Add(Corrupt(problem.SftSolution, (Corruption)rng.NextInt(0, 4), rng));
+            for (int v = 0; v < options.VariantsPerProblem; v++) responses.Add(CorruptedSolution(problem, rng));
             foreach (var response in responses)
             {
                 var labelled = StepLabeller.Label(problem, response);
@@ -64,6 +64,15 @@ public static partial class LabStepLabelledSet
             }
         }
         return records;
+    }
+
+    /// <summary>One corrupted copy of the problem's SFT solution, its corruption drawn from <paramref name="rng"/>
+    /// (see the file header); the lab adds these to its reward models' data.</summary>
+    public static string CorruptedSolution(ArithmeticProblem problem, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(rng);
+        return Corrupt(problem.SftSolution, (Corruption)rng.NextInt(0, 4), rng);
     }
 
     [GeneratedRegex(@"^(\d+) ([-+*/]) (\d+) = (\d+)$")]

@@ -2,7 +2,8 @@
 // `reasonrl train-rm` reads (rm/prm_data.jsonl: native step labels; rm/orm_data.jsonl: question,
 // response, correct; both grouped by problem) and trains the PRM and the ORM with two train-rm runs
 // (RewardModelRun), each with its backbone initialised from the SFT policy, into rm/prm/ and rm/orm/
-// (HF dirs with train_rm_report.json); rm/quality.json collects their held-out quality.
+// (HF dirs with train_rm_report.json); rm/quality.json collects their held-out quality and rm/prm_check.json
+// the PRM's quality on unseen validation responses (LabPrmChecker).
 // PRM labels: one per line (final-answer line included), positive for Correct and — as in the paper's
 // hackable PRM — for Unnecessary lines (PrmLabelOptions.Default); ORM label: final answer correct.
 // Not the trainer (RewardModelTrainer), not the run (RewardModelRun) and not the scoring sources.
@@ -49,11 +50,19 @@ public static class LabRewardModelStage
         }));
         JsonlFile.Write(ctx.Folder.PathOf(OrmDataPath),
             labelled.Select(r => new LabOrmRow(ctx.Problem(r.ProblemId, file).Question, r.Response, r.Correct, r.ProblemId)), LabJsonContext.Default.LabOrmRow);
-        var quality = new List<LabRewardModelQuality>
+        // PRM and ORM train at once, one core each when there are two (LabThreads; results do not depend on it).
+        var trained = new LabRewardModelQuality[2];
+        var gate = new object();
+        var jobs = new List<Action>
         {
-            TrainOne(ctx, RewardModelKind.Prm, PrmDataPath, PrmPath),
-            TrainOne(ctx, RewardModelKind.Orm, OrmDataPath, OrmPath),
+            () => trained[0] = TrainOne(ctx, RewardModelKind.Prm, PrmDataPath, PrmPath, gate),
+            () => trained[1] = TrainOne(ctx, RewardModelKind.Orm, OrmDataPath, OrmPath, gate),
         };
+        if (ctx.Preset.ParallelRuns >= 2) LabThreads.RunAll(jobs);
+        else foreach (var job in jobs) job();
+        var quality = trained.ToList();
+        ctx.Progress(new LabProgress(Key, "PRM check on unseen validation responses", 0, 1));
+        RunFiles.WriteJson(ctx.Folder.PathOf(LabPrmChecker.ResultPath), LabPrmChecker.Run(ctx), LabJsonContext.Default.LabPrmCheck);
         RunFiles.WriteJson(qualityPath, quality, LabJsonContext.Default.ListLabRewardModelQuality);
         ctx.Folder.Complete(Key, clock.Elapsed);
         return quality;
@@ -83,12 +92,15 @@ public static class LabRewardModelStage
         };
     }
 
-    private static LabRewardModelQuality TrainOne(LabContext ctx, RewardModelKind kind, string dataPath, string outPath)
+    private static LabRewardModelQuality TrainOne(LabContext ctx, RewardModelKind kind, string dataPath, string outPath, object gate)
     {
         string name = kind == RewardModelKind.Prm ? "prm" : "orm";
-        var r = RewardModelRun.Run(Options(ctx, kind, dataPath, outPath), GemmFactory.Create(GemmKind.Managed), p => ctx.Progress(new LabProgress(name,
-            string.Create(CultureInfo.InvariantCulture, $"{name.ToUpperInvariant()} epoch {p.Epoch} step {p.Step}/{p.TotalSteps} · loss {p.Loss:F3}"),
-            p.Step, p.TotalSteps)), ct: ctx.Cancellation);
+        var r = RewardModelRun.Run(Options(ctx, kind, dataPath, outPath), GemmFactory.Create(GemmKind.Managed), p =>
+        {
+            lock (gate) ctx.Progress(new LabProgress(name,
+                string.Create(CultureInfo.InvariantCulture, $"{name.ToUpperInvariant()} epoch {p.Epoch} step {p.Step}/{p.TotalSteps} · loss {p.Loss:F3}"),
+                p.Step, p.TotalSteps));
+        }, ct: ctx.Cancellation);
         var report = r.Report;
         return new LabRewardModelQuality(name, report.TrainLoss, report.HeldOutLoss, report.StepAccuracy, report.MajorityBaseline,
             report.Auc, report.BestOfNAccuracy, report.HeldOutPositions, report.TrainExamples, report.HeldOutExamples);

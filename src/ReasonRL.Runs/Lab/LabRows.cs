@@ -25,7 +25,13 @@ public sealed record LabSftRow(string Prompt, string Response);
 /// <param name="Sample">Index of the sample among the problem's samples.</param>
 /// <param name="Response">Decoded response (specials removed).</param>
 /// <param name="HitLengthLimit">Generation stopped at the token limit instead of EOS.</param>
-public sealed record LabSampleRow(string ProblemId, int Sample, string Response, bool HitLengthLimit);
+/// <param name="Source">"policy" (sampled from the SFT policy), "corrupted" (a corrupted copy of the SFT solution,
+/// LabStepLabelledSet.CorruptedSolution) or "sft" (the SFT solution as written).</param>
+public sealed record LabSampleRow(string ProblemId, int Sample, string Response, bool HitLengthLimit, string Source = LabSampleRow.Policy)
+{
+    /// <summary>Values of <see cref="Source"/>.</summary>
+    public const string Policy = "policy", Corrupted = "corrupted", Sft = "sft";
+}
 
 /// <summary>One labelled line of a sample.</summary>
 /// <param name="Start">Offset of the line in the response.</param>

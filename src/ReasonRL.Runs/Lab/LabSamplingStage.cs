@@ -2,7 +2,9 @@
 // responses (temperature 1, the PPO token limit) from the SFT policy for each of the first
 // preset.SampleProblems training problems (samples/samples.jsonl); label runs StepLabeller on each
 // (samples/labelled.jsonl: every line Correct / Unnecessary / Incorrect with its rule, plus the final
-// verdict). These labelled samples are the reward models' training data.
+// verdict). These labelled samples are the reward models' training data, together with, for the first
+// preset.PerturbedProblems training problems, a corrupted copy of its SFT solution and the SFT solution
+// itself (LabStepLabelledSet.CorruptedSolution; Source "corrupted" / "sft"), labelled by the same StepLabeller.
 // Not the reward-model training (LabRewardModelStage) and not the labelling rules (StepLabeller).
 using ReasonRL.Core;
 using ReasonRL.Data.Datasets;
@@ -58,6 +60,15 @@ public static class LabSamplingStage
                     ctx.Tokenizer.Decode(results[i].Tokens, skipSpecialTokens: true), results[i].FinishReason == FinishReason.Length));
             }
             ctx.Progress(new LabProgress(SampleKey, string.Create(CultureInfo.InvariantCulture, $"sampling the SFT policy {rows.Count}/{jobs.Count}"), rows.Count, jobs.Count));
+        }
+        // Extra reward-model data: for each of the first PerturbedProblems training problems, one corrupted copy of
+        // its SFT solution (a wrong result, operand or answer, a repeated or unfinished line) and the SFT solution as
+        // written, labelled like every sample by StepLabeller.
+        var corruptions = Rng.ForStream(unchecked((ulong)preset.BaseSeed), 1UL << 40);
+        foreach (var p in ctx.TrainProblems.Take(preset.PerturbedProblems))
+        {
+            rows.Add(new LabSampleRow(p.Id, preset.SamplesPerProblem, LabStepLabelledSet.CorruptedSolution(p, corruptions), false, LabSampleRow.Corrupted));
+            rows.Add(new LabSampleRow(p.Id, preset.SamplesPerProblem + 1, p.SftSolution, false, LabSampleRow.Sft));
         }
         JsonlFile.Write(path, rows, LabJsonContext.Default.LabSampleRow);
         ctx.Folder.Complete(SampleKey, clock.Elapsed);

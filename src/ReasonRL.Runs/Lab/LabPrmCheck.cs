@@ -1,0 +1,129 @@
+// LabPrmCheck: the PRM judged where it is used — on responses it never trained on. Two sets on the
+// validation problems (train split, never trained on): (1) responses sampled from the SFT policy
+// (temperature 1), each line labelled by StepLabeller — the AUC of the PRM's step score on Correct vs
+// Incorrect lines is what "a PRM tells correct lines from incorrect ones" means; (2) a padding probe, as
+// the paper's synthetic examples: each problem's gold solution with a restatement after its first line
+// and its first line repeated after its last — the mean score of those correct-but-unnecessary lines
+// beside that of the necessary ones shows whether the PRM scores padding as correct (what makes a raw
+// summed PRM reward farmable). Scores are the raw step scores of the lab's own raw-PRM reward pipeline.
+// Written to rm/prm_check.json. Not the PRM's training (RewardModelRun) and not the labelling rules.
+using ReasonRL.Core;
+using ReasonRL.Data.Lab;
+using ReasonRL.Models;
+using ReasonRL.Rewards.Composition;
+using ReasonRL.Rewards.Sources;
+using ReasonRL.Tensors;
+using ReasonRL.Text;
+using ReasonRL.Training.Ppo;
+using ReasonRL.Training.RewardModels;
+using System.Globalization;
+
+namespace ReasonRL.Runs.Lab;
+
+/// <summary>The PRM's quality on unseen responses.</summary>
+/// <param name="Problems">Validation problems used.</param>
+/// <param name="CorrectLines">Correct (necessary) lines of the sampled responses.</param>
+/// <param name="IncorrectLines">Incorrect lines of the sampled responses.</param>
+/// <param name="Auc">AUC of the step score, Correct vs Incorrect lines of the sampled responses.</param>
+/// <param name="MeanCorrect">Mean score of Correct lines (sampled responses).</param>
+/// <param name="MeanIncorrect">Mean score of Incorrect lines (sampled responses).</param>
+/// <param name="MeanPaddingNecessary">Mean score of the gold lines of the padding probe.</param>
+/// <param name="MeanPaddingUnnecessary">Mean score of its correct-but-unnecessary lines (restatement, repeat).</param>
+public sealed record LabPrmCheck(int Problems, int CorrectLines, int IncorrectLines, double Auc, double MeanCorrect, double MeanIncorrect,
+    double MeanPaddingNecessary, double MeanPaddingUnnecessary);
+
+/// <summary>Computes <see cref="LabPrmCheck"/>.</summary>
+public static class LabPrmChecker
+{
+    /// <summary>Relative path of the result.</summary>
+    public const string ResultPath = "rm/prm_check.json";
+
+    /// <summary>Samples per validation problem.</summary>
+    public const int SamplesPerProblem = 2;
+
+    /// <summary>Checks the PRM in rm/prm on up to <paramref name="maxProblems"/> validation problems.</summary>
+    public static LabPrmCheck Run(LabContext ctx, int maxProblems = 250)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        var problems = ctx.ValidationProblems.Take(maxProblems).ToList();
+        var gemm = GemmFactory.Create(GemmKind.Managed);
+        var tokenizer = ctx.Tokenizer;
+        using var policy = ModelStore.Load(ctx.Folder.PathOf(LabSftStage.PolicyPath), gemm);
+        using var prm = LoadedRewardModel.Open(ctx.Folder.PathOf(LabRewardModelStage.PrmPath), new PrmScoringOptions(), tokenizer, RewardModelKind.Prm, gemm);
+        // The raw-PRM design's reward section, read as `reasonrl train` reads it.
+        var config = TrainConfigLoader.Parse(LabDesigns.RewardYaml(LabDesign.PrmRaw, ctx.Preset.Rewards), "(lab prm check)", []).Config;
+        var pipeline = TrainRun.BuildRewards(TrainRun.RewardConfigOf(config, "(lab prm check)"), MathVerifierJudge.Create(), prm.Source);
+
+        // (1) sampled responses
+        var prompts = problems.SelectMany(p => Enumerable.Repeat(PromptIds.Of(tokenizer, LabTask.Prompt(p.Question)), SamplesPerProblem)).ToList();
+        var rngs = prompts.Select((_, i) => Rng.ForStream(unchecked((ulong)ctx.Preset.BaseSeed), (1UL << 41) + (ulong)i)).ToList();
+        var generated = Generator.GenerateBatch(policy, prompts,
+            new GenerationOptions { Temperature = 1f, MaxNewTokens = ctx.Preset.MaxNewTokens, EosIds = tokenizer.EosIds }, rngs);
+        var sampled = generated.Select((g, i) => (Problem: problems[i / SamplesPerProblem], Text: ResponseText.Decode(tokenizer, g.Tokens).Text)).ToList();
+        var scores = new List<double>();
+        var labels = new List<float>();
+        double sumCorrect = 0, sumIncorrect = 0;
+        foreach (var (problem, lines) in Score(pipeline, tokenizer, sampled))
+        {
+            foreach (var (label, score) in lines)
+            {
+                if (label == StepLabel.Unnecessary) continue;
+                bool ok = label == StepLabel.Correct;
+                scores.Add(score);
+                labels.Add(ok ? 1f : 0f);
+                if (ok) sumCorrect += score; else sumIncorrect += score;
+            }
+        }
+        int correct = labels.Count(l => l == 1f), incorrect = labels.Count - correct;
+
+        // (2) the padding probe
+        var padded = problems.Select(p => (Problem: p, Text: Padded(p))).ToList();
+        double sumNecessary = 0, sumUnnecessary = 0;
+        int necessary = 0, unnecessary = 0;
+        foreach (var (_, lines) in Score(pipeline, tokenizer, padded))
+        {
+            foreach (var (label, score) in lines)
+            {
+                if (label == StepLabel.Unnecessary) { sumUnnecessary += score; unnecessary++; }
+                else if (label == StepLabel.Correct) { sumNecessary += score; necessary++; }
+            }
+        }
+        static double Mean(double sum, int n) => n == 0 ? double.NaN : sum / n;
+        return new LabPrmCheck(problems.Count, correct, incorrect,
+            correct > 0 && incorrect > 0 ? RewardModelMetrics.Auc(scores, labels) : double.NaN,
+            Mean(sumCorrect, correct), Mean(sumIncorrect, incorrect), Mean(sumNecessary, necessary), Mean(sumUnnecessary, unnecessary));
+    }
+
+    /// <summary>The gold solution with a restatement of the first result after the first line and the first line
+    /// repeated after the last operation line.</summary>
+    public static string Padded(ArithmeticProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var ops = problem.Operations.Select(o => o.ToString()).ToList();
+        var lines = new List<string> { ops[0], string.Create(CultureInfo.InvariantCulture, $"{problem.Operations[0].Result} = {problem.Operations[0].Result}") };
+        lines.AddRange(ops.Skip(1));
+        lines.Add(ops[0]);
+        lines.Add(LabTask.AnswerLine(problem.Gold));
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>Each response's lines as (label, raw PRM score), for responses whose step split matches the labeller's lines.</summary>
+    private static IEnumerable<(ArithmeticProblem Problem, List<(StepLabel Label, double Score)> Lines)> Score(
+        RewardPipeline pipeline, ITokenizer tokenizer, IReadOnlyList<(ArithmeticProblem Problem, string Text)> responses)
+    {
+        var samples = responses.Select(r =>
+        {
+            var (text, offsets) = ResponseText.Decode(tokenizer, tokenizer.Encode(r.Text).Ids);
+            return new PolicySample(LabTask.Prompt(r.Problem.Question), text, r.Problem.Gold.ToString(CultureInfo.InvariantCulture), offsets);
+        }).ToList();
+        var results = pipeline.ScoreAsync(samples).GetAwaiter().GetResult();
+        for (int i = 0; i < responses.Count; i++)
+        {
+            var raw = results[i].Reward?.Diagnostics.RawStepScores;
+            if (raw is null) continue;
+            var labelled = StepLabeller.Label(responses[i].Problem, samples[i].Response);
+            if (labelled.Lines.Count != raw.Count) continue;
+            yield return (responses[i].Problem, labelled.Lines.Select((l, k) => (l.Label, raw[k])).ToList());
+        }
+    }
+}
