@@ -12,21 +12,27 @@ namespace ReasonRL.Runs.Lab;
 /// <param name="Description">What is running now, e.g. "prm_raw seed 2 step 5/20 · success 0.31".</param>
 /// <param name="Completed">Units done.</param>
 /// <param name="Total">Units in all (the live view computes the ETA from the rate).</param>
-public sealed record LabProgress(string Task, string Description, double Completed, double Total);
+/// <param name="Milestone">A result worth a line of its own in a log (a finished run), never throttled.</param>
+public sealed record LabProgress(string Task, string Description, double Completed, double Total, bool Milestone = false);
 
 /// <summary>Shared inputs of the lab's stages.</summary>
 public sealed class LabContext
 {
     /// <summary>Creates the context; the problems are generated from the preset's task options (deterministic).</summary>
-    public LabContext(LabRunFolder folder, LabPreset preset, Action<LabProgress>? progress, CancellationToken cancellation)
+    public LabContext(LabRunFolder folder, LabPreset preset, Action<LabProgress>? progress, CancellationToken cancellation, bool evaluateOnValidation = false)
     {
         Folder = folder ?? throw new ArgumentNullException(nameof(folder));
         Preset = (preset ?? throw new ArgumentNullException(nameof(preset))).Validate();
         Tokenizer = TokenizerSpec.Resolve(TokenizerSpec.CharLab, null);
         var generator = new LabTaskGenerator(preset.Task);
-        TrainProblems = generator.Generate(LabSplit.Train, preset.TrainProblems);
+        // Validation = the train-split problems after the training set (the generator's prefix property
+        // keeps the training set the same whatever the validation size): tuning never sees the test split.
+        var trainSplit = generator.Generate(LabSplit.Train, preset.TrainProblems + preset.ValidationProblems);
+        TrainProblems = trainSplit.Take(preset.TrainProblems).ToList();
+        ValidationProblems = trainSplit.Skip(preset.TrainProblems).ToList();
         TestProblems = generator.Generate(LabSplit.Test, preset.TestProblems);
-        ProblemsById = TrainProblems.Concat(TestProblems).ToDictionary(p => p.Id, StringComparer.Ordinal);
+        EvaluationProblems = evaluateOnValidation ? ValidationProblems : TestProblems;
+        ProblemsById = trainSplit.Concat(TestProblems).ToDictionary(p => p.Id, StringComparer.Ordinal);
         Progress = progress ?? (_ => { });
         Cancellation = cancellation;
     }
@@ -43,8 +49,15 @@ public sealed class LabContext
     /// <summary>Training problems.</summary>
     public IReadOnlyList<ArithmeticProblem> TrainProblems { get; }
 
-    /// <summary>Held-out problems.</summary>
+    /// <summary>Validation problems: train-split problems never trained on, for tuning (`reasonrl lab sweep`).</summary>
+    public IReadOnlyList<ArithmeticProblem> ValidationProblems { get; }
+
+    /// <summary>Held-out (test) problems: every table row is measured on them; nothing is tuned on them.</summary>
     public IReadOnlyList<ArithmeticProblem> TestProblems { get; }
+
+    /// <summary>The problems every policy of this context is evaluated on: the test split, or the validation split
+    /// in a sweep (`reasonrl lab sweep`), which must never see the test split.</summary>
+    public IReadOnlyList<ArithmeticProblem> EvaluationProblems { get; }
 
     /// <summary>Every problem by id.</summary>
     public IReadOnlyDictionary<string, ArithmeticProblem> ProblemsById { get; }

@@ -18,10 +18,12 @@ public static class LabCurves
     /// <summary>The metrics the report charts, with their titles.</summary>
     public static IReadOnlyList<(string Metric, string Title)> Charted { get; } =
     [
-        (MetricNames.SuccessReward, "success reward (mean per response)"),
+        (MetricNames.SuccessReward, "rollout accuracy (success reward per response)"),
         (LabPpoStage.LearnedReturnMetric, "learned return (mean per response)"),
-        ("lab/unnecessary_step_rate", "unnecessary-step rate of rollouts"),
-        (MetricNames.StepsPerResponse, "steps per response"),
+        (LabPpoStage.NecessaryLinesMetric, "necessary lines per response"),
+        (LabPpoStage.UnnecessaryLinesMetric, "correct-but-unnecessary lines per response"),
+        (LabPpoStage.RepeatedLinesMetric, "repeated lines per response"),
+        (LabPpoStage.IncorrectLinesMetric, "incorrect lines per response"),
         (MetricNames.ResponseLength, "response length (tokens)"),
         (MetricNames.Kl, "KL to the reference"),
     ];

@@ -15,12 +15,12 @@ namespace ReasonRL.Runs.Lab;
 public static class LabEvaluation
 {
     /// <summary>Loads the policy saved in <paramref name="modelDirectory"/> (ModelStore) and evaluates it on the
-    /// lab's held-out problems.</summary>
+    /// lab's evaluation problems (the test split; the validation split in a sweep).</summary>
     public static LabEvalResult Evaluate(string modelDirectory, LabContext ctx, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         using var policy = ModelStore.Load(modelDirectory, GemmFactory.Create(GemmKind.Managed));
-        return Evaluate(policy, ctx.Tokenizer, ctx.TestProblems, ctx.Preset.MaxNewTokens, progress, ct: ctx.Cancellation);
+        return Evaluate(policy, ctx.Tokenizer, ctx.EvaluationProblems, ctx.Preset.MaxNewTokens, progress, ct: ctx.Cancellation);
     }
 
     /// <summary>Evaluates <paramref name="policy"/> on <paramref name="problems"/>, in chunks of

@@ -129,3 +129,47 @@ public static class LabFindings
         return d.Below(b) ? Reproduced : d.Above(opposite ?? b) ? NotReproduced : Inconclusive;
     }
 }
+
+/// <summary>One row of the paired-difference table: a design against the success-only design (or success-only
+/// against the SFT policy), each column a <see cref="PairedDifference"/> over the seeds both ran.</summary>
+public sealed record LabDifferenceRow(string Comparison, PairedDifference Accuracy, PairedDifference Lines,
+    PairedDifference PaddingLines, PairedDifference IncorrectLines);
+
+/// <summary>The paired-difference table of a lab run.</summary>
+public static class LabDifferences
+{
+    /// <summary>Column headers matching <see cref="Cells"/>.</summary>
+    public static IReadOnlyList<string> Headers { get; } =
+        ["comparison", "Δ accuracy (pt)", "Δ lines / solution", "Δ unnecessary + repeated lines", "Δ incorrect lines"];
+
+    /// <summary>success − SFT, then every other design − success, in <paramref name="designs"/> order.</summary>
+    public static IReadOnlyList<LabDifferenceRow> Build(LabEvalSummary baseline, IReadOnlyList<LabDesign> designs, IReadOnlyList<LabRunResult> runs)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(designs);
+        ArgumentNullException.ThrowIfNull(runs);
+        Dictionary<int, LabEvalSummary> Of(LabDesign d) => runs.Where(r => r.Design == LabDesigns.NameOf(d)).ToDictionary(r => r.Seed, r => r.Eval);
+        static LabDifferenceRow Row(string name, IReadOnlyDictionary<int, LabEvalSummary> a, IReadOnlyDictionary<int, LabEvalSummary> b)
+        {
+            PairedDifference D(Func<LabEvalSummary, double> f) => PairedDifference.Of(a.ToDictionary(kv => kv.Key, kv => f(kv.Value)), b.ToDictionary(kv => kv.Key, kv => f(kv.Value)));
+            return new LabDifferenceRow(name, D(e => e.Accuracy), D(e => e.MeanSteps), D(e => e.UnnecessaryLines + e.RepeatedLines), D(e => e.IncorrectLines));
+        }
+        var rows = new List<LabDifferenceRow>();
+        var success = Of(LabDesign.Success);
+        if (success.Count == 0) return rows;
+        rows.Add(Row("success only − SFT policy", success, success.Keys.ToDictionary(s => s, _ => baseline)));
+        foreach (var d in designs.Where(d => d != LabDesign.Success))
+        {
+            var mine = Of(d);
+            if (mine.Count > 0) rows.Add(Row($"{LabDesigns.LabelOf(d)} − success only", mine, success));
+        }
+        return rows;
+    }
+
+    /// <summary>The cells of a row: mean [low, high] (n) per column.</summary>
+    public static IReadOnlyList<string> Cells(LabDifferenceRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return [row.Comparison, row.Accuracy.Format(100), row.Lines.Format(), row.PaddingLines.Format(), row.IncorrectLines.Format()];
+    }
+}

@@ -8,6 +8,8 @@ namespace ReasonRL.Runs.Lab;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true,
     UseStringEnumConverter = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(LabPreset))]
+[JsonSerializable(typeof(LabSweepResult))]
+[JsonSerializable(typeof(LabPrmCheck))]
 [JsonSerializable(typeof(LabStageRecord))]
 [JsonSerializable(typeof(LabEvalResult))]
 [JsonSerializable(typeof(LabRewardModelQuality))]

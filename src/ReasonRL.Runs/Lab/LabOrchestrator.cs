@@ -18,7 +18,7 @@ public static class LabOrchestrator
 
     /// <summary>Runs (or resumes) the lab in <paramref name="outDir"/>; returns the summary that
     /// summary.json and report.html were written from.</summary>
-    public static LabSummary Run(LabPreset preset, string outDir, Action<LabProgress>? progress = null, CancellationToken ct = default)
+    public static LabSummary Run(LabPreset preset, string outDir, Action<LabProgress>? progress = null, CancellationToken ct = default, string? command = null)
     {
         ArgumentNullException.ThrowIfNull(preset);
         preset.Validate();
@@ -31,32 +31,72 @@ public static class LabOrchestrator
         var labelled = LabSamplingStage.RunLabel(ctx, samples);
         var quality = LabRewardModelStage.Run(ctx, labelled);
 
-        var runs = new List<LabRunResult>();
-        int total = preset.Seeds.Count * preset.Designs.Count * preset.PpoSteps, done = 0;
-        foreach (int seed in preset.Seeds)
-        {
-            foreach (var design in preset.Designs)
-            {
-                string name = LabDesigns.NameOf(design);
-                int before = done;
-                var result = LabPpoStage.Run(ctx, design, seed, (step, status) =>
-                    ctx.Progress(new LabProgress("ppo", string.Create(CultureInfo.InvariantCulture,
-                        $"PPO {name} seed {seed} step {step}/{preset.PpoSteps} · {status}"), before + step, total)));
-                done = before + preset.PpoSteps;
-                ctx.Progress(new LabProgress("ppo", string.Create(CultureInfo.InvariantCulture,
-                    $"PPO {name} seed {seed} done · held-out accuracy {result.Eval.Accuracy:P0}, {result.Eval.MeanSteps:F1} steps"), done, total));
-                runs.Add(result);
-            }
-        }
+        var runs = RunPpo(ctx);
 
         var clock = Stopwatch.StartNew();
-        var summary = Summarise(ctx, baseline.Summary, quality, runs);
+        string checkPath = folder.PathOf(LabPrmChecker.ResultPath);
+        var summary = Summarise(ctx, baseline.Summary, quality, runs) with
+        {
+            Command = command,
+            PrmCheck = File.Exists(checkPath) ? RunFiles.ReadJson(checkPath, LabJsonContext.Default.LabPrmCheck) : null,
+        };
         var input = ReportInput(ctx, summary, baseline, runs);
         AtomicFile.WriteAllText(folder.PathOf("report.html"), LabReport.Render(input));
         var report = folder.Complete(ReportKey, clock.Elapsed);
         summary = summary with { Stages = [.. summary.Stages, report], TotalSeconds = summary.TotalSeconds + report.WallSeconds };
         RunFiles.WriteJson(folder.PathOf("summary.json"), summary, LabJsonContext.Default.LabSummary);
         return summary;
+    }
+
+    /// <summary>Every (seed, design) PPO run, seed-major, preset.ParallelRuns at a time: each worker thread takes the next
+    /// run in order and the engine's cores are split between the workers (Kernels.WorkerCount), so two runs on a
+    /// 2-core machine each get one core — the lab's shapes are too small for two cores to speed up one run. Results
+    /// do not depend on the split (every kernel reduces over fixed chunks); progress sums the steps of all runs.</summary>
+    public static IReadOnlyList<LabRunResult> RunPpo(LabContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        var preset = ctx.Preset;
+        var work = preset.Seeds.SelectMany(seed => preset.Designs.Select(design => (Seed: seed, Design: design))).ToList();
+        var results = new LabRunResult?[work.Count];
+        var stepsDone = new int[work.Count];
+        int total = work.Count * preset.PpoSteps, next = -1;
+        int workers = Math.Clamp(preset.ParallelRuns, 1, work.Count);
+        var gate = new object();
+        bool failed = false;
+        void Report(string description, bool milestone = false)
+        {
+            lock (gate) ctx.Progress(new LabProgress("ppo", description, stepsDone.Sum(), total, milestone));
+        }
+        void Worker()
+        {
+            for (int i = Interlocked.Increment(ref next); i < work.Count && !Volatile.Read(ref failed); i = Interlocked.Increment(ref next))
+            {
+                ctx.Cancellation.ThrowIfCancellationRequested();
+                var (seed, design) = work[i];
+                string name = LabDesigns.NameOf(design);
+                int index = i;
+                LabRunResult result;
+                try
+                {
+                    result = LabPpoStage.Run(ctx, design, seed, (step, status) =>
+                    {
+                        Volatile.Write(ref stepsDone[index], step);
+                        Report(string.Create(CultureInfo.InvariantCulture, $"PPO {name} seed {seed} step {step}/{preset.PpoSteps} · {status}"));
+                    });
+                }
+                catch
+                {
+                    Volatile.Write(ref failed, true);   // the other workers stop after their current run
+                    throw;
+                }
+                Volatile.Write(ref stepsDone[index], preset.PpoSteps);
+                Report(string.Create(CultureInfo.InvariantCulture,
+                    $"PPO {name} seed {seed} done · {(ReferenceEquals(ctx.EvaluationProblems, ctx.TestProblems) ? "held-out" : "validation")} accuracy {result.Eval.Accuracy:P1}, {result.Eval.MeanSteps:F1} steps"), milestone: true);
+                results[index] = result;
+            }
+        }
+        LabThreads.RunAll(Enumerable.Repeat<Action>(Worker, workers).ToList());
+        return results.Select(r => r!).ToList();
     }
 
     /// <summary>The summary of a finished set of runs (table, findings, timings).</summary>
@@ -71,7 +111,10 @@ public static class LabOrchestrator
             .Concat(runs.Select(r => new LabStageRecord($"ppo {r.Design} seed {r.Seed}", r.WallSeconds, DateTimeOffset.UtcNow)))
             .ToList();
         return new LabSummary(preset.Name, DateTimeOffset.UtcNow, preset.Seeds, preset.Designs.Select(LabDesigns.NameOf).ToList(),
-            baseline, quality, table, runs, stages, LabFindings.Compute(baseline, runs), stages.Sum(s => s.WallSeconds));
+            baseline, quality, table, runs, stages, LabFindings.Compute(baseline, runs), stages.Sum(s => s.WallSeconds))
+        {
+            Differences = LabDifferences.Build(baseline, preset.Designs, runs),
+        };
     }
 
     private static LabReportInput ReportInput(LabContext ctx, LabSummary summary, LabEvalResult baseline, IReadOnlyList<LabRunResult> runs)

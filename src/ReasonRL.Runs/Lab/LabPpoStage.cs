@@ -5,7 +5,8 @@
 // the seed, the prompts are data/train.jsonl drawn by the trainer's seeded schedule (the same stream for
 // every design of a seed), the reward is the design's `reward:` section with rm/prm or rm/orm. Besides
 // the trainer's metrics, every metrics.jsonl row carries the lab's labels of that step's rollouts
-// (lab/accuracy, lab/unnecessary_step_rate, lab/incorrect_step_rate) and their raw PRM score sum,
+// (lab/accuracy, lab/unnecessary_step_rate, lab/incorrect_step_rate, and lines per response by type:
+// lab/necessary_lines, lab/unnecessary_lines, lab/repeated_lines, lab/incorrect_lines) and their raw PRM score sum,
 // computed from the step's rollout records. The run checkpoints every preset.CheckpointEvery steps and
 // resumes from its last checkpoint; eval.json and result.json (written last: the completion marker)
 // are read back from the run's own files.
@@ -31,6 +32,10 @@ public static class LabPpoStage
 
     /// <summary>Metric key of the raw PRM score sum Σ_k s_k per scored response (what a policy collects whatever the shaping).</summary>
     public const string RawPrmSumMetric = "lab/raw_prm_sum";
+
+    /// <summary>Metric keys of the rollouts' lines per response by the labeller's type.</summary>
+    public const string NecessaryLinesMetric = "lab/necessary_lines", UnnecessaryLinesMetric = "lab/unnecessary_lines",
+        RepeatedLinesMetric = "lab/repeated_lines", IncorrectLinesMetric = "lab/incorrect_lines";
 
     /// <summary>The run's result file, relative to its run directory; it marks the run complete.</summary>
     public const string ResultFile = "result.json", EvalFile = "eval.json";
@@ -59,6 +64,7 @@ public static class LabPpoStage
             "data.template=lab",
             string.Create(inv, $"data.prompts_per_step={p.PromptsPerStep}"),
             "rollout.temperature=1",
+            "rollout.reuse_logprobs=true",
             string.Create(inv, $"rollout.max_new_tokens={p.MaxNewTokens}"),
             // GAE (the default) with γ = λ = 1: Monte-Carlo returns with the critic as a baseline only (ReaLHF's
             // default); with λ < 1 a fresh critic's errors bias every advantage. Critic-free estimators ignore both.
@@ -73,6 +79,7 @@ public static class LabPpoStage
             string.Create(inv, $"kl.coef={p.KlCoef:R}"),
             string.Create(inv, $"optim.lr={p.PolicyLearningRate:R}"),
             string.Create(inv, $"optim.critic_lr={p.CriticLearningRate:R}"),
+            string.Create(inv, $"optim.warmup_steps={p.WarmupSteps}"),
             // The hacking monitor's trend window, short enough to warn within a lab run.
             string.Create(inv, $"guard.hacking_window={Math.Max(3, Math.Min(10, p.PpoSteps / 2))}"),
         };
@@ -130,6 +137,10 @@ public static class LabPpoStage
             new("lab/accuracy", labels.Accuracy),
             new("lab/unnecessary_step_rate", labels.UnnecessaryStepRate),
             new("lab/incorrect_step_rate", labels.IncorrectStepRate),
+            new(NecessaryLinesMetric, labels.MeanSteps * labels.CorrectStepRate),
+            new(UnnecessaryLinesMetric, labels.MeanSteps * labels.UnnecessaryStepRate),
+            new(RepeatedLinesMetric, labels.MeanSteps * labels.RepeatedStepRate),
+            new(IncorrectLinesMetric, labels.MeanSteps * labels.IncorrectStepRate),
         ];
     }
 }

@@ -1,9 +1,10 @@
 // LabPreset: every size and hyper-parameter of one `reasonrl lab` run, in one immutable record with
-// three named presets — Quick (a ≤ 3 min smoke run), Default (≤ 15 min on a 2-core laptop, 3 seeds)
-// and Full (longer, more seeds). Not the orchestration (LabOrchestrator) and not the reward arithmetic.
-// Sizing (char-level Qwen2 policy, width 96, 3 layers, ~0.34 M parameters; sequences ~115 tokens):
-// SFT takes most of the shared time, each PPO step samples 8 prompts × 4 responses and updates policy
-// and critic once, so the 18 PPO runs of Default cost about as much as SFT + reward models together.
+// three named presets — Quick (a ≤ 3 min smoke run), Default (≤ 15 min on a 2-core laptop, 5 seeds)
+// and Full (longer SFT and PPO, 10 seeds). Not the orchestration (LabOrchestrator) and not the reward
+// arithmetic; `--set key=value` changes single settings (LabPresetOverrides).
+// Sizing (char-level Qwen2 policy, width 96, 3 layers, ~0.31 M parameters; sequences ~140 tokens): SFT
+// and the two reward models take about a third of Default's time, the 30 PPO runs (40 steps of
+// 8 prompts × 4 responses, two runs at once on one core each) the rest.
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
 using ReasonRL.Training;
@@ -32,10 +33,15 @@ public sealed record LabPreset
     public static LabTaskOptions EasyTask { get; } = LabTaskOptions.Default with { MinOperations = 2, MaxOperations = 3, OperandMax = 9, ResultMax = 30, MultiplierMax = 2 };
 
     /// <summary>Training problems (SFT, RM samples and PPO prompts all draw from them).</summary>
-    public int TrainProblems { get; init; } = 1000;
+    public int TrainProblems { get; init; } = 4000;
 
-    /// <summary>Held-out problems for the greedy evaluation of every policy.</summary>
-    public int TestProblems { get; init; } = 120;
+    /// <summary>Held-out (test split) problems for the greedy evaluation of every policy; 500 keeps the standard
+    /// error of an accuracy near 50 % at about 2 points.</summary>
+    public int TestProblems { get; init; } = 500;
+
+    /// <summary>Validation problems (train split, after the training problems) on which `reasonrl lab sweep`
+    /// tunes the shared settings.</summary>
+    public int ValidationProblems { get; init; } = 500;
 
     /// <summary>The policy's shape, a ModelShapes name (default "lab": width 96, 3 layers, 4 heads / 2 KV heads, SwiGLU 256).</summary>
     public string PolicySize { get; init; } = "lab";
@@ -56,7 +62,12 @@ public sealed record LabPreset
     public double SftLearningRate { get; init; } = 3e-3;
 
     /// <summary>Train problems sampled from the SFT policy for reward-model data.</summary>
-    public int SampleProblems { get; init; } = 300;
+    public int SampleProblems { get; init; } = 1000;
+
+    /// <summary>Training problems whose corrupted SFT solution (LabStepLabelledSet.CorruptedSolution) and SFT solution are
+    /// added to the reward models' data, so the small PRM sees more errors and correct-but-unnecessary lines; 0 = sampled
+    /// responses only.</summary>
+    public int PerturbedProblems { get; init; } = 500;
 
     /// <summary>Samples per problem (temperature 1).</summary>
     public int SamplesPerProblem { get; init; } = 4;
@@ -66,16 +77,16 @@ public sealed record LabPreset
     public double RewardModelHeldOutShare { get; init; } = 0.2;
 
     /// <summary>Reward-model epochs over the labelled samples.</summary>
-    public int RewardModelEpochs { get; init; } = 2;
+    public int RewardModelEpochs { get; init; } = 4;
 
     /// <summary>Reward-model batch size.</summary>
     public int RewardModelBatchSize { get; init; } = 16;
 
     /// <summary>Reward-model learning rate.</summary>
-    public double RewardModelLearningRate { get; init; } = 5e-4;
+    public double RewardModelLearningRate { get; init; } = 2e-4;
 
     /// <summary>PPO steps per design and seed.</summary>
-    public int PpoSteps { get; init; } = 20;
+    public int PpoSteps { get; init; } = 40;
 
     /// <summary>Prompts per PPO step.</summary>
     public int PromptsPerStep { get; init; } = 8;
@@ -88,10 +99,18 @@ public sealed record LabPreset
     public int MaxNewTokens { get; init; } = 100;
 
     /// <summary>Policy learning rate of PPO.</summary>
-    public double PolicyLearningRate { get; init; } = 2e-4;
+    public double PolicyLearningRate { get; init; } = 2e-5;
 
     /// <summary>Critic learning rate of PPO.</summary>
     public double CriticLearningRate { get; init; } = 1e-3;
+
+    /// <summary>Linear learning-rate warm-up of PPO (policy and critic), in steps.</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary>PPO runs (design × seed) trained at once, each on its own core (Kernels.WorkerCount
+    /// split between them); results do not depend on it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int ParallelRuns { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 2);
 
     /// <summary>β of the KL penalty in the reward.</summary>
     public double KlCoef { get; init; } = 0.01;
@@ -103,7 +122,7 @@ public sealed record LabPreset
     public int MiniBatchSize { get; init; } = 16;
 
     /// <summary>Seeds; every design runs once per seed.</summary>
-    public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3];
+    public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3, 4, 5];
 
     /// <summary>Designs to run, in table order.</summary>
     public IReadOnlyList<LabDesign> Designs { get; init; } = LabDesigns.Default;
@@ -138,6 +157,8 @@ public sealed record LabPreset
         Name = "quick",
         TrainProblems = 600,
         TestProblems = 60,
+        ValidationProblems = 60,
+        PerturbedProblems = 100,
         SftSteps = 200,
         SampleProblems = 80,
         SamplesPerProblem = 4,
@@ -151,13 +172,9 @@ public sealed record LabPreset
     public static LabPreset Full { get; } = new()
     {
         Name = "full",
-        TrainProblems = 1400,
-        TestProblems = 150,
-        SftSteps = 2500,
-        SampleProblems = 800,
-        RewardModelEpochs = 3,
-        PpoSteps = 60,
-        Seeds = [1, 2, 3, 4, 5],
+        SftSteps = 2000,
+        PpoSteps = 100,
+        Seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
     };
 
     /// <summary>The preset called <paramref name="name"/> (quick, default, full).</summary>
@@ -177,14 +194,18 @@ public sealed record LabPreset
         static void Rate(double v, string name) { if (!(v > 0) || !double.IsFinite(v)) throw new ArgumentException($"lab preset: {name} = {v}; expected a finite value > 0"); }
         if (!ModelShapes.Names.Contains(PolicySize)) throw new ArgumentException($"lab preset: PolicySize = {PolicySize}; expected one of {string.Join(", ", ModelShapes.Names)}");
         Positive(CheckpointEvery, nameof(CheckpointEvery));
+        Positive(ParallelRuns, nameof(ParallelRuns));
+        if (WarmupSteps < 0) throw new ArgumentException($"lab preset: WarmupSteps = {WarmupSteps}; expected >= 0");
         if (Estimator is not ("gae" or "grpo" or "dr_grpo" or "rloo" or "reinforce_pp"))
             throw new ArgumentException($"lab preset: Estimator = {Estimator}; expected gae, grpo, dr_grpo, rloo or reinforce_pp");
         Positive(TrainProblems, nameof(TrainProblems));
         Positive(TestProblems, nameof(TestProblems));
+        Positive(ValidationProblems, nameof(ValidationProblems));
         Positive(SftSteps, nameof(SftSteps));
         Positive(SftBatchSize, nameof(SftBatchSize));
         Positive(SampleProblems, nameof(SampleProblems));
         Positive(SamplesPerProblem, nameof(SamplesPerProblem));
+        if (PerturbedProblems < 0 || PerturbedProblems > TrainProblems) throw new ArgumentException($"lab preset: PerturbedProblems = {PerturbedProblems}; expected 0..TrainProblems ({TrainProblems})");
         Positive(RewardModelEpochs, nameof(RewardModelEpochs));
         Positive(RewardModelBatchSize, nameof(RewardModelBatchSize));
         Positive(PpoSteps, nameof(PpoSteps));

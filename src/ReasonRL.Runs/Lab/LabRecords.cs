@@ -33,6 +33,18 @@ public sealed record LabEvalSummary(int SampleCount, double Accuracy, double Mea
         return new LabEvalSummary(s.SampleCount, s.Accuracy, s.MeanSteps, s.UnnecessaryStepRate, s.RepeatedStepRate,
             s.IncorrectStepRate, s.TruncationRate, chars);
     }
+
+    /// <summary>Correct lines that advance the solution, per response (MeanSteps × the pooled Correct rate).</summary>
+    public double NecessaryLines => MeanSteps * Math.Max(0, 1 - UnnecessaryStepRate - IncorrectStepRate);
+
+    /// <summary>Correct-but-unnecessary lines per response (restatements, repeats, checks, known results).</summary>
+    public double UnnecessaryLines => MeanSteps * UnnecessaryStepRate;
+
+    /// <summary>Lines repeating an earlier line of the same response, per response (a subset of the other kinds).</summary>
+    public double RepeatedLines => MeanSteps * RepeatedStepRate;
+
+    /// <summary>Incorrect lines per response.</summary>
+    public double IncorrectLines => MeanSteps * IncorrectStepRate;
 }
 
 /// <summary>One labelled response kept for the report's examples.</summary>

@@ -62,8 +62,21 @@ public static class LabReport
             sb.Append("</ul>\n");
         }
 
+        if (s.Command is { } command)
+            sb.Append(CultureInfo.InvariantCulture, $"<p>Rerun: <code>{E(command)}</code> (the same <code>--out</code> folder resumes; another one reruns from scratch and gives the same numbers).</p>\n");
+
         sb.Append("<h2>Results (held-out greedy evaluation; mean ± standard deviation over seeds)</h2>\n");
         AppendTable(sb, LabTable.Headers, s.Table.Select(LabTable.Cells));
+        sb.Append("<h3>Lines per solution by the labeller's type (held-out, mean over seeds)</h3>\n");
+        AppendTable(sb, ["design", "necessary", "unnecessary", "repeated", "incorrect", "truncated"], LinesByType(s));
+
+        sb.Append(CultureInfo.InvariantCulture, $"<h2>Paired differences (held-out; {E(PairedDifference.Method)}: mean [low, high] (n))</h2>\n");
+        AppendTable(sb, LabDifferences.Headers, s.Differences.Select(LabDifferences.Cells));
+
+        sb.Append("<h2>The paper's table beside ours</h2>\n");
+        sb.Append("<p><b>Paper's figures</b> (Gao et al. 2024, Qwen2-1.5B on MATH, greedy accuracy %; from a third-party note, not checked against the paper — docs/reward-methods.md §5). ")
+          .Append("Ours: this run's held-out greedy accuracy on the lab's arithmetic task with a 0.3 M-parameter character-level policy. Compare directions, not levels.</p>\n");
+        AppendTable(sb, ["reward", "paper: MATH greedy %", "ours: accuracy (mean ± sd)"], PaperRows(s));
 
         sb.Append("<h2>Training curves (mean over seeds, band = ± standard deviation)</h2>\n<div class=\"charts\">\n");
         var designs = s.Designs;
@@ -86,6 +99,13 @@ public static class LabReport
                 q.BestOfNAccuracy is double b ? Pct(b) : "—", q.HeldOutPositions.ToString(CultureInfo.InvariantCulture),
                 $"{q.TrainExamples} / {q.HeldOutExamples}", q.HeldOutLoss.ToString("F3", CultureInfo.InvariantCulture),
             ]));
+
+        if (s.PrmCheck is { } c)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<p><b>PRM on unseen responses</b> ({c.Problems} validation problems, {LabPrmChecker.SamplesPerProblem} SFT samples each): ")
+              .Append(CultureInfo.InvariantCulture, $"AUC correct vs incorrect lines <b>{c.Auc:F3}</b> ({c.CorrectLines} correct, {c.IncorrectLines} incorrect lines); mean step score correct {c.MeanCorrect:F2}, incorrect {c.MeanIncorrect:F2}. ")
+              .Append(CultureInfo.InvariantCulture, $"Padding probe (gold solutions with a restatement and a repeated line): necessary lines {c.MeanPaddingNecessary:F2}, correct-but-unnecessary lines {c.MeanPaddingUnnecessary:F2} — a PRM that scores padding like progress makes a raw summed PRM reward farmable.</p>\n");
+        }
 
         sb.Append("<h2>Example solutions (held-out problems, greedy)</h2>\n");
         foreach (var g in input.Examples)
@@ -115,6 +135,40 @@ public static class LabReport
         sb.Append("<h2>Configuration (lab.json)</h2>\n<pre>").Append(E(input.ConfigurationJson)).Append("</pre>\n");
         sb.Append("</body></html>\n");
         return sb.ToString();
+    }
+
+    /// <summary>The paper's rows (third-party figures, docs/reward-methods.md §5) beside this run's accuracy.</summary>
+    public static IReadOnlyList<(string Design, string Label, string? Paper)> PaperTable { get; } =
+    [
+        ("sft", "SFT policy (before RL)", null),
+        ("success", "success reward only", "30.58"),
+        ("orm", "success + ORM", null),
+        ("prm_raw", "success + PRM (raw)", "11.16"),
+        ("prm_clip", "success + PRM Clip", "30.30"),
+        ("prm_delta", "success + PRM Delta", "30.68"),
+        ("prm_clip_delta", "success + PRM Clip-Delta", "31.44"),
+    ];
+
+    private static IEnumerable<IReadOnlyList<string>> PaperRows(LabSummary s) =>
+        PaperTable.Select(p => (IReadOnlyList<string>)
+        [
+            p.Label, p.Paper ?? "not reported",
+            s.Table.FirstOrDefault(r => r.Design == p.Design) is { } row ? row.Accuracy.Format(percent: true) : "not run",
+        ]);
+
+    private static IEnumerable<IReadOnlyList<string>> LinesByType(LabSummary s)
+    {
+        IReadOnlyList<string> Row(string label, IReadOnlyList<LabEvalSummary> evals)
+        {
+            string F(Func<LabEvalSummary, double> f) => MeanSpread.Of(evals.Select(f)).Format(percent: false);
+            return [label, F(e => e.NecessaryLines), F(e => e.UnnecessaryLines), F(e => e.RepeatedLines), F(e => e.IncorrectLines), Pct(evals.Average(e => e.TruncationRate))];
+        }
+        yield return Row("SFT policy (before RL)", [s.Baseline]);
+        foreach (var d in s.Designs)
+        {
+            var evals = s.Runs.Where(r => r.Design == d).Select(r => r.Eval).ToList();
+            if (evals.Count > 0) yield return Row(LabelFor(d), evals);
+        }
     }
 
     private static string LabelFor(string design)

@@ -24,7 +24,7 @@ public static class LabSftStage
     public const string RunPath = "sft", PolicyPath = "sft/model";
 
     /// <summary>The data files, relative to the lab folder.</summary>
-    public const string TrainPath = "data/train.jsonl", TestPath = "data/test.jsonl", SftDataPath = "data/sft.jsonl";
+    public const string TrainPath = "data/train.jsonl", TestPath = "data/test.jsonl", ValidationPath = "data/validation.jsonl", SftDataPath = "data/sft.jsonl";
 
     /// <summary>The baseline evaluation, relative to the run folder.</summary>
     public const string BaselinePath = "sft/baseline.json";
@@ -36,6 +36,7 @@ public static class LabSftStage
         if (ctx.Folder.IsComplete(DataKey)) return;
         var clock = Stopwatch.StartNew();
         JsonlFile.Write(ctx.Folder.PathOf(TrainPath), ctx.TrainProblems.Select(LabProblemRow.Of), LabJsonContext.Default.LabProblemRow);
+        JsonlFile.Write(ctx.Folder.PathOf(ValidationPath), ctx.ValidationProblems.Select(LabProblemRow.Of), LabJsonContext.Default.LabProblemRow);
         JsonlFile.Write(ctx.Folder.PathOf(TestPath), ctx.TestProblems.Select(LabProblemRow.Of), LabJsonContext.Default.LabProblemRow);
         JsonlFile.Write(ctx.Folder.PathOf(SftDataPath),
             ctx.TrainProblems.Select(p => new LabSftRow(LabTask.Prompt(p.Question), p.SftSolution)), LabJsonContext.Default.LabSftRow);

@@ -29,4 +29,14 @@ public sealed record LabSummary(
     IReadOnlyList<LabRunResult> Runs,
     IReadOnlyList<LabStageRecord> Stages,
     IReadOnlyList<LabFinding> Findings,
-    double TotalSeconds);
+    double TotalSeconds)
+{
+    /// <summary>The paired-difference table (success − SFT, each design − success).</summary>
+    public IReadOnlyList<LabDifferenceRow> Differences { get; init; } = [];
+
+    /// <summary>The PRM judged on unseen validation responses (rm/prm_check.json), or null when absent.</summary>
+    public LabPrmCheck? PrmCheck { get; init; }
+
+    /// <summary>The command that reruns this lab (the same folder resumes; a new --out reruns from scratch).</summary>
+    public string? Command { get; init; }
+}

@@ -1,6 +1,7 @@
-// Determinism of the lab (issue: "the same seed gives the same numbers"): the tiny lab run twice, and
-// once more with the engine on one worker thread instead of two, writes identical summary.json and
-// metrics.jsonl files (sft, and every design's PPO run) once the wall-clock fields are removed.
+// Determinism of the lab (issue: "the same seed gives the same numbers"): the tiny lab run twice with two
+// PPO runs at once, and once more with the engine on one worker thread and one PPO run at a time, writes
+// identical summary.json and metrics.jsonl files (sft, and every design's PPO run) once the wall-clock
+// fields are removed.
 using ReasonRL.Runs.Lab;
 using ReasonRL.Tensors;
 
@@ -24,10 +25,10 @@ public sealed class LabDeterminismTests : IDisposable
         try
         {
             Kernels.WorkerCount = 2;
-            LabOrchestrator.Run(preset, Path.Combine(root, "a"));
-            LabOrchestrator.Run(preset, Path.Combine(root, "b"));
+            LabOrchestrator.Run(preset with { ParallelRuns = 2 }, Path.Combine(root, "a"));
+            LabOrchestrator.Run(preset with { ParallelRuns = 2 }, Path.Combine(root, "b"));
             Kernels.WorkerCount = 1;
-            LabOrchestrator.Run(preset, Path.Combine(root, "one"));
+            LabOrchestrator.Run(preset with { ParallelRuns = 1 }, Path.Combine(root, "one"));
         }
         finally
         {

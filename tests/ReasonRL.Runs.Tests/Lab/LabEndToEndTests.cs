@@ -21,6 +21,8 @@ public sealed class LabEndToEndTests : IDisposable
         Name = "tiny",
         TrainProblems = 40,
         TestProblems = 8,
+        ValidationProblems = 8,
+        PerturbedProblems = 6,
         PolicySize = "micro",
         MaxPositions = 256,
         SftSteps = 6,

@@ -1,0 +1,42 @@
+// `reasonrl lab --set key=value`: every key changes its one setting, and a bad key, value or range is an
+// ArgumentException naming the key (the CLI prints it as one line, exit code 2).
+using ReasonRL.Runs.Lab;
+
+namespace ReasonRL.Runs.Tests.Lab;
+
+public sealed class LabPresetOverridesTests
+{
+    [Fact]
+    public void Keys_change_their_setting_only()
+    {
+        var p = LabPresetOverrides.ApplyAll(LabPreset.Default, ["policy_lr=5e-5", "sft_steps=600", "task.operand_max=12", "prm_alpha=0.5", "estimator=grpo", "perturbed_problems=10"]);
+        Assert.Equal(5e-5, p.PolicyLearningRate);
+        Assert.Equal(600, p.SftSteps);
+        Assert.Equal(12, p.Task.OperandMax);
+        Assert.Equal(0.5, p.Rewards.PrmAlpha);
+        Assert.Equal("grpo", p.Estimator);
+        Assert.Equal(10, p.PerturbedProblems);
+        Assert.Equal(LabPreset.Default.CriticLearningRate, p.CriticLearningRate);
+        Assert.Equal(LabPreset.Default.Task.ResultMax, p.Task.ResultMax);
+        Assert.Equal(LabPreset.Default, LabPresetOverrides.ApplyAll(LabPreset.Default, []));
+    }
+
+    [Theory]
+    [InlineData("policy_rate=1e-4", "policy_rate: unknown key")]
+    [InlineData("sft_steps=many", "sft_steps=many: expected an integer")]
+    [InlineData("policy_lr=NaN", "policy_lr=NaN: expected a finite number")]
+    [InlineData("policy_lr", "expected key=value")]
+    [InlineData("sft_steps=0", "SftSteps = 0; expected >= 1")]
+    [InlineData("estimator=ppo", "Estimator = ppo")]
+    public void Bad_settings_name_the_key(string assignment, string expected)
+    {
+        var e = Assert.Throws<ArgumentException>(() => LabPresetOverrides.ApplyAll(LabPreset.Default, [assignment]));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_ppo_only_sweep_key_is_a_settable_key()
+    {
+        Assert.All(LabSweep.PpoOnlyKeys, k => Assert.Contains(k, LabPresetOverrides.Keys));
+    }
+}
