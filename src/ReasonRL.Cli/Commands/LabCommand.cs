@@ -202,7 +202,7 @@ internal static class LabCommand
         foreach (var h in LabTable.Headers) table.AddColumn(h);
         foreach (var row in summary.Table) table.AddRow(LabTable.Cells(row).Select(Markup.Escape).ToArray());
         console.Write(table);
-        var differences = new Table().Title($"paired differences ({PairedDifference.Method}): mean [low, high] (n)");
+        var differences = new Table().Title(Markup.Escape($"paired differences ({PairedDifference.Method}): mean [low, high] (n)"));
         foreach (var h in LabDifferences.Headers) differences.AddColumn(h);
         foreach (var row in summary.Differences) differences.AddRow(LabDifferences.Cells(row).Select(Markup.Escape).ToArray());
         console.Write(differences);
