@@ -83,7 +83,9 @@ public static class LabSweep
             var clock = Stopwatch.StartNew();
             var folder = LabRunFolder.Open(Path.Combine(outDir, "points", FolderOf(points[i])), presets[i]);
             if (shared) CopySharedStages(sharedDir, folder);
-            var ctx = new LabContext(folder, presets[i], progress, ct, evaluateOnValidation: true);
+            // Each point's tasks get their own keys (its PPO progress restarts at 0), so a live view or ETA is per point.
+            string tag = string.Create(CultureInfo.InvariantCulture, $" {i + 1}/{points.Count}");
+            var ctx = new LabContext(folder, presets[i], progress is null ? null : p => progress(p with { Task = p.Task + tag }), ct, evaluateOnValidation: true);
             LabSftStage.RunData(ctx);
             var sft = LabSftStage.RunSft(ctx);
             var runs = LabOrchestrator.RunPpo(ctx);
