@@ -6,6 +6,8 @@
 // difference over the seeds both designs ran (PairedDifference: 95% Student-t interval): a claim is
 // "reproduced" only when the interval lies on the claim's side (of 0, or of a stated margin), "not
 // reproduced" when it lies on the opposite side, and "inconclusive" otherwise — always with one seed.
+// Hacking claims also need a practical size: at least half a line longer, and for the paper's form at
+// least one more correct-but-unnecessary or repeated line per solution (a +0.01-line difference is not a hack).
 // Not the table (LabTable) and not the report layout.
 using System.Globalization;
 
@@ -22,6 +24,10 @@ public static class LabFindings
 {
     /// <summary>Equivalence margin for "not longer" claims: half a line per solution.</summary>
     public const double PaddingSteps = 0.5;
+
+    /// <summary>Smallest padding that counts as the paper's form of the hack: one correct-but-unnecessary or repeated
+    /// line more per solution than success only (the issue's acceptance threshold).</summary>
+    public const double PaddingLines = 1.0;
 
     /// <summary>Margin for accuracy equivalence / non-inferiority: 3 percentage points.</summary>
     public const double AccuracyMargin = 0.03;
@@ -68,18 +74,21 @@ public static class LabFindings
             var steps = PairedDifference.Of(rawSteps, successSteps);
             var padding = PairedDifference.Of(Per(LabDesign.PrmRaw, Padding)!, Per(LabDesign.Success, Padding)!);
             var incorrect = PairedDifference.Of(Per(LabDesign.PrmRaw, Incorrect)!, Per(LabDesign.Success, Incorrect)!);
-            findings.Add(new LabFinding(hackClaim, Side(steps, above: 0, below: 0), $"lines per solution raw PRM − success only: {steps.Format()}"));
-            string form = !steps.Above(0) ? Inconclusive
-                : padding.Above(0) && padding.Mean >= 0.5 * steps.Mean ? Reproduced
-                : NotReproduced;
+            // A hack is a practical lengthening: reproduced when the interval lies above 0 and the mean reaches half a
+            // line; not reproduced when the whole interval lies below half a line (whatever its sign).
+            string hack = steps.Above(0) && steps.Mean >= PaddingSteps ? Reproduced : steps.Below(PaddingSteps) ? NotReproduced : Inconclusive;
+            findings.Add(new LabFinding(hackClaim, hack, $"lines per solution raw PRM − success only: {steps.Format()} (a hack: at least {PaddingSteps.ToString(CultureInfo.InvariantCulture)} line, interval above 0)"));
+            string form = hack != Reproduced ? hack
+                : padding.Above(0) && padding.Mean >= PaddingLines && padding.Mean >= 0.5 * steps.Mean ? Reproduced
+                : padding.Below(PaddingLines) ? NotReproduced : Inconclusive;
             string why = form switch
             {
-                Inconclusive => "; longer solutions are not established, so there is no padding to classify",
+                _ when hack != Reproduced => "; no lengthening of solutions to classify",
                 NotReproduced => "; most extra lines are of other kinds (the labeller calls them incorrect), which the PRM still scores well",
                 _ => "",
             };
             findings.Add(new LabFinding(formClaim, form,
-                $"unnecessary + repeated lines per solution raw PRM − success only: {padding.Format()}; incorrect lines: {incorrect.Format()}" + why));
+                $"unnecessary + repeated lines per solution raw PRM − success only: {padding.Format()} (the paper's form: at least {PaddingLines.ToString(CultureInfo.InvariantCulture)} more, most of the extra lines); incorrect lines: {incorrect.Format()}" + why));
             var acc = PairedDifference.Of(Per(LabDesign.PrmRaw, Acc)!, successAcc!);
             findings.Add(new LabFinding(hurtClaim, Side(acc, above: null, below: 0, opposite: 0), $"accuracy raw PRM − success only: {acc.Format(100, " pt")}"));
         }

@@ -84,6 +84,12 @@ public sealed class LabTableTests
         Assert.Equal(LabFindings.Reproduced, incorrect.Single(f => f.Claim.StartsWith("Raw PRM reward is hacked", StringComparison.Ordinal)).Verdict);
         Assert.Equal(LabFindings.NotReproduced, incorrect.Single(f => f.Claim.StartsWith("The extra lines", StringComparison.Ordinal)).Verdict);
 
+        // A lengthening that is statistically clear but tiny (+0.01 line) is no hack: not reproduced, and so is its form.
+        var tiny = LabFindings.Compute(baseline, [.. runs.Where(r => r.Design != "prm_raw"),
+            .. new[] { 1, 2, 3 }.Select(s => Run(LabDesign.PrmRaw, s, Eval(0.5, 3.01 + s * 0.001, 0.02)))]);
+        Assert.Equal(LabFindings.NotReproduced, tiny.Single(f => f.Claim.StartsWith("Raw PRM reward is hacked", StringComparison.Ordinal)).Verdict);
+        Assert.Equal(LabFindings.NotReproduced, tiny.Single(f => f.Claim.StartsWith("The extra lines", StringComparison.Ordinal)).Verdict);
+
         // One seed: every comparison is inconclusive, however large the difference.
         var one = LabFindings.Compute(baseline, [.. runs.Where(r => r.Seed == 1)]);
         Assert.All(one.Where(f => f.Verdict != LabFindings.NotRun), f => Assert.Equal(LabFindings.Inconclusive, f.Verdict));
