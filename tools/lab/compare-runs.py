@@ -5,6 +5,7 @@ Usage: tools/lab/compare-runs.py RUN_A RUN_B [RUN_C ...]
 
 The wall-clock fields are those named by ReasonRL.Runs.WallClockFields (docs/architecture.md,
 "Determinism"): wall_time, created_at, completed_at, keys under time/ and keys ending in _seconds.
+summary.json's "command" (the rerun command line, which names the run's own --out folder) is left out too.
 Prints one line per compared file and exits 1 when any file differs or is missing.
 """
 import json
@@ -16,11 +17,11 @@ def is_wall_clock(key: str) -> bool:
     return key in ("wall_time", "created_at", "completed_at") or key.startswith("time/") or key.endswith("_seconds")
 
 
-def strip(node):
+def strip(node, top=True):
     if isinstance(node, dict):
-        return {k: strip(v) for k, v in node.items() if not is_wall_clock(k)}
+        return {k: strip(v, False) for k, v in node.items() if not is_wall_clock(k) and not (top and k == "command")}
     if isinstance(node, list):
-        return [strip(v) for v in node]
+        return [strip(v, False) for v in node]
     return node
 
 
