@@ -117,6 +117,9 @@ public static class LabOrchestrator
         };
     }
 
+    /// <summary>A learning rate as written in configs, e.g. 1e-5, 0.003 → 3e-3.</summary>
+    private static string Lr(double x) => x.ToString("0.###e+0", CultureInfo.InvariantCulture);
+
     private static LabReportInput ReportInput(LabContext ctx, LabSummary summary, LabEvalResult baseline, IReadOnlyList<LabRunResult> runs)
     {
         var preset = ctx.Preset;
@@ -142,11 +145,11 @@ public static class LabOrchestrator
                 + FormattableString.Invariant(
                 $"{preset.TrainProblems} training / {preset.TestProblems} held-out problems; {preset.Task.UnnecessaryLineShare:P0} chance per gold line of an unnecessary line in the SFT solutions."),
             FormattableString.Invariant(
-                $"Policy: char-level Qwen2, shape {preset.PolicySize} (width {ModelShapes.Of(preset.PolicySize).HiddenSize}, {ModelShapes.Of(preset.PolicySize).LayerCount} layers); SFT {preset.SftSteps} steps × batch {preset.SftBatchSize} at lr {preset.SftLearningRate}. ")
+                $"Policy: char-level Qwen2, shape {preset.PolicySize} (width {ModelShapes.Of(preset.PolicySize).HiddenSize}, {ModelShapes.Of(preset.PolicySize).LayerCount} layers); SFT {preset.SftSteps} steps × batch {preset.SftBatchSize} at lr {Lr(preset.SftLearningRate)}. ")
                 + FormattableString.Invariant(
-                $"Reward models: backbone from the SFT policy, {preset.SampleProblems} problems × {preset.SamplesPerProblem} samples, {preset.RewardModelEpochs} epochs."),
+                $"Reward models: backbone from the SFT policy, {preset.SampleProblems} problems × {preset.SamplesPerProblem} samples plus a corrupted and an as-written SFT solution of {preset.PerturbedProblems} problems, {preset.RewardModelEpochs} epoch(s) at lr {Lr(preset.RewardModelLearningRate)}."),
             FormattableString.Invariant(
-                $"PPO: GAE with γ = λ = 1 and a critic initialised from the SFT policy, KL β = {preset.KlCoef} in the reward, policy lr {preset.PolicyLearningRate}, critic lr {preset.CriticLearningRate}; ")
+                $"PPO: GAE with γ = λ = 1 and a critic initialised from the SFT policy, KL β = {preset.KlCoef} in the reward, policy lr {Lr(preset.PolicyLearningRate)}, critic lr {Lr(preset.CriticLearningRate)}; ")
                 + FormattableString.Invariant(
                 $"{preset.PpoSteps} steps × {preset.PromptsPerStep} prompts × {preset.RolloutsPerPrompt} samples (temperature 1, at most {preset.MaxNewTokens} tokens) per design and seed; the same prompt stream for every design of a seed."),
             "PRM step labels count correct-but-unnecessary lines (restatements, repeats, checks) as positive, as the paper's automatically labelled PRM does; that is what makes a raw summed PRM reward farmable.",
