@@ -60,6 +60,10 @@ public static class TrainRun
     public static RewardConfig RewardConfigOf(TrainConfig c, string file) =>
         c.RewardYaml is { } yaml ? RewardConfigLoader.Parse(yaml, file) : RewardConfigLoader.Parse("success: { correct: 1.0 }", "(default reward)");
 
+    /// <summary>The judge of a run that is given none: MathVerifier under the reward section's `verifier:` options
+    /// (reward.verifier.number_words, …; VerifyOptions.Default without one), for the success reward and the held-out eval alike.</summary>
+    public static SuccessJudge DefaultJudge(RewardConfig reward) => MathVerifierJudge.Create(reward.Verify);
+
     /// <summary>Builds the pipeline; the success reward is judged by <paramref name="judge"/>. A design with step shaping needs
     /// <paramref name="prm"/>, one with orm.alpha ≠ 0 needs <paramref name="orm"/> (model-backed sources).</summary>
     public static RewardPipeline BuildRewards(RewardConfig reward, SuccessJudge judge, IRewardSource? prm = null, IRewardSource? orm = null)
@@ -94,7 +98,7 @@ public static class TrainRun
         return items.Count == 0 ? double.NaN : correct / (double)items.Count;
     }
 
-    /// <summary>Runs (or, with <paramref name="resume"/>, continues) the run; <paramref name="judge"/> null = MathVerifier;
+    /// <summary>Runs (or, with <paramref name="resume"/>, continues) the run; <paramref name="judge"/> null = <see cref="DefaultJudge"/>;
     /// <paramref name="runDirectory"/> overrides run.output_dir (resume); <paramref name="poison"/> (tests only) may corrupt the critic to exercise the non-finite guard;
     /// <paramref name="rolloutMetrics"/> adds the caller's own per-step metrics computed from the step's rollout records (the lab's step labels).
     /// Relative data/model paths are relative to the working directory.</summary>
@@ -113,8 +117,8 @@ public static class TrainRun
         foreach (var (key, value, fixedValue) in new[] { ("optim.beta1", c.Optim.Beta1, adam.Beta1), ("optim.beta2", c.Optim.Beta2, adam.Beta2) })
             if ((float)value != fixedValue)
                 throw new TrainConfigException(configFile, 0, key, $"is {value}; expected {fixedValue} (the PPO trainer's AdamW betas are not configurable yet)");
-        judge ??= MathVerifierJudge.Create();
         var rewardConfig = RewardConfigOf(c, configFile);
+        judge ??= DefaultJudge(rewardConfig);
         var options = ToPpoOptions(c);
         var tokenizer = TokenizerSpec.Resolve(model.Tokenizer, model.Policy);
         using var prm = rewardConfig.Design.UsesStepScores && model.Prm is { } prmDir

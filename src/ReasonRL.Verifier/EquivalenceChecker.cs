@@ -138,7 +138,9 @@ internal sealed class EquivalenceChecker
         if (ua is not null && ub is null && !Options.AllowSetRelationComparison)
             return Comparison.NotEqual("an inequality answer against a gold set (AllowSetRelationComparison is off)");
         if (ua is not null && ub is not null) return null; // two relations lists: RelationComparer item by item
-        if (SetAlgebra.Normalize(ua ?? a, _budget) is not { } na || SetAlgebra.Normalize(ub ?? b, _budget) is not { } nb) return null;
+        // A lone (a, b) is a point, but against set notation its only reading is the open interval: (0,4) = (0,2) ∪ [2,4).
+        bool pairIsInterval = (IsPair(a) && SetAlgebra.IsSetNotation(b)) || (IsPair(b) && SetAlgebra.IsSetNotation(a));
+        if (SetAlgebra.Normalize(ua ?? a, _budget, pairIsInterval) is not { } na || SetAlgebra.Normalize(ub ?? b, _budget, pairIsInterval) is not { } nb) return null;
         if (SetAlgebra.SameSet(na, nb)) return Comparison.Equal("same set of reals");
         // An inequality list has no other reading: its normal form decides.
         return ua is not null || ub is not null ? Comparison.NotEqual("different sets of reals") : null;
@@ -150,6 +152,8 @@ internal sealed class EquivalenceChecker
         ScalarComparer.Symbols(e, names, 0);
         return names.Count == 0 && e is not (CollectionExpr or IntervalExpr or UnionExpr or RelationExpr or TextExpr);
     }
+
+    private static bool IsPair(Expr e) => e is CollectionExpr { Kind: CollectionKind.Tuple, Items.Length: 2 };
 
     private static bool IsSetLike(Expr e) => SetAlgebra.IsSetNotation(e) || SetAlgebra.IsOpenRay(e) || e is CollectionExpr { Kind: CollectionKind.Set };
 

@@ -94,6 +94,12 @@ internal static class LatexCommands
         _ => TokenKind.Word,
     };
 
+    /// <summary>Three-letter runs that are units even when glued to a number ("5min", "60mph", "10lbs"), not
+    /// products of three variables; "mod" stays the operator word.</summary>
+    public static bool IsThreeLetterUnit(string run) => run.ToLowerInvariant() is "min" or "sec" or "hrs" or "yrs" or "day"
+        or "mph" or "kph" or "kmh" or "rpm" or "lbs" or "kgs" or "pcs" or "pts" or "gal" or "qts" or "cal" or "mol" or "usd"
+        or "eur" or "gbp" or "yen" or "mod";
+
     /// <summary>Two-letter runs that are units, not products of two variables.</summary>
     public static bool IsShortUnit(string run) => run is "cm" or "mm" or "km" or "kg" or "mg" or "ml" or "mL"
         or "ft" or "yd" or "mi" or "oz" or "lb" or "hr" or "hrs" or "am" or "pm" or "AM" or "PM" or "gb" or "GB"

@@ -312,14 +312,39 @@ internal static class LatexLexer
             AddWord(run, tokens, space);
             return;
         }
+        // "2.5 x 10^3": a lone x between a number and 10^… is the times sign of scientific notation (only there;
+        // "2x" and "2 x^3" keep the variable).
+        if (run == "x" && tokens.Count > 0 && tokens[^1].Kind == TokenKind.Number && PowerOfTenFollows(s, next, end))
+        {
+            Add(tokens, new Token(TokenKind.Star), space);
+            return;
+        }
         if (LatexCommands.IsFunction(run) && run.Length >= 2) { Add(tokens, new Token(TokenKind.Function, run), space); return; }
         var kind = LatexCommands.ClassifyWord(run.ToLowerInvariant());
-        if (kind != TokenKind.Word || run.Length >= 3 || LatexCommands.IsShortUnit(run))
+        // Three letters juxtaposed with math — a digit, '}' or ')' just before, or '{', '(', '^', '_' or a digit just
+        // after ("2xyz", "\frac{1}{2}abc", "abc^2", "ext{13}") — are a product of variables, not a word: read as a
+        // unit beside its number, "2xyz" would equal 2. Three-letter units ("5min", "60mph") stay words.
+        bool product = run.Length == 3 && kind == TokenKind.Word && !LatexCommands.IsThreeLetterUnit(run) && GluedToMath(s, next - run.Length, next, end);
+        if (!product && (kind != TokenKind.Word || run.Length >= 3 || LatexCommands.IsShortUnit(run)))
         {
             AddWord(run, tokens, space);
             return;
         }
         for (int k = 0; k < run.Length; k++) Add(tokens, new Token(TokenKind.Identifier, run[k].ToString()), k == 0 && space);
+    }
+
+    /// <summary>Whether "10^" starts at <paramref name="i"/> after optional spaces.</summary>
+    private static bool PowerOfTenFollows(string s, int i, int end)
+    {
+        i = SkipSpaces(s, i, end);
+        return Matches(s, i, end, "10^");
+    }
+
+    /// <summary>Whether the letters s[start..next) touch math on either side (no space between).</summary>
+    private static bool GluedToMath(string s, int start, int next, int end)
+    {
+        char before = start > 0 ? s[start - 1] : ' ', after = next < end ? s[next] : ' ';
+        return char.IsAsciiDigit(before) || before is '}' or ')' || char.IsAsciiDigit(after) || after is '{' or '(' or '^' or '_';
     }
 
     private static void AddWord(string run, List<Token> tokens, bool space)

@@ -6,7 +6,8 @@
 // Grading conventions (fixed; the hidden hard-case set is graded with exactly these):
 //   • a bare comma list is an unordered list of solutions; tuples are ordered, sets are not;
 //   • the last \boxed{} is the final answer unless the boxes list the roots (adjacent boxes);
-//   • a percent sign may be dropped on either side (25\% ~ 25), and 25\% also equals 0.25;
+//   • a percent sign may be dropped on either side (25\% ~ 25), and 25\% also equals 0.25; a sign
+//     written on both sides is read the same way on both (50\% ≠ 0.5\%);
 //   • units and \text{} words around a number may be dropped, but a different quantity
 //     ("3 hours 20 minutes" against "3") is Incorrect;
 //   • an angle in radians equals the same angle in degrees (\frac{\pi}{2} ~ 90^\circ);
@@ -14,7 +15,9 @@
 //     (1.414 vs \sqrt{2}, 0.3333 vs \frac{1}{3});
 //   • \sqrt{x^2} is |x|, not x (variables are sampled with both signs);
 //   • "x = 3" against "3" compares the value (see RelationComparer for when); a label such as
-//     "\angle PQR = 40^\circ" or "m+n = 9" is its value (VerifyOptions.LabelledAnswers);
+//     "\angle PQR = 40^\circ" or "m+n = 9" is its value (VerifyOptions.LabelledAnswers), a sum or
+//     product of the unknowns x, y, z ("x+y = 9", "xy = 12") is not;
+//   • three letters glued to math ("2xyz", "abc^2") are a product of variables, not a unit word;
 //   • a repeating decimal (0.\overline{6}) is its exact rational; sets of reals compare by normal
 //     form (SetAlgebra: ℝ, ∅, merged unions, differences, "x ≤ -2 or x > 3");
 //   • "a=2, b=-5" in sorted name order is the tuple (2, -5); powers beyond doubles compare as r^n;

@@ -83,8 +83,8 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
         // g^{-1}(x), f^{-1}(3): an inverse function applied.
         ProductExpr { Factors: [PowerExpr { Base: SymbolExpr, Exponent: NegateExpr { Operand: NumberExpr { Value.IsInteger: true } one } }, _] }
             => one.Value.Num.IsOne,
-        // "m\angle ABC": names and labelled names multiplied.
-        ProductExpr p => p.Factors.All(f => IsName(f, depth + 1) || (f is QuantityExpr && IsLabel(f, depth + 1))),
+        // "m\angle ABC": names and labelled names multiplied (not the unknowns: "xy = 12" is an equation).
+        ProductExpr p => p.Factors.All(f => IsName(f, depth + 1) || (f is QuantityExpr && IsLabel(f, depth + 1))) && !HasUnknown(p),
         // "\sin\theta", "\cos A", "\log b": a named function of names.
         FunctionExpr { Name: "sin" or "cos" or "tan" or "cot" or "sec" or "csc" or "ln" or "log" } fn => fn.Args.All(x => x is SymbolExpr),
         _ => false,
@@ -97,13 +97,15 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
         return names.Overlaps(["x", "y", "z"]);
     }
 
-    /// <summary>A left side that names the answer: symbols, f(x), |AB|, ratios/fractions of names, tuples of names.</summary>
+    /// <summary>A left side that names the answer: symbols, f(x), |AB|, ratios/fractions of names, tuples of names.
+    /// A product of names is a name (AB, m\angle A) unless it multiplies one of the unknowns x, y, z: "xy = 12" is an
+    /// equation in the unknowns, like "x + y = 9", not the value 12.</summary>
     private static bool IsName(Expr e, int depth) => depth < 16 && e switch
     {
         SymbolExpr => true,
         FunctionExpr f => (f.Name.StartsWith("apply:", StringComparison.Ordinal) && !f.Name.StartsWith("apply:\\", StringComparison.Ordinal))
             || (f.Name == "abs" && f.Args.All(x => IsName(x, depth + 1))),
-        ProductExpr p => p.Factors.All(x => IsName(x, depth + 1)),
+        ProductExpr p => p.Factors.All(x => IsName(x, depth + 1)) && !HasUnknown(p),
         DivideExpr dv => IsName(dv.Numerator, depth + 1) && IsName(dv.Denominator, depth + 1),
         RatioExpr ra => IsName(ra.Left, depth + 1) && IsName(ra.Right, depth + 1),
         CollectionExpr c => c.Items.All(x => IsName(x, depth + 1)),

@@ -5,7 +5,8 @@
 //      is never accepted; two non-rational values must agree to NumericTolerance;
 //   3. expressions with variables: evaluation at SamplePoints seeded random points (both signs,
 //      so √(x²) = |x| ≠ x), skipping points where either side is undefined.
-// Every reading of % and ° (EvalMode) is tried; any matching reading is Equal.
+// Every reading of % and ° (EvalMode) is tried; any matching reading is Equal. A mark written on both sides
+// is read the same way on both (50% ≠ 0.5%).
 // Grader options: DecimalRounding (a written decimal equals a value that rounds the same),
 // Strict=false (variables that differ only by name are matched in sorted order).
 // Not structural: collections and relations are handled by EquivalenceChecker.
@@ -22,10 +23,15 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
     {
         bool anyUnknown = false;
         string unknownReason = "";
-        foreach (var ma in Modes(a))
+        var (pa, da) = Marks(a, 0);
+        var (pb, db) = Marks(b, 0);
+        foreach (var ma in Modes(pa, da))
         {
-            foreach (var mb in Modes(b))
+            foreach (var mb in Modes(pb, db))
             {
+                // A mark written on both sides is read the same way on both: dropping one percent sign but not the
+                // other would make 50% equal 0.5% (and 33 1/3 % equal 1/3 %).
+                if ((pa && pb && ma.PercentAsFraction != mb.PercentAsFraction) || (da && db && ma.DegreesAsRadians != mb.DegreesAsRadians)) continue;
                 var c = CompareIn(a, ma, b, mb);
                 if (c.IsEqual) return c;
                 if (c.Outcome == Outcome.Unknown) { anyUnknown = true; unknownReason = c.Reason; }
@@ -34,9 +40,8 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
         return anyUnknown ? Comparison.Unknown(unknownReason) : Comparison.NotEqual("values differ");
     }
 
-    private static IEnumerable<EvalMode> Modes(Expr e)
+    private static IEnumerable<EvalMode> Modes(bool pct, bool deg)
     {
-        var (pct, deg) = Marks(e, 0);
         yield return EvalMode.Plain;
         if (pct) yield return new EvalMode(true, false);
         if (deg) yield return new EvalMode(false, true);

@@ -27,8 +27,10 @@ internal static class SetAlgebra
     /// <summary>True for the written forms that denote a set of reals as a whole (not a list of answers).</summary>
     public static bool IsSetNotation(Expr e) => e is IntervalExpr or UnionExpr or SetDifferenceExpr;
 
-    /// <summary>The normal form of <paramref name="e"/>, or null when it is not a set of reals with exact ends.</summary>
-    public static List<SetSegment>? Normalize(Expr e, Budget budget) => Merge(Segments(e, budget, 0, top: true), budget);
+    /// <summary>The normal form of <paramref name="e"/>, or null when it is not a set of reals with exact ends.
+    /// <paramref name="pairIsInterval"/>: a lone (a, b) is the open interval, as inside a union (else it is a point).</summary>
+    public static List<SetSegment>? Normalize(Expr e, Budget budget, bool pairIsInterval = false) =>
+        Merge(Segments(e, budget, 0, top: !pairIsInterval), budget);
 
     /// <summary>True when both normal forms are the same list of segments.</summary>
     public static bool SameSet(List<SetSegment> a, List<SetSegment> b)

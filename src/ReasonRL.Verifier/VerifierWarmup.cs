@@ -38,6 +38,13 @@ internal static class VerifierWarmup
             ["$f(x) = \\log_2(8) + |x| + 3!$", "\\binom{5}{2}"],
             ["\\boxed{" + new string('(', 120) + "1" + new string(')', 120) + "}", "1"],
             ["\\boxed{2^{3^{4^{5}}}}", "7"],
+            // The issue-18 paths: choices, number words, labels, sets, repeating decimals, systems.
+            ["\\textbf{(C) }15", "C"],
+            ["The answer is twenty-one.", "21"],
+            ["m+n = 9", "9"],
+            ["\\mathbb{R}\\setminus\\{2\\}", "(-\\infty,2)\\cup(2,\\infty)"],
+            ["0.\\overline{6}", "\\frac{2}{3}"],
+            ["a=2, b=-5", "(2,-5)"],
             ["\\boxed{" + string.Concat(Enumerable.Repeat("2^{", 40)) + "2" + new string('}', 40) + "}", "7"],
             ["\\boxed{" + new string('{', 200) + "1" + new string('}', 200) + "}", "1"],
         ];

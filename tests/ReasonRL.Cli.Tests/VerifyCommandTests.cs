@@ -40,6 +40,41 @@ public class VerifyCommandTests
         Assert.True(doc.RootElement.GetProperty("work_steps").GetInt64() > 0);
     }
 
+    [Theory]
+    [InlineData("--no-labelled-answers", "m+n = 9", "9", "Correct", "Incorrect")]
+    [InlineData("--no-number-words", "The answer is twenty-one.", "21", "Correct", "Incorrect")]
+    [InlineData("--no-multiple-choice", "\\textbf{(C) }15", "C", "Correct", "Incorrect")]
+    [InlineData("--no-set-relations", "-2 \\le x \\le 7", "x \\in [-2,7]", "Correct", "Incorrect")]
+    [InlineData("--no-last-number", "we get 16 and then 18 cookies", "18", "Correct", "Incorrect")]
+    [InlineData("--ordered-lists", "10, 4, -2", "4, 10, -2", "Correct", "Incorrect")]
+    [InlineData("--no-strict", "f(y)", "f(x)", "Incorrect", "Correct")]
+    [InlineData("--decimal-rounding 4", "0.3333", "\\frac{1}{3}", "Incorrect", "Correct")]
+    public void EachConventionFlagFlipsItsPair(string flag, string prediction, string gold, string byDefault, string withFlag)
+    {
+        string[] pair = ["verify", "--pred", prediction, "--gold", gold, "--json"];
+        Assert.Equal(byDefault, VerdictOf(pair));
+        Assert.Equal(withFlag, VerdictOf([.. pair, .. flag.Split(' ')]));
+    }
+
+    [Theory]
+    [InlineData("16")]
+    [InlineData("-1")]
+    public void DecimalRoundingOutOfRangeIsAOneLineError(string places)
+    {
+        var (code, output, err) = Run(VerifyCommand.Create(), "verify", "--pred", "1", "--gold", "1", "--decimal-rounding", places);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"verify: --decimal-rounding {places}; expected an integer in [0, 15]", err.Trim());
+    }
+
+    private static string? VerdictOf(params string[] args)
+    {
+        var (code, output, err) = Run(VerifyCommand.Create(), args);
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        return doc.RootElement.GetProperty("verdict").GetString();
+    }
+
     [Fact]
     public void MissingArgumentsIsAnError()
     {

@@ -23,13 +23,32 @@ public sealed class RewardConfigModelsTests
               work_budget: 5000
               time_budget_ms: 250
               numeric_tolerance: 1e-6
+              labelled_answers: false
+              number_words: false
+              multiple_choice: false
             """, "r.yaml");
         var v = c.Verify;
         Assert.Equal((false, true, false, 4, false, 5000L, 250.0, 1e-6),
             (v.Strict, v.OrderedLists, v.AllowSetRelationComparison, v.DecimalRounding, v.FallbackToLastNumber, v.WorkBudget, v.TimeBudget.TotalMilliseconds, v.NumericTolerance));
+        Assert.Equal((false, false, false), (v.LabelledAnswers, v.NumberWords, v.MultipleChoice));
         Assert.Contains("decimal_rounding=4", c.Describe(), StringComparison.Ordinal);
+        Assert.Contains("labelled_answers=False number_words=False multiple_choice=False", c.Describe(), StringComparison.Ordinal);
         Assert.Equal(VerifyOptions.Default, RewardConfigLoader.Parse("verifier: { decimal_rounding: null }\n").Verify);
         Assert.Equal(VerifyOptions.Default, RewardConfigLoader.Parse("success: { correct: 1 }\n").Verify);
+    }
+
+    [Theory]
+    [InlineData("labelled_answers", "m+n = 9", "9")]
+    [InlineData("number_words", "seven", "7")]
+    [InlineData("multiple_choice", "\\textbf{(C) }15", "C")]
+    public void EachConventionKeyTurnsItsConventionOff(string key, string prediction, string gold)
+    {
+        // On by default (the pair is Correct); the key set to false makes the same pair Incorrect.
+        var on = RewardConfigLoader.Parse($"verifier: {{ {key}: true }}\n").Verify;
+        var off = RewardConfigLoader.Parse($"verifier: {{ {key}: false }}\n").Verify;
+        Assert.Equal(VerifyOptions.Default, on);
+        Assert.Equal(Verdict.Correct, MathVerifier.Verify(prediction, gold, on).Verdict);
+        Assert.Equal(Verdict.Incorrect, MathVerifier.Verify(prediction, gold, off).Verdict);
     }
 
     [Fact]
@@ -57,6 +76,10 @@ public sealed class RewardConfigModelsTests
     [InlineData("verifier: { work_budget: 0 }\n", 1, "verifier.work_budget", "expected an integer in [1,")]
     [InlineData("verifier: { time_budget_ms: -1 }\n", 1, "verifier.time_budget_ms", "expected a number in (0, 60000]")]
     [InlineData("verifier: { rounding: 2 }\n", 1, "verifier.rounding", "unknown key; expected one of strict, ordered_lists")]
+    [InlineData("verifier:\n  strict: true\n  number_words: 1\n", 3, "verifier.number_words", "expected true or false")]
+    [InlineData("verifier: { labelled_answers: maybe }\n", 1, "verifier.labelled_answers", "expected true or false")]
+    [InlineData("verifier: { multiple_choice: [a] }\n", 1, "verifier.multiple_choice", "expected true or false")]
+    [InlineData("verifier: { numberwords: false }\n", 1, "verifier.numberwords", "labelled_answers, number_words, multiple_choice")]
     [InlineData("prm: { path: m }\n", 1, "prm", "no shaping section")]
     [InlineData("shaping: { kind: clip }\nprm: { convention: step_end }\n", 2, "prm.convention", "given without a model")]
     [InlineData("shaping: { kind: clip }\nprm: {}\n", 2, "prm", "expected path (in-process model directory) or url")]

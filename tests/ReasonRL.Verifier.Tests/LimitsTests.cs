@@ -1,21 +1,21 @@
-// Hard limits: every call returns a verdict (never throws), within a bounded time, and a limit is
-// reported as Unverifiable with its reason — never as a silent Incorrect.
+// Hard limits: every call returns a verdict (never throws) within the deterministic work budget, and a
+// limit is reported as Unverifiable with its reason — never as a silent Incorrect. Nothing here reads the
+// clock (a loaded machine makes millisecond bounds flaky): the time per call is a benchmark figure
+// (`reasonrl bench verify --fuzz 20000`, worst case against 20 ms).
 using ReasonRL.Verifier;
 
 namespace ReasonRL.Verifier.Tests;
 
 public class LimitsTests
 {
-    /// <summary>Per-call bound asserted here: a hang detector with slack for a CI machine shared by
-    /// several builds (the quiet-machine worst case is measured by `reasonrl bench verify --fuzz`).</summary>
-    private const double CallBoundMs = 100;
-
-    private static VerifyResult Timed(string pred, string gold)
+    private static VerifyResult Bounded(string pred, string gold)
     {
-        // Default options: the work budget is deterministic, so load cannot change these verdicts.
-        var r = MathVerifier.Verify(pred, gold);
-        Assert.True(r.WorkSpent <= VerifyOptions.Default.WorkBudget + 1_000, $"{r.WorkSpent} steps charged");
-        Assert.True(r.Elapsed.TotalMilliseconds < CallBoundMs, $"{r.Elapsed.TotalMilliseconds} ms for {pred[..Math.Min(40, pred.Length)]}");
+        // The work budget alone decides (the hang guard is out of the way), so load cannot change these verdicts.
+        var r = MathVerifier.Verify(pred, gold, FuzzTests.WorkOnly);
+        if (r.Reason?.StartsWith("work budget exceeded", StringComparison.Ordinal) == true)
+            Assert.Equal(Verdict.Unverifiable, r.Verdict);
+        else
+            Assert.True(r.WorkSpent <= VerifyOptions.DefaultWorkBudget, $"{r.WorkSpent} steps charged for {pred[..Math.Min(40, pred.Length)]}");
         return r;
     }
 
@@ -24,36 +24,36 @@ public class LimitsTests
     {
         // 9^{9^9} = 3^{2·9^9}: neither fits a double and neither value is computed; they are compared
         // exactly as powers r^n of the least root r (issue 18), and one more in the exponent is not equal.
-        var r = Timed("\\boxed{9^{9^{9}}}", "3^{2 \\cdot 9^{9}}");
+        var r = Bounded("\\boxed{9^{9^{9}}}", "3^{2 \\cdot 9^{9}}");
         Assert.Equal(Verdict.Correct, r.Verdict);
         Assert.Contains("same power", r.Reason);
-        Assert.Equal(Verdict.Incorrect, Timed("\\boxed{9^{9^{9}}}", "3^{2 \\cdot 9^{9} + 1}").Verdict);
+        Assert.Equal(Verdict.Incorrect, Bounded("\\boxed{9^{9^{9}}}", "3^{2 \\cdot 9^{9} + 1}").Verdict);
         // A huge value against a value that is only known numerically still has no verdict.
-        var pi = Timed("\\boxed{9^{9^{9}}}", "\\pi^{9^{9}}");
+        var pi = Bounded("\\boxed{9^{9^{9}}}", "\\pi^{9^{9}}");
         Assert.Equal(Verdict.Unverifiable, pi.Verdict);
         Assert.Contains("overflow", pi.Reason);
         // Beyond the double range is certainly not 5, and not \infty.
-        Assert.Equal(Verdict.Incorrect, Timed("\\boxed{9^{9^{9}}}", "5").Verdict);
-        Assert.Equal(Verdict.Incorrect, Timed("\\boxed{9^{9^{9}}}", "\\infty").Verdict);
+        Assert.Equal(Verdict.Incorrect, Bounded("\\boxed{9^{9^{9}}}", "5").Verdict);
+        Assert.Equal(Verdict.Incorrect, Bounded("\\boxed{9^{9^{9}}}", "\\infty").Verdict);
     }
 
     [Fact]
     public void HugeExponentEqualToItselfIsCorrect() =>
-        Assert.Equal(Verdict.Correct, Timed("\\boxed{9^{9^{9}}}", "9^{9^{9}}").Verdict);
+        Assert.Equal(Verdict.Correct, Bounded("\\boxed{9^{9^{9}}}", "9^{9^{9}}").Verdict);
 
     [Fact]
     public void LargeButExactPowerIsExact() =>
-        Assert.Equal(Verdict.Incorrect, Timed("\\boxed{2^{1000}+1}", "2^{1000}").Verdict);
+        Assert.Equal(Verdict.Incorrect, Bounded("\\boxed{2^{1000}+1}", "2^{1000}").Verdict);
 
     [Fact]
     public void HugeFactorialIsBounded() =>
-        Assert.NotEqual(Verdict.Correct, Timed("\\boxed{100000!}", "5").Verdict);
+        Assert.NotEqual(Verdict.Correct, Bounded("\\boxed{100000!}", "5").Verdict);
 
     [Fact]
     public void DeepNestingIsUnverifiableNotIncorrect()
     {
         var deep = "\\boxed{" + new string('(', 1500) + "1" + new string(')', 1500) + "}";
-        var r = Timed(deep, "1");
+        var r = Bounded(deep, "1");
         Assert.Equal(Verdict.Unverifiable, r.Verdict);
         Assert.Contains("nest", r.Reason);
     }
@@ -62,29 +62,32 @@ public class LimitsTests
     public void DeepBraceNestingReturns()
     {
         var deep = "\\boxed{" + string.Concat(Enumerable.Repeat("\\frac{1}{", 2000)) + "2" + new string('}', 2000) + "}";
-        Assert.NotEqual(Verdict.Correct, Timed(deep, "7").Verdict);
+        Assert.NotEqual(Verdict.Correct, Bounded(deep, "7").Verdict);
     }
 
     [Fact]
     public void MegabyteSolutionReturns()
     {
         var big = string.Concat(Enumerable.Repeat("The value 3.5 is not it. ", 40_000)) + "So \\boxed{42}.";
-        Assert.Equal(Verdict.Correct, Timed(big, "42").Verdict);
+        var r = Bounded(big, "42");
+        Assert.Equal(Verdict.Correct, r.Verdict);
+        // Extraction charges a step per 64 characters scanned: a megabyte costs ~16,000 steps, well inside the budget.
+        Assert.InRange(r.WorkSpent, big.Length / 64, big.Length / 64 + 1_000);
     }
 
     [Fact]
     public void MegabyteAnswerIsUnverifiable()
     {
         var big = "\\boxed{" + string.Concat(Enumerable.Repeat("1+", 500_000)) + "1}";
-        var r = Timed(big, "1000001");
+        var r = Bounded(big, "1000001");
         Assert.Equal(Verdict.Unverifiable, r.Verdict);
     }
 
     [Fact]
     public void UnbalancedBracesReturn()
     {
-        Assert.Equal(Verdict.Incorrect, Timed("\\boxed{\\frac{1}{2}", "0.5").Verdict is Verdict.Correct ? Verdict.Correct : Verdict.Incorrect);
-        Assert.NotEqual(Verdict.Correct, Timed("}}}{{{\\boxed{", "1").Verdict);
+        Assert.Equal(Verdict.Incorrect, Bounded("\\boxed{\\frac{1}{2}", "0.5").Verdict is Verdict.Correct ? Verdict.Correct : Verdict.Incorrect);
+        Assert.NotEqual(Verdict.Correct, Bounded("}}}{{{\\boxed{", "1").Verdict);
     }
 
     [Fact]

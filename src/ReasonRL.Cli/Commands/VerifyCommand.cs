@@ -1,4 +1,5 @@
-// `reasonrl verify`: grade one pair (--pred/--gold) or a JSONL file of labelled pairs (--cases).
+// `reasonrl verify`: grade one pair (--pred/--gold) or a JSONL file of labelled pairs (--cases), under the
+// grading conventions that VerifierFlags reads (--no-number-words, --decimal-rounding N, …).
 // Thin: parsing options and printing; grading is ReasonRL.Verifier (MathVerifier, VerifierEvaluation).
 // With --json the last line printed is one JSON object: n, accuracy, false_positive,
 // false_negative, unverifiable, pairs_per_second, p50_ms, p99_ms, max_ms.
@@ -22,16 +23,18 @@ internal static class VerifyCommand
         var labelField = new Option<string>("--label-field") { Description = "Field holding the label (bool or \"True\"/\"False\").", DefaultValueFactory = _ => "equal" };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary as the last line." };
         var show = new Option<int>("--show") { Description = "How many disagreements to print (0..1000).", DefaultValueFactory = _ => 10 };
-        var noFallback = new Option<bool>("--no-last-number") { Description = "Do not fall back to the last number of a solution." };
+        var conventions = new VerifierFlags();
 
         var cmd = new Command("verify", "Grade a math answer against a gold answer (Correct / Incorrect / Unverifiable).");
-        foreach (var o in new Option[] { pred, gold, cases, predField, goldField, labelField, json, show, noFallback }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { pred, gold, cases, predField, goldField, labelField, json, show }) cmd.Options.Add(o);
+        conventions.AddTo(cmd);
         cmd.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-            var options = VerifyOptions.Default with { FallbackToLastNumber = !parseResult.GetValue(noFallback) };
+            var options = conventions.Read(parseResult, error, "verify");
+            if (options is null) return 2;
             var file = parseResult.GetValue(cases);
             if (file is not null)
             {
@@ -58,7 +61,7 @@ internal static class VerifyCommand
             console.Write(table);
             output.WriteLine($"verdict: {r.Verdict}");
             output.WriteLine($"reason: {r.Reason}");
-            output.WriteLine($"elapsed: {r.Elapsed.TotalMilliseconds.ToString("F3", Inv)} ms, work: {r.WorkSpent} of {VerifyOptions.DefaultWorkBudget} steps");
+            output.WriteLine($"elapsed: {r.Elapsed.TotalMilliseconds.ToString("F3", Inv)} ms, work: {r.WorkSpent} of {options.WorkBudget} steps");
             return 0;
         });
         return cmd;

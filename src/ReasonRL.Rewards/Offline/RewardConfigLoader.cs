@@ -16,7 +16,7 @@ public static class RewardConfigLoader
 {
     private static readonly string[] TopKeys = ["steps", "verifier", "success", "shaping", "prm", "orm", "format", "length"];
     private static readonly string[] VerifierKeys = ["strict", "ordered_lists", "set_relations", "decimal_rounding", "fallback_to_last_number",
-        "work_budget", "time_budget_ms", "numeric_tolerance"];
+        "work_budget", "time_budget_ms", "numeric_tolerance", "labelled_answers", "number_words", "multiple_choice"];
     private static readonly string[] ModelKeys = ["path", "convention", "batch_size", "url", "protocol", "timeout_seconds"];
 
     private const string AnyNumber = "a finite number, e.g. 0.5";
@@ -98,6 +98,9 @@ public static class RewardConfigLoader
             WorkBudget = b.Long("verifier.work_budget", d.WorkBudget, 1, int.MaxValue),
             TimeBudget = TimeSpan.FromMilliseconds(b.Double("verifier.time_budget_ms", d.TimeBudget.TotalMilliseconds, double.Epsilon, 60_000, "a number in (0, 60000]")),
             NumericTolerance = b.Double("verifier.numeric_tolerance", d.NumericTolerance, double.Epsilon, Math.BitDecrement(1.0), "a number in (0, 1), e.g. 1e-9"),
+            LabelledAnswers = b.Bool("verifier.labelled_answers", d.LabelledAnswers),
+            NumberWords = b.Bool("verifier.number_words", d.NumberWords),
+            MultipleChoice = b.Bool("verifier.multiple_choice", d.MultipleChoice),
         };
     }
 
