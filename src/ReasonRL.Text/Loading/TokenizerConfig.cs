@@ -24,22 +24,40 @@ public sealed record TokenizerConfig(string? BosToken, string? EosToken, string?
 
     /// <summary>Reads a tokenizer_config.json. A malformed chat_template does not stop the tokenizer
     /// from loading: <see cref="ChatTemplates"/> is then empty, and ChatTemplate.FromFolder reports it.</summary>
+    /// <exception cref="TokenizerFormatException">the file is not a JSON object, or a token name is neither a string nor {"content": string}.</exception>
     public static TokenizerConfig Read(string path)
     {
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new TokenizerFormatException(path, $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine}): {e.Message}");
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new TokenizerFormatException(path, $"(root) is {doc.RootElement.ValueKind}; expected a JSON object");
+            return Read(doc.RootElement, path);
+        }
+    }
+
+    private static TokenizerConfig Read(JsonElement root, string path)
+    {
         IReadOnlyDictionary<string, string> templates;
         try
         {
-            templates = ReadChatTemplates(doc.RootElement, path);
+            templates = ReadChatTemplates(root, path);
         }
         catch (TokenizerFormatException)
         {
             templates = new Dictionary<string, string>();
         }
-        return new TokenizerConfig(Name(doc.RootElement, "bos_token"), Name(doc.RootElement, "eos_token"),
-            Name(doc.RootElement, "pad_token"))
+        return new TokenizerConfig(Name(root, "bos_token", path), Name(root, "eos_token", path), Name(root, "pad_token", path))
         {
-            UnkToken = Name(doc.RootElement, "unk_token"),
+            UnkToken = Name(root, "unk_token", path),
             ChatTemplates = templates,
         };
     }
@@ -84,13 +102,15 @@ public sealed record TokenizerConfig(string? BosToken, string? EosToken, string?
         return found is null ? null : Read(found);
     }
 
-    private static string? Name(JsonElement root, string field)
+    private static string? Name(JsonElement root, string field, string path)
     {
         if (!root.TryGetProperty(field, out JsonElement v)) return null;
         return v.ValueKind switch
         {
             JsonValueKind.String => v.GetString(),
-            JsonValueKind.Object when v.TryGetProperty("content", out JsonElement c) => c.GetString(),
+            JsonValueKind.Object when v.TryGetProperty("content", out JsonElement c) => c.ValueKind is JsonValueKind.String or JsonValueKind.Null
+                ? c.GetString()
+                : throw new TokenizerFormatException(path, $"{field}.content must be a string, got {c.ValueKind}"),
             _ => null,
         };
     }
