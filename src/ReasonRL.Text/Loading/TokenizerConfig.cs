@@ -28,9 +28,11 @@ public sealed record TokenizerConfig(string? BosToken, string? EosToken, string?
     public static TokenizerConfig Read(string path)
     {
         JsonDocument doc;
+        byte[] bytes = File.ReadAllBytes(path);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new TokenizerFormatException(path, "content is not valid UTF-8");
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            doc = JsonDocument.Parse(bytes);
         }
         catch (JsonException e)
         {

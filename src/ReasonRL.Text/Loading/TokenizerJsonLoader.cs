@@ -116,6 +116,10 @@ public static class TokenizerJsonLoader
 
     private static JsonDocument ParseJson(ReadOnlyMemory<byte> utf8Json, string source)
     {
+        // JsonDocument validates structure but transcodes strings lazily: invalid UTF-8 inside a
+        // string would surface later as an InvalidOperationException from GetString.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json.Span))
+            throw new TokenizerFormatException(source, "content is not valid UTF-8; expected a UTF-8 tokenizer.json");
         try
         {
             return JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 256 });
