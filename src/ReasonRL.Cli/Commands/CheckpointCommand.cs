@@ -1,11 +1,13 @@
 // `reasonrl checkpoint …`: look inside and convert Hugging Face safetensors checkpoints.
 //   inspect <path>                      config.json (when a directory) and every tensor's dtype,
 //                                       shape and size, read from the headers only
-//   convert <source> <destination>      re-save a model directory, optionally as another float
+//   convert <source> <destination>      re-save a model directory (with its tokenizer, tokenizer_config.json,
+//                                       generation_config.json, …), optionally as another float
 //           [--dtype keep|f32|bf16|f16] dtype and/or sharded with model.safetensors.index.json
 //           [--shard-mb N]
-// Thin: the work is HfCheckpoint / SafeTensorsReader in ReasonRL.Models.
+// Thin: the work is HfCheckpoint / SafeTensorsReader in ReasonRL.Models and ModelStore.Convert in ReasonRL.Runs.
 using ReasonRL.Models;
+using ReasonRL.Runs;
 using Spectre.Console;
 using System.CommandLine;
 using System.Globalization;
@@ -81,9 +83,8 @@ internal static class CheckpointCommand
             };
             double mb = parse.GetValue(shardMb);
             if (!(mb >= 0 && mb <= 100_000)) throw new ArgumentException($"--shard-mb must be in 0..100000, got {mb}");
-            var checkpoint = HfCheckpoint.Load(parse.GetValue(source)!, maxModelBytes: maxBytes);
             string dst = parse.GetValue(destination)!;
-            checkpoint.SaveAs(dst, target, (long)(mb * (1L << 20)));
+            var checkpoint = ModelStore.Convert(parse.GetValue(source)!, dst, target, (long)(mb * (1L << 20)), maxBytes);
             AnsiConsole.WriteLine($"wrote {dst}: {checkpoint.Tensors.Count} tensors, dtype {parse.GetValue(dtype)}, " +
                 (mb == 0 ? "one model.safetensors" : $"shards of at most {mb} MiB"));
             return 0;

@@ -92,7 +92,10 @@ public sealed record TokenizerConfig(string? BosToken, string? EosToken, string?
     /// <summary>The config that belongs to a tokenizer file: `tokenizer_config.json` in the same
     /// folder, or `&lt;prefix&gt;tokenizer_config.json` for a file named `&lt;prefix&gt;tokenizer.json[.gz]`
     /// (e.g. qwen3-tokenizer.json.gz → qwen3-tokenizer_config.json); null when there is none.</summary>
-    public static TokenizerConfig? FindBeside(string tokenizerPath)
+    public static TokenizerConfig? FindBeside(string tokenizerPath) => PathBeside(tokenizerPath) is { } found ? Read(found) : null;
+
+    /// <summary>The path <see cref="FindBeside"/> reads, or null when there is none.</summary>
+    public static string? PathBeside(string tokenizerPath)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(tokenizerPath)) ?? ".";
         string name = Path.GetFileName(tokenizerPath);
@@ -100,8 +103,7 @@ public sealed record TokenizerConfig(string? BosToken, string? EosToken, string?
         string[] candidates = at > 0
             ? [Path.Combine(directory, name[..at] + "tokenizer_config.json"), Path.Combine(directory, "tokenizer_config.json")]
             : [Path.Combine(directory, "tokenizer_config.json")];
-        string? found = candidates.FirstOrDefault(File.Exists);
-        return found is null ? null : Read(found);
+        return candidates.FirstOrDefault(File.Exists);
     }
 
     private static string? Name(JsonElement root, string field, string path)
