@@ -20,6 +20,20 @@ public sealed record LoaderFuzzReport(string Kind, int Cases, int Accepted, int 
         $"{Kind}: {Cases} cases in {Elapsed.TotalSeconds:F1} s: {Accepted} accepted, {Refused} refused with a typed error, " +
         $"{Untyped.Count} untyped exceptions (the process survived every case); max allocated by one case {MaxCaseAllocatedBytes / 1048576.0:F1} MiB, " +
         $"process peak working set {PeakWorkingSetBytes / 1048576.0:F0} MiB";
+
+    /// <summary>Logs the report and its first untyped exceptions, then asserts: every case accounted for,
+    /// no untyped exception, at least a tenth refused (the mutations reach the validation), no case
+    /// allocating <paramref name="maxCaseBytes"/> or more, and the run within <paramref name="maxTime"/>.</summary>
+    public void AssertClean(long maxCaseBytes, TimeSpan maxTime, Action<string> log)
+    {
+        log(ToString());
+        foreach (string u in Untyped.Take(20)) log(u);
+        Assert.Equal(Cases, Accepted + Refused + Untyped.Count);
+        Assert.True(Untyped.Count == 0, $"{Untyped.Count} untyped exceptions:\n{string.Join('\n', Untyped.Take(20))}");
+        Assert.True(Refused > Cases / 10, $"only {Refused} mutants were refused: the mutations do not reach the validation");
+        Assert.True(MaxCaseAllocatedBytes < maxCaseBytes, ToString());
+        Assert.True(Elapsed < maxTime, ToString());
+    }
 }
 
 /// <summary>Seeded mutation fuzzing of a file loader.</summary>
@@ -56,29 +70,29 @@ public static class LoaderFuzz
                     data[at] = HostileBytes[rng.Next(HostileBytes.Length)];
                     break;
                 case 3: // a hostile little-endian integer, 4 or 8 bytes wide, at an aligned offset
-                {
-                    int width = rng.Next(2) == 0 ? 4 : 8;
-                    int aligned = at / width * width;
-                    ulong v = HostileIntegers[rng.Next(HostileIntegers.Length)];
-                    for (int b = 0; b < width && aligned + b < data.Length; b++) data[aligned + b] = (byte)(v >> (8 * b));
-                    break;
-                }
+                    {
+                        int width = rng.Next(2) == 0 ? 4 : 8;
+                        int aligned = at / width * width;
+                        ulong v = HostileIntegers[rng.Next(HostileIntegers.Length)];
+                        for (int b = 0; b < width && aligned + b < data.Length; b++) data[aligned + b] = (byte)(v >> (8 * b));
+                        break;
+                    }
                 case 4: // insert random bytes
-                {
-                    var chunk = new byte[1 + rng.Next(16)];
-                    rng.NextBytes(chunk);
-                    data = [.. data[..at], .. chunk, .. data[at..]];
-                    break;
-                }
+                    {
+                        var chunk = new byte[1 + rng.Next(16)];
+                        rng.NextBytes(chunk);
+                        data = [.. data[..at], .. chunk, .. data[at..]];
+                        break;
+                    }
                 case 5: // delete a chunk
                     data = [.. data[..at], .. data[Math.Min(data.Length, at + 1 + rng.Next(64))..]];
                     break;
                 case 6: // duplicate a chunk
-                {
-                    int end = Math.Min(data.Length, at + 1 + rng.Next(64));
-                    data = [.. data[..end], .. data[at..end], .. data[end..]];
-                    break;
-                }
+                    {
+                        int end = Math.Min(data.Length, at + 1 + rng.Next(64));
+                        data = [.. data[..end], .. data[at..end], .. data[end..]];
+                        break;
+                    }
                 default: // JSON: replace the number literal nearest after `at` with a hostile value
                     data = ReplaceNumber(data, at, HostileNumbers[rng.Next(HostileNumbers.Length)]);
                     break;

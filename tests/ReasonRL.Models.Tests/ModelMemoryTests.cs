@@ -20,8 +20,15 @@ public class ModelMemoryTests
         // about 560 GB to load, more than any machine this runs on; no safetensors file at all.
         var huge = SafeTensorsTestFiles.TinyQwen2(tied: false) with
         {
-            ModelType = "llama", AttentionBias = false, VocabSize = 128256, HiddenSize = 8192, IntermediateSize = 28672,
-            LayerCount = 80, HeadCount = 64, KvHeadCount = 8, ExplicitHeadDim = null,
+            ModelType = "llama",
+            AttentionBias = false,
+            VocabSize = 128256,
+            HiddenSize = 8192,
+            IntermediateSize = 28672,
+            LayerCount = 80,
+            HeadCount = 64,
+            KvHeadCount = 8,
+            ExplicitHeadDim = null,
         };
         Assert.True(ModelMemory.EstimateLoadBytes(huge) > ModelMemory.DefaultLimitBytes);
         HfConfig.Save(Path.Combine(dir.Path, "config.json"), huge);

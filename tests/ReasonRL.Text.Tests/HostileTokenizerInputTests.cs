@@ -6,8 +6,12 @@ using System.Text;
 
 namespace ReasonRL.Text.Tests;
 
-public class HostileTokenizerInputTests
+public sealed class HostileTokenizerInputTests : IDisposable
 {
+    private readonly string _dir = Directory.CreateTempSubdirectory("reasonrl-hostile-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
     private static TokenizerFormatException Refused(string json)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -77,41 +81,23 @@ public class HostileTokenizerInputTests
     }
 
     [Fact]
-    public void AGzipBombOrCorruptGzipIsRefused()
+    public void ACorruptGzipIsRefused()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"reasonrl-hostile-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            string corrupt = Path.Combine(dir, "tokenizer.json.gz");
-            File.WriteAllBytes(corrupt, [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF, 0xFF]);
-            var e = Assert.Throws<TokenizerFormatException>(() => TokenizerLoader.Load(corrupt));
-            Assert.Contains("tokenizer.json.gz: gzip stream is corrupt", e.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        string corrupt = Path.Combine(_dir, "tokenizer.json.gz");
+        File.WriteAllBytes(corrupt, [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF, 0xFF]);
+        var e = Assert.Throws<TokenizerFormatException>(() => TokenizerLoader.Load(corrupt));
+        Assert.Contains("tokenizer.json.gz: gzip stream is corrupt", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void TokenizerConfigWithAMistypedTokenNameIsRefused()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"reasonrl-hostile-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            string path = Path.Combine(dir, "tokenizer_config.json");
-            File.WriteAllText(path, """{"eos_token": {"content": 5}}""");
-            Assert.Contains("eos_token.content must be a string, got Number",
-                Assert.Throws<TokenizerFormatException>(() => TokenizerConfig.Read(path)).Message, StringComparison.Ordinal);
-            File.WriteAllText(path, """{"eos_token": """);
-            Assert.Contains("not valid JSON", Assert.Throws<TokenizerFormatException>(() => TokenizerConfig.Read(path)).Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        string path = Path.Combine(_dir, "tokenizer_config.json");
+        File.WriteAllText(path, """{"eos_token": {"content": 5}}""");
+        Assert.Contains("eos_token.content must be a string, got Number",
+            Assert.Throws<TokenizerFormatException>(() => TokenizerConfig.Read(path)).Message, StringComparison.Ordinal);
+        File.WriteAllText(path, """{"eos_token": """);
+        Assert.Contains("not valid JSON", Assert.Throws<TokenizerFormatException>(() => TokenizerConfig.Read(path)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
