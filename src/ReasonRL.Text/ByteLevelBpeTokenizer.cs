@@ -245,8 +245,9 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
             int id = _vocabulary.ByteId(bytes[i]);
             if (id < 0)
             {
-                id = _unknownId ?? throw new InvalidOperationException(
-                    $"byte 0x{bytes[i]:X2} has no token in the vocabulary ({Options.Description}) and the model " +
+                // A property of the tokenizer file (found by the loader fuzz test), so its typed error.
+                id = _unknownId ?? throw new TokenizerFormatException(Options.Description,
+                    $"byte 0x{bytes[i]:X2} has no token in the vocabulary and the model " +
                     "defines no unk_token; a byte-level vocabulary must contain all 256 byte tokens");
             }
             symbols[i] = id;

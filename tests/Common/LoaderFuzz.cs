@@ -52,7 +52,7 @@ public static class LoaderFuzz
     /// <param name="focusBytes">When &gt; 0, most mutations land in the first focusBytes (e.g. a safetensors header).</param>
     public static byte[] Mutant(byte[] seedFile, int seed, int index, bool text, int focusBytes = 0)
     {
-        var rng = new Random(HashCode.Combine(seed, index));
+        var rng = new Random(unchecked(seed * 1_000_003 + index));   // not HashCode.Combine: it is randomised per process
         byte[] data = (byte[])seedFile.Clone();
         int rounds = 1 + rng.Next(3);
         for (int r = 0; r < rounds && data.Length > 0; r++)
