@@ -82,16 +82,19 @@ public sealed class HfCheckpoint
 
     /// <summary>Loads <paramref name="directory"/>. With <paramref name="checkLayout"/> (default)
     /// the tensor set must match <see cref="HfCheckpointLayout.Expected"/> for its config.json
-    /// (a tied checkpoint may still carry lm_head.weight).</summary>
-    /// <exception cref="HfConfigException">config.json cannot be mapped.</exception>
+    /// (a tied checkpoint may still carry lm_head.weight). Before any tensor is read, the model's
+    /// estimated load size must fit <paramref name="maxModelBytes"/> (null: the machine's memory;
+    /// <see cref="ModelMemory"/>).</summary>
+    /// <exception cref="HfConfigException">config.json cannot be mapped, or the model is too large.</exception>
     /// <exception cref="SafeTensorsFormatException">a shard or the index is malformed.</exception>
     /// <exception cref="HfCheckpointException">the tensors do not match config.json.</exception>
-    public static HfCheckpoint Load(string directory, bool checkLayout = true)
+    public static HfCheckpoint Load(string directory, bool checkLayout = true, long? maxModelBytes = null)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"checkpoint directory {directory} does not exist");
         string configPath = Path.Combine(directory, ConfigFileName);
         if (!File.Exists(configPath)) throw new FileNotFoundException($"{directory}: no {ConfigFileName}", configPath);
         var config = HfConfig.Load(configPath);
+        ModelMemory.Check(config, configPath, maxModelBytes);
 
         string single = Path.Combine(directory, SingleFileName), index = Path.Combine(directory, IndexFileName);
         Dictionary<string, SafeTensorsTensor> tensors;

@@ -117,8 +117,6 @@ public static class HfConfig
                 EosTokenIds = f.IntOrIntList("eos_token_id"),
                 BosTokenId = f.OptionalInt("bos_token_id"),
             };
-            if (config.MaxPositionEmbeddings <= 0)
-                throw new HfConfigException(source, "max_position_embeddings", "> 0", config.MaxPositionEmbeddings.ToString(CultureInfo.InvariantCulture));
             try
             {
                 return config.Validate();

@@ -82,7 +82,34 @@ public sealed record ModelConfig
     /// <summary>Width of each of the key and value projection outputs, Hkv·D.</summary>
     public int KvDim => KvHeadCount * HeadDim;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the field when the shape is inconsistent.</summary>
+    // Sane maxima (docs/conventions.md §15): several times the largest open models' values
+    // (vocab 262,144 for Gemma 3, width 16,384 and F 53,248 for Llama 3.1 405B, 126 layers,
+    // 128 heads, head_dim 256, 10M positions for Llama 4 Scout), small enough that every size
+    // product below fits a long and every tensor's element count is checked against an int.
+
+    /// <summary>Largest vocab_size accepted.</summary>
+    public const int MaxVocabSize = 1 << 22;
+
+    /// <summary>Largest hidden_size accepted.</summary>
+    public const int MaxHiddenSize = 1 << 16;
+
+    /// <summary>Largest intermediate_size accepted.</summary>
+    public const int MaxIntermediateSize = 1 << 19;
+
+    /// <summary>Largest num_hidden_layers accepted.</summary>
+    public const int MaxLayerCount = 1024;
+
+    /// <summary>Largest num_attention_heads accepted.</summary>
+    public const int MaxHeadCount = 1024;
+
+    /// <summary>Largest head_dim accepted.</summary>
+    public const int MaxHeadDim = 4096;
+
+    /// <summary>Largest max_position_embeddings accepted.</summary>
+    public const int MaxPositions = 1 << 25;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the field when the shape is inconsistent
+    /// or a size is beyond its maximum (the maxima above; products in checked 64-bit arithmetic).</summary>
     public ModelConfig Validate()
     {
         static void Require(bool ok, string field, string expected, object actual)
@@ -90,16 +117,26 @@ public sealed record ModelConfig
             if (!ok) throw new ArgumentException($"model config: {field} must be {expected}, got {actual}");
         }
         Require(ModelType is "qwen2" or "qwen3" or "llama" or "smollm3", "model_type", "\"qwen2\", \"qwen3\", \"llama\" or \"smollm3\"", ModelType);
-        Require(VocabSize > 0, "vocab_size", "> 0", VocabSize);
-        Require(HiddenSize > 0, "hidden_size", "> 0", HiddenSize);
-        Require(IntermediateSize > 0, "intermediate_size", "> 0", IntermediateSize);
-        Require(LayerCount > 0, "num_hidden_layers", "> 0", LayerCount);
-        Require(HeadCount > 0, "num_attention_heads", "> 0", HeadCount);
+        Require(VocabSize is > 0 and <= MaxVocabSize, "vocab_size", $"in [1, {MaxVocabSize}]", VocabSize);
+        Require(HiddenSize is > 0 and <= MaxHiddenSize, "hidden_size", $"in [1, {MaxHiddenSize}]", HiddenSize);
+        Require(IntermediateSize is > 0 and <= MaxIntermediateSize, "intermediate_size", $"in [1, {MaxIntermediateSize}]", IntermediateSize);
+        Require(LayerCount is > 0 and <= MaxLayerCount, "num_hidden_layers", $"in [1, {MaxLayerCount}]", LayerCount);
+        Require(HeadCount is > 0 and <= MaxHeadCount, "num_attention_heads", $"in [1, {MaxHeadCount}]", HeadCount);
         Require(KvHeadCount > 0 && HeadCount % KvHeadCount == 0, "num_key_value_heads",
             $"> 0 and a divisor of num_attention_heads ({HeadCount})", KvHeadCount);
+        Require(ExplicitHeadDim is null or (> 0 and <= MaxHeadDim), "head_dim", $"in [1, {MaxHeadDim}]", ExplicitHeadDim ?? 0);
         Require(ExplicitHeadDim is not null || HiddenSize % HeadCount == 0, "hidden_size",
             $"a multiple of num_attention_heads ({HeadCount}) when head_dim is absent", HiddenSize);
         Require(HeadDim % 2 == 0, "head_dim", "even (RoPE rotates halves)", HeadDim);
+        Require(MaxPositionEmbeddings is > 0 and <= MaxPositions, "max_position_embeddings", $"in [1, {MaxPositions}]", MaxPositionEmbeddings);
+        // Each weight matrix is one tensor indexed by int (docs/conventions.md §9).
+        long queryDim = (long)HeadCount * HeadDim;
+        Require(checked((long)VocabSize * HiddenSize) <= int.MaxValue, "vocab_size × hidden_size",
+            $"at most {int.MaxValue} (one tensor's elements)", checked((long)VocabSize * HiddenSize));
+        Require(checked(queryDim * HiddenSize) <= int.MaxValue, "num_attention_heads × head_dim × hidden_size",
+            $"at most {int.MaxValue} (one tensor's elements)", checked(queryDim * HiddenSize));
+        Require(checked((long)IntermediateSize * HiddenSize) <= int.MaxValue, "intermediate_size × hidden_size",
+            $"at most {int.MaxValue} (one tensor's elements)", checked((long)IntermediateSize * HiddenSize));
         Require(RopeTheta > 0, "rope_theta", "> 0", RopeTheta);
         Require(RmsNormEps > 0, "rms_norm_eps", "> 0", RmsNormEps);
         Require(ModelType == "qwen2" || !AttentionBias, "attention_bias",

@@ -33,7 +33,8 @@ public static class SafeTensorsReader
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var header = ReadHeader(stream, path);
         var tensors = new List<SafeTensorsTensor>(header.Entries.Count);
-        var chunk = new byte[ChunkBytes];
+        // No larger than the data (at least one 8-byte element): a small file gets a small buffer.
+        var chunk = new byte[(int)Math.Clamp(header.DataLength, 8, ChunkBytes)];
         foreach (var entry in header.Entries)
         {
             stream.Seek(header.DataStart + entry.Begin, SeekOrigin.Begin);

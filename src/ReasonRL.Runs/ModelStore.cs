@@ -1,5 +1,6 @@
 // ModelStore: Transformer ↔ Hugging Face directory for the trainers, and random initialisation from
-// a size name. Save writes <dir>.tmp/ (config.json + model.safetensors [+ tokenizer]) and renames it
+// a size name. Save writes <dir>.tmp/ (config.json + model.safetensors + the tokenizer and its companion
+// files, TokenizerSpec.SaveNextTo) and renames it
 // over <dir>, so an interrupted save never leaves a half-written model where a finished one was.
 // What it is not: the safetensors/HF format code (HfCheckpoint) or trainer state (CheckpointStore).
 using ReasonRL.Models;
@@ -35,6 +36,20 @@ public static class ModelStore
             HfCheckpoint.Save(temp, model.Config, Tensors(model));
             TokenizerSpec.SaveNextTo(tokenizerSpec, sourceDirectory, temp);
         });
+
+    /// <summary>Re-saves the model folder <paramref name="source"/> as <paramref name="destination"/> (replaced
+    /// atomically), optionally as another float dtype or sharded, with the source's tokenizer and companion files
+    /// (TokenizerSpec.SaveNextTo): what `reasonrl checkpoint convert` runs. Returns the loaded checkpoint.</summary>
+    public static HfCheckpoint Convert(string source, string destination, SafeTensorsDType? dtype, long maxShardBytes, long? maxModelBytes)
+    {
+        var checkpoint = HfCheckpoint.Load(source, maxModelBytes: maxModelBytes);
+        AtomicDirectory.Write(destination, temp =>
+        {
+            checkpoint.SaveAs(temp, dtype, maxShardBytes);
+            TokenizerSpec.SaveNextTo(null, source, temp);
+        });
+        return checkpoint;
+    }
 
     /// <summary>A randomly initialised model's config: the named shape <paramref name="size"/> (ModelShapes:
     /// micro, lab, tiny, small, medium) with the tokenizer's vocabulary and BOS/EOS ids and <paramref name="maxPositions"/>.</summary>

@@ -2,10 +2,14 @@
 // next to saved models. "char:lab" = CharTokenizer over LabTask.Alphabet (specials <pad> <bos> <eos>
 // <unk>); a path = tokenizer.json (or a directory holding one); null = the model directory's own
 // tokenizer: its tokenizer.json, or the spec recorded in its reasonrl_tokenizer.txt by SaveNextTo.
+// SaveNextTo carries a model folder's tokenizer and its companions (tokenizer_config.json with BOS, EOS
+// and the chat template; generation_config.json; …) into every saved model folder (issue 17).
 // What it is not: a tokenizer (ReasonRL.Text) — only the naming convention of the CLI.
 using ReasonRL.Data.Lab;
 using ReasonRL.Text;
 using ReasonRL.Training;
+using System.IO.Compression;
+using System.Text;
 
 namespace ReasonRL.Runs;
 
@@ -36,23 +40,65 @@ public static class TokenizerSpec
         return TokenizerLoader.Load(spec);
     }
 
-    /// <summary>Makes <paramref name="modelDirectory"/> self-describing: copies the tokenizer.json of a path spec, or records a char spec.</summary>
+    /// <summary>Files of a Hugging Face model folder, beside the weights and tokenizer.json, that say how
+    /// to use it (BOS/EOS and the chat template, sampling defaults, …); copied as they are.</summary>
+    public static readonly string[] CompanionFiles =
+        ["tokenizer_config.json", "generation_config.json", "special_tokens_map.json", "chat_template.jinja", "chat_template.json"];
+
+    /// <summary>Makes <paramref name="modelDirectory"/> self-describing, so it loads in ReasonRL and in Hugging Face
+    /// tools as the model it came from: with no spec, the source folder's tokenizer (a recorded spec, or tokenizer.json,
+    /// written uncompressed from a tokenizer.json.gz) and its <see cref="CompanionFiles"/>; with a tokenizer path, that
+    /// tokenizer as tokenizer.json and the tokenizer_config.json that belongs to it (TokenizerConfig.PathBeside);
+    /// with a char spec, the spec in <see cref="SpecFileName"/>. Every file goes through AtomicFile.</summary>
     public static void SaveNextTo(string? spec, string? sourceModelDirectory, string modelDirectory)
     {
         if (spec is null)
         {
-            if (sourceModelDirectory is null) return;
-            string recorded = Path.Combine(sourceModelDirectory, SpecFileName);
-            if (File.Exists(recorded)) { File.Copy(recorded, Path.Combine(modelDirectory, SpecFileName), true); return; }
-            foreach (var name in TokenizerLoader.DirectoryCandidates)
-            {
-                string src = Path.Combine(sourceModelDirectory, name);
-                if (File.Exists(src)) { File.Copy(src, Path.Combine(modelDirectory, name), true); return; }
-            }
+            if (sourceModelDirectory is not null) CopyFolderTokenizer(sourceModelDirectory, modelDirectory);
             return;
         }
-        if (spec.StartsWith("char:", StringComparison.Ordinal)) { File.WriteAllText(Path.Combine(modelDirectory, SpecFileName), spec + "\n"); return; }
-        string file = Directory.Exists(spec) ? TokenizerLoader.ResolveDirectory(spec) : spec;
-        File.Copy(file, Path.Combine(modelDirectory, Path.GetFileName(file)), true);
+        if (spec.StartsWith("char:", StringComparison.Ordinal))
+        {
+            AtomicFile.WriteAllText(Path.Combine(modelDirectory, SpecFileName), spec + "\n");
+            return;
+        }
+        if (Directory.Exists(spec))
+        {
+            CopyFolderTokenizer(spec, modelDirectory);
+            return;
+        }
+        WriteTokenizerFile(spec, modelDirectory);
+        if (TokenizerConfig.PathBeside(spec) is { } config) CopyText(config, Path.Combine(modelDirectory, "tokenizer_config.json"));
     }
+
+    private static void CopyFolderTokenizer(string source, string destination)
+    {
+        string recorded = Path.Combine(source, SpecFileName);
+        if (File.Exists(recorded)) CopyText(recorded, Path.Combine(destination, SpecFileName));
+        string? tokenizer = TokenizerLoader.DirectoryCandidates.Select(n => Path.Combine(source, n)).FirstOrDefault(File.Exists);
+        if (tokenizer is not null) WriteTokenizerFile(tokenizer, destination);
+        foreach (string name in CompanionFiles)
+        {
+            string file = Path.Combine(source, name);
+            if (File.Exists(file)) CopyText(file, Path.Combine(destination, name));
+        }
+    }
+
+    // A tokenizer.json (plain or gzipped) becomes <destination>/tokenizer.json, the name Hugging Face looks for;
+    // any other tokenizer file (GGUF) is copied under its own name.
+    private static void WriteTokenizerFile(string file, string destination)
+    {
+        if (Path.GetExtension(file).Equals(".gguf", StringComparison.OrdinalIgnoreCase))
+        {
+            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)), overwrite: true);   // binary: AtomicFile writes text only
+            return;
+        }
+        using var stream = File.OpenRead(file);
+        bool gzip = stream.ReadByte() == 0x1F && stream.ReadByte() == 0x8B;
+        stream.Position = 0;
+        using var reader = new StreamReader(gzip ? new GZipStream(stream, CompressionMode.Decompress) : stream, Encoding.UTF8);
+        AtomicFile.WriteAllText(Path.Combine(destination, "tokenizer.json"), reader.ReadToEnd());
+    }
+
+    private static void CopyText(string source, string destination) => AtomicFile.WriteAllText(destination, File.ReadAllText(source, Encoding.UTF8));
 }

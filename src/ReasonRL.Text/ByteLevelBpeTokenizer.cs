@@ -8,7 +8,9 @@
 //   6. decoder: ids → bytes → UTF-8 (ByteLevel decoder)
 // Speed: each distinct pre-token is merged once and cached (pre-token text → ids + char spans);
 // lookups use the span directly (alternate lookup, no substring), merges are looked up by id
-// pair (no strings). Encode never adds BOS/EOS (HF add_special_tokens=False).
+// pair (no strings). The cache is bounded twice, by entries and by an estimate of the bytes its
+// keys and arrays hold, so a long-running server fed long distinct words stops caching instead of
+// growing. Encode never adds BOS/EOS (HF add_special_tokens=False).
 // It is not a loader: TokenizerJsonLoader / GgufTokenizerLoader build it.
 // Reference: HF tokenizers `tokenizer/mod.rs` (pipeline order), `models/bpe/model.rs`.
 using ReasonRL.Text.Bpe;
@@ -25,6 +27,14 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
     /// <summary>Distinct pre-tokens kept in the cache; past this, new words are merged but not stored.</summary>
     public const int MaxCacheEntries = 500_000;
 
+    /// <summary>Estimated bytes the cache may hold (keys, id and span arrays, entry overhead); past
+    /// this, new words are merged but not stored. 64 MiB holds about 500,000 typical English words.</summary>
+    public const long MaxCacheBytes = 64L << 20;
+
+    // Per-entry bytes beside the payload: the string and three array headers, the record and the
+    // dictionary node (64-bit CLR, rounded up).
+    private const int CacheEntryOverheadBytes = 160;
+
     private readonly BpeVocabulary _vocabulary;
     private readonly BpeMergeTable _merges;
     private readonly AddedTokenSplitter _splitter;
@@ -35,6 +45,7 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
     private readonly ConcurrentDictionary<string, CachedWord> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CachedWord>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
     private int _cacheCount;
+    private long _cacheBytes;
 
     /// <summary>Assembles the pipeline from its stages.</summary>
     public ByteLevelBpeTokenizer(BpeVocabulary vocabulary, BpeMergeTable merges, INormalizer? normalizer,
@@ -73,6 +84,9 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
     /// <summary>Distinct pre-tokens currently cached.</summary>
     public int CacheCount => Volatile.Read(ref _cacheCount);
 
+    /// <summary>Estimated bytes held by the cache (at most <see cref="MaxCacheBytes"/>).</summary>
+    public long CacheBytes => Volatile.Read(ref _cacheBytes);
+
     public int VocabSize => _vocabulary.Size;
 
     public IReadOnlyList<int> EosIds => Options.EosIds;
@@ -102,6 +116,7 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
     {
         _cache.Clear();
         Volatile.Write(ref _cacheCount, 0);
+        Volatile.Write(ref _cacheBytes, 0);
     }
 
     public TokenEncoding Encode(string text, SpecialTokenPolicy policy = SpecialTokenPolicy.Text)
@@ -184,10 +199,16 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
     {
         if (_cacheBySpan.TryGetValue(word, out CachedWord? cached)) return cached;
         CachedWord computed = ComputeWord(word);
-        if (Volatile.Read(ref _cacheCount) < MaxCacheEntries && _cacheBySpan.TryAdd(word, computed))
+        // key chars (2 bytes each) + Ids, Starts, Ends (4 bytes per id each) + overhead
+        long bytes = 2L * word.Length + 12L * computed.Ids.Length + CacheEntryOverheadBytes;
+        // Reserve the bytes first so concurrent adders cannot overshoot the bound together.
+        if (Volatile.Read(ref _cacheCount) >= MaxCacheEntries) return computed;
+        if (Interlocked.Add(ref _cacheBytes, bytes) <= MaxCacheBytes && _cacheBySpan.TryAdd(word, computed))
         {
             Interlocked.Increment(ref _cacheCount);
+            return computed;
         }
+        Interlocked.Add(ref _cacheBytes, -bytes);   // not stored: give the reservation back
         return computed;
     }
 
@@ -224,8 +245,9 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
             int id = _vocabulary.ByteId(bytes[i]);
             if (id < 0)
             {
-                id = _unknownId ?? throw new InvalidOperationException(
-                    $"byte 0x{bytes[i]:X2} has no token in the vocabulary ({Options.Description}) and the model " +
+                // A property of the tokenizer file (found by the loader fuzz test), so its typed error.
+                id = _unknownId ?? throw new TokenizerFormatException(Options.Description,
+                    $"byte 0x{bytes[i]:X2} has no token in the vocabulary and the model " +
                     "defines no unk_token; a byte-level vocabulary must contain all 256 byte tokens");
             }
             symbols[i] = id;

@@ -66,13 +66,13 @@ public sealed class TrainRmCommandTests : IDisposable
         string data = Path.Combine(dir, "bad.jsonl");
         File.WriteAllLines(data, ["""{"question": "q", "steps": ["1 + 1 = 2"], "labels": [true]}""", """{"question": "q", "steps": ["a"], "labels": [true, true]}"""]);
         var (code, _, error) = Run("train-rm", "--kind", "xrm", "--data", data, "--out", dir, "--init", "tiny", "--tokenizer", "lab");
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("--kind must be prm or orm", error);
         (code, _, error) = Run("train-rm", "--kind", "prm", "--data", data, "--out", dir, "--init", "tiny", "--tokenizer", "lab");
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("line 2, field 'labels'", error);
         (code, _, error) = Run("train-rm", "--kind", "prm", "--data", data, "--out", dir, "--tokenizer", "lab");
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("exactly one of --model DIR or --init", error);
     }
 }

@@ -299,7 +299,15 @@ public class HfConfigTests
         "\"full_attention\" (sliding-window attention is not implemented)", "\"sliding_attention\"")]
     [InlineData("\"eos_token_id\": 151645", "\"eos_token_id\": [151645, \"x\"]", "eos_token_id[1]", "an integer", "\"x\"")]
     [InlineData("\"eos_token_id\": 151645", "\"eos_token_id\": {\"id\": 1}", "eos_token_id", "an integer or a list of integers", "{\"id\": 1}")]
-    [InlineData("\"max_position_embeddings\": 32768", "\"max_position_embeddings\": 0", "max_position_embeddings", "> 0", "0")]
+    [InlineData("\"max_position_embeddings\": 32768", "\"max_position_embeddings\": 0", "max_position_embeddings", "in [1, 33554432]", "0")]
+    // Hostile sizes (issue 17): beyond the sane maxima, or products that overflow one tensor's int length.
+    [InlineData("\"max_position_embeddings\": 32768", "\"max_position_embeddings\": 2000000000", "max_position_embeddings", "in [1, 33554432]", "2000000000")]
+    [InlineData("\"max_position_embeddings\": 32768", "\"max_position_embeddings\": 32768, \"head_dim\": -2", "head_dim", "in [1, 4096]", "-2")]
+    [InlineData("\"num_attention_heads\": 14", "\"num_attention_heads\": 65536", "num_attention_heads", "in [1, 1024]", "65536")]
+    [InlineData("\"num_hidden_layers\": 24", "\"num_hidden_layers\": 2000000000", "num_hidden_layers", "in [1, 1024]", "2000000000")]
+    [InlineData("\"vocab_size\": 151936", "\"vocab_size\": 4000000", "vocab_size × hidden_size", "at most 2147483647 (one tensor's elements)", "3584000000")]
+    [InlineData("\"num_attention_heads\": 14", "\"num_attention_heads\": 1024, \"head_dim\": 4096", "num_attention_heads × head_dim × hidden_size",
+        "at most 2147483647 (one tensor's elements)", "3758096384")]
     public void Bad_values_name_the_field_and_the_expected_value(string original, string replacement, string field, string expected, string actual)
     {
         Assert.Contains(original, Qwen25, StringComparison.Ordinal);

@@ -1,11 +1,13 @@
 // `reasonrl checkpoint …`: look inside and convert Hugging Face safetensors checkpoints.
 //   inspect <path>                      config.json (when a directory) and every tensor's dtype,
 //                                       shape and size, read from the headers only
-//   convert <source> <destination>      re-save a model directory, optionally as another float
+//   convert <source> <destination>      re-save a model directory (with its tokenizer, tokenizer_config.json,
+//                                       generation_config.json, …), optionally as another float
 //           [--dtype keep|f32|bf16|f16] dtype and/or sharded with model.safetensors.index.json
 //           [--shard-mb N]
-// Thin: the work is HfCheckpoint / SafeTensorsReader in ReasonRL.Models.
+// Thin: the work is HfCheckpoint / SafeTensorsReader in ReasonRL.Models and ModelStore.Convert in ReasonRL.Runs.
 using ReasonRL.Models;
+using ReasonRL.Runs;
 using Spectre.Console;
 using System.CommandLine;
 using System.Globalization;
@@ -27,7 +29,7 @@ internal static class CheckpointCommand
         var path = new Argument<string>("path") { Description = "A model directory (config.json + safetensors) or one .safetensors file." };
         var cmd = new Command("inspect", "Print the config and every tensor's dtype, shape and byte size (reads headers only).");
         cmd.Arguments.Add(path);
-        cmd.SetAction(parse => Run(() =>
+        cmd.SetAction(parse => Run(parse, () =>
         {
             string p = parse.GetValue(path)!;
             IReadOnlyList<SafeTensorsHeader> headers;
@@ -42,6 +44,7 @@ internal static class CheckpointCommand
                 headers = [SafeTensorsReader.ReadHeader(p)];
             }
             foreach (var h in headers) Print(h);
+            return 0;
         }));
         return cmd;
     }
@@ -60,13 +63,16 @@ internal static class CheckpointCommand
             Description = "Largest shard in MiB (fractions allowed); 0 writes one model.safetensors (default 0, range 0..100000).",
             DefaultValueFactory = _ => 0,
         };
+        var maxModelGib = MaxModelGibOption.Create();
         var cmd = new Command("convert", "Re-save a model directory, optionally as another dtype or sharded.");
         cmd.Arguments.Add(source);
         cmd.Arguments.Add(destination);
         cmd.Options.Add(dtype);
         cmd.Options.Add(shardMb);
-        cmd.SetAction(parse => Run(() =>
+        cmd.Options.Add(maxModelGib);
+        cmd.SetAction(parse => Run(parse, () =>
         {
+            if (!MaxModelGibOption.TryGetBytes(parse, maxModelGib, "checkpoint convert", parse.InvocationConfiguration.Error, out long? maxBytes)) return 2;
             SafeTensorsDType? target = parse.GetValue(dtype) switch
             {
                 "keep" => null,
@@ -77,11 +83,11 @@ internal static class CheckpointCommand
             };
             double mb = parse.GetValue(shardMb);
             if (!(mb >= 0 && mb <= 100_000)) throw new ArgumentException($"--shard-mb must be in 0..100000, got {mb}");
-            var checkpoint = HfCheckpoint.Load(parse.GetValue(source)!);
             string dst = parse.GetValue(destination)!;
-            checkpoint.SaveAs(dst, target, (long)(mb * (1L << 20)));
+            var checkpoint = ModelStore.Convert(parse.GetValue(source)!, dst, target, (long)(mb * (1L << 20)), maxBytes);
             AnsiConsole.WriteLine($"wrote {dst}: {checkpoint.Tensors.Count} tensors, dtype {parse.GetValue(dtype)}, " +
                 (mb == 0 ? "one model.safetensors" : $"shards of at most {mb} MiB"));
+            return 0;
         }));
         return cmd;
     }
@@ -99,19 +105,20 @@ internal static class CheckpointCommand
         AnsiConsole.WriteLine($"{h.Entries.Count} tensors, {h.DataLength.ToString("N0", CultureInfo.InvariantCulture)} data bytes, header {h.HeaderLength} bytes");
     }
 
-    // Format and config errors are the user's input, not a crash: one red line, exit code 1.
-    private static int Run(Action action)
+    // Format and config errors are the user's input, not a crash: one line on stderr, exit code 2
+    // (the same as every command; CliRunner).
+    private static int Run(ParseResult parse, Func<int> action)
     {
         try
         {
-            action();
-            return 0;
+            return action();
         }
         catch (Exception ex) when (ex is SafeTensorsFormatException or HfConfigException or HfCheckpointException
                                        or IOException or ArgumentException or UnauthorizedAccessException)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
-            return 1;
+            string verb = parse.CommandResult.Command.Name;
+            parse.InvocationConfiguration.Error.WriteLine($"checkpoint {verb}: {ex.Message}");
+            return CliRunner.InputErrorExitCode;
         }
     }
 }

@@ -45,8 +45,9 @@ internal static class EvalCommand
         var n = new Option<int?>("--n") { Description = "pass@k: samples per question n >= k for the unbiased estimator (default k)" };
         var seed = new Option<int>("--seed") { Description = "sample j of question i draws from a stream seeded by (seed, i, j)", DefaultValueFactory = _ => 0 };
         var stop = new Option<string[]>("--stop") { Description = "extra stop string (repeatable); the tokenizer's EOS ids always stop", DefaultValueFactory = _ => [] };
+        var maxModelGib = MaxModelGibOption.Create();
         var command = new Command("eval", "Evaluate a model on GSM8K or MATH: greedy, maj@k, pass@k or best-of-N with a reward model.");
-        foreach (var o in new Option[] { model, data, format, outPath, mode, rm, convention, agg, limit, batch, maxNew, template, shots, shotCount, temperature, topP, topK, n, seed, stop })
+        foreach (var o in new Option[] { model, data, format, outPath, mode, rm, convention, agg, limit, batch, maxNew, template, shots, shotCount, temperature, topP, topK, n, seed, stop, maxModelGib })
             command.Options.Add(o);
         command.SetAction((parse, ct) =>
         {
@@ -82,14 +83,16 @@ internal static class EvalCommand
                 error.WriteLine($"eval: {e.Message}");
                 return Task.FromResult(2);
             }
+            if (!MaxModelGibOption.TryGetBytes(parse, maxModelGib, "eval", error, out long? maxBytes)) return Task.FromResult(2);
             return Task.FromResult(Run(parse, options, dataFormat, prmConvention, console, error, ct,
-                (model, data, outPath, rm, limit, template, shots, shotCount)));
+                (model, data, outPath, rm, limit, template, shots, shotCount), maxBytes));
         });
         return command;
     }
 
     private static int Run(ParseResult parse, EvalOptions options, EvalDataFormat dataFormat, PrmConvention prmConvention, IAnsiConsole console, TextWriter error, CancellationToken ct,
-        (Option<string> Model, Option<string> Data, Option<string> Out, Option<string?> Rm, Option<int?> Limit, Option<string> Template, Option<string?> Shots, Option<int> ShotCount) o)
+        (Option<string> Model, Option<string> Data, Option<string> Out, Option<string?> Rm, Option<int?> Limit, Option<string> Template, Option<string?> Shots, Option<int> ShotCount) o,
+        long? maxModelBytes)
     {
         string dir = parse.GetValue(o.Model)!, dataPath = parse.GetValue(o.Data)!, outPath = parse.GetValue(o.Out)!;
         IReadOnlyList<EvalProblem> problems;
@@ -106,7 +109,7 @@ internal static class EvalCommand
             string templateName = parse.GetValue(o.Template)!;
             prompts = new EvalPromptBuilder(tokenizer, templateName, examples,
                 templateName == EvalPromptBuilder.ModelChatName ? ChatTemplate.FromFolderOrFallback(dir) : null);
-            checkpoint = HfCheckpoint.Load(dir);
+            checkpoint = HfCheckpoint.Load(dir, maxModelBytes: maxModelBytes);
             if (parse.GetValue(o.Rm) is { } rmDir)
                 rewardModel = LoadedRewardModel.Open(rmDir, new PrmScoringOptions { Convention = prmConvention }, fallbackTokenizer: tokenizer);
         }

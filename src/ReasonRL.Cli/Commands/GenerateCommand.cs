@@ -26,8 +26,9 @@ internal static class GenerateCommand
         var maxNew = new Option<int>("--max-new-tokens") { Description = "most new tokens per continuation", DefaultValueFactory = _ => 64 };
         var seed = new Option<int>("--seed") { Description = "continuation i samples from the stream (seed, i)", DefaultValueFactory = _ => 0 };
         var stop = new Option<string[]>("--stop") { Description = "stop string (repeatable); the tokenizer's EOS ids always stop", DefaultValueFactory = _ => [] };
+        var maxModelGib = MaxModelGibOption.Create();
         var command = new Command("generate", "Sample continuations of a prompt from a Hugging Face checkpoint (KV-cache, batched).");
-        foreach (var o in new Option[] { model, prompt, n, temperature, topP, topK, maxNew, seed, stop }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, prompt, n, temperature, topP, topK, maxNew, seed, stop, maxModelGib }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -38,9 +39,10 @@ internal static class GenerateCommand
                 error.WriteLine($"generate: --n must be >= 1, got {count}");
                 return 2;
             }
+            if (!MaxModelGibOption.TryGetBytes(parse, maxModelGib, "generate", error, out long? maxBytes)) return 2;
             string dir = parse.GetValue(model)!;
             ITokenizer tokenizer = TokenizerLoader.Load(dir);
-            var checkpoint = HfCheckpoint.Load(dir);
+            var checkpoint = HfCheckpoint.Load(dir, maxModelBytes: maxBytes);
             using var transformer = new Transformer(checkpoint.Config, GemmFactory.Create(GemmKind.Managed));
             transformer.LoadParameters(checkpoint.Floats);
             int[] promptIds = PromptIds.Of(tokenizer, parse.GetValue(prompt)!);

@@ -37,16 +37,8 @@ internal static class RewardCommand
             AnsiConsole.MarkupLineInterpolated($"[red]--verify-budget-ms[/]: {budgetMs}; expected 1..60000");
             return 2;
         }
-        RewardConfig config;
-        try
-        {
-            config = RewardConfigLoader.LoadFile(configFile.FullName);
-        }
-        catch (Exception e) when (e is RewardConfigException or IOException)
-        {
-            AnsiConsole.MarkupLineInterpolated($"[red]config error[/] {e.Message}");
-            return 2;
-        }
+        // A RewardConfigException or a missing file reaches CliRunner: one line on stderr, exit code 2.
+        RewardConfig config = RewardConfigLoader.LoadFile(configFile.FullName);
         var kinds = new List<ShapingKind>();
         foreach (var name in (compareList ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

@@ -205,7 +205,7 @@ internal static class TrainRmCommand
                                        or SafeTensorsFormatException or IOException or InvalidOperationException or UnauthorizedAccessException)
         {
             error.WriteLine($"train-rm: {ex.Message}");
-            return 1;
+            return CliRunner.InputErrorExitCode;
         }
     }
 }

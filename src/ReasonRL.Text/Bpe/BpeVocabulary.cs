@@ -20,16 +20,29 @@ public sealed class BpeVocabulary
     /// <param name="source">File name for error messages.</param>
     public BpeVocabulary(IReadOnlyDictionary<string, int> tokens, IReadOnlyList<AddedToken> addedTokens, string source)
     {
+        // Ids index arrays sized by the largest one, so each is bounded by the file's own entry
+        // count first: holes are legal, but a 60-byte file cannot ask for a 2-billion-entry table.
+        long entries = (long)tokens.Count + addedTokens.Count;
         int size = 0;
-        foreach (int id in tokens.Values) size = Math.Max(size, id + 1);
-        foreach (AddedToken t in addedTokens) size = Math.Max(size, t.Id + 1);
+        foreach ((string token, int id) in tokens)
+        {
+            if (id < 0 || id >= entries)
+                throw new TokenizerFormatException(source, $"vocabulary entry \"{token}\" has id {id}; expected 0 ≤ id < {entries} (the number of vocabulary and added-token entries)");
+            size = Math.Max(size, id + 1);
+        }
+        for (int i = 0; i < addedTokens.Count; i++)
+        {
+            AddedToken t = addedTokens[i];
+            if (t.Id < 0 || t.Id >= entries)
+                throw new TokenizerFormatException(source, $"added_tokens[{i}].id is {t.Id}; expected 0 ≤ id < {entries} (the number of vocabulary and added-token entries)");
+            size = Math.Max(size, t.Id + 1);
+        }
         _idToToken = new string[size];
         _idToBytes = new byte[size][];
         _isSpecial = new bool[size];
         var tokenToId = new Dictionary<string, int>(tokens.Count + addedTokens.Count, StringComparer.Ordinal);
         foreach ((string token, int id) in tokens)
         {
-            if (id < 0) throw new TokenizerFormatException(source, $"vocabulary entry \"{token}\" has negative id {id}");
             _idToToken[id] = token;
             // A regular token outside the byte-level alphabet (rare; e.g. a hand-added word) decodes as its UTF-8.
             _idToBytes[id] = ByteLevelMap.TryDecode(token) ?? Encoding.UTF8.GetBytes(token);

@@ -5,6 +5,8 @@
 // elements. A big-endian file is recognised by its version field reading byte-swapped.
 // Validation is strict (docs/conventions.md §15): every length is checked against the bytes left in the
 // file before anything is allocated, and errors name the file, the key and the offset.
+// Arrays of arrays nest at most MaxArrayDepth deep (each level is a recursive call; without a
+// bound a file of nested array headers overflows the stack and kills the process).
 // Version 1 (32-bit counts) is rejected. It is not a tensor loader.
 // Reference: ggml `docs/gguf.md`; ../shared/data/README.md.
 using System.Buffers.Binary;
@@ -16,6 +18,9 @@ namespace ReasonRL.Text;
 public static class GgufReader
 {
     private const uint Magic = 0x46554747; // "GGUF" read as little-endian uint32
+
+    /// <summary>Deepest array-of-array nesting accepted (llama.cpp writes none deeper than 1).</summary>
+    public const int MaxArrayDepth = 8;
 
     /// <summary>Reads the header of the GGUF file at <paramref name="path"/>.</summary>
     public static GgufFile Read(string path)
@@ -52,7 +57,7 @@ public static class GgufReader
         {
             string key = r.String($"key #{i}");
             var type = (GgufType)r.U32();
-            metadata.Add(new(key, ReadValue(r, type, key)));
+            metadata.Add(new(key, ReadValue(r, type, key, depth: 0)));
         }
         var tensors = new List<GgufTensorInfo>((int)tensorCount);
         for (ulong i = 0; i < tensorCount; i++)
@@ -65,7 +70,15 @@ public static class GgufReader
             tensors.Add(new GgufTensorInfo(name, sizes, r.U32(), r.U64()));
         }
         var file = new GgufFile(version, !r.LittleEndian, metadata, tensors, 0);
-        long alignment = file.Alignment;
+        long alignment;
+        try
+        {
+            alignment = file.Alignment;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw r.Error($"general.alignment: {e.Message}");
+        }
         if (alignment <= 0 || (alignment & (alignment - 1)) != 0)
         {
             throw r.Error($"general.alignment is {alignment}; expected a positive power of two");
@@ -74,9 +87,10 @@ public static class GgufReader
         return new GgufFile(version, !r.LittleEndian, metadata, tensors, dataOffset);
     }
 
-    private static GgufValue ReadValue(Cursor r, GgufType type, string key)
+    private static GgufValue ReadValue(Cursor r, GgufType type, string key, int depth)
     {
         if (type != GgufType.Array) return new GgufValue(type, ReadScalar(r, type, key));
+        if (depth >= MaxArrayDepth) throw r.Error($"\"{key}\" nests arrays more than {MaxArrayDepth} deep");
         var elementType = (GgufType)r.U32();
         ulong count = r.U64();
         r.CheckCount(count, ElementMinSize(elementType, key, r), $"array length of \"{key}\"");
@@ -95,7 +109,7 @@ public static class GgufReader
             GgufType.UInt64 => Fill(new ulong[n], _ => r.U64()),
             GgufType.Int64 => Fill(new long[n], _ => (long)r.U64()),
             GgufType.Float64 => Fill(new double[n], _ => BitConverter.Int64BitsToDouble((long)r.U64())),
-            GgufType.Array => Fill(new object[n], i => ReadValue(r, GgufType.Array, $"{key}[{i}]")),
+            GgufType.Array => Fill(new object[n], i => ReadValue(r, GgufType.Array, $"{key}[{i}]", depth + 1)),
             _ => throw r.Error($"\"{key}\" has unknown array element type {(uint)elementType}; expected 0..12"),
         };
         return new GgufValue(GgufType.Array, values, elementType);

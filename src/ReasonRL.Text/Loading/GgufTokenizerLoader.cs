@@ -23,21 +23,23 @@ public static class GgufTokenizerLoader
     /// <summary>Builds the tokenizer from a parsed GGUF header.</summary>
     public static ByteLevelBpeTokenizer FromGguf(GgufFile gguf, string source)
     {
-        string model = Required(gguf, "tokenizer.ggml.model", source).AsString();
+        string model = Typed(gguf, "tokenizer.ggml.model", source, v => v.AsString());
         if (model != "gpt2")
         {
             throw new TokenizerFormatException(source,
                 $"tokenizer.ggml.model is \"{model}\"; only \"gpt2\" (byte-level BPE) is supported");
         }
-        string[] tokens = Required(gguf, "tokenizer.ggml.tokens", source).AsStringArray();
-        int[] types = gguf.Get("tokenizer.ggml.token_type")?.AsInt32Array() ?? Enumerable.Repeat(1, tokens.Length).ToArray();
+        string[] tokens = Typed(gguf, "tokenizer.ggml.tokens", source, v => v.AsStringArray());
+        int[] types = gguf.Get("tokenizer.ggml.token_type") is null
+            ? Enumerable.Repeat(1, tokens.Length).ToArray()
+            : Typed(gguf, "tokenizer.ggml.token_type", source, v => v.AsInt32Array());
         if (types.Length != tokens.Length)
         {
             throw new TokenizerFormatException(source,
                 $"tokenizer.ggml.token_type has {types.Length} entries but tokenizer.ggml.tokens has {tokens.Length}; they must match");
         }
-        string[] mergeTexts = Required(gguf, "tokenizer.ggml.merges", source).AsStringArray();
-        string pre = gguf.Get("tokenizer.ggml.pre")?.AsString() ?? "default";
+        string[] mergeTexts = Typed(gguf, "tokenizer.ggml.merges", source, v => v.AsStringArray());
+        string pre = gguf.Get("tokenizer.ggml.pre") is null ? "default" : Typed(gguf, "tokenizer.ggml.pre", source, v => v.AsString());
         string pattern = KnownPatterns.ForGgufPre(pre) ?? throw new TokenizerFormatException(source,
             $"tokenizer.ggml.pre is \"{pre}\"; supported: \"gpt-2\", \"default\", \"qwen2\", \"llama-bpe\"");
 
@@ -58,7 +60,13 @@ public static class GgufTokenizerLoader
         var vocabulary = new BpeVocabulary(vocab, added, source);
         BpeMergeTable mergeTable = BpeMergeTable.Build(merges, vocab, source);
         INormalizer? normalizer = pre == "qwen2" ? new UnicodeNormalizer(UnicodeForm.Nfc) : null;
-        int? Id(string key) => gguf.Get(key) is { } v ? (int)v.AsInt64() : null;
+        int? Id(string key)
+        {
+            if (gguf.Get(key) is null) return null;
+            long id = Typed(gguf, key, source, v => v.AsInt64());
+            return id >= 0 && id < vocabulary.Size ? (int)id
+                : throw new TokenizerFormatException(source, $"{key} is {id}; expected a token id in [0, {vocabulary.Size})");
+        }
         int? eos = Id("tokenizer.ggml.eos_token_id");
         var options = new ByteLevelBpeOptions(source,
             IgnoreMerges: pre == "llama-bpe",
@@ -68,6 +76,17 @@ public static class GgufTokenizerLoader
         return new ByteLevelBpeTokenizer(vocabulary, mergeTable, normalizer, new RegexPreTokenizer([pattern]), options);
     }
 
-    private static GgufValue Required(GgufFile gguf, string key, string source) =>
-        gguf.Get(key) ?? throw new TokenizerFormatException(source, $"missing metadata key \"{key}\"");
+    // The value of a required key read as T; a missing key or a value of another type names the key.
+    private static T Typed<T>(GgufFile gguf, string key, string source, Func<GgufValue, T> read)
+    {
+        GgufValue value = gguf.Get(key) ?? throw new TokenizerFormatException(source, $"missing metadata key \"{key}\"");
+        try
+        {
+            return read(value);
+        }
+        catch (Exception e) when (e is InvalidOperationException or OverflowException)
+        {
+            throw new TokenizerFormatException(source, $"metadata key \"{key}\": {e.Message}");
+        }
+    }
 }

@@ -24,22 +24,42 @@ public sealed record TokenizerConfig(string? BosToken, string? EosToken, string?
 
     /// <summary>Reads a tokenizer_config.json. A malformed chat_template does not stop the tokenizer
     /// from loading: <see cref="ChatTemplates"/> is then empty, and ChatTemplate.FromFolder reports it.</summary>
+    /// <exception cref="TokenizerFormatException">the file is not a JSON object, or a token name is neither a string nor {"content": string}.</exception>
     public static TokenizerConfig Read(string path)
     {
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        JsonDocument doc;
+        byte[] bytes = File.ReadAllBytes(path);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new TokenizerFormatException(path, "content is not valid UTF-8");
+        try
+        {
+            doc = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException e)
+        {
+            throw new TokenizerFormatException(path, $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine}): {e.Message}");
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new TokenizerFormatException(path, $"(root) is {doc.RootElement.ValueKind}; expected a JSON object");
+            return Read(doc.RootElement, path);
+        }
+    }
+
+    private static TokenizerConfig Read(JsonElement root, string path)
+    {
         IReadOnlyDictionary<string, string> templates;
         try
         {
-            templates = ReadChatTemplates(doc.RootElement, path);
+            templates = ReadChatTemplates(root, path);
         }
         catch (TokenizerFormatException)
         {
             templates = new Dictionary<string, string>();
         }
-        return new TokenizerConfig(Name(doc.RootElement, "bos_token"), Name(doc.RootElement, "eos_token"),
-            Name(doc.RootElement, "pad_token"))
+        return new TokenizerConfig(Name(root, "bos_token", path), Name(root, "eos_token", path), Name(root, "pad_token", path))
         {
-            UnkToken = Name(doc.RootElement, "unk_token"),
+            UnkToken = Name(root, "unk_token", path),
             ChatTemplates = templates,
         };
     }
@@ -72,7 +92,10 @@ public sealed record TokenizerConfig(string? BosToken, string? EosToken, string?
     /// <summary>The config that belongs to a tokenizer file: `tokenizer_config.json` in the same
     /// folder, or `&lt;prefix&gt;tokenizer_config.json` for a file named `&lt;prefix&gt;tokenizer.json[.gz]`
     /// (e.g. qwen3-tokenizer.json.gz → qwen3-tokenizer_config.json); null when there is none.</summary>
-    public static TokenizerConfig? FindBeside(string tokenizerPath)
+    public static TokenizerConfig? FindBeside(string tokenizerPath) => PathBeside(tokenizerPath) is { } found ? Read(found) : null;
+
+    /// <summary>The path <see cref="FindBeside"/> reads, or null when there is none.</summary>
+    public static string? PathBeside(string tokenizerPath)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(tokenizerPath)) ?? ".";
         string name = Path.GetFileName(tokenizerPath);
@@ -80,17 +103,18 @@ public sealed record TokenizerConfig(string? BosToken, string? EosToken, string?
         string[] candidates = at > 0
             ? [Path.Combine(directory, name[..at] + "tokenizer_config.json"), Path.Combine(directory, "tokenizer_config.json")]
             : [Path.Combine(directory, "tokenizer_config.json")];
-        string? found = candidates.FirstOrDefault(File.Exists);
-        return found is null ? null : Read(found);
+        return candidates.FirstOrDefault(File.Exists);
     }
 
-    private static string? Name(JsonElement root, string field)
+    private static string? Name(JsonElement root, string field, string path)
     {
         if (!root.TryGetProperty(field, out JsonElement v)) return null;
         return v.ValueKind switch
         {
             JsonValueKind.String => v.GetString(),
-            JsonValueKind.Object when v.TryGetProperty("content", out JsonElement c) => c.GetString(),
+            JsonValueKind.Object when v.TryGetProperty("content", out JsonElement c) => c.ValueKind is JsonValueKind.String or JsonValueKind.Null
+                ? c.GetString()
+                : throw new TokenizerFormatException(path, $"{field}.content must be a string, got {c.ValueKind}"),
             _ => null,
         };
     }

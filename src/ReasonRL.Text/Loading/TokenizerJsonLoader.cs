@@ -8,7 +8,10 @@
 // `tokenizer_config.json` beside the file when there is one (see SpecialIdsResolver).
 // Anything else (SentencePiece-style Metaspace, byte_fallback, lstrip/rstrip added tokens, …) is
 // rejected with a message naming the field, never silently approximated.
-// Reads with JsonDocument (no reflection; docs/conventions.md §11).
+// Reads with JsonDocument (no reflection; docs/conventions.md §11). Every value is read through a
+// typed accessor that names the field on a mismatch, and every id is bounded by the file's own
+// entry count before anything is sized by it (docs/conventions.md §15): a hostile file gets a
+// TokenizerFormatException, never an allocation out of proportion to its size.
 // Reference: HF tokenizers `tokenizer/serialization.rs`, `models/bpe/serialization.rs`.
 using ReasonRL.Text.Bpe;
 using ReasonRL.Text.Normalization;
@@ -21,6 +24,10 @@ namespace ReasonRL.Text;
 /// <summary>tokenizer.json → ByteLevelBpeTokenizer.</summary>
 public static class TokenizerJsonLoader
 {
+    /// <summary>Largest tokenizer.json accepted, after decompression (Qwen3's is 11 MB): a gzip
+    /// bomb stops here instead of filling memory.</summary>
+    public const long MaxJsonBytes = 512L << 20;
+
     /// <summary>Loads a tokenizer.json (or .json.gz) file; BOS/EOS/PAD from a sibling tokenizer_config.json.</summary>
     public static ByteLevelBpeTokenizer Load(string path)
     {
@@ -28,7 +35,20 @@ public static class TokenizerJsonLoader
         using Stream file = File.OpenRead(path);
         using Stream json = IsGzip(path) ? new GZipStream(file, CompressionMode.Decompress) : file;
         using var buffer = new MemoryStream();
-        json.CopyTo(buffer);
+        try
+        {
+            byte[] chunk = new byte[1 << 16];
+            for (int n; (n = json.Read(chunk)) > 0;)
+            {
+                if (buffer.Length + n > MaxJsonBytes)
+                    throw new TokenizerFormatException(name, $"content is larger than {MaxJsonBytes >> 20} MiB (after decompression); expected a tokenizer.json");
+                buffer.Write(chunk, 0, n);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new TokenizerFormatException(name, $"gzip stream is corrupt ({e.Message})");
+        }
         TokenizerConfig? config = TokenizerConfig.FindBeside(path);
         return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), name, config);
     }
@@ -39,11 +59,13 @@ public static class TokenizerJsonLoader
     /// <param name="config">Special-token names from tokenizer_config.json, if any.</param>
     public static ByteLevelBpeTokenizer Parse(ReadOnlyMemory<byte> utf8Json, string source, TokenizerConfig? config)
     {
-        using JsonDocument document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 256 });
+        using JsonDocument document = ParseJson(utf8Json, source);
         JsonElement root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new TokenizerFormatException(source, $"(root) is {root.ValueKind}; expected a JSON object");
         List<AddedToken> added = ReadAddedTokens(root, source);
-        JsonElement model = Required(root, "model", source);
-        string modelType = model.TryGetProperty("type", out JsonElement t) ? t.GetString() ?? "" : "BPE";
+        JsonElement model = Object(Required(root, "model", source), "model", source);
+        string modelType = model.TryGetProperty("type", out JsonElement t) ? OptionalString(t, "model.type", source) ?? "" : "BPE";
         if (modelType != "BPE")
         {
             throw new TokenizerFormatException(source, $"model.type is \"{modelType}\"; only \"BPE\" (byte-level) is supported");
@@ -55,13 +77,13 @@ public static class TokenizerJsonLoader
             throw new TokenizerFormatException(source, "model.byte_fallback is true (SentencePiece-style BPE); only byte-level BPE is supported");
         }
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (JsonProperty entry in Required(model, "vocab", source).EnumerateObject())
+        foreach (JsonProperty entry in Object(Required(model, "vocab", source), "model.vocab", source).EnumerateObject())
         {
-            vocab[entry.Name] = entry.Value.GetInt32();
+            vocab[entry.Name] = Int(entry.Value, $"model.vocab[\"{entry.Name}\"]", source);
         }
         var merges = new List<(string, string)>();
         int rank = 0;
-        foreach (JsonElement merge in Required(model, "merges", source).EnumerateArray())
+        foreach (JsonElement merge in Array(Required(model, "merges", source), "model.merges", source).EnumerateArray())
         {
             merges.Add(ReadMerge(merge, rank++, source));
         }
@@ -78,10 +100,34 @@ public static class TokenizerJsonLoader
         INormalizer? normalizer = root.TryGetProperty("normalizer", out JsonElement n) ? ReadNormalizer(n, source) : null;
         var patterns = new List<string>();
         if (root.TryGetProperty("pre_tokenizer", out JsonElement p)) ReadPreTokenizer(p, patterns, source);
-        var preTokenizer = new RegexPreTokenizer(patterns);
+        RegexPreTokenizer preTokenizer;
+        try
+        {
+            preTokenizer = new RegexPreTokenizer(patterns);
+        }
+        catch (ArgumentException e)
+        {
+            throw new TokenizerFormatException(source, $"pre_tokenizer Split.pattern.Regex is not a usable regex ({e.Message})");
+        }
         (int? bos, IReadOnlyList<int> eos, int? pad) = SpecialIdsResolver.Resolve(config, vocabulary.TokenToIdMap, added);
         var options = new ByteLevelBpeOptions(source, ignoreMerges, unknownId, bos, eos, pad);
         return new ByteLevelBpeTokenizer(vocabulary, mergeTable, normalizer, preTokenizer, options);
+    }
+
+    private static JsonDocument ParseJson(ReadOnlyMemory<byte> utf8Json, string source)
+    {
+        // JsonDocument validates structure but transcodes strings lazily: invalid UTF-8 inside a
+        // string would surface later as an InvalidOperationException from GetString.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json.Span))
+            throw new TokenizerFormatException(source, "content is not valid UTF-8; expected a UTF-8 tokenizer.json");
+        try
+        {
+            return JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException e)
+        {
+            throw new TokenizerFormatException(source, $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine}): {e.Message}");
+        }
     }
 
     private static bool IsGzip(string path)
@@ -97,6 +143,7 @@ public static class TokenizerJsonLoader
         int index = 0;
         foreach (JsonElement item in list.EnumerateArray())
         {
+            Object(item, $"added_tokens[{index}]", source);
             foreach (string flag in (string[])["lstrip", "rstrip", "single_word"])
             {
                 if (item.TryGetProperty(flag, out JsonElement v) && v.ValueKind == JsonValueKind.True)
@@ -106,8 +153,8 @@ public static class TokenizerJsonLoader
                 }
             }
             added.Add(new AddedToken(
-                Required(item, "id", source).GetInt32(),
-                Required(item, "content", source).GetString()!,
+                Int(Required(item, "id", source), $"added_tokens[{index}].id", source),
+                String(Required(item, "content", source), $"added_tokens[{index}].content", source),
                 item.TryGetProperty("special", out JsonElement s) && s.ValueKind == JsonValueKind.True));
             index++;
         }
@@ -118,7 +165,7 @@ public static class TokenizerJsonLoader
     {
         if (merge.ValueKind == JsonValueKind.Array && merge.GetArrayLength() == 2)
         {
-            return (merge[0].GetString()!, merge[1].GetString()!);
+            return (String(merge[0], $"model.merges[{rank}][0]", source), String(merge[1], $"model.merges[{rank}][1]", source));
         }
         if (merge.ValueKind == JsonValueKind.String)
         {
@@ -131,7 +178,7 @@ public static class TokenizerJsonLoader
     private static INormalizer? ReadNormalizer(JsonElement n, string source)
     {
         if (n.ValueKind == JsonValueKind.Null) return null;
-        string type = Required(n, "type", source).GetString()!;
+        string type = String(Required(n, "type", source), "normalizer.type", source);
         return type switch
         {
             "NFC" => new UnicodeNormalizer(UnicodeForm.Nfc),
@@ -139,7 +186,7 @@ public static class TokenizerJsonLoader
             "NFKC" => new UnicodeNormalizer(UnicodeForm.Nfkc),
             "NFKD" => new UnicodeNormalizer(UnicodeForm.Nfkd),
             "Lowercase" => new LowercaseNormalizer(),
-            "Sequence" => new SequenceNormalizer(Required(n, "normalizers", source).EnumerateArray()
+            "Sequence" => new SequenceNormalizer(Array(Required(n, "normalizers", source), "normalizer.normalizers", source).EnumerateArray()
                 .Select(x => ReadNormalizer(x, source)).OfType<INormalizer>().ToArray()),
             _ => throw new TokenizerFormatException(source,
                 $"normalizer.type \"{type}\" is not supported; expected NFC, NFD, NFKC, NFKD, Lowercase or Sequence"),
@@ -149,14 +196,15 @@ public static class TokenizerJsonLoader
     private static void ReadPreTokenizer(JsonElement p, List<string> patterns, string source)
     {
         if (p.ValueKind == JsonValueKind.Null) return;
-        string type = Required(p, "type", source).GetString()!;
+        string type = String(Required(p, "type", source), "pre_tokenizer.type", source);
         switch (type)
         {
             case "Sequence":
-                foreach (JsonElement inner in Required(p, "pretokenizers", source).EnumerateArray()) ReadPreTokenizer(inner, patterns, source);
+                foreach (JsonElement inner in Array(Required(p, "pretokenizers", source), "pre_tokenizer.pretokenizers", source).EnumerateArray())
+                    ReadPreTokenizer(inner, patterns, source);
                 break;
             case "Split":
-                string behavior = p.TryGetProperty("behavior", out JsonElement b) ? b.GetString() ?? "" : "";
+                string behavior = p.TryGetProperty("behavior", out JsonElement b) ? OptionalString(b, "pre_tokenizer Split.behavior", source) ?? "" : "";
                 if (behavior != "Isolated")
                 {
                     throw new TokenizerFormatException(source, $"pre_tokenizer Split.behavior is \"{behavior}\"; only \"Isolated\" is supported");
@@ -165,9 +213,10 @@ public static class TokenizerJsonLoader
                 {
                     throw new TokenizerFormatException(source, "pre_tokenizer Split.invert is true; only false is supported");
                 }
-                JsonElement pattern = Required(p, "pattern", source);
-                if (pattern.TryGetProperty("Regex", out JsonElement regex)) patterns.Add(regex.GetString()!);
-                else if (pattern.TryGetProperty("String", out JsonElement literal)) patterns.Add(System.Text.RegularExpressions.Regex.Escape(literal.GetString()!));
+                JsonElement pattern = Object(Required(p, "pattern", source), "pre_tokenizer Split.pattern", source);
+                if (pattern.TryGetProperty("Regex", out JsonElement regex)) patterns.Add(String(regex, "pre_tokenizer Split.pattern.Regex", source));
+                else if (pattern.TryGetProperty("String", out JsonElement literal))
+                    patterns.Add(System.Text.RegularExpressions.Regex.Escape(String(literal, "pre_tokenizer Split.pattern.String", source)));
                 else throw new TokenizerFormatException(source, "pre_tokenizer Split.pattern has neither \"Regex\" nor \"String\"");
                 break;
             case "ByteLevel":
@@ -187,7 +236,7 @@ public static class TokenizerJsonLoader
     private static void CheckDecoder(JsonElement root, string source)
     {
         if (!root.TryGetProperty("decoder", out JsonElement d) || d.ValueKind == JsonValueKind.Null) return;
-        string type = Required(d, "type", source).GetString()!;
+        string type = String(Required(d, "type", source), "decoder.type", source);
         if (type != "ByteLevel")
         {
             throw new TokenizerFormatException(source, $"decoder.type is \"{type}\"; only \"ByteLevel\" is supported");
@@ -207,6 +256,26 @@ public static class TokenizerJsonLoader
         if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value)) return value;
         throw new TokenizerFormatException(source, $"missing required field \"{name}\"");
     }
+
+    // Typed accessors: a value of the wrong JSON kind is an error naming the field, never the
+    // InvalidOperationException / FormatException that JsonElement's getters throw.
+    private static JsonElement Object(JsonElement e, string field, string source) =>
+        e.ValueKind == JsonValueKind.Object ? e : throw Wrong(field, "a JSON object", e, source);
+
+    private static JsonElement Array(JsonElement e, string field, string source) =>
+        e.ValueKind == JsonValueKind.Array ? e : throw Wrong(field, "a JSON array", e, source);
+
+    private static string String(JsonElement e, string field, string source) =>
+        e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Wrong(field, "a string", e, source);
+
+    private static string? OptionalString(JsonElement e, string field, string source) =>
+        e.ValueKind == JsonValueKind.Null ? null : String(e, field, source);
+
+    private static int Int(JsonElement e, string field, string source) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v : throw Wrong(field, "a 32-bit integer", e, source);
+
+    private static TokenizerFormatException Wrong(string field, string expected, JsonElement e, string source) =>
+        new(source, $"{field} must be {expected}, got {e.ValueKind}");
 }
 
 /// <summary>Parsing of merges written as one "left right" string.</summary>
