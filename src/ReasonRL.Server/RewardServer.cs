@@ -8,11 +8,12 @@
 //   POST /v1/rewards  ReasonRL native v1 (RemoteProtocolMessages.cs), samples may carry step_scores/orm_score
 //                     and response_ids (→ token_rewards, TokenRewards.cs).
 //   GET  /health (liveness, no paths), GET /metrics (Prometheus text format, ServerMetrics).
-// Overload: a request's body is read and hashed; it joins identical work already running or answered
-// (RequestWork: retries never double the work); else, on a full queue, it gets an immediate 503 without being
-// parsed; else it is parsed, checked against --max-samples-per-request (413) and admitted against
-// --max-queued-samples (else an immediate 503), waits for a request slot and is scored with its per-sample
-// verifier work spread over the VerifierPool. Past its deadline it gets 503; its work is cancelled when no
+// Overload: admission control comes before any work (Admission). A request the backlog cannot take (queue full,
+// or its deadline cannot be met at the measured throughput) gets an immediate 503 before its body is read, unless
+// held work has a body of its very length (then it may be a retry). Else its body is read and hashed; it joins
+// identical work already running or answered (RequestWork: retries never double the work); else it is parsed,
+// checked against --max-samples-per-request (413) and admitted with its sample count (else an immediate 503),
+// waits for a request slot and is scored with its per-sample verifier work spread over the VerifierPool. Past its deadline it gets 503; its work is cancelled when no
 // retry joins within the retry window. SIGTERM: abandoned work is cancelled at once, the rest after
 // --shutdown-seconds × 0.8, so the process exits within --shutdown-seconds.
 // Protection: optional bearer token compared in constant time (all but /health), body limit (413),
@@ -53,7 +54,7 @@ public sealed class RewardServer : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly RequestWork work;
     private readonly byte[]? tokenHash;
-    private long admitted;
+    private readonly Admission admission;
 
     public ServerOptions Options { get; }
 
@@ -71,7 +72,10 @@ public sealed class RewardServer : IAsyncDisposable
     public VerifierPool Pool => pool;
 
     /// <summary>Samples of admitted requests not yet answered (the bounded backlog).</summary>
-    public long AdmittedSamples => Interlocked.Read(ref admitted);
+    public long AdmittedSamples => admission.Admitted;
+
+    /// <summary>The throughput admission control has measured (samples per second of busy time), or null while unknown.</summary>
+    public double? MeasuredSamplesPerSecond => admission.SamplesPerSecond;
 
     /// <summary>Scoring work held for retries (running, abandoned within the window, or answered).</summary>
     public int HeldWork => work.Count;
@@ -114,6 +118,7 @@ public sealed class RewardServer : IAsyncDisposable
             tokenizer is null ? null : new TokenRewards(tokenizer));
         requestSlots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
         work = new RequestWork(options.EffectiveRetryWindow, stopping.Token);
+        admission = new Admission(options.MaxQueuedSamples, options.EffectiveTimeout);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         if (!logging) builder.Logging.ClearProviders();
@@ -283,6 +288,13 @@ public sealed class RewardServer : IAsyncDisposable
 
     private async Task<Reply?> AnswerAsync(HttpContext ctx, Func<byte[], Prepared> prepare, CancellationToken deadline)
     {
+        var path = ctx.Request.Path.Value ?? "";
+        // admission before the body: a request the backlog cannot take is refused before it is uploaded, hashed or
+        // parsed, unless held work has a body of this very length (a retry of it must be able to join)
+        if (ctx.Request.ContentLength is { } announced && !work.MayHold(path, announced) && admission.Refusal(0) is { } early)
+        {
+            return Overloaded(early);
+        }
         byte[] body;
         try
         {
@@ -302,12 +314,12 @@ public sealed class RewardServer : IAsyncDisposable
             return ctx.RequestAborted.IsCancellationRequested ? null : Failure(503, "timeout", DeadlineMessage);
         }
         // a retry joins its work before anything else; a new request on a full queue is refused before it is parsed
-        var key = RequestWork.Key(ctx.Request.Path.Value ?? "", body);
+        var key = RequestWork.Key(path, body);
         var entry = work.TryJoin(key);
         var joined = entry is not null;
         if (entry is null)
         {
-            if (AdmittedSamples >= Options.MaxQueuedSamples) return Overloaded();
+            if (admission.Refusal(0) is { } full) return Overloaded(full);
             Prepared prepared;
             try
             {
@@ -324,16 +336,12 @@ public sealed class RewardServer : IAsyncDisposable
                 return Failure(413, "too_many_samples", $"{prepared.Samples} samples in one request; the limit is {Options.MaxSamplesPerRequest} (--max-samples-per-request): split the batch");
             }
             var n = prepared.Samples;
-            (entry, joined) = work.JoinOrStart(key,
-                admit: () =>
-                {
-                    if (AdmittedSamples + n > Options.MaxQueuedSamples) return false;
-                    Interlocked.Add(ref admitted, n);
-                    return true;
-                },
+            string? refusal = null;
+            (entry, joined) = work.JoinOrStart(key, body.Length,
+                admit: () => admission.TryAdmit(n, out refusal),
                 start: ct => ScoreInSlotAsync(prepared.Score!, ct),
-                release: () => Interlocked.Add(ref admitted, -n));
-            if (entry is null) return Overloaded();
+                release: answered => admission.Release(n, answered));
+            if (entry is null) return Overloaded(refusal!);
         }
         if (joined) Metrics.RetryJoined();
         try
@@ -358,8 +366,7 @@ public sealed class RewardServer : IAsyncDisposable
         }
     }
 
-    private Reply Overloaded() =>
-        Failure(503, "overloaded", $"server overloaded: {AdmittedSamples} sample(s) queued, limit {Options.MaxQueuedSamples} (--max-queued-samples); retry later");
+    private static Reply Overloaded(string message) => Failure(503, "overloaded", message);
 
     private string DeadlineMessage => $"deadline of {Options.EffectiveTimeout.TotalSeconds:0.###} s exceeded (server busy or request too large); retry later";
 
