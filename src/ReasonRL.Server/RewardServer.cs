@@ -95,19 +95,21 @@ public sealed class RewardServer : IAsyncDisposable
     /// <param name="outcomeModel">Batched ORM (calls coalesced like the PRM's); null = none loaded (an ORM config then
     /// needs replayed orm_score in each sample).</param>
     /// <param name="log">Where request log lines go (default: stderr), filtered by options.LogLevel.</param>
+    /// <param name="modelTokenizers">The served models' tokenizers: when options.TokenizerPath is not given, their pad and
+    /// EOS tokens are the ones stripped from OpenRLHF queries (the policy and its PRM share a tokenizer family).</param>
     /// <exception cref="ArgumentException">An option is out of range, or the tokenizer cannot be loaded.</exception>
     public RewardServer(ServerOptions options, Rewards.Offline.RewardConfig? config, SuccessJudge judge, IRewardSource? stepModel = null, bool logging = false,
-        IRewardSource? outcomeModel = null, TextWriter? log = null)
+        IRewardSource? outcomeModel = null, TextWriter? log = null, IReadOnlyList<ITokenizer>? modelTokenizers = null)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         var address = options.Validate();
         Log = new ServerLog(log ?? Console.Error, options.LogLevel);
         var tokenizer = LoadTokenizer(options.TokenizerPath);
         var strip = new List<string>(options.StripTokens ?? []);
-        if (tokenizer is not null)
+        foreach (var t in tokenizer is not null ? [tokenizer] : modelTokenizers ?? [])
         {
-            if (tokenizer.PadId is { } pad) strip.Add(tokenizer.Decode([pad]));
-            foreach (var eos in tokenizer.EosIds) strip.Add(tokenizer.Decode([eos]));
+            if (t.PadId is { } pad) strip.Add(t.Decode([pad]));
+            foreach (var eos in t.EosIds) strip.Add(t.Decode([eos]));
         }
         queries = new OpenRlhfQueries(strip);
         tokenHash = options.BearerToken is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes("Bearer " + options.BearerToken));
@@ -197,7 +199,9 @@ public sealed class RewardServer : IAsyncDisposable
 
     /// <summary>A server for a reward.yaml: the verifier with the config's `verifier:` options, and the PRM /
     /// ORM its `prm:` / `orm:` sections name (in-process directories or remote services), opened here,
-    /// batched across concurrent requests and disposed with the server. null config = success reward alone.</summary>
+    /// batched across concurrent requests and disposed with the server. null config = success reward alone. Without
+    /// options.TokenizerPath, the in-process models' tokenizers name the pad/EOS tokens stripped from OpenRLHF queries.
+    /// The config's serve: section is not applied here: the caller merges it with its flags (ServeSettings.ApplyTo).</summary>
     /// <exception cref="InvalidOperationException">A configured model cannot be opened (the message names the section).</exception>
     /// <exception cref="ArgumentException">An option is out of range (ServerOptions.Validate).</exception>
     public static RewardServer FromConfig(ServerOptions options, Rewards.Offline.RewardConfig? config, bool logging = false)
@@ -207,7 +211,8 @@ public sealed class RewardServer : IAsyncDisposable
         var models = config is null ? null : ConfiguredRewardModels.Open(config);
         try
         {
-            return new RewardServer(options, config, MathVerifierJudge.Create(config?.Verify), models?.Prm, logging, models?.Orm) { ownedModels = models };
+            return new RewardServer(options, config, MathVerifierJudge.Create(config?.Verify), models?.Prm, logging, models?.Orm,
+                modelTokenizers: models?.Tokenizers) { ownedModels = models };
         }
         catch
         {
