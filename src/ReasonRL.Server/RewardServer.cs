@@ -41,6 +41,8 @@ public sealed class RewardServer : IAsyncDisposable
     private const string ItemSamples = "reasonrl.samples";
     private const string ItemKind = "reasonrl.kind";
     private const string ItemMessage = "reasonrl.message";
+    private const string ItemAnswered = "reasonrl.answered";
+    private const string ItemUnread = "reasonrl.unread";
 
     private readonly WebApplication app;
     private readonly RewardService service;
@@ -252,11 +254,12 @@ public sealed class RewardServer : IAsyncDisposable
                 await WriteAsync(ctx, reply).ConfigureAwait(false);
             }
         }
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        // time to answer: a request refused before its body was read is answered before that body is drained
+        var elapsed = ctx.Items[ItemAnswered] is long answered ? Stopwatch.GetElapsedTime(started, answered) : Stopwatch.GetElapsedTime(started);
         var status = ctx.Response.StatusCode;
         Metrics.Response(path, status, elapsed.TotalSeconds);
         var kind = ctx.Items[ItemKind] as string;
-        if (status >= 400) Metrics.RequestError(kind ?? (status >= 500 ? "internal" : "bad_request"));
+        if (status >= 400) Metrics.RequestError(kind ?? (status >= 500 ? "internal" : "bad_request"), elapsed.TotalSeconds);
         Log.Request(ctx.Request.Method, ServerMetrics.PathLabel(path), status, elapsed.TotalMilliseconds, ctx.Items[ItemSamples] as int?, kind, ctx.Items[ItemMessage] as string);
     }
 
@@ -289,6 +292,33 @@ public sealed class RewardServer : IAsyncDisposable
         if (reply is null) return; // client gone
         Note(ctx, reply);
         await WriteAsync(ctx, reply).ConfigureAwait(false);
+        if (ctx.Items.ContainsKey(ItemUnread)) await DrainAsync(ctx, deadline.Token).ConfigureAwait(false);
+    }
+
+    // A request refused before its body was read: the answer goes out now, then the body is read and dropped here
+    // (no hashing, no parsing, one small buffer), within the request's deadline. Kestrel's own drain would give up
+    // after 5 s and reset the connection, and a client still uploading (one that reads its answer only after sending,
+    // as .NET's and Python's do) would then see an error instead of the 503.
+    private static async Task DrainAsync(HttpContext ctx, CancellationToken deadline)
+    {
+        await ctx.Response.CompleteAsync().ConfigureAwait(false);
+        ctx.Items[ItemAnswered] = Stopwatch.GetTimestamp();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await ctx.Request.Body.ReadAsync(buffer, deadline).ConfigureAwait(false) > 0)
+            {
+                // dropped
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or BadHttpRequestException or IOException)
+        {
+            ctx.Abort(); // past the deadline, over the body limit, or the client went away: close the connection
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private async Task<Reply?> AnswerAsync(HttpContext ctx, Func<byte[], Prepared> prepare, CancellationToken deadline)
@@ -298,6 +328,7 @@ public sealed class RewardServer : IAsyncDisposable
         // parsed, unless held work has a body of this very length (a retry of it must be able to join)
         if (ctx.Request.ContentLength is { } announced && !work.MayHold(path, announced) && admission.Refusal(0) is { } early)
         {
+            ctx.Items[ItemUnread] = true;
             return Overloaded(early);
         }
         byte[] body;
