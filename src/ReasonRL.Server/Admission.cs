@@ -6,8 +6,10 @@
 // Throughput: samples of finished work per second of busy time (time with samples admitted). Both sums decay
 // exponentially over busy time (τ = RateWindow), so the estimate follows the machine's current speed. Idle time
 // does not age it. It is unknown until MinBusy of busy time and one finished request; until then only the queue
-// bound applies. RewardServer asks twice: before reading a body (Refusal(0), so a refused request costs no
-// upload or parse) and with the parsed sample count (TryAdmit). Thread-safe (one lock; a few operations per request).
+// bound applies. RewardServer asks twice: before reading a body, with the sample count its Content-Length suggests
+// (EstimateSamples: bytes per sample of the bodies parsed so far), so a refused request costs no upload or parse,
+// and with the parsed sample count (TryAdmit). Under overload the backlog sits at the refusal threshold; without the
+// estimate most requests would pass the first check and be refused only after their upload and parse. Thread-safe (one lock; a few operations per request).
 // Not scheduling (VerifierPool) and not retries (RequestWork).
 using System.Diagnostics;
 using System.Globalization;
@@ -34,6 +36,7 @@ public sealed class Admission
     private long lastEvent = Stopwatch.GetTimestamp();
     private double busySeconds;
     private double completedSamples;
+    private double bytesPerSample;
 
     /// <param name="maxQueued">Most samples admitted at once (--max-queued-samples).</param>
     /// <param name="timeout">The per-request deadline (--timeout-seconds).</param>
@@ -59,6 +62,20 @@ public sealed class Admission
                 return Rate();
             }
         }
+    }
+
+    /// <summary>Learns the body size of a sample from a parsed request (an exponential average over requests).</summary>
+    public void NoteBody(long bytes, int samples)
+    {
+        if (samples <= 0 || bytes <= 0) return;
+        var perSample = (double)bytes / samples;
+        lock (gate) bytesPerSample = bytesPerSample == 0 ? perSample : 0.8 * bytesPerSample + 0.2 * perSample;
+    }
+
+    /// <summary>The samples a body of <paramref name="bytes"/> bytes likely holds (at most <paramref name="cap"/>); 0 before any body was parsed.</summary>
+    public int EstimateSamples(long bytes, int cap)
+    {
+        lock (gate) return bytesPerSample > 0 ? (int)Math.Clamp(bytes / bytesPerSample, 0, cap) : 0;
     }
 
     /// <summary>Why a request of <paramref name="samples"/> samples would be refused now (0 = its count is not known

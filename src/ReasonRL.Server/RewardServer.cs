@@ -326,7 +326,8 @@ public sealed class RewardServer : IAsyncDisposable
         var path = ctx.Request.Path.Value ?? "";
         // admission before the body: a request the backlog cannot take is refused before it is uploaded, hashed or
         // parsed, unless held work has a body of this very length (a retry of it must be able to join)
-        if (ctx.Request.ContentLength is { } announced && !work.MayHold(path, announced) && admission.Refusal(0) is { } early)
+        if (ctx.Request.ContentLength is { } announced && !work.MayHold(path, announced)
+            && admission.Refusal(admission.EstimateSamples(announced, Options.MaxSamplesPerRequest)) is { } early)
         {
             ctx.Items[ItemUnread] = true;
             return Overloaded(early);
@@ -366,6 +367,7 @@ public sealed class RewardServer : IAsyncDisposable
                 return Failure(400, "bad_request", $"malformed JSON or wrong type: {e.Message}");
             }
             ctx.Items[ItemSamples] = prepared.Samples;
+            admission.NoteBody(body.Length, prepared.Samples);
             if (prepared.Immediate is { } immediate) return immediate;
             if (prepared.Samples > Options.MaxSamplesPerRequest)
             {

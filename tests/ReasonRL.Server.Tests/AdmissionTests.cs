@@ -67,6 +67,19 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public void TheFirstCheck_CountsTheSamplesABodyOfThisLengthLikelyHolds()
+    {
+        var admission = new Admission(1000, Timeout);
+        Assert.Equal(0, admission.EstimateSamples(50_000, 8192));     // nothing parsed yet
+        admission.NoteBody(100_000, 100);                              // 1000 bytes per sample
+        Assert.Equal(50, admission.EstimateSamples(50_000, 8192));
+        Assert.Equal(20, admission.EstimateSamples(50_000_000, 20));   // capped at the per-request limit
+        Assert.True(admission.TryAdmit(960, out _));
+        Assert.Null(admission.Refusal(admission.EstimateSamples(40_000, 8192)));      // 40 more fit
+        Assert.NotNull(admission.Refusal(admission.EstimateSamples(50_000, 8192)));   // 50 do not: refused before the body
+    }
+
+    [Fact]
     public async Task QueueFull_ARequestIsRefusedBeforeItsBodyArrives()
     {
         var gate = new ManualResetEventSlim(false);
