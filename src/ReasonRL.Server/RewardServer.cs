@@ -213,8 +213,10 @@ public sealed class RewardServer : IAsyncDisposable
         var models = config is null ? null : ConfiguredRewardModels.Open(config);
         try
         {
-            return new RewardServer(options, config, MathVerifierJudge.Create(config?.Verify), models?.Prm, logging, models?.Orm,
-                modelTokenizers: models?.Tokenizers) { ownedModels = models };
+            return new RewardServer(options, config, MathVerifierJudge.Create(config?.Verify), models?.Prm, logging, models?.Orm, modelTokenizers: models?.Tokenizers)
+            {
+                ownedModels = models,
+            };
         }
         catch
         {

@@ -35,20 +35,6 @@ public sealed class AdmissionTests
         ["labels"] = Enumerable.Range(0, n).Select(i => $"{tag}{i}").ToArray(),
     });
 
-    private static async Task<RewardServer> StartAsync(SuccessJudge judge, ServerOptions options)
-    {
-        var server = new RewardServer(options, null, judge, log: TextWriter.Null);
-        await server.StartAsync();
-        return server;
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, double seconds = 10)
-    {
-        var until = Stopwatch.StartNew();
-        while (!condition() && until.Elapsed.TotalSeconds < seconds) await Task.Delay(10);
-        Assert.True(condition(), $"condition not reached within {seconds} s");
-    }
-
     [Fact]
     public void QueueBound_CountsTheRequestsOwnSamples_AndReleaseMakesRoom()
     {
@@ -83,11 +69,11 @@ public sealed class AdmissionTests
     public async Task QueueFull_ARequestIsRefusedBeforeItsBodyArrives()
     {
         var gate = new ManualResetEventSlim(false);
-        await using var server = await StartAsync(Judge(TimeSpan.Zero, gate),
+        await using var server = await TestServers.StartAsync(Judge(TimeSpan.Zero, gate),
             new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10, RequestTimeout: Timeout));
         using var http = new HttpClient();
         var held = ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Batch(10, "h"));
-        await WaitUntil(() => server.AdmittedSamples == 10);
+        await TestServers.WaitUntil(() => server.AdmittedSamples == 10);
 
         // a client that announces a 1 MB body, sends the headers and 100 bytes of it, then stalls
         using var tcp = new TcpClient();
@@ -109,7 +95,7 @@ public sealed class AdmissionTests
     public async Task Flood_RefusalsComeBackFastRelativeToTheTimeout_AndTheBacklogStaysBounded()
     {
         // 1 verifier thread at 2 ms per sample: 100 samples per request take 0.2 s; the queue holds two requests
-        await using var server = await StartAsync(Judge(TimeSpan.FromMilliseconds(2)),
+        await using var server = await TestServers.StartAsync(Judge(TimeSpan.FromMilliseconds(2)),
             new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 100, MaxQueuedSamples: 200, RequestTimeout: Timeout));
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = Timeout * 2 };
         var url = new Uri(server.Address, "/get_reward");
@@ -152,7 +138,7 @@ public sealed class AdmissionTests
     {
         // 20 ms per sample on one thread: 50 samples/s, whatever the machine's load (the judge sleeps)
         var timeout = TimeSpan.FromSeconds(6);
-        await using var server = await StartAsync(Judge(TimeSpan.FromMilliseconds(20)),
+        await using var server = await TestServers.StartAsync(Judge(TimeSpan.FromMilliseconds(20)),
             new ServerOptions(Port: 0, VerifierThreads: 1, MaxQueuedSamples: 100_000, RequestTimeout: timeout));
         using var http = new HttpClient();
         var url = new Uri(server.Address, "/get_reward");
@@ -164,7 +150,7 @@ public sealed class AdmissionTests
         // 60 samples ≈ 1.2 s: admitted (it would be refused only below 20 samples/s). Another 100 behind them need
         // 160 / rate ≥ 3.2 s > 0.5 × 6 s: refused at once, where without admission control it would time out
         var first = ProtocolTests.PostAsync(http, url, Batch(60, "a"));
-        await WaitUntil(() => server.AdmittedSamples == 60);
+        await TestServers.WaitUntil(() => server.AdmittedSamples == 60);
         var clock = Stopwatch.StartNew();
         var (status, body) = await ProtocolTests.PostAsync(http, url, Batch(100, "b"));
         var elapsed = clock.Elapsed;
