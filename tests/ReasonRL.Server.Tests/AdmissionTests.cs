@@ -99,16 +99,7 @@ public sealed class AdmissionTests
             new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 100, MaxQueuedSamples: 200, RequestTimeout: Timeout));
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = Timeout * 2 };
         var url = new Uri(server.Address, "/get_reward");
-        long maxAdmitted = 0;
-        using var watch = new CancellationTokenSource();
-        var watcher = Task.Run(async () =>
-        {
-            while (!watch.IsCancellationRequested)
-            {
-                maxAdmitted = Math.Max(maxAdmitted, server.AdmittedSamples);
-                await Task.Delay(5);
-            }
-        });
+        var backlog = new BacklogWatch(server);
         // 48 distinct requests of 100 samples with 256 KB bodies at once (12 MB of uploads)
         var posts = Enumerable.Range(0, 48).Select(async i =>
         {
@@ -118,8 +109,7 @@ public sealed class AdmissionTests
             return (Status: status, Seconds: clock.Elapsed.TotalSeconds, Error: status == HttpStatusCode.OK ? null : json?["error"]?.GetValue<string>());
         }).ToArray();
         var answers = await Task.WhenAll(posts);
-        await watch.CancelAsync();
-        await watcher;
+        var maxAdmitted = await backlog.StopAsync();
 
         Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"status {a.Status}: {a.Error}"));
         var refused = answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).ToArray();

@@ -67,16 +67,7 @@ public sealed class OverloadTests
             RetryWindow: TimeSpan.FromSeconds(5)));
         using var http = new HttpClient();
         var body = Batch(100, "r"); // 1.5 s of work on one thread: the first tries time out
-        long maxAdmitted = 0;
-        using var watch = new CancellationTokenSource();
-        var watcher = Task.Run(async () =>
-        {
-            while (!watch.IsCancellationRequested)
-            {
-                maxAdmitted = Math.Max(maxAdmitted, server.AdmittedSamples);
-                await Task.Delay(5);
-            }
-        });
+        var backlog = new BacklogWatch(server);
         var statuses = new List<HttpStatusCode>();
         for (var attempt = 0; attempt < 8; attempt++) // OpenRLHF's loop: try, on error sleep, try again (300 ms here, 1 s there)
         {
@@ -89,8 +80,7 @@ public sealed class OverloadTests
             }
             await Task.Delay(300);
         }
-        await watch.CancelAsync();
-        await watcher;
+        var maxAdmitted = await backlog.StopAsync();
         Assert.Equal(HttpStatusCode.OK, statuses[^1]);
         Assert.True(statuses.Count >= 2, "the first try should have timed out");
         Assert.All(statuses.SkipLast(1), s => Assert.Equal(HttpStatusCode.ServiceUnavailable, s));

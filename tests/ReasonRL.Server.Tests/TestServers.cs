@@ -57,3 +57,29 @@ internal sealed class RecordingPrm : IRewardSource
         return batch.Select(s => new SampleScore { StepScores = s.Steps.Select((_, k) => ScoreOf(s.Response, k)).ToArray() }).ToArray();
     }
 }
+
+/// <summary>Samples a server's admitted samples every 5 ms until stopped; StopAsync returns the largest seen.</summary>
+internal sealed class BacklogWatch
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task<long> loop;
+
+    public BacklogWatch(RewardServer server) => loop = Task.Run(async () =>
+    {
+        long max = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            max = Math.Max(max, server.AdmittedSamples);
+            await Task.Delay(5);
+        }
+        return max;
+    });
+
+    public async Task<long> StopAsync()
+    {
+        await stop.CancelAsync();
+        var max = await loop;
+        stop.Dispose();
+        return max;
+    }
+}
