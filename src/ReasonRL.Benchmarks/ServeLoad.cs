@@ -19,24 +19,31 @@ public sealed record LoadPayload(string Path, byte[] Body, int Samples)
     public const string NoncePrefix = "{\"nonce\":\"";
 
     /// <summary>A copy whose nonce is <paramref name="nonce"/> (bodies from BuildOpenRlhf only): a distinct body, so the
-    /// server's retry join (identical bodies share their work) cannot answer it from another request's work.</summary>
+    /// server's retry join (identical bodies share their work) cannot answer it from another request's work. It ends
+    /// with nonce mod 1024 spaces (JSON whitespace), so copies differ in length as real batches do: the server reads the
+    /// body of a request it would refuse only when held work has a body of the same length (a possible retry).</summary>
     public LoadPayload WithNonce(long nonce)
     {
         if (Body.Length < NoncePrefix.Length + 12 || System.Text.Encoding.ASCII.GetString(Body, 0, NoncePrefix.Length) != NoncePrefix)
         {
             throw new InvalidOperationException("this payload has no nonce (only BuildOpenRlhf bodies have one)");
         }
-        var copy = (byte[])Body.Clone();
+        var copy = new byte[Body.Length + (int)(nonce % 1024)];
+        Body.CopyTo(copy, 0);
+        copy.AsSpan(Body.Length).Fill((byte)' ');
         var digits = (nonce % 1_000_000_000_000).ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
         System.Text.Encoding.ASCII.GetBytes(digits, copy.AsSpan(NoncePrefix.Length, 12));
         return this with { Body = copy };
     }
 }
 
-/// <summary>What an overload run measured: batches offered open-loop, each sent with OpenRLHF's retry loop.</summary>
+/// <summary>What an overload run measured: batches offered open-loop, each sent with OpenRLHF's retry loop. MaxRefusalMs /
+/// P99RefusalMs: the client-side latency of the "503 overloaded" answers (admission refusals; a deadline 503 is counted
+/// in Answers, not here).</summary>
 public sealed record OverloadReport(
     long Batches, long Succeeded, long GaveUp, long Tries, IReadOnlyDictionary<string, long> Answers,
-    double Max503Ms, double P99Of503Ms, double MaxAdmittedSamples, double MaxRssBytes, double OfferedSeconds, double DrainSeconds, double IdleAfterSeconds);
+    double MaxRefusalMs, double P99RefusalMs, double MaxAdmittedSamples, double MaxRssBytes, double OfferedSeconds, double DrainSeconds, double IdleAfterSeconds,
+    string? FirstTransportError = null);
 
 /// <summary>What a load run measured.</summary>
 public sealed record LoadReport(
@@ -241,7 +248,8 @@ public static class ServeLoad
         idleWait = idleWait == default ? TimeSpan.FromSeconds(60) : idleWait;
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { Timeout = clientTimeout };
         var answers = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        var unavailable = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var refusals = new System.Collections.Concurrent.ConcurrentBag<double>();
+        string? firstTransportError = null;
         long succeeded = 0, gaveUp = 0, triesMade = 0;
         double maxAdmitted = 0, maxRss = 0;
         using var stopProbe = new CancellationTokenSource();
@@ -277,11 +285,12 @@ public static class ServeLoad
                             : text.Contains("deadline", StringComparison.Ordinal) ? "503 deadline" : "503 other",
                         _ => $"HTTP {(int)response.StatusCode}",
                     };
-                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable) unavailable.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    if (answer == "503 overloaded") refusals.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
                     answer = e.GetType().Name;
+                    Interlocked.CompareExchange(ref firstTransportError, $"{e.GetType().Name}: {e.Message} {e.InnerException?.Message}", null);
                 }
                 answers.AddOrUpdate(answer, 1, (_, n) => n + 1);
                 if (answer == "200")
@@ -309,10 +318,10 @@ public static class ServeLoad
         var idle = clock.Elapsed.TotalSeconds - drained;
         await stopProbe.CancelAsync().ConfigureAwait(false);
         await prober.ConfigureAwait(false);
-        var waits = unavailable.ToArray();
+        var waits = refusals.ToArray();
         Array.Sort(waits);
         return new OverloadReport(trainers.Count, succeeded, gaveUp, triesMade, new SortedDictionary<string, long>(answers, StringComparer.Ordinal),
-            waits.Length == 0 ? 0 : waits[^1], ServerMetrics.Percentile(waits, 0.99), maxAdmitted, maxRss, offered, drained - offered, idle);
+            waits.Length == 0 ? 0 : waits[^1], ServerMetrics.Percentile(waits, 0.99), maxAdmitted, maxRss, offered, drained - offered, idle, firstTransportError);
     }
 
     /// <summary>One POST of <paramref name="payload"/>; its HTTP status (loopback only).</summary>

@@ -303,7 +303,21 @@ public sealed class ConfigBinder
     }
 
     /// <summary>A list of finite numbers in [min, max] (items named key[i] in messages), or null when absent.</summary>
-    public IReadOnlyList<double>? DoubleList(string key, double min, double max, string expected)
+    public IReadOnlyList<double>? DoubleList(string key, double min, double max, string expected) =>
+        List(key, "a list of numbers, e.g. [0.5]", expected, (item, itemKey) =>
+        {
+            double v = ParseDouble(item, itemKey, expected);
+            if (!double.IsFinite(v) || v < min || v > max) throw At(item, itemKey, $"is {v.ToString("R", CultureInfo.InvariantCulture)}; expected {expected}");
+            return v;
+        }, v => v.ToString("R", CultureInfo.InvariantCulture));
+
+    /// <summary>A list of non-empty strings (items named key[i] in messages), or null when absent.</summary>
+    public IReadOnlyList<string>? StringList(string key, string expected = "a non-empty string") =>
+        List(key, "a list of strings, e.g. [\"a\", \"b\"]", expected,
+            (item, itemKey) => item.Text.Length > 0 ? item.Text : throw At(item, itemKey, $"is empty; expected {expected}"), Quote);
+
+    // A list of scalars, each read by `read` (which names its item key in errors), or null when absent.
+    private T[]? List<T>(string key, string shape, string expected, Func<Node, string, T> read, Func<T, string> render)
     {
         known.Add(key);
         if (!nodes.TryGetValue(key, out var n))
@@ -311,18 +325,16 @@ public sealed class ConfigBinder
             resolved.Add((key, "null"));
             return null;
         }
-        if (n.Kind != Kind.Sequence) throw At(n, key, $"expected a list of numbers, e.g. [0.5]; each {expected}");
-        var values = new double[n.Items.Count];
+        if (n.Kind != Kind.Sequence) throw At(n, key, $"expected {shape}; each {expected}");
+        var values = new T[n.Items.Count];
         for (int i = 0; i < values.Length; i++)
         {
             var item = n.Items[i];
             string itemKey = $"{key}[{i}]";
             if (item.Kind != Kind.Scalar) throw At(item, itemKey, $"is {KindName(item)}; expected {expected}");
-            values[i] = ParseDouble(item, itemKey, expected);
-            if (!double.IsFinite(values[i]) || values[i] < min || values[i] > max)
-                throw At(item, itemKey, $"is {values[i].ToString("R", CultureInfo.InvariantCulture)}; expected {expected}");
+            values[i] = read(item, itemKey);
         }
-        resolved.Add((key, "[" + string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]"));
+        resolved.Add((key, "[" + string.Join(", ", values.Select(render)) + "]"));
         return values;
     }
 

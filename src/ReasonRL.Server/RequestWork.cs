@@ -6,7 +6,9 @@
 //   * when the last waiter leaves (its deadline passed or its client disconnected) the work is kept for the
 //     retry window for a retry to join, then cancelled: its samples that have not started are dropped
 //     (VerifierPool skips them), so abandoned work never piles up behind new requests;
-//   * admission is decided under the same lock, so a retry that joins is never refused as overload.
+//   * admission is decided under the same lock, so a retry that joins is never refused as overload;
+//   * MayHold says, from the body's length alone, whether a request could be a retry of held work, so the server can
+//     refuse every other request before it reads the body.
 // Not HTTP: the caller maps the outcomes to statuses.
 using System.Security.Cryptography;
 
@@ -19,9 +21,16 @@ public sealed class RequestWork : IDisposable
 {
     public sealed class Entry
     {
-        internal Entry(CancellationTokenSource cancel) => Cancel = cancel;
+        internal Entry(CancellationTokenSource cancel, long length)
+        {
+            Cancel = cancel;
+            Length = length;
+        }
 
         internal CancellationTokenSource Cancel { get; }
+
+        /// <summary>The body's length in bytes (a retry resends the identical body).</summary>
+        internal long Length { get; }
 
         internal int Waiters;
 
@@ -59,6 +68,22 @@ public sealed class RequestWork : IDisposable
         return path + ":" + Convert.ToHexString(hash);
     }
 
+    /// <summary>True when held work (running, or answered within the window) on <paramref name="path"/> has a body of
+    /// <paramref name="length"/> bytes, so a request with that Content-Length may be a retry that joins it.</summary>
+    public bool MayHold(string path, long length)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        lock (gate)
+        {
+            Prune();
+            foreach (var (key, e) in entries)
+            {
+                if (e.Length == length && !e.Cancel.IsCancellationRequested && key.StartsWith(path + ":", StringComparison.Ordinal)) return true;
+            }
+            return false;
+        }
+    }
+
     /// <summary>Joins the work for <paramref name="key"/> when there is some (running, or answered within the window);
     /// null otherwise. Call <see cref="Leave"/> once the caller stops waiting.</summary>
     public Entry? TryJoin(string key)
@@ -74,8 +99,9 @@ public sealed class RequestWork : IDisposable
 
     /// <summary>Joins the work for <paramref name="key"/>, or (when none) asks <paramref name="admit"/> and starts
     /// <paramref name="start"/>. Returns null when a new start was refused (overload); Joined says whether it
-    /// joined existing work. Call <see cref="Leave"/> once the caller stops waiting.</summary>
-    public (Entry? Entry, bool Joined) JoinOrStart(string key, Func<bool> admit, Func<CancellationToken, Task<Reply>> start, Action release)
+    /// joined existing work. <paramref name="release"/> runs when started work ends, told whether it finished with an
+    /// answer (status &lt; 500). Call <see cref="Leave"/> once the caller stops waiting.</summary>
+    public (Entry? Entry, bool Joined) JoinOrStart(string key, long length, Func<bool> admit, Func<CancellationToken, Task<Reply>> start, Action<bool> release)
     {
         Entry entry;
         lock (gate)
@@ -87,19 +113,21 @@ public sealed class RequestWork : IDisposable
                 return (existing, true);
             }
             if (!admit()) return (null, false);
-            entry = new Entry(CancellationTokenSource.CreateLinkedTokenSource(stopping)) { Waiters = 1 };
+            entry = new Entry(CancellationTokenSource.CreateLinkedTokenSource(stopping), length) { Waiters = 1 };
             entries[key] = entry;
             entry.Task = RunAsync(key, entry, start, release); // returns at its first await (Task.Yield)
         }
         return (entry, false);
     }
 
-    private async Task<Reply> RunAsync(string key, Entry entry, Func<CancellationToken, Task<Reply>> start, Action release)
+    private async Task<Reply> RunAsync(string key, Entry entry, Func<CancellationToken, Task<Reply>> start, Action<bool> release)
     {
         await Task.Yield();
+        var answered = false;
         try
         {
             var reply = await start(entry.Cancel.Token).ConfigureAwait(false);
+            answered = reply.Status < 500;
             lock (gate)
             {
                 if (reply.Status >= 500) Remove(key, entry);
@@ -114,7 +142,7 @@ public sealed class RequestWork : IDisposable
         }
         finally
         {
-            release();
+            release(answered);
             // unregisters the linked source from the server's stopping token (one registration per request otherwise
             // stays for the server's lifetime); a late CancelIfAbandoned meets ObjectDisposedException and ignores it
             entry.Cancel.Dispose();

@@ -8,11 +8,12 @@
 //   POST /v1/rewards  ReasonRL native v1 (RemoteProtocolMessages.cs), samples may carry step_scores/orm_score
 //                     and response_ids (→ token_rewards, TokenRewards.cs).
 //   GET  /health (liveness, no paths), GET /metrics (Prometheus text format, ServerMetrics).
-// Overload: a request's body is read and hashed; it joins identical work already running or answered
-// (RequestWork: retries never double the work); else, on a full queue, it gets an immediate 503 without being
-// parsed; else it is parsed, checked against --max-samples-per-request (413) and admitted against
-// --max-queued-samples (else an immediate 503), waits for a request slot and is scored with its per-sample
-// verifier work spread over the VerifierPool. Past its deadline it gets 503; its work is cancelled when no
+// Overload: admission control comes before any work (Admission). A request the backlog cannot take (queue full,
+// or its deadline cannot be met at the measured throughput) gets an immediate 503 before its body is read, unless
+// held work has a body of its very length (then it may be a retry). Else its body is read and hashed; it joins
+// identical work already running or answered (RequestWork: retries never double the work); else it is parsed,
+// checked against --max-samples-per-request (413) and admitted with its sample count (else an immediate 503),
+// waits for a request slot and is scored with its per-sample verifier work spread over the VerifierPool. Past its deadline it gets 503; its work is cancelled when no
 // retry joins within the retry window. SIGTERM: abandoned work is cancelled at once, the rest after
 // --shutdown-seconds × 0.8, so the process exits within --shutdown-seconds.
 // Protection: optional bearer token compared in constant time (all but /health), body limit (413),
@@ -40,6 +41,8 @@ public sealed class RewardServer : IAsyncDisposable
     private const string ItemSamples = "reasonrl.samples";
     private const string ItemKind = "reasonrl.kind";
     private const string ItemMessage = "reasonrl.message";
+    private const string ItemAnswered = "reasonrl.answered";
+    private const string ItemUnread = "reasonrl.unread";
 
     private readonly WebApplication app;
     private readonly RewardService service;
@@ -53,7 +56,7 @@ public sealed class RewardServer : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly RequestWork work;
     private readonly byte[]? tokenHash;
-    private long admitted;
+    private readonly Admission admission;
 
     public ServerOptions Options { get; }
 
@@ -71,7 +74,10 @@ public sealed class RewardServer : IAsyncDisposable
     public VerifierPool Pool => pool;
 
     /// <summary>Samples of admitted requests not yet answered (the bounded backlog).</summary>
-    public long AdmittedSamples => Interlocked.Read(ref admitted);
+    public long AdmittedSamples => admission.Admitted;
+
+    /// <summary>The throughput admission control has measured (samples per second of busy time), or null while unknown.</summary>
+    public double? MeasuredSamplesPerSecond => admission.SamplesPerSecond;
 
     /// <summary>Scoring work held for retries (running, abandoned within the window, or answered).</summary>
     public int HeldWork => work.Count;
@@ -91,19 +97,21 @@ public sealed class RewardServer : IAsyncDisposable
     /// <param name="outcomeModel">Batched ORM (calls coalesced like the PRM's); null = none loaded (an ORM config then
     /// needs replayed orm_score in each sample).</param>
     /// <param name="log">Where request log lines go (default: stderr), filtered by options.LogLevel.</param>
+    /// <param name="modelTokenizers">The served models' tokenizers: when options.TokenizerPath is not given, their pad and
+    /// EOS tokens are the ones stripped from OpenRLHF queries (the policy and its PRM share a tokenizer family).</param>
     /// <exception cref="ArgumentException">An option is out of range, or the tokenizer cannot be loaded.</exception>
     public RewardServer(ServerOptions options, Rewards.Offline.RewardConfig? config, SuccessJudge judge, IRewardSource? stepModel = null, bool logging = false,
-        IRewardSource? outcomeModel = null, TextWriter? log = null)
+        IRewardSource? outcomeModel = null, TextWriter? log = null, IReadOnlyList<ITokenizer>? modelTokenizers = null)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         var address = options.Validate();
         Log = new ServerLog(log ?? Console.Error, options.LogLevel);
         var tokenizer = LoadTokenizer(options.TokenizerPath);
         var strip = new List<string>(options.StripTokens ?? []);
-        if (tokenizer is not null)
+        foreach (var t in tokenizer is not null ? [tokenizer] : modelTokenizers ?? [])
         {
-            if (tokenizer.PadId is { } pad) strip.Add(tokenizer.Decode([pad]));
-            foreach (var eos in tokenizer.EosIds) strip.Add(tokenizer.Decode([eos]));
+            if (t.PadId is { } pad) strip.Add(t.Decode([pad]));
+            foreach (var eos in t.EosIds) strip.Add(t.Decode([eos]));
         }
         queries = new OpenRlhfQueries(strip);
         tokenHash = options.BearerToken is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes("Bearer " + options.BearerToken));
@@ -114,6 +122,7 @@ public sealed class RewardServer : IAsyncDisposable
             tokenizer is null ? null : new TokenRewards(tokenizer));
         requestSlots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
         work = new RequestWork(options.EffectiveRetryWindow, stopping.Token);
+        admission = new Admission(options.MaxQueuedSamples, options.EffectiveTimeout);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         if (!logging) builder.Logging.ClearProviders();
@@ -192,7 +201,9 @@ public sealed class RewardServer : IAsyncDisposable
 
     /// <summary>A server for a reward.yaml: the verifier with the config's `verifier:` options, and the PRM /
     /// ORM its `prm:` / `orm:` sections name (in-process directories or remote services), opened here,
-    /// batched across concurrent requests and disposed with the server. null config = success reward alone.</summary>
+    /// batched across concurrent requests and disposed with the server. null config = success reward alone. Without
+    /// options.TokenizerPath, the in-process models' tokenizers name the pad/EOS tokens stripped from OpenRLHF queries.
+    /// The config's serve: section is not applied here: the caller merges it with its flags (ServeSettings.ApplyTo).</summary>
     /// <exception cref="InvalidOperationException">A configured model cannot be opened (the message names the section).</exception>
     /// <exception cref="ArgumentException">An option is out of range (ServerOptions.Validate).</exception>
     public static RewardServer FromConfig(ServerOptions options, Rewards.Offline.RewardConfig? config, bool logging = false)
@@ -202,7 +213,10 @@ public sealed class RewardServer : IAsyncDisposable
         var models = config is null ? null : ConfiguredRewardModels.Open(config);
         try
         {
-            return new RewardServer(options, config, MathVerifierJudge.Create(config?.Verify), models?.Prm, logging, models?.Orm) { ownedModels = models };
+            return new RewardServer(options, config, MathVerifierJudge.Create(config?.Verify), models?.Prm, logging, models?.Orm, modelTokenizers: models?.Tokenizers)
+            {
+                ownedModels = models,
+            };
         }
         catch
         {
@@ -242,11 +256,12 @@ public sealed class RewardServer : IAsyncDisposable
                 await WriteAsync(ctx, reply).ConfigureAwait(false);
             }
         }
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        // time to answer: a request refused before its body was read is answered before that body is drained
+        var elapsed = ctx.Items[ItemAnswered] is long answered ? Stopwatch.GetElapsedTime(started, answered) : Stopwatch.GetElapsedTime(started);
         var status = ctx.Response.StatusCode;
         Metrics.Response(path, status, elapsed.TotalSeconds);
         var kind = ctx.Items[ItemKind] as string;
-        if (status >= 400) Metrics.RequestError(kind ?? (status >= 500 ? "internal" : "bad_request"));
+        if (status >= 400) Metrics.RequestError(kind ?? (status >= 500 ? "internal" : "bad_request"), elapsed.TotalSeconds);
         Log.Request(ctx.Request.Method, ServerMetrics.PathLabel(path), status, elapsed.TotalMilliseconds, ctx.Items[ItemSamples] as int?, kind, ctx.Items[ItemMessage] as string);
     }
 
@@ -279,10 +294,46 @@ public sealed class RewardServer : IAsyncDisposable
         if (reply is null) return; // client gone
         Note(ctx, reply);
         await WriteAsync(ctx, reply).ConfigureAwait(false);
+        if (ctx.Items.ContainsKey(ItemUnread)) await DrainAsync(ctx, deadline.Token).ConfigureAwait(false);
+    }
+
+    // A request refused before its body was read: the answer goes out now, then the body is read and dropped here
+    // (no hashing, no parsing, one small buffer), within the request's deadline. Kestrel's own drain would give up
+    // after 5 s and reset the connection, and a client still uploading (one that reads its answer only after sending,
+    // as .NET's and Python's do) would then see an error instead of the 503.
+    private static async Task DrainAsync(HttpContext ctx, CancellationToken deadline)
+    {
+        await ctx.Response.CompleteAsync().ConfigureAwait(false);
+        ctx.Items[ItemAnswered] = Stopwatch.GetTimestamp();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await ctx.Request.Body.ReadAsync(buffer, deadline).ConfigureAwait(false) > 0)
+            {
+                // dropped
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or BadHttpRequestException or IOException)
+        {
+            ctx.Abort(); // past the deadline, over the body limit, or the client went away: close the connection
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private async Task<Reply?> AnswerAsync(HttpContext ctx, Func<byte[], Prepared> prepare, CancellationToken deadline)
     {
+        var path = ctx.Request.Path.Value ?? "";
+        // admission before the body: a request the backlog cannot take is refused before it is uploaded, hashed or
+        // parsed, unless held work has a body of this very length (a retry of it must be able to join)
+        if (ctx.Request.ContentLength is { } announced && !work.MayHold(path, announced)
+            && admission.Refusal(admission.EstimateSamples(announced, Options.MaxSamplesPerRequest)) is { } early)
+        {
+            ctx.Items[ItemUnread] = true;
+            return Overloaded(early);
+        }
         byte[] body;
         try
         {
@@ -302,12 +353,12 @@ public sealed class RewardServer : IAsyncDisposable
             return ctx.RequestAborted.IsCancellationRequested ? null : Failure(503, "timeout", DeadlineMessage);
         }
         // a retry joins its work before anything else; a new request on a full queue is refused before it is parsed
-        var key = RequestWork.Key(ctx.Request.Path.Value ?? "", body);
+        var key = RequestWork.Key(path, body);
         var entry = work.TryJoin(key);
         var joined = entry is not null;
         if (entry is null)
         {
-            if (AdmittedSamples >= Options.MaxQueuedSamples) return Overloaded();
+            if (admission.Refusal(0) is { } full) return Overloaded(full);
             Prepared prepared;
             try
             {
@@ -318,22 +369,19 @@ public sealed class RewardServer : IAsyncDisposable
                 return Failure(400, "bad_request", $"malformed JSON or wrong type: {e.Message}");
             }
             ctx.Items[ItemSamples] = prepared.Samples;
+            admission.NoteBody(body.Length, prepared.Samples);
             if (prepared.Immediate is { } immediate) return immediate;
             if (prepared.Samples > Options.MaxSamplesPerRequest)
             {
                 return Failure(413, "too_many_samples", $"{prepared.Samples} samples in one request; the limit is {Options.MaxSamplesPerRequest} (--max-samples-per-request): split the batch");
             }
             var n = prepared.Samples;
-            (entry, joined) = work.JoinOrStart(key,
-                admit: () =>
-                {
-                    if (AdmittedSamples + n > Options.MaxQueuedSamples) return false;
-                    Interlocked.Add(ref admitted, n);
-                    return true;
-                },
+            string? refusal = null;
+            (entry, joined) = work.JoinOrStart(key, body.Length,
+                admit: () => admission.TryAdmit(n, out refusal),
                 start: ct => ScoreInSlotAsync(prepared.Score!, ct),
-                release: () => Interlocked.Add(ref admitted, -n));
-            if (entry is null) return Overloaded();
+                release: answered => admission.Release(n, answered));
+            if (entry is null) return Overloaded(refusal!);
         }
         if (joined) Metrics.RetryJoined();
         try
@@ -358,8 +406,7 @@ public sealed class RewardServer : IAsyncDisposable
         }
     }
 
-    private Reply Overloaded() =>
-        Failure(503, "overloaded", $"server overloaded: {AdmittedSamples} sample(s) queued, limit {Options.MaxQueuedSamples} (--max-queued-samples); retry later");
+    private static Reply Overloaded(string message) => Failure(503, "overloaded", message);
 
     private string DeadlineMessage => $"deadline of {Options.EffectiveTimeout.TotalSeconds:0.###} s exceeded (server busy or request too large); retry later";
 

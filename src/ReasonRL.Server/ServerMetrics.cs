@@ -28,6 +28,7 @@ public sealed class ServerMetrics
     private readonly ConcurrentDictionary<string, long> requestErrors = new(StringComparer.Ordinal);
     private readonly long[] verdicts = new long[3];
     private readonly ConcurrentDictionary<int, long> maxMicrosByCode = new();
+    private readonly ConcurrentDictionary<string, long> maxMicrosByKind = new(StringComparer.Ordinal);
     private long samples;
     private long retryJoins;
 
@@ -67,7 +68,16 @@ public sealed class ServerMetrics
     public void SampleError(string kind) => sampleErrors.AddOrUpdate(kind, 1, (_, n) => n + 1);
 
     /// <summary>A request that failed as a whole, by kind (bad_request, too_large, overloaded, timeout, internal, ...).</summary>
-    public void RequestError(string kind) => requestErrors.AddOrUpdate(kind, 1, (_, n) => n + 1);
+    /// <summary>Counts a failed request by kind; <paramref name="seconds"/> (its time to answer) feeds <see cref="MaxSecondsForKind"/>.</summary>
+    public void RequestError(string kind, double seconds = 0)
+    {
+        requestErrors.AddOrUpdate(kind, 1, (_, n) => n + 1);
+        var micros = (long)(seconds * 1e6);
+        maxMicrosByKind.AddOrUpdate(kind, micros, (_, m) => Math.Max(m, micros));
+    }
+
+    /// <summary>The slowest failed request of this kind (e.g. "overloaded", "timeout"), in seconds, as the server measured it (0 when none).</summary>
+    public double MaxSecondsForKind(string kind) => maxMicrosByKind.TryGetValue(kind, out var m) ? m / 1e6 : 0;
 
     public void RetryJoined() => Interlocked.Increment(ref retryJoins);
 

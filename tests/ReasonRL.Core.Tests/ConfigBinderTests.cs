@@ -85,6 +85,18 @@ public sealed class ConfigBinderTests
     }
 
     [Fact]
+    public void String_lists_read_each_item_and_name_a_bad_one()
+    {
+        var b = Parse("s:\n  tokens: [\"<|endoftext|>\", '<|im_end|>', plain]\n  one: x\n");
+        Assert.Equal(["<|endoftext|>", "<|im_end|>", "plain"], b.StringList("s.tokens")!);
+        Assert.Null(b.StringList("s.absent"));
+        Assert.Equal("c.yaml:3: s.one: expected a list of strings, e.g. [\"a\", \"b\"]; each a non-empty string",
+            Assert.Throws<MyConfigException>(() => b.StringList("s.one")).Message);
+        Assert.Equal("c.yaml:1: l[1]: is empty; expected a non-empty string", Assert.Throws<MyConfigException>(() => Parse("l: [a, '']\n").StringList("l")).Message);
+        Assert.Equal("c.yaml:1: l[0]: is a list; expected a non-empty string", Assert.Throws<MyConfigException>(() => Parse("l: [[a]]\n").StringList("l")).Message);
+    }
+
+    [Fact]
     public void Block_sections_keep_their_line_numbers()
     {
         var b = Parse("a:\n  x: 1\nreward:\n  success: { correct: 1 }\n  shaping: { kind: clip }\n", blocks: ["reward"]);

@@ -139,6 +139,46 @@ public sealed class ConfiguredModelTests : IDisposable
     }
 
     [Fact]
+    public async Task WithoutATokenizer_ThePrmsTokenizerConfigNamesThePadAndEosStrippedFromOpenRlhfQueries()
+    {
+        string prm = MakeModel(RewardModelKind.Prm);
+        File.WriteAllText(Path.Combine(prm, "tokenizer_config.json"), """{"eos_token": "<|im_end|>", "pad_token": {"content": "<|endoftext|>"}}""");
+        // raw shaping: the learned return is the sum of every step's score, the last step's included
+        await using var server = await StartAsync($"shaping: {{ kind: raw }}\nprm: {{ path: \"{prm}\", convention: step_end }}\n");
+        Assert.Equal(["<|endoftext|>", "<|im_end|>"], server.StripTokens.Order(StringComparer.Ordinal));
+
+        // as OpenRLHF sends it: left pads, the chat-templated prompt, the response, EOS; no --tokenizer, no --strip-tokens
+        var prompt = "<|im_start|>user\nTom has 3 apples and buys 4 more. How many?<|im_end|>\n<|im_start|>assistant\n";
+        var query = "<|endoftext|><|endoftext|>" + prompt + Samples[0].Response + "<|im_end|>";
+        using var http = new HttpClient();
+        // the same sample as a clean query beside it: the PRM must see the same response (no EOS in its last step)
+        var (status, body) = await ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"),
+            JsonSerializer.Serialize(new { query = new[] { query, prompt + Samples[0].Response }, prompts = new[] { prompt, prompt }, labels = new[] { 7, 7 } }));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1.0, body!["extra_logs"]!["success"]![0]!.GetValue<double>());
+        var learned = body["extra_logs"]!["learned_return"]!.AsArray().Select(x => x!.GetValue<double>()).ToArray();
+        Assert.NotEqual(0.0, learned[1]);
+        Assert.Equal(learned[1], learned[0], 5);
+    }
+
+    [Fact]
+    public async Task APolicyTokenizer_WinsOverThePrms()
+    {
+        string prm = MakeModel(RewardModelKind.Prm);
+        File.WriteAllText(Path.Combine(prm, "tokenizer_config.json"), """{"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"}""");
+        string policy = Path.Combine(_dir, "policy");
+        Directory.CreateDirectory(policy);
+        File.Copy(Path.Combine(Fixture, "tokenizer.json"), Path.Combine(policy, "tokenizer.json"));
+        File.WriteAllText(Path.Combine(policy, "tokenizer_config.json"), """{"eos_token": "<|endoftext|>", "pad_token": null}""");
+        var server = RewardServer.FromConfig(new ServerOptions(Port: 0, TokenizerPath: policy),
+            RewardConfigLoader.Parse($"shaping: {{ kind: clip }}\nprm: {{ path: \"{prm}\" }}\n"));
+        await using (server)
+        {
+            Assert.Equal(["<|endoftext|>"], server.StripTokens);
+        }
+    }
+
+    [Fact]
     public void AWrongKindOfModelIsRefusedNamingTheSection()
     {
         string orm = MakeModel(RewardModelKind.Orm);

@@ -41,31 +41,17 @@ public sealed class OverloadTests
         ["labels"] = Enumerable.Range(0, n).Select(i => $"{tag}{i}").ToArray(),
     });
 
-    private static async Task<RewardServer> StartAsync(SlowJudge judge, ServerOptions options)
-    {
-        var server = new RewardServer(options, null, judge.Judge, log: TextWriter.Null);
-        await server.StartAsync();
-        return server;
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, double seconds = 10)
-    {
-        var until = Stopwatch.StartNew();
-        while (!condition() && until.Elapsed.TotalSeconds < seconds) await Task.Delay(10);
-        Assert.True(condition(), $"condition not reached within {seconds} s");
-    }
-
     [Fact]
     public async Task TimedOutRequest_ItsUnstartedSamplesAreDropped()
     {
         var judge = new SlowJudge(TimeSpan.FromMilliseconds(50));
-        await using var server = await StartAsync(judge, new ServerOptions(Port: 0, VerifierThreads: 1, RequestTimeout: TimeSpan.FromMilliseconds(300),
+        await using var server = await TestServers.StartAsync(judge.Judge, new ServerOptions(Port: 0, VerifierThreads: 1, RequestTimeout: TimeSpan.FromMilliseconds(300),
             RetryWindow: TimeSpan.FromMilliseconds(100)));
         using var http = new HttpClient();
         var (status, body) = await ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Batch(100, "a")); // 5 s of work
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Contains("deadline", body!["error"]!.GetValue<string>());
-        await WaitUntil(() => server.AdmittedSamples == 0, 5);
+        await TestServers.WaitUntil(() => server.AdmittedSamples == 0, 5);
         var calls = judge.Calls;
         Assert.True(calls < 30, $"{calls} of 100 samples were verified after the request timed out; expected the unstarted ones dropped");
         await Task.Delay(300);
@@ -77,20 +63,11 @@ public sealed class OverloadTests
     public async Task RetriesOfATimedOutBatch_JoinTheWork_BacklogDoesNotGrow_NoSampleIsVerifiedTwice()
     {
         var judge = new SlowJudge(TimeSpan.FromMilliseconds(15));
-        await using var server = await StartAsync(judge, new ServerOptions(Port: 0, VerifierThreads: 1, RequestTimeout: TimeSpan.FromMilliseconds(400),
+        await using var server = await TestServers.StartAsync(judge.Judge, new ServerOptions(Port: 0, VerifierThreads: 1, RequestTimeout: TimeSpan.FromMilliseconds(400),
             RetryWindow: TimeSpan.FromSeconds(5)));
         using var http = new HttpClient();
         var body = Batch(100, "r"); // 1.5 s of work on one thread: the first tries time out
-        long maxAdmitted = 0;
-        using var watch = new CancellationTokenSource();
-        var watcher = Task.Run(async () =>
-        {
-            while (!watch.IsCancellationRequested)
-            {
-                maxAdmitted = Math.Max(maxAdmitted, server.AdmittedSamples);
-                await Task.Delay(5);
-            }
-        });
+        var backlog = new BacklogWatch(server);
         var statuses = new List<HttpStatusCode>();
         for (var attempt = 0; attempt < 8; attempt++) // OpenRLHF's loop: try, on error sleep, try again (300 ms here, 1 s there)
         {
@@ -103,8 +80,7 @@ public sealed class OverloadTests
             }
             await Task.Delay(300);
         }
-        await watch.CancelAsync();
-        await watcher;
+        var maxAdmitted = await backlog.StopAsync();
         Assert.Equal(HttpStatusCode.OK, statuses[^1]);
         Assert.True(statuses.Count >= 2, "the first try should have timed out");
         Assert.All(statuses.SkipLast(1), s => Assert.Equal(HttpStatusCode.ServiceUnavailable, s));
@@ -119,11 +95,11 @@ public sealed class OverloadTests
     {
         var gate = new ManualResetEventSlim(false);
         var judge = new SlowJudge(TimeSpan.Zero) { Gate = gate };
-        await using var server = await StartAsync(judge, new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10));
+        await using var server = await TestServers.StartAsync(judge.Judge, new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10));
         using var http = new HttpClient();
         var url = new Uri(server.Address, "/get_reward");
         var held = ProtocolTests.PostAsync(http, url, Batch(10, "h"));
-        await WaitUntil(() => server.AdmittedSamples == 10);
+        await TestServers.WaitUntil(() => server.AdmittedSamples == 10);
         var clock = Stopwatch.StartNew();
         var (status, body) = await ProtocolTests.PostAsync(http, url, Batch(1, "x"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
@@ -138,12 +114,12 @@ public sealed class OverloadTests
     public async Task Shutdown_WithABacklog_IsPrompt()
     {
         var judge = new SlowJudge(TimeSpan.FromMilliseconds(100));
-        var server = await StartAsync(judge, new ServerOptions(Port: 0, VerifierThreads: 1, RequestTimeout: TimeSpan.FromSeconds(60),
+        var server = await TestServers.StartAsync(judge.Judge, new ServerOptions(Port: 0, VerifierThreads: 1, RequestTimeout: TimeSpan.FromSeconds(60),
             ShutdownTimeout: TimeSpan.FromSeconds(1)));
         using var http = new HttpClient();
         var url = new Uri(server.Address, "/get_reward");
         var posts = Enumerable.Range(0, 3).Select(i => ProtocolTests.PostAsync(http, url, Batch(100, $"s{i}"))).ToArray(); // 30 s of work
-        await WaitUntil(() => server.AdmittedSamples == 300);
+        await TestServers.WaitUntil(() => server.AdmittedSamples == 300);
         var clock = Stopwatch.StartNew();
         await server.DisposeAsync();
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"shutdown took {clock.Elapsed} with a 1 s shutdown timeout");
@@ -169,7 +145,7 @@ public sealed class OverloadTests
     public async Task OneRequest_SpreadsOverTheVerifierThreads()
     {
         var judge = new SlowJudge(TimeSpan.FromMilliseconds(20));
-        await using var server = await StartAsync(judge, new ServerOptions(Port: 0, VerifierThreads: 3));
+        await using var server = await TestServers.StartAsync(judge.Judge, new ServerOptions(Port: 0, VerifierThreads: 3));
         using var http = new HttpClient();
         var (status, _) = await ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Batch(30, "p"));
         Assert.Equal(HttpStatusCode.OK, status);
@@ -181,7 +157,7 @@ public sealed class OverloadTests
     public async Task TooManySamples_Gets413NamingTheLimit()
     {
         var judge = new SlowJudge(TimeSpan.Zero);
-        await using var server = await StartAsync(judge, new ServerOptions(Port: 0, MaxSamplesPerRequest: 4));
+        await using var server = await TestServers.StartAsync(judge.Judge, new ServerOptions(Port: 0, MaxSamplesPerRequest: 4));
         using var http = new HttpClient();
         var (status, body) = await ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Batch(5, "m"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
@@ -196,7 +172,7 @@ public sealed class OverloadTests
     {
         Assert.True(new ServerOptions().MaxBodyBytes >= 64L * 1024 * 1024);
         var judge = new SlowJudge(TimeSpan.Zero);
-        await using var server = await StartAsync(judge, new ServerOptions(Port: 0));
+        await using var server = await TestServers.StartAsync(judge.Judge, new ServerOptions(Port: 0));
         using var http = new HttpClient();
         // 512 samples of 24 KB each (≈ 12 MiB, above the old 8 MiB default)
         var queries = Enumerable.Range(0, 512).Select(i => new string('x', 24 * 1024) + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();

@@ -16,6 +16,22 @@ internal static class TestServers
         return server;
     }
 
+    /// <summary>A server with a fake judge and no request log (the overload and admission tests).</summary>
+    public static async Task<RewardServer> StartAsync(SuccessJudge judge, ServerOptions options)
+    {
+        var server = new RewardServer(options, null, judge, log: TextWriter.Null);
+        await server.StartAsync();
+        return server;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 10 ms; fails the test when it is not reached within <paramref name="seconds"/>.</summary>
+    public static async Task WaitUntil(Func<bool> condition, double seconds = 10)
+    {
+        var until = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition() && until.Elapsed.TotalSeconds < seconds) await Task.Delay(10);
+        Xunit.Assert.True(condition(), $"condition not reached within {seconds} s");
+    }
+
     public static RewardConfig ClipDelta { get; } = RewardConfigLoader.Parse("shaping: { kind: clip_delta, alpha: 1.0, eta: 0.5 }\n", "test.yaml");
 }
 
@@ -39,5 +55,31 @@ internal sealed class RecordingPrm : IRewardSource
         if (Hold is { } hold) await hold.Task.ConfigureAwait(false);
         if (Delay > TimeSpan.Zero) await Task.Delay(Delay, cancellationToken).ConfigureAwait(false);
         return batch.Select(s => new SampleScore { StepScores = s.Steps.Select((_, k) => ScoreOf(s.Response, k)).ToArray() }).ToArray();
+    }
+}
+
+/// <summary>Samples a server's admitted samples every 5 ms until stopped; StopAsync returns the largest seen.</summary>
+internal sealed class BacklogWatch
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task<long> loop;
+
+    public BacklogWatch(RewardServer server) => loop = Task.Run(async () =>
+    {
+        long max = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            max = Math.Max(max, server.AdmittedSamples);
+            await Task.Delay(5);
+        }
+        return max;
+    });
+
+    public async Task<long> StopAsync()
+    {
+        await stop.CancelAsync();
+        var max = await loop;
+        stop.Dispose();
+        return max;
     }
 }

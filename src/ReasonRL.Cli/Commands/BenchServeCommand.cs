@@ -30,8 +30,9 @@ internal static class BenchServeCommand
         var batch = new Option<int>("--batch") { Description = "openrlhf/overload: samples per request (1..8192).", DefaultValueFactory = _ => 512 };
         var factor = new Option<double>("--overload") { Description = "overload: offered load as a multiple of the measured capacity.", DefaultValueFactory = _ => 3 };
         var queued = new Option<int>("--max-queued-samples") { Description = "overload: the server's --max-queued-samples (0 = capacity × timeout / 3, whole batches).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--verifier-threads") { Description = "openrlhf/overload: the server's --verifier-threads (0 = core count); openrlhf also measures one request on 1 thread.", DefaultValueFactory = _ => 0 };
         var cmd = new Command("serve", "Loopback load on `reasonrl serve`: req/s, samples/s, p50/p99/max latency, errors; OpenRLHF-shaped and overload profiles.");
-        foreach (var o in new Option[] { file, seconds, clients, perRequest, which, url, profile, batch, factor, queued }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { file, seconds, clients, perRequest, which, url, profile, batch, factor, queued, threads }) cmd.Options.Add(o);
         cmd.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -47,7 +48,7 @@ internal static class BenchServeCommand
             {
                 return BenchServeProfiles.Run(profileName, f.FullName, parseResult.GetValue(url), Math.Clamp(parseResult.GetValue(batch), 1, 8192),
                     Math.Clamp(parseResult.GetValue(clients), 1, 256), TimeSpan.FromSeconds(Math.Clamp(parseResult.GetValue(seconds), 1, 600)),
-                    parseResult.GetValue(factor), parseResult.GetValue(queued), output, error);
+                    parseResult.GetValue(factor), parseResult.GetValue(queued), Math.Max(0, parseResult.GetValue(threads)), output, error);
             }
             if (profileName != "mixed")
             {

@@ -1,6 +1,7 @@
 // `reasonrl serve`: runs the reward layer as an HTTP service (ReasonRL.Server.RewardServer) on loopback
-// until Ctrl+C / SIGTERM (exit within --shutdown-seconds). Thin: options → ServerOptions, --config → RewardConfigLoader, then RewardServer.FromConfig
-// (the config's verifier options, and its in-process or remote PRM / ORM).
+// until Ctrl+C / SIGTERM (exit within --shutdown-seconds). Thin: options → ServerOptions, --config → RewardConfigLoader,
+// its serve: section → ServeSettings (flags given on the command line win), then RewardServer.FromConfig (the config's
+// verifier options, and its in-process or remote PRM / ORM, whose tokenizers name pad/EOS when --tokenizer is absent).
 using ReasonRL.Rewards.Offline;
 using ReasonRL.Server;
 using System.CommandLine;
@@ -75,7 +76,7 @@ internal static class ServeCommand
                 error.WriteLine($"serve: --shutdown-seconds {shutdownSeconds} / --retry-window-seconds {retrySeconds}; expected > 0 / ≥ 0");
                 return 2;
             }
-            var options = new ServerOptions(
+            ServerOptions options = new(
                 parseResult.GetValue(host)!,
                 parseResult.GetValue(port),
                 parseResult.GetValue(token) ?? Environment.GetEnvironmentVariable("REASONRL_SERVE_TOKEN"),
@@ -94,9 +95,18 @@ internal static class ServeCommand
             RewardServer server;
             try
             {
+                // the config's serve: section (strip_tokens, on_error, max_queued_samples); a flag given on the command line wins
+                if (rewardConfig is not null && ServeSettings.From(rewardConfig) is { } settings)
+                {
+                    var given = new List<string>();
+                    if (parseResult.GetResult(strip) is { Implicit: false }) given.Add(ServeSettings.StripTokensKey);
+                    if (parseResult.GetResult(onError) is { Implicit: false }) given.Add(ServeSettings.OnErrorKey);
+                    if (parseResult.GetResult(maxQueued) is { Implicit: false }) given.Add(ServeSettings.MaxQueuedSamplesKey);
+                    options = settings.ApplyTo(options, given);
+                }
                 server = RewardServer.FromConfig(options, rewardConfig, logging: false);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or RewardConfigException)
             {
                 error.WriteLine($"serve: {e.Message}");
                 return 2;

@@ -19,6 +19,8 @@
 //            # a model (path or url) needs alpha ≠ 0; without one, requests must carry orm_score
 //   format:  { missing_answer: 0.0 }    # added on the last token when there is no \boxed{
 //   length:  { per_step: 0.0 }          # c·K added on the last token
+//   serve:   { strip_tokens: [...], on_error: fail, max_queued_samples: 65536 }   # `reasonrl serve` only: kept raw
+//            # (ServeYaml) and parsed by ReasonRL.Server's ServeSettings; other commands ignore it
 // Without a shaping section the design has no learned step reward.
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Steps;
@@ -36,6 +38,13 @@ public sealed record RewardConfig(StepSplitOptions Steps, RewardDesign Design)
 
     /// <summary>The ORM that scores responses (model keys of the `orm:` section), or null: ORM scores are replayed from requests.</summary>
     public RewardModelSpec? Orm { get; init; }
+
+    /// <summary>The raw text of the `serve:` section (line numbers kept: the lines before it are blank), or null. Its keys
+    /// belong to the reward server (ReasonRL.Server's ServeSettings), which parses it.</summary>
+    public string? ServeYaml { get; init; }
+
+    /// <summary>The config file's name as errors give it (the loader's file argument).</summary>
+    public string File { get; init; } = "reward.yaml";
 
     /// <summary>One-line description for logs: "steps split "\n"; shaping clip_delta α=1 η=0.5 last=keep".</summary>
     public string Describe()

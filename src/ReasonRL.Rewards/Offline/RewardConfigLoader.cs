@@ -14,7 +14,9 @@ namespace ReasonRL.Rewards.Offline;
 
 public static class RewardConfigLoader
 {
-    private static readonly string[] TopKeys = ["steps", "verifier", "success", "shaping", "prm", "orm", "format", "length"];
+    // "serve" is the reward server's own section (strip_tokens, on_error, max_queued_samples): kept as raw text in
+    // RewardConfig.ServeYaml and parsed by ReasonRL.Server's ServeSettings; other commands ignore it, so one file serves both
+    private static readonly string[] TopKeys = ["steps", "verifier", "success", "shaping", "prm", "orm", "format", "length", "serve"];
     private static readonly string[] VerifierKeys = ["strict", "ordered_lists", "set_relations", "decimal_rounding", "fallback_to_last_number",
         "work_budget", "time_budget_ms", "numeric_tolerance", "labelled_answers", "number_words", "multiple_choice"];
     private static readonly string[] ModelKeys = ["path", "convention", "batch_size", "url", "protocol", "timeout_seconds"];
@@ -30,7 +32,7 @@ public static class RewardConfigLoader
     /// <exception cref="RewardConfigException">Any deviation from the grammar.</exception>
     public static RewardConfig Parse(string yaml, string file = "reward.yaml", string? baseDirectory = null)
     {
-        var b = ConfigBinder.Parse(yaml, file, error: (origin, line, key, problem) => new RewardConfigException(origin, line, key, problem));
+        var b = ConfigBinder.Parse(yaml, file, blockSections: ["serve"], error: (origin, line, key, problem) => new RewardConfigException(origin, line, key, problem));
         if (b.IsEmpty) throw new RewardConfigException(file, 1, "(root)", "empty file; expected a mapping with keys " + string.Join(", ", TopKeys));
         b.Section("", TopKeys);
 
@@ -80,6 +82,8 @@ public static class RewardConfigLoader
             Verify = verify,
             Prm = prmModel,
             Orm = ormModel,
+            ServeYaml = b.Block("serve"),
+            File = file,
         };
     }
 

@@ -19,7 +19,12 @@ public sealed class ConfiguredRewardModels : IDisposable
         Prm = prm;
         Orm = orm;
         this.owned = owned;
+        Tokenizers = owned.OfType<LoadedRewardModel>().Select(m => m.Tokenizer).ToArray();
     }
+
+    /// <summary>The tokenizers of the in-process models, PRM first (a remote model has none here). The server strips
+    /// their pad/EOS tokens from OpenRLHF queries when it is given no policy tokenizer.</summary>
+    public IReadOnlyList<Text.ITokenizer> Tokenizers { get; }
 
     /// <summary>Step scorer for shaping, or null when the config names no PRM.</summary>
     public IRewardSource? Prm { get; }

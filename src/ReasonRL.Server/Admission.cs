@@ -1,0 +1,146 @@
+// Admission: the bounded backlog of `reasonrl serve` and the decision, made before any work starts, to take a
+// request or refuse it with an immediate 503. A request is refused when
+//   * the samples already admitted (queued or being scored) plus its own would pass --max-queued-samples, or
+//   * its deadline cannot be met: at the measured throughput the backlog plus its own samples would take more than
+//     DeadlineShare (0.5) × --timeout-seconds. Admitting it would only make it wait and then time out (a slow 503).
+// Throughput: samples of finished work per second of busy time (time with samples admitted). Both sums decay
+// exponentially over busy time (τ = RateWindow), so the estimate follows the machine's current speed. Idle time
+// does not age it. It is unknown until MinBusy of busy time and one finished request; until then only the queue
+// bound applies. RewardServer asks twice: before reading a body, with the sample count its Content-Length suggests
+// (EstimateSamples: bytes per sample of the bodies parsed so far), so a refused request costs no upload or parse,
+// and with the parsed sample count (TryAdmit). Under overload the backlog sits at the refusal threshold; without the
+// estimate most requests would pass the first check and be refused only after their upload and parse. Thread-safe (one lock; a few operations per request).
+// Not scheduling (VerifierPool) and not retries (RequestWork).
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ReasonRL.Server;
+
+public sealed class Admission
+{
+    /// <summary>The share of the timeout the estimated wait may take. The estimate is the recent mean rate: on a shared
+    /// machine the rate can halve while a request waits (measured: load average 26 → 47 during one bench run), and
+    /// the upload and parse also count against the deadline, so half the timeout keeps admitted requests inside it.</summary>
+    public const double DeadlineShare = 0.5;
+
+    /// <summary>The time constant of the throughput estimate (busy time).</summary>
+    public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>Busy time needed before the estimate is used.</summary>
+    public static readonly TimeSpan MinBusy = TimeSpan.FromSeconds(0.5);
+
+    private readonly Lock gate = new();
+    private readonly long maxQueued;
+    private readonly TimeSpan timeout;
+    private long admitted;
+    private long lastEvent = Stopwatch.GetTimestamp();
+    private double busySeconds;
+    private double completedSamples;
+    private double bytesPerSample;
+
+    /// <param name="maxQueued">Most samples admitted at once (--max-queued-samples).</param>
+    /// <param name="timeout">The per-request deadline (--timeout-seconds).</param>
+    public Admission(long maxQueued, TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxQueued, 1);
+        if (timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "expected > 0");
+        this.maxQueued = maxQueued;
+        this.timeout = timeout;
+    }
+
+    /// <summary>Samples admitted and not yet released (the backlog).</summary>
+    public long Admitted => Interlocked.Read(ref admitted);
+
+    /// <summary>The measured throughput in samples per second of busy time, or null while unknown.</summary>
+    public double? SamplesPerSecond
+    {
+        get
+        {
+            lock (gate)
+            {
+                Advance();
+                return Rate();
+            }
+        }
+    }
+
+    /// <summary>Learns the body size of a sample from a parsed request (an exponential average over requests).</summary>
+    public void NoteBody(long bytes, int samples)
+    {
+        if (samples <= 0 || bytes <= 0) return;
+        var perSample = (double)bytes / samples;
+        lock (gate) bytesPerSample = bytesPerSample == 0 ? perSample : 0.8 * bytesPerSample + 0.2 * perSample;
+    }
+
+    /// <summary>The samples a body of <paramref name="bytes"/> bytes likely holds (at most <paramref name="cap"/>); 0 before any body was parsed.</summary>
+    public int EstimateSamples(long bytes, int cap)
+    {
+        lock (gate) return bytesPerSample > 0 ? (int)Math.Clamp(bytes / bytesPerSample, 0, cap) : 0;
+    }
+
+    /// <summary>Why a request of <paramref name="samples"/> samples would be refused now (0 = its count is not known
+    /// yet: is there room at all?), or null when it would be admitted.</summary>
+    public string? Refusal(int samples)
+    {
+        lock (gate)
+        {
+            Advance();
+            return RefusalLocked(samples);
+        }
+    }
+
+    /// <summary>Admits <paramref name="samples"/> samples, or gives the reason it cannot (nothing is admitted then).</summary>
+    public bool TryAdmit(int samples, out string? refusal)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(samples, 0);
+        lock (gate)
+        {
+            Advance();
+            refusal = RefusalLocked(samples);
+            if (refusal is not null) return false;
+            Interlocked.Add(ref admitted, samples);
+            return true;
+        }
+    }
+
+    /// <summary>Releases admitted samples; <paramref name="completed"/>: they were scored (they count toward the
+    /// throughput), rather than cancelled or failed.</summary>
+    public void Release(int samples, bool completed)
+    {
+        lock (gate)
+        {
+            Advance();
+            Interlocked.Add(ref admitted, -samples);
+            if (completed) completedSamples += samples;
+        }
+    }
+
+    // Ages the sums by the busy time since the last event (called under the lock).
+    private void Advance()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var dt = Stopwatch.GetElapsedTime(lastEvent, now).TotalSeconds;
+        lastEvent = now;
+        if (admitted <= 0 || dt <= 0) return;
+        var decay = Math.Exp(-dt / RateWindow.TotalSeconds);
+        completedSamples *= decay;
+        busySeconds = busySeconds * decay + dt;
+    }
+
+    private double? Rate() => busySeconds >= MinBusy.TotalSeconds && completedSamples > 0 ? completedSamples / busySeconds : null;
+
+    private string? RefusalLocked(int samples)
+    {
+        var backlog = admitted;
+        if (backlog + Math.Max(samples, 1) > maxQueued)
+        {
+            return $"server overloaded: {backlog} sample(s) queued, limit {maxQueued} (--max-queued-samples); retry later";
+        }
+        if (Rate() is not { } rate) return null;
+        var wait = (backlog + samples) / rate;
+        if (wait <= DeadlineShare * timeout.TotalSeconds) return null;
+        var inv = CultureInfo.InvariantCulture;
+        return $"server overloaded: {backlog + samples} sample(s) at the measured {rate.ToString("F0", inv)} samples/s need about " +
+            $"{wait.ToString("F1", inv)} s, past the deadline of {timeout.TotalSeconds.ToString("0.###", inv)} s (--timeout-seconds); retry later";
+    }
+}

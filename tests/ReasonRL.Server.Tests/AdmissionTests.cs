@@ -1,0 +1,152 @@
+// Admission control before any work starts: a request the backlog cannot take gets its 503 at once — before its
+// body has arrived, under a flood of large bodies, and when the measured throughput says its deadline cannot be
+// met. Every time limit here is a share of the server's configured --timeout-seconds, not an absolute figure, so
+// the tests hold on a loaded machine: a refusal that waited for the work, the upload or the deadline would take
+// about the whole timeout. The judge sleeps per sample (not CPU-bound), so the throughput it gives does not
+// depend on the machine's load either.
+using ReasonRL.Rewards.Sources;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Xunit;
+
+namespace ReasonRL.Server.Tests;
+
+public sealed class AdmissionTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>"correct" when response == gold, after sleeping <paramref name="perCall"/>; waits for the gate first.</summary>
+    private static SuccessJudge Judge(TimeSpan perCall, ManualResetEventSlim? gate = null) => (response, gold) =>
+    {
+        gate?.Wait(TimeSpan.FromSeconds(60));
+        Thread.Sleep(perCall);
+        return new SuccessJudgement(response == gold ? SuccessVerdict.Correct : SuccessVerdict.Incorrect);
+    };
+
+    /// <summary>A /get_reward body of <paramref name="n"/> samples, padded to about <paramref name="padBytes"/> with a
+    /// field the server ignores.</summary>
+    private static string Batch(int n, string tag, int padBytes = 0) => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["pad"] = new string('p', padBytes),
+        ["query"] = Enumerable.Range(0, n).Select(i => $"{tag}{i}").ToArray(),
+        ["labels"] = Enumerable.Range(0, n).Select(i => $"{tag}{i}").ToArray(),
+    });
+
+    [Fact]
+    public void QueueBound_CountsTheRequestsOwnSamples_AndReleaseMakesRoom()
+    {
+        var admission = new Admission(100, Timeout);
+        Assert.True(admission.TryAdmit(60, out _));
+        Assert.False(admission.TryAdmit(41, out var refusal));
+        Assert.Contains("--max-queued-samples", refusal);
+        Assert.Null(admission.Refusal(0));            // room for something
+        Assert.True(admission.TryAdmit(40, out _));
+        Assert.NotNull(admission.Refusal(0));         // full
+        Assert.Equal(100, admission.Admitted);
+        admission.Release(60, completed: false);
+        Assert.Equal(40, admission.Admitted);
+        Assert.Null(admission.SamplesPerSecond);     // nothing finished: no throughput to judge deadlines by
+        Assert.True(admission.TryAdmit(60, out _));
+    }
+
+    [Fact]
+    public void TheFirstCheck_CountsTheSamplesABodyOfThisLengthLikelyHolds()
+    {
+        var admission = new Admission(1000, Timeout);
+        Assert.Equal(0, admission.EstimateSamples(50_000, 8192));     // nothing parsed yet
+        admission.NoteBody(100_000, 100);                              // 1000 bytes per sample
+        Assert.Equal(50, admission.EstimateSamples(50_000, 8192));
+        Assert.Equal(20, admission.EstimateSamples(50_000_000, 20));   // capped at the per-request limit
+        Assert.True(admission.TryAdmit(960, out _));
+        Assert.Null(admission.Refusal(admission.EstimateSamples(40_000, 8192)));      // 40 more fit
+        Assert.NotNull(admission.Refusal(admission.EstimateSamples(50_000, 8192)));   // 50 do not: refused before the body
+    }
+
+    [Fact]
+    public async Task QueueFull_ARequestIsRefusedBeforeItsBodyArrives()
+    {
+        var gate = new ManualResetEventSlim(false);
+        await using var server = await TestServers.StartAsync(Judge(TimeSpan.Zero, gate),
+            new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10, RequestTimeout: Timeout));
+        using var http = new HttpClient();
+        var held = ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Batch(10, "h"));
+        await TestServers.WaitUntil(() => server.AdmittedSamples == 10);
+
+        // a client that announces a 1 MB body, sends the headers and 100 bytes of it, then stalls
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.Address.Host, server.Address.Port);
+        var stream = tcp.GetStream();
+        var clock = Stopwatch.StartNew();
+        var head = $"POST /get_reward HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head + "{\"query\": [\"" + new string('x', 88)));
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var statusLine = await reader.ReadLineAsync().WaitAsync(Timeout * 2);
+        var elapsed = clock.Elapsed;
+        Assert.StartsWith("HTTP/1.1 503", statusLine);
+        Assert.True(elapsed < Timeout * 0.1, $"the refusal took {elapsed.TotalSeconds:F1} s of a {Timeout.TotalSeconds} s timeout; expected it before the body");
+        gate.Set();
+        Assert.Equal(HttpStatusCode.OK, (await held).Status);
+    }
+
+    [Fact]
+    public async Task Flood_RefusalsComeBackFastRelativeToTheTimeout_AndTheBacklogStaysBounded()
+    {
+        // 1 verifier thread at 2 ms per sample: 100 samples per request take 0.2 s; the queue holds two requests
+        await using var server = await TestServers.StartAsync(Judge(TimeSpan.FromMilliseconds(2)),
+            new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 100, MaxQueuedSamples: 200, RequestTimeout: Timeout));
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = Timeout * 2 };
+        var url = new Uri(server.Address, "/get_reward");
+        var backlog = new BacklogWatch(server);
+        // 48 distinct requests of 100 samples with 256 KB bodies at once (12 MB of uploads)
+        var posts = Enumerable.Range(0, 48).Select(async i =>
+        {
+            var body = Batch(100, $"f{i}_", 256 * 1024);
+            var clock = Stopwatch.StartNew();
+            var (status, json) = await ProtocolTests.PostAsync(http, url, body);
+            return (Status: status, Seconds: clock.Elapsed.TotalSeconds, Error: status == HttpStatusCode.OK ? null : json?["error"]?.GetValue<string>());
+        }).ToArray();
+        var answers = await Task.WhenAll(posts);
+        var maxAdmitted = await backlog.StopAsync();
+
+        Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"status {a.Status}: {a.Error}"));
+        var refused = answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).ToArray();
+        Assert.NotEmpty(refused);
+        Assert.Contains(answers, a => a.Status == HttpStatusCode.OK);
+        Assert.All(refused, a => Assert.Contains("overloaded", a.Error));
+        var slowest = refused.Max(a => a.Seconds);
+        Assert.True(slowest < Timeout.TotalSeconds * 0.25, $"slowest 503 took {slowest:F2} s of a {Timeout.TotalSeconds} s timeout");
+        // as the server measured it, from the request's headers to its answer
+        Assert.True(server.Metrics.MaxSecondsFor(503) < Timeout.TotalSeconds * 0.1, $"server-side slowest 503: {server.Metrics.MaxSecondsFor(503):F2} s");
+        Assert.True(maxAdmitted <= 200, $"{maxAdmitted} samples admitted; the limit is 200");
+    }
+
+    [Fact]
+    public async Task BacklogPastTheDeadline_ANewRequestIsRefusedAtOnce_NotTimedOut()
+    {
+        // 20 ms per sample on one thread: 50 samples/s, whatever the machine's load (the judge sleeps)
+        var timeout = TimeSpan.FromSeconds(6);
+        await using var server = await TestServers.StartAsync(Judge(TimeSpan.FromMilliseconds(20)),
+            new ServerOptions(Port: 0, VerifierThreads: 1, MaxQueuedSamples: 100_000, RequestTimeout: timeout));
+        using var http = new HttpClient();
+        var url = new Uri(server.Address, "/get_reward");
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await ProtocolTests.PostAsync(http, url, Batch(40, $"w{i}_"))).Status); // learn the rate
+        var rate = server.MeasuredSamplesPerSecond;
+        Assert.NotNull(rate);
+        Assert.InRange(rate.Value, 20, 60); // at most 50/s; less when the machine delays the sleeps
+
+        // 60 samples ≈ 1.2 s: admitted (it would be refused only below 20 samples/s). Another 100 behind them need
+        // 160 / rate ≥ 3.2 s > 0.5 × 6 s: refused at once, where without admission control it would time out
+        var first = ProtocolTests.PostAsync(http, url, Batch(60, "a"));
+        await TestServers.WaitUntil(() => server.AdmittedSamples == 60);
+        var clock = Stopwatch.StartNew();
+        var (status, body) = await ProtocolTests.PostAsync(http, url, Batch(100, "b"));
+        var elapsed = clock.Elapsed;
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("past the deadline", body!["error"]!.GetValue<string>());
+        Assert.True(elapsed < timeout * 0.25, $"the refusal took {elapsed.TotalSeconds:F2} s of a {timeout.TotalSeconds} s timeout");
+        Assert.Equal(HttpStatusCode.OK, (await first).Status);
+    }
+}
