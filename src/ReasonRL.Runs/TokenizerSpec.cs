@@ -3,6 +3,7 @@
 // <unk>); a path = tokenizer.json (or a directory holding one); null = the model directory's own
 // tokenizer: its tokenizer.json, or the spec recorded in its reasonrl_tokenizer.txt by SaveNextTo.
 // What it is not: a tokenizer (ReasonRL.Text) — only the naming convention of the CLI.
+using ReasonRL.Core;
 using ReasonRL.Data.Lab;
 using ReasonRL.Text;
 using ReasonRL.Training;
@@ -43,16 +44,16 @@ public static class TokenizerSpec
         {
             if (sourceModelDirectory is null) return;
             string recorded = Path.Combine(sourceModelDirectory, SpecFileName);
-            if (File.Exists(recorded)) { File.Copy(recorded, Path.Combine(modelDirectory, SpecFileName), true); return; }
+            if (File.Exists(recorded)) { AtomicFile.Copy(recorded, Path.Combine(modelDirectory, SpecFileName)); return; }
             foreach (var name in TokenizerLoader.DirectoryCandidates)
             {
                 string src = Path.Combine(sourceModelDirectory, name);
-                if (File.Exists(src)) { File.Copy(src, Path.Combine(modelDirectory, name), true); return; }
+                if (File.Exists(src)) { AtomicFile.Copy(src, Path.Combine(modelDirectory, name)); return; }
             }
             return;
         }
-        if (spec.StartsWith("char:", StringComparison.Ordinal)) { File.WriteAllText(Path.Combine(modelDirectory, SpecFileName), spec + "\n"); return; }
+        if (spec.StartsWith("char:", StringComparison.Ordinal)) { AtomicFile.WriteAllText(Path.Combine(modelDirectory, SpecFileName), spec + "\n"); return; }
         string file = Directory.Exists(spec) ? TokenizerLoader.ResolveDirectory(spec) : spec;
-        File.Copy(file, Path.Combine(modelDirectory, Path.GetFileName(file)), true);
+        AtomicFile.Copy(file, Path.Combine(modelDirectory, Path.GetFileName(file)));
     }
 }
