@@ -10,6 +10,7 @@
 // What it is not: the mapping onto the engine's memory (the Transformer owns that), a
 // tokenizer/generation_config writer, or a PyTorch .bin reader.
 // Reference: transformers modeling_utils (SAFE_WEIGHTS_NAME, SAFE_WEIGHTS_INDEX_NAME, shard naming).
+using ReasonRL.Core;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -142,7 +143,7 @@ public sealed class HfCheckpoint
         if (shards.Count == 1)
         {
             SafeTensorsWriter.Write(single, tensors, metadata);
-            File.Delete(index);
+            AtomicFile.Delete(index);
             return;
         }
         var weightMap = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -157,8 +158,8 @@ public sealed class HfCheckpoint
                 totalBytes += t.ByteLength;
             }
         }
-        File.WriteAllText(index, IndexJson(totalBytes, weightMap), new UTF8Encoding(false));
-        File.Delete(single);
+        AtomicFile.WriteAllText(index, IndexJson(totalBytes, weightMap));
+        AtomicFile.Delete(single);
     }
 
     private static List<List<SafeTensorsTensor>> Split(IReadOnlyList<SafeTensorsTensor> tensors, long maxShardBytes)

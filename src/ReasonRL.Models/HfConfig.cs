@@ -25,6 +25,7 @@
 // References: transformers/models/qwen2/configuration_qwen2.py, models/qwen3/configuration_qwen3.py,
 // models/llama/configuration_llama.py, models/smollm3/configuration_smollm3.py, modeling_rope_utils.py (rope types and their keys).
 // JSON via JsonDocument / Utf8JsonWriter (no reflection serialisation, docs/conventions.md §11).
+using ReasonRL.Core;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -206,7 +207,7 @@ public static class HfConfig
     };
 
     /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/>.</summary>
-    public static void Save(string path, ModelConfig config) => File.WriteAllText(path, ToJson(config), new UTF8Encoding(false));
+    public static void Save(string path, ModelConfig config) => AtomicFile.WriteAllText(path, ToJson(config));
 
     /// <summary>A number with a decimal point or exponent (shortest round-trip text), e.g. 8.0 rather than 8.</summary>
     private static void WriteFloat(Utf8JsonWriter w, string name, double value)

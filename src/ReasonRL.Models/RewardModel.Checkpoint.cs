@@ -9,8 +9,9 @@
 // config.json is HfConfig's, with "architectures" set to Qwen2ForProcessRewardModel (PRM) or
 // Qwen2/LlamaForSequenceClassification (ORM) and "num_labels" 2 / 1. The kind is recognised from the
 // head tensors, so a plain causal-LM directory (no head) loads as a backbone with a fresh head when a
-// kind is given (train-rm --model). Saving writes a sibling temp directory and renames it into place.
+// kind is given (train-rm --model). Saving goes through AtomicDirectory (temp folder, fsync, swap).
 // What it is not: a loader of the real 7B PRM's untied/lm_head-less layout (it expects our backbone layout).
+using ReasonRL.Core;
 using ReasonRL.Tensors;
 using System.Text.Json.Nodes;
 
@@ -29,33 +30,14 @@ public sealed partial class RewardModel
     public void Save(string hfDir)
     {
         ArgumentException.ThrowIfNullOrEmpty(hfDir);
-        string full = Path.GetFullPath(hfDir).TrimEnd(Path.DirectorySeparatorChar);
-        string temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        Directory.CreateDirectory(temp);
-        try
+        AtomicDirectory.Write(hfDir, temp =>
         {
             var tensors = new List<SafeTensorsTensor>();
             AddSlab(tensors, Backbone.Layout.Slab, Backbone.Parameters);
             AddSlab(tensors, HeadLayout, HeadParameters);
             SafeTensorsWriter.Write(Path.Combine(temp, HfCheckpoint.SingleFileName), tensors, new Dictionary<string, string> { ["format"] = "pt" });
-            File.WriteAllText(Path.Combine(temp, HfCheckpoint.ConfigFileName), ConfigJson(), new System.Text.UTF8Encoding(false));
-            if (Directory.Exists(full))
-            {
-                string old = full + ".old-" + Guid.NewGuid().ToString("N")[..8];
-                Directory.Move(full, old);
-                Directory.Move(temp, full);
-                Directory.Delete(old, recursive: true);
-            }
-            else
-            {
-                Directory.Move(temp, full);
-            }
-        }
-        catch
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-            throw;
-        }
+            AtomicFile.WriteAllText(Path.Combine(temp, HfCheckpoint.ConfigFileName), ConfigJson());
+        });
     }
 
     /// <summary>Loads a reward-model directory, or a plain causal-LM directory as the backbone with a

@@ -1,10 +1,11 @@
 // SafeTensorsWriter: writes tensors to a .safetensors file: u64 little-endian header length, a
 // compact UTF-8 JSON header ("__metadata__" first, then tensors in the given order with
 // contiguous offsets), padded with spaces so the data buffer starts at a multiple of 8, then the
-// little-endian data. The file is written beside the target and renamed over it, so a crash
-// never leaves a half-written checkpoint under the final name.
+// little-endian data. The file is written through AtomicFile (temp, fsync, rename, folder fsync), so a
+// crash never leaves a half-written checkpoint under the final name.
 // What it is not: a sharding writer (HfCheckpoint splits a model over shards).
 // Reference: https://github.com/huggingface/safetensors (README "Format").
+using ReasonRL.Core;
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -22,8 +23,7 @@ public static class SafeTensorsWriter
     {
         ArgumentNullException.ThrowIfNull(tensors);
         byte[] header = BuildHeader(tensors, metadata);
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        AtomicFile.Write(path, stream =>
         {
             Span<byte> prefix = stackalloc byte[8];
             System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
@@ -31,8 +31,7 @@ public static class SafeTensorsWriter
             stream.Write(header);
             var buffer = new byte[ChunkElements * 8];
             foreach (var t in tensors) WriteData(stream, t, buffer);
-        }
-        File.Move(temp, path, overwrite: true);
+        });
     }
 
     /// <summary>The header bytes (JSON + space padding) for <paramref name="tensors"/>; 8 + length
@@ -77,7 +76,7 @@ public static class SafeTensorsWriter
         return header;
     }
 
-    private static void WriteData(FileStream stream, SafeTensorsTensor t, byte[] buffer)
+    private static void WriteData(Stream stream, SafeTensorsTensor t, byte[] buffer)
     {
         int size = SafeTensorsDTypes.SizeOf(t.DType);
         int count = checked((int)t.ElementCount);

@@ -1,15 +1,17 @@
-// CheckpointStore: atomic run-folder checkpoints. A save writes every part as
-// <root>/step-000123.tmp/<part>.safetensors plus state.json, fsyncs each file, renames the folder
-// to step-000123/, then replaces the <root>/latest pointer file atomically (write latest.tmp, fsync,
-// rename over latest) and finally deletes all but the newest N checkpoints. A crash at any point
-// leaves `latest` naming a complete checkpoint; the next open deletes leftover *.tmp folders/files.
+// CheckpointStore: durable run-folder checkpoints. A save builds step-000123/ through AtomicDirectory
+// (every part as <part>.safetensors plus state.json in step-000123.tmp/, each file and the folder
+// fsync'ed, then swapped in; re-saving an existing step moves the old copy to .old first, so there is
+// no moment without a complete step-000123), then replaces the <root>/latest pointer through
+// AtomicFile (latest.tmp, fsync, rename, folder fsync) and finally deletes all but the newest N
+// checkpoints (AtomicDirectory.Delete). A crash at any point leaves `latest` naming a complete
+// checkpoint; the next open repairs the leftovers (AtomicDirectory.RecoverTree: unfinished .tmp
+// deleted, an interrupted swap's .old renamed back) and lists what it did.
 // Parts are arbitrary named float tensors (policy, critic, AdamW first/second moments, …).
 // What it is not: a model format (HfCheckpoint is) — this is trainer state for exact resume.
-// Directory fsync is not available from .NET on all platforms; the renames rely on the file system's
-// rename atomicity (POSIX rename(2)).
-// Reference: issue 6 (atomic checkpoints, resume continues exactly).
+// References: issue 6 (atomic checkpoints, resume continues exactly); issue 17 and
+// docs/conventions.md §21 (durable writes).
+using ReasonRL.Core;
 using ReasonRL.Models;
-using ReasonRL.Training;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -43,17 +45,14 @@ public sealed class CheckpointStore
     private const string LatestFile = "latest";
     private const string StateFile = "state.json";
 
-    /// <summary>Opens <paramref name="root"/> (created if missing) and deletes half-written leftovers.</summary>
+    /// <summary>Opens <paramref name="root"/> (created if missing) and repairs the leftovers of an interrupted save.</summary>
     public CheckpointStore(string root, int keepLast)
     {
         if (keepLast < 1) throw new ArgumentOutOfRangeException(nameof(keepLast), keepLast, "keep_last: expected ≥ 1");
         Root = root;
         KeepLast = keepLast;
         System.IO.Directory.CreateDirectory(root);
-        var cleaned = new List<string>();
-        foreach (var d in System.IO.Directory.GetDirectories(root, "*.tmp")) { System.IO.Directory.Delete(d, true); cleaned.Add(d); }
-        foreach (var f in System.IO.Directory.GetFiles(root, "*.tmp")) { File.Delete(f); cleaned.Add(f); }
-        CleanedOnOpen = cleaned;
+        CleanedOnOpen = AtomicDirectory.RecoverTree(root);
     }
 
     /// <summary>Checkpoint root.</summary>
@@ -62,7 +61,7 @@ public sealed class CheckpointStore
     /// <summary>How many complete checkpoints are kept.</summary>
     public int KeepLast { get; }
 
-    /// <summary>Leftover temp paths deleted when this store was opened.</summary>
+    /// <summary>What the open repaired: one line per leftover deleted or restored.</summary>
     public IReadOnlyList<string> CleanedOnOpen { get; }
 
     /// <summary>Folder name of a step.</summary>
@@ -76,29 +75,21 @@ public sealed class CheckpointStore
             if (p.Name.Length == 0 || p.Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || p.Name == "state" || !names.Add(p.Name))
                 throw new ArgumentException($"CheckpointStore: part name '{p.Name}' is empty, duplicated, reserved or not a valid file name.");
         string final = Path.Combine(Root, FolderName(state.Step));
-        string tmp = final + ".tmp";
-        if (System.IO.Directory.Exists(tmp)) System.IO.Directory.Delete(tmp, true);
-        System.IO.Directory.CreateDirectory(tmp);
-        foreach (var part in parts)
+        AtomicDirectory.Write(final, tmp =>
         {
-            string path = Path.Combine(tmp, part.Name + ".safetensors");
-            SafeTensorsWriter.Write(path, part.Tensors);
-            Fsync(path);
-            afterFile?.Invoke(path);
-        }
-        string statePath = Path.Combine(tmp, StateFile);
-        File.WriteAllBytes(statePath, JsonSerializer.SerializeToUtf8Bytes(state, CheckpointJsonContext.Default.CheckpointState));
-        Fsync(statePath);
-        afterFile?.Invoke(statePath);
-
-        if (System.IO.Directory.Exists(final)) System.IO.Directory.Delete(final, true);
-        System.IO.Directory.Move(tmp, final);
+            foreach (var part in parts)
+            {
+                string path = Path.Combine(tmp, part.Name + ".safetensors");
+                SafeTensorsWriter.Write(path, part.Tensors);
+                afterFile?.Invoke(path);
+            }
+            string statePath = Path.Combine(tmp, StateFile);
+            AtomicFile.WriteAllBytes(statePath, JsonSerializer.SerializeToUtf8Bytes(state, CheckpointJsonContext.Default.CheckpointState));
+            afterFile?.Invoke(statePath);
+        });
         afterFile?.Invoke(final);
 
-        string latestTmp = Path.Combine(Root, LatestFile + ".tmp");
-        File.WriteAllText(latestTmp, FolderName(state.Step) + "\n");
-        Fsync(latestTmp);
-        File.Move(latestTmp, Path.Combine(Root, LatestFile), overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(Root, LatestFile), FolderName(state.Step) + "\n");
         Prune(state.Step);
         return final;
     }
@@ -141,14 +132,8 @@ public sealed class CheckpointStore
         for (int i = 0; i < steps.Count && excess > 0; i++)
         {
             if (steps[i] == latestStep) continue;
-            System.IO.Directory.Delete(Path.Combine(Root, FolderName(steps[i])), true);
+            AtomicDirectory.Delete(Path.Combine(Root, FolderName(steps[i])));
             excess--;
         }
-    }
-
-    private static void Fsync(string path)
-    {
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-        fs.Flush(flushToDisk: true);
     }
 }

@@ -3,6 +3,7 @@
 // files, TokenizerSpec.SaveNextTo) and renames it
 // over <dir>, so an interrupted save never leaves a half-written model where a finished one was.
 // What it is not: the safetensors/HF format code (HfCheckpoint) or trainer state (CheckpointStore).
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
 using ReasonRL.Training;

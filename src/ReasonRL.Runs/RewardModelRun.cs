@@ -5,6 +5,7 @@
 // train it (RewardModelTrainer), and write the HF directory atomically with train_rm_report.json and
 // the tokenizer beside it. The lab's reward-model stage calls the same Run.
 // What it is not: the trainer (Training/RewardModels) or the CLI (Cli/Commands/TrainRmCommand.cs).
+using ReasonRL.Core;
 using ReasonRL.Data.Datasets;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Sources;

@@ -1,6 +1,7 @@
 // RunFiles: typed JSON files of run folders (the lab's records and summary), written atomically through
 // AtomicFile and read back with errors that name the file. JSON Lines go through Data.Datasets.JsonlFile.
 // What it is not: the metrics log (MetricsWriter).
+using ReasonRL.Core;
 using ReasonRL.Data.Datasets;
 using ReasonRL.Training;
 using System.Text.Json;

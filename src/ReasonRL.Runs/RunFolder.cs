@@ -2,6 +2,7 @@
 // (CheckpointStore), config.resolved.yaml and run_kind (read by `reasonrl resume`). A folder that
 // already holds checkpoints is only continued when resuming, and only with the same config hash.
 // What it is not: the checkpoint format (CheckpointStore) or a runner (SftRun, TrainRun).
+using ReasonRL.Core;
 using ReasonRL.Training;
 
 namespace ReasonRL.Runs;

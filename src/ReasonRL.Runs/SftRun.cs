@@ -80,9 +80,13 @@ public static class SftRun
         double? lastEval = initialEval;
         SftStepResult? last = null;
 
-        void Checkpoint(long step) => store.Save(
-            new CheckpointState(step, new Rng(config.Sft.Seed).State, config.Hash, metrics.Cursor, 0, trainer.ConsecutiveNonFinite, trainer.SkippedSteps),
-            [new CheckpointPart("policy", ModelStore.Tensors(model)), CheckpointParts.Optimizer("optimizer", trainer.Optimizer.CaptureState())]);
+        void Checkpoint(long step)
+        {
+            metrics.Sync();   // the cursor stored below must not point past what a power cut keeps
+            store.Save(
+                new CheckpointState(step, new Rng(config.Sft.Seed).State, config.Hash, metrics.Cursor, 0, trainer.ConsecutiveNonFinite, trainer.SkippedSteps),
+                [new CheckpointPart("policy", ModelStore.Tensors(model)), CheckpointParts.Optimizer("optimizer", trainer.Optimizer.CaptureState())]);
+        }
 
         trainer.Train(train, r =>
         {

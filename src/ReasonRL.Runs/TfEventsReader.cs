@@ -16,25 +16,36 @@ public sealed record TfEvent(double WallTime, long Step, string? FileVersion, IR
 public static class TfEventsReader
 {
     /// <summary>Reads every record; throws InvalidDataException naming the file, offset and the bad CRC.</summary>
-    public static List<TfEvent> Read(string path)
+    public static List<TfEvent> Read(string path) => [.. ReadRecords(path, File.ReadAllBytes(path), tornTailAllowed: false).Select(r => r.Event)];
+
+    /// <summary>Each record with its byte range. With <paramref name="tornTailAllowed"/>, an incomplete
+    /// last record (a writer killed mid-append) ends the list instead of throwing; a bad CRC always throws.</summary>
+    internal static List<(TfEvent Event, int Offset, int Length)> ReadRecords(string path, byte[] bytes, bool tornTailAllowed)
     {
-        var bytes = File.ReadAllBytes(path);
-        var events = new List<TfEvent>();
+        var records = new List<(TfEvent, int, int)>();
         int pos = 0;
         while (pos < bytes.Length)
         {
-            if (bytes.Length - pos < 12) throw new InvalidDataException($"{path}: truncated record header at offset {pos}");
+            if (bytes.Length - pos < 12)
+            {
+                if (tornTailAllowed) break;
+                throw new InvalidDataException($"{path}: truncated record header at offset {pos}");
+            }
             ulong len = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(pos));
             uint lenCrc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(pos + 8));
             if (lenCrc != Crc32C.Masked(bytes.AsSpan(pos, 8))) throw new InvalidDataException($"{path}: bad length CRC at offset {pos}");
-            if ((ulong)(bytes.Length - pos - 16) < len) throw new InvalidDataException($"{path}: truncated record data at offset {pos}");
+            if ((ulong)(bytes.Length - pos - 16) < len)
+            {
+                if (tornTailAllowed) break;
+                throw new InvalidDataException($"{path}: truncated record data at offset {pos}");
+            }
             var data = bytes.AsSpan(pos + 12, (int)len);
             uint dataCrc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(pos + 12 + (int)len));
             if (dataCrc != Crc32C.Masked(data)) throw new InvalidDataException($"{path}: bad data CRC at offset {pos}");
-            events.Add(ParseEvent(data));
+            records.Add((ParseEvent(data), pos, 16 + (int)len));
             pos += 16 + (int)len;
         }
-        return events;
+        return records;
     }
 
     private static TfEvent ParseEvent(ReadOnlySpan<byte> data)

@@ -44,6 +44,9 @@ public sealed class TfEventsWriter : IDisposable
         stream.Flush();
     }
 
+    /// <summary>Flushes the file to the device (fsync).</summary>
+    public void Sync() => stream.Flush(flushToDisk: true);
+
     private void WriteRecord(byte[] data)
     {
         Span<byte> header = stackalloc byte[12];

@@ -5,6 +5,7 @@
 // SaveNextTo carries a model folder's tokenizer and its companions (tokenizer_config.json with BOS, EOS
 // and the chat template; generation_config.json; …) into every saved model folder (issue 17).
 // What it is not: a tokenizer (ReasonRL.Text) — only the naming convention of the CLI.
+using ReasonRL.Core;
 using ReasonRL.Data.Lab;
 using ReasonRL.Text;
 using ReasonRL.Training;
@@ -68,19 +69,19 @@ public static class TokenizerSpec
             return;
         }
         WriteTokenizerFile(spec, modelDirectory);
-        if (TokenizerConfig.PathBeside(spec) is { } config) CopyText(config, Path.Combine(modelDirectory, "tokenizer_config.json"));
+        if (TokenizerConfig.PathBeside(spec) is { } config) AtomicFile.Copy(config, Path.Combine(modelDirectory, "tokenizer_config.json"));
     }
 
     private static void CopyFolderTokenizer(string source, string destination)
     {
         string recorded = Path.Combine(source, SpecFileName);
-        if (File.Exists(recorded)) CopyText(recorded, Path.Combine(destination, SpecFileName));
+        if (File.Exists(recorded)) AtomicFile.Copy(recorded, Path.Combine(destination, SpecFileName));
         string? tokenizer = TokenizerLoader.DirectoryCandidates.Select(n => Path.Combine(source, n)).FirstOrDefault(File.Exists);
         if (tokenizer is not null) WriteTokenizerFile(tokenizer, destination);
         foreach (string name in CompanionFiles)
         {
             string file = Path.Combine(source, name);
-            if (File.Exists(file)) CopyText(file, Path.Combine(destination, name));
+            if (File.Exists(file)) AtomicFile.Copy(file, Path.Combine(destination, name));
         }
     }
 
@@ -90,7 +91,7 @@ public static class TokenizerSpec
     {
         if (Path.GetExtension(file).Equals(".gguf", StringComparison.OrdinalIgnoreCase))
         {
-            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)), overwrite: true);   // binary: AtomicFile writes text only
+            AtomicFile.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
             return;
         }
         using var stream = File.OpenRead(file);
@@ -100,5 +101,4 @@ public static class TokenizerSpec
         AtomicFile.WriteAllText(Path.Combine(destination, "tokenizer.json"), reader.ReadToEnd());
     }
 
-    private static void CopyText(string source, string destination) => AtomicFile.WriteAllText(destination, File.ReadAllText(source, Encoding.UTF8));
 }

@@ -161,6 +161,7 @@ public static class TrainRun
         void Checkpoint()
         {
             var s = trainer.CaptureState();
+            metrics.Sync();   // the cursor stored below must not point past what a power cut keeps
             store.Save(new CheckpointState(s.Step, s.RngState, resolved.Hash, metrics.Cursor, s.KlCoefficient, s.NanConsecutive, s.NanTotalSkipped),
                 Parts(s, policy, critic, hacking), afterCheckpointFile);
         }

@@ -73,6 +73,30 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ResavingAStep_NeverLeavesNeitherCopy()
+    {
+        // Re-saving step 5 used to delete step-000005 before moving the new copy in; a crash in between lost both.
+        var store = new CheckpointStore(root, 3);
+        store.Save(State(5), Parts(1f));
+        Assert.Throws<IOException>(() => store.Save(State(5), Parts(7f), path =>
+        {
+            if (path.EndsWith("state.json", StringComparison.Ordinal)) throw new IOException("crash with the new copy complete in .tmp");
+        }));
+        Assert.Equal(new[] { 1f, 2f, 3f, 4f }, new CheckpointStore(root, 3).LoadLatest()!.Parts["policy"]["w"].Floats);
+
+        // A kill between the two renames leaves step-000005.old as the only complete copy: the open restores it.
+        string final = Path.Combine(root, "step-000005");
+        Directory.Move(final, final + ".old");
+        var reopened = new CheckpointStore(root, 3);
+        Assert.Contains(reopened.CleanedOnOpen, line => line.StartsWith("restored", StringComparison.Ordinal));
+        Assert.Equal(new[] { 1f, 2f, 3f, 4f }, reopened.LoadLatest()!.Parts["policy"]["w"].Floats);
+
+        reopened.Save(State(5), Parts(7f));
+        Assert.Equal(new[] { 7f, 8f, 9f, 10f }, new CheckpointStore(root, 3).LoadLatest()!.Parts["policy"]["w"].Floats);
+        Assert.Equal(["latest", "step-000005"], Directory.GetFileSystemEntries(root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void KeepsLastN()
     {
         var store = new CheckpointStore(root, 2);

@@ -92,6 +92,33 @@ public sealed class MetricsTests : IDisposable
     }
 
     [Fact]
+    public void Resume_keeps_each_step_once_in_TensorBoard()
+    {
+        // A run checkpoints after step 2, writes steps 3 and 4, and is killed (the last event record torn
+        // half-way); the resumed writer starts from the step-2 cursor and writes steps 3..5 again.
+        var t0 = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        long cursor;
+        string firstFile;
+        using (var m = MetricsWriter.Open(dir))
+        {
+            for (int step = 1; step <= 2; step++) m.Write(step, [new(MetricNames.SuccessReward, step)], t0.AddSeconds(step));
+            cursor = m.Cursor;
+            for (int step = 3; step <= 4; step++) m.Write(step, [new(MetricNames.SuccessReward, 10 + step)], t0.AddSeconds(step));
+            firstFile = m.EventsPath!;
+        }
+        using (var torn = new FileStream(firstFile, FileMode.Append))
+            torn.Write(new byte[] { 0x20, 0, 0, 0, 0, 0, 0, 0, 1, 2 });   // a record header cut off by the kill
+        using (var m = MetricsWriter.Open(dir, cursor))
+            for (int step = 3; step <= 5; step++) m.Write(step, [new(MetricNames.SuccessReward, 100 + step)], t0.AddSeconds(10 + step));
+
+        var scalarEvents = Directory.GetFiles(Path.Combine(dir, "tb")).SelectMany(TfEventsReader.Read).Where(e => e.Scalars.Count > 0).ToList();
+        Assert.Equal([1L, 2, 3, 4, 5], scalarEvents.Select(e => e.Step).Order());
+        Assert.Equal([1f, 2f, 103f, 104f, 105f], scalarEvents.OrderBy(e => e.Step).Select(e => e.Scalars[0].Value));
+        var jsonlSteps = File.ReadAllLines(Path.Combine(dir, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt64());
+        Assert.Equal([1L, 2, 3, 4, 5], jsonlSteps);
+    }
+
+    [Fact]
     public void Hacking_WarnsOnlyWhenLearnedRisesAndSuccessFalls()
     {
         var m = new HackingMonitor(windowSize: 5, slopeThreshold: 0.01);

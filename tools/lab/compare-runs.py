@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Compare lab run folders: summary.json and every metrics.jsonl, with the wall-clock fields removed.
+"""Compare lab run folders (or train/sft run folders): summary.json (when the first run has one) and
+every metrics.jsonl, with the wall-clock fields removed.
 
 Usage: tools/lab/compare-runs.py RUN_A RUN_B [RUN_C ...]
 
@@ -38,7 +39,9 @@ def main(argv):
         return 2
     runs = [pathlib.Path(a) for a in argv[1:]]
     first = runs[0]
-    files = sorted([p.relative_to(first) for p in first.rglob("metrics.jsonl")] + [pathlib.Path("summary.json")])
+    # summary.json is a lab's; a train or sft run folder has only metrics.jsonl files
+    summary = [pathlib.Path("summary.json")] if (first / "summary.json").exists() else []
+    files = sorted([p.relative_to(first) for p in first.rglob("metrics.jsonl")] + summary)
     bad = 0
     for rel in files:
         reference = load(first / rel)

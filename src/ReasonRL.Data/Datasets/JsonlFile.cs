@@ -2,6 +2,7 @@
 // System.Text.Json source-generated metadata; ".gz" paths are gzip-compressed transparently. Blank
 // lines are skipped on read. Errors name the file and the 1-based line (DatasetFormatException).
 // Not a schema validator: typed loaders (Gsm8kLoader, MathLoader) check their fields on JsonElement.
+using ReasonRL.Core;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -71,16 +72,14 @@ public static class JsonlFile
     }
 
     /// <summary>Writes one JSON value per line ("\n"-terminated), gzip-compressed when the path ends
-    /// in ".gz". Writes to a temporary file (flushed to disk) and renames it, so a crash never leaves half a
-    /// file; creates the folder when missing.</summary>
+    /// in ".gz". Writes through AtomicFile (temporary file, fsync, rename, folder fsync), so a crash never
+    /// leaves half a file; creates the folder when missing.</summary>
     public static void Write<T>(string path, IEnumerable<T> items, JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(typeInfo);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        AtomicFile.Write(path, file =>
         {
             Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
                 ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true)
@@ -96,8 +95,6 @@ public static class JsonlFile
                 }
             }
             if (stream != file) stream.Dispose();   // gzip: its trailer goes into the file before the sync
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
+        });
     }
 }

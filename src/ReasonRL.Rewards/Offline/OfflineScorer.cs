@@ -6,6 +6,7 @@
 // cannot be scored gets "error" (saying what it lacks) instead of reward fields. Written atomically
 // (temp file in the same folder + rename), so a crash never leaves a half-written file.
 // Not a model runner: model-backed ORM/PRM scoring needs the engine and is not here.
+using ReasonRL.Core;
 using ReasonRL.Rewards.Composition;
 using ReasonRL.Rewards.Shaping;
 using ReasonRL.Rewards.Sources;
@@ -153,27 +154,14 @@ public sealed class OfflineScorer(RewardConfig config, SuccessJudge judge)
     /// <paramref name="path"/> (atomic on one file system).</summary>
     public static void WriteAtomically(string path, IEnumerable<string> lines)
     {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var writer = new StreamWriter(temp, append: false, new System.Text.UTF8Encoding(false)))
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
+            foreach (var line in lines)
             {
-                foreach (var line in lines)
-                {
-                    writer.Write(line);
-                    writer.Write('\n');
-                }
-                writer.Flush();
-                ((FileStream)writer.BaseStream).Flush(flushToDisk: true);
+                writer.Write(line);
+                writer.Write('\n');
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        });
     }
 }

@@ -3,6 +3,7 @@
 // holds complete comparisons) → summary.json and report.html. Every stage is skipped when its record
 // exists, so calling Run again on the same folder resumes. Not a stage itself (Lab*Stage) and not the
 // CLI (LabCommand renders progress and the table).
+using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Training;
 using System.Diagnostics;

@@ -7,6 +7,7 @@
 // samples/samples.jsonl · samples/labelled.jsonl · rm/{prm,orm}/ (HF dirs) · rm/quality.json ·
 // runs/<design>/seed-<n>/{metrics.jsonl, policy/, eval.json, result.json} · summary.json · report.html.
 // Not the stages themselves (LabOrchestrator and the Lab*Stage classes).
+using ReasonRL.Core;
 using ReasonRL.Training;
 using System.Globalization;
 using System.Text.Json;
@@ -23,7 +24,8 @@ public sealed class LabRunFolder
 
     /// <summary>Opens (creating when needed) <paramref name="root"/> for <paramref name="preset"/>:
     /// writes lab.json on first use, throws InvalidOperationException when it holds a different preset,
-    /// and deletes leftover temp files and folders of an interrupted run.</summary>
+    /// and repairs the leftovers of an interrupted run (AtomicDirectory.RecoverTree: unfinished temp files
+    /// and folders deleted, a folder whose replacement was interrupted restored).</summary>
     public static LabRunFolder Open(string root, LabPreset preset)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
@@ -78,12 +80,5 @@ public sealed class LabRunFolder
         return PathOf(Path.Combine("stages", stage.Replace('/', '.') + ".json"));
     }
 
-    private void CleanTemporaries()
-    {
-        foreach (var dir in Directory.EnumerateDirectories(Root, "*.tmp", SearchOption.AllDirectories).ToList())
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
-        foreach (var file in Directory.EnumerateFiles(Root, "*.tmp", SearchOption.AllDirectories).ToList()) File.Delete(file);
-    }
+    private void CleanTemporaries() => AtomicDirectory.RecoverTree(Root);
 }

@@ -7,7 +7,7 @@
 // runs its own. Writes sweep.json and sweep.md (the table committed in docs/) into the sweep folder;
 // every point folder is a lab folder, so an interrupted sweep resumes.
 // Not the lab (LabOrchestrator) and not a search strategy: a plain grid.
-using ReasonRL.Training;
+using ReasonRL.Core;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -123,7 +123,7 @@ public static class LabSweep
         foreach (string dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
             Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
         foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));   // inside AtomicDirectory's temp folder
+            AtomicFile.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
     }
 
     /// <summary>The sweep table as Markdown (what docs/lab-sweep.md commits).</summary>

@@ -5,6 +5,7 @@
 // At the end every record is written to <out> atomically (temp file + rename), the summary to
 // "<out minus .jsonl>.summary.json" (also atomic), and the partial file is deleted. A crash never leaves
 // a half-written <out>. Not the loop (EvalRunner) and not the summary maths (EvalSummary).
+using ReasonRL.Core;
 using ReasonRL.Data.Datasets;
 using System.Text;
 using System.Text.Json;
@@ -125,7 +126,7 @@ public sealed class EvalResultsFile : IDisposable
         AtomicFile.WriteAllText(OutPath, string.Concat(all.Select(r => JsonSerializer.Serialize(r, Readable.EvalRecord) + "\n")));
         AtomicFile.WriteAllText(SummaryPath, JsonSerializer.Serialize(summary, Readable.EvalSummary) + "\n");
         _partial.Dispose();
-        File.Delete(PartialPath);
+        AtomicFile.Delete(PartialPath);
         return summary;
     }
 

@@ -65,19 +65,6 @@ public sealed class LabRunFolderTests : IDisposable
     }
 
     [Fact]
-    public void Directory_writes_are_atomic_and_replace_an_older_version()
-    {
-        string dir = Path.Combine(root, "model");
-        AtomicDirectory.Write(dir, d => File.WriteAllText(Path.Combine(d, "a.txt"), "1"));
-        AtomicDirectory.Write(dir, d => File.WriteAllText(Path.Combine(d, "b.txt"), "2"));
-        Assert.False(File.Exists(Path.Combine(dir, "a.txt")));
-        Assert.Equal("2", File.ReadAllText(Path.Combine(dir, "b.txt")));
-        Assert.False(Directory.Exists(dir + ".tmp"));
-        Assert.Throws<InvalidOperationException>(() => AtomicDirectory.Write(dir, _ => throw new InvalidOperationException("crash")));
-        Assert.Equal("2", File.ReadAllText(Path.Combine(dir, "b.txt")));   // the old version is intact after a failed write
-    }
-
-    [Fact]
     public void Jsonl_round_trips_and_bad_lines_name_file_and_line()
     {
         string path = Path.Combine(root, "s.jsonl");
