@@ -66,7 +66,7 @@ public sealed record LabPreset
 
     /// <summary>Training problems whose corrupted SFT solution (LabStepLabelledSet.CorruptedSolution) and SFT solution are
     /// added to the reward models' data, so the small PRM sees more errors and correct-but-unnecessary lines; 0 = sampled
-    /// responses only.</summary>
+    /// responses only; more than TrainProblems means all of them.</summary>
     public int PerturbedProblems { get; init; } = 500;
 
     /// <summary>Samples per problem (temperature 1).</summary>
@@ -207,7 +207,7 @@ public sealed record LabPreset
         Positive(SftBatchSize, nameof(SftBatchSize));
         Positive(SampleProblems, nameof(SampleProblems));
         Positive(SamplesPerProblem, nameof(SamplesPerProblem));
-        if (PerturbedProblems < 0 || PerturbedProblems > TrainProblems) throw new ArgumentException($"lab preset: PerturbedProblems = {PerturbedProblems}; expected 0..TrainProblems ({TrainProblems})");
+        if (PerturbedProblems < 0) throw new ArgumentException($"lab preset: PerturbedProblems = {PerturbedProblems}; expected >= 0 (at most TrainProblems are used)");
         Positive(RewardModelEpochs, nameof(RewardModelEpochs));
         Positive(RewardModelBatchSize, nameof(RewardModelBatchSize));
         Positive(PpoSteps, nameof(PpoSteps));
