@@ -220,7 +220,7 @@ internal static class LabCommand
             string colour = f.Verdict == LabFindings.Reproduced ? "green" : f.Verdict == LabFindings.NotReproduced ? "red" : "yellow";
             console.MarkupLine($"[{colour}]{Markup.Escape(f.Verdict)}[/]: {Markup.Escape(f.Claim)} — {Markup.Escape(f.Evidence)}");
         }
-        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"stage time {summary.TotalSeconds:F0} s: ") +
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"stage time summed over stages and runs (PPO runs train two at a time) {summary.TotalSeconds:F0} s: ") +
             string.Join(", ", summary.Stages.Where(s => !s.Stage.StartsWith("ppo ", StringComparison.Ordinal))
                 .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Stage} {s.WallSeconds:F0} s"))) +
             string.Create(CultureInfo.InvariantCulture, $", PPO runs {summary.Stages.Where(s => s.Stage.StartsWith("ppo ", StringComparison.Ordinal)).Sum(s => s.WallSeconds):F0} s")));

@@ -44,7 +44,7 @@ public static class LabReport
         sb.Append("</style></head><body>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<h1>ReasonRL lab: reward designs for RL on multi-step arithmetic</h1>\n");
         sb.Append(CultureInfo.InvariantCulture,
-            $"<p>Preset <b>{E(s.Preset)}</b>, seeds {E(string.Join(", ", s.Seeds))}, {s.Runs.Count} PPO runs, total stage time {Seconds(s.TotalSeconds)}. Written {E(s.CreatedAt.ToString("u", CultureInfo.InvariantCulture))}.</p>\n");
+            $"<p>Preset <b>{E(s.Preset)}</b>, seeds {E(string.Join(", ", s.Seeds))}, {s.Runs.Count} PPO runs, stage time {Seconds(s.TotalSeconds)} summed over stages and runs (PPO runs train two at a time, so the wall time is shorter). Written {E(s.CreatedAt.ToString("u", CultureInfo.InvariantCulture))}.</p>\n");
 
         sb.Append("<h2>What happened</h2>\n<ul>\n");
         foreach (var f in s.Findings)
