@@ -71,6 +71,18 @@ class RewardClient:
         return answer["results"]
 
 
+_default_client = None
+
+
+def default_client():
+    """The process's client for the trainer hooks (openrlhf.reward_func, verl.compute_score, the verl manager),
+    made on first use from REASONRL_URL / REASONRL_TOKEN; set ``_default_client = None`` to rebuild it."""
+    global _default_client
+    if _default_client is None:
+        _default_client = RewardClient()
+    return _default_client
+
+
 def _error_text(e):
     try:
         return json.loads(e.read().decode("utf-8")).get("error", "")

@@ -8,20 +8,10 @@ Samples the server could not score get its ``--on-error`` reward; their indices 
 printed (OpenRLHF logs only tensors).
 """
 
-from .http import RewardClient
-
-_client = None
-
-
-def _get_client():
-    global _client
-    if _client is None:
-        _client = RewardClient()
-    return _client
-
+from .http import default_client
 
 def reward_func(queries, prompts, labels, **kwargs):
-    answer = _get_client().get_reward(queries, prompts, labels)
+    answer = default_client().get_reward(queries, prompts, labels)
     errors = answer.get("extra_logs", {}).get("errors", [])
     for e in errors:
         print(f"reasonrl: sample {e['index']} got the on_error reward: {e['reason']}")

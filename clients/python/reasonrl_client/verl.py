@@ -14,20 +14,10 @@ ReasonRLRewardManager (reward_model.reward_manager = reasonrl, registered when v
 A sample the server cannot score raises: a failure is never written as a reward of 0.
 """
 
-from .http import RewardClient
-
-_client = None
-
-
-def _get_client():
-    global _client
-    if _client is None:
-        _client = RewardClient()
-    return _client
-
+from .http import default_client
 
 def compute_score(data_source, solution_str, ground_truth, extra_info=None, **kwargs):
-    result = _get_client().rewards([{"prompt": "", "response": solution_str, "gold": _gold(ground_truth)}])[0]
+    result = default_client().rewards([{"prompt": "", "response": solution_str, "gold": _gold(ground_truth)}])[0]
     if result.get("error") is not None:
         raise RuntimeError(f"reasonrl serve could not score the sample: {result['error']}")
     return {
@@ -58,7 +48,7 @@ class ReasonRLRewardManager:
         self.tokenizer = tokenizer
         self.num_examine = num_examine
         self.reward_fn_key = reward_fn_key
-        self.client = client or _get_client()
+        self.client = client or default_client()
 
     def __call__(self, data, return_dict=False):
         import torch

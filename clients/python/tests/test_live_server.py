@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from reasonrl_client import RewardClient, RewardServerError  # noqa: E402
-from reasonrl_client import openrlhf, verl  # noqa: E402
+from reasonrl_client import http, openrlhf, verl  # noqa: E402
 
 PAD, EOS = "<|endoftext|>", "<|im_end|>"
 PAD_ID, EOS_ID = 151643, 151645
@@ -79,7 +79,7 @@ def response_ids():
 class OpenRlhfRewardFuncTests(unittest.TestCase):
     def setUp(self):
         os.environ["REASONRL_URL"] = plain.url
-        openrlhf._client = None
+        http._default_client = None
 
     def test_reward_func_on_openrlhf_shaped_queries(self):
         prompts = [f"<|im_start|>user\nWhat is {i} + 1?<|im_end|>\n<|im_start|>assistant\n" for i in range(3)]
@@ -102,7 +102,7 @@ class OpenRlhfRewardFuncTests(unittest.TestCase):
 
 class VerlTests(unittest.TestCase):
     def setUp(self):
-        verl._client = None
+        http._default_client = None
 
     def test_compute_score(self):
         os.environ["REASONRL_URL"] = plain.url
