@@ -33,7 +33,10 @@ public sealed class LabContext
         TestProblems = generator.Generate(LabSplit.Test, preset.TestProblems);
         EvaluationProblems = evaluateOnValidation ? ValidationProblems : TestProblems;
         ProblemsById = trainSplit.Concat(TestProblems).ToDictionary(p => p.Id, StringComparer.Ordinal);
-        Progress = progress ?? (_ => { });
+        // Stages that run work at once (PPO runs, the two reward models) report from several threads: the sink
+        // sees one event at a time.
+        var gate = new object();
+        Progress = progress is null ? _ => { } : p => { lock (gate) progress(p); };
         Cancellation = cancellation;
     }
 
@@ -62,7 +65,7 @@ public sealed class LabContext
     /// <summary>Every problem by id.</summary>
     public IReadOnlyDictionary<string, ArithmeticProblem> ProblemsById { get; }
 
-    /// <summary>Progress sink (never null).</summary>
+    /// <summary>Progress sink (never null); calls are serialised, so it may be called from any thread.</summary>
     public Action<LabProgress> Progress { get; }
 
     /// <summary>Cancellation of the whole run.</summary>

@@ -62,12 +62,9 @@ public static class LabOrchestrator
         var stepsDone = new int[work.Count];
         int total = work.Count * preset.PpoSteps, next = -1;
         int workers = Math.Clamp(preset.ParallelRuns, 1, work.Count);
-        var gate = new object();
         bool failed = false;
-        void Report(string description, bool milestone = false)
-        {
-            lock (gate) ctx.Progress(new LabProgress("ppo", description, stepsDone.Sum(), total, milestone));
-        }
+        void Report(string description, bool milestone = false) =>
+            ctx.Progress(new LabProgress("ppo", description, stepsDone.Sum(), total, milestone));
         void Worker()
         {
             for (int i = Interlocked.Increment(ref next); i < work.Count && !Volatile.Read(ref failed); i = Interlocked.Increment(ref next))

@@ -52,11 +52,10 @@ public static class LabRewardModelStage
             labelled.Select(r => new LabOrmRow(ctx.Problem(r.ProblemId, file).Question, r.Response, r.Correct, r.ProblemId)), LabJsonContext.Default.LabOrmRow);
         // PRM and ORM train at once, one core each when there are two (LabThreads; results do not depend on it).
         var trained = new LabRewardModelQuality[2];
-        var gate = new object();
         var jobs = new List<Action>
         {
-            () => trained[0] = TrainOne(ctx, RewardModelKind.Prm, PrmDataPath, PrmPath, gate),
-            () => trained[1] = TrainOne(ctx, RewardModelKind.Orm, OrmDataPath, OrmPath, gate),
+            () => trained[0] = TrainOne(ctx, RewardModelKind.Prm, PrmDataPath, PrmPath),
+            () => trained[1] = TrainOne(ctx, RewardModelKind.Orm, OrmDataPath, OrmPath),
         };
         if (ctx.Preset.ParallelRuns >= 2) LabThreads.RunAll(jobs);
         else foreach (var job in jobs) job();
@@ -92,15 +91,12 @@ public static class LabRewardModelStage
         };
     }
 
-    private static LabRewardModelQuality TrainOne(LabContext ctx, RewardModelKind kind, string dataPath, string outPath, object gate)
+    private static LabRewardModelQuality TrainOne(LabContext ctx, RewardModelKind kind, string dataPath, string outPath)
     {
         string name = kind == RewardModelKind.Prm ? "prm" : "orm";
-        var r = RewardModelRun.Run(Options(ctx, kind, dataPath, outPath), GemmFactory.Create(GemmKind.Managed), p =>
-        {
-            lock (gate) ctx.Progress(new LabProgress(name,
-                string.Create(CultureInfo.InvariantCulture, $"{name.ToUpperInvariant()} epoch {p.Epoch} step {p.Step}/{p.TotalSteps} · loss {p.Loss:F3}"),
-                p.Step, p.TotalSteps));
-        }, ct: ctx.Cancellation);
+        var r = RewardModelRun.Run(Options(ctx, kind, dataPath, outPath), GemmFactory.Create(GemmKind.Managed), p => ctx.Progress(new LabProgress(name,
+            string.Create(CultureInfo.InvariantCulture, $"{name.ToUpperInvariant()} epoch {p.Epoch} step {p.Step}/{p.TotalSteps} · loss {p.Loss:F3}"),
+            p.Step, p.TotalSteps)), ct: ctx.Cancellation);
         var report = r.Report;
         return new LabRewardModelQuality(name, report.TrainLoss, report.HeldOutLoss, report.StepAccuracy, report.MajorityBaseline,
             report.Auc, report.BestOfNAccuracy, report.HeldOutPositions, report.TrainExamples, report.HeldOutExamples);
