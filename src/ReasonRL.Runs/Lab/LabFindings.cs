@@ -47,8 +47,8 @@ public static class LabFindings
         }
         static double Acc(LabEvalSummary e) => e.Accuracy;
         static double Steps(LabEvalSummary e) => e.MeanSteps;
-        static double Padding(LabEvalSummary e) => e.MeanSteps * (e.UnnecessaryStepRate + e.RepeatedStepRate);
-        static double Incorrect(LabEvalSummary e) => e.MeanSteps * e.IncorrectStepRate;
+        static double Padding(LabEvalSummary e) => e.PaddingLines;
+        static double Incorrect(LabEvalSummary e) => e.IncorrectLines;
         var findings = new List<LabFinding>();
         var successAcc = Per(LabDesign.Success, Acc);
 
@@ -161,7 +161,7 @@ public static class LabDifferences
         static LabDifferenceRow Row(string name, IReadOnlyDictionary<int, LabEvalSummary> a, IReadOnlyDictionary<int, LabEvalSummary> b)
         {
             PairedDifference D(Func<LabEvalSummary, double> f) => PairedDifference.Of(a.ToDictionary(kv => kv.Key, kv => f(kv.Value)), b.ToDictionary(kv => kv.Key, kv => f(kv.Value)));
-            return new LabDifferenceRow(name, D(e => e.Accuracy), D(e => e.MeanSteps), D(e => e.UnnecessaryLines + e.RepeatedLines), D(e => e.IncorrectLines));
+            return new LabDifferenceRow(name, D(e => e.Accuracy), D(e => e.MeanSteps), D(e => e.PaddingLines), D(e => e.IncorrectLines));
         }
         var rows = new List<LabDifferenceRow>();
         var success = Of(LabDesign.Success);

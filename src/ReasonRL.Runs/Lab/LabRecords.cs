@@ -43,6 +43,10 @@ public sealed record LabEvalSummary(int SampleCount, double Accuracy, double Mea
     /// <summary>Lines repeating an earlier line of the same response, per response (a subset of the other kinds).</summary>
     public double RepeatedLines => MeanSteps * RepeatedStepRate;
 
+    /// <summary>Correct-but-unnecessary plus repeated lines per response: the padding of the paper's hack (a repeated
+    /// line the labeller calls unnecessary counts in both terms).</summary>
+    public double PaddingLines => MeanSteps * (UnnecessaryStepRate + RepeatedStepRate);
+
     /// <summary>Incorrect lines per response.</summary>
     public double IncorrectLines => MeanSteps * IncorrectStepRate;
 }
