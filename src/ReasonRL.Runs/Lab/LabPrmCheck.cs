@@ -59,11 +59,15 @@ public static class LabPrmChecker
         var rngs = prompts.Select((_, i) => Rng.ForStream(unchecked((ulong)ctx.Preset.BaseSeed), (1UL << 41) + (ulong)i)).ToList();
         var generated = Generator.GenerateBatch(policy, prompts,
             new GenerationOptions { Temperature = 1f, MaxNewTokens = ctx.Preset.MaxNewTokens, EosIds = tokenizer.EosIds }, rngs);
-        var sampled = generated.Select((g, i) => (Problem: problems[i / SamplesPerProblem], Text: ResponseText.Decode(tokenizer, g.Tokens).Text)).ToList();
+        var sampled = generated.Select((g, i) =>
+        {
+            var (text, offsets) = ResponseText.Decode(tokenizer, g.Tokens);
+            return (Problem: problems[i / SamplesPerProblem], Text: text, Offsets: offsets);
+        }).ToList();
         var scores = new List<double>();
         var labels = new List<float>();
         double sumCorrect = 0, sumIncorrect = 0;
-        foreach (var (problem, lines) in Score(pipeline, tokenizer, sampled))
+        foreach (var (problem, lines) in Score(pipeline, sampled))
         {
             foreach (var (label, score) in lines)
             {
@@ -77,10 +81,14 @@ public static class LabPrmChecker
         int correct = labels.Count(l => l == 1f), incorrect = labels.Count - correct;
 
         // (2) the padding probe
-        var padded = problems.Select(p => (Problem: p, Text: Padded(p))).ToList();
+        var padded = problems.Select(p =>
+        {
+            var (text, offsets) = ResponseText.Decode(tokenizer, tokenizer.Encode(Padded(p)).Ids);   // the policy's tokens and their ranges
+            return (Problem: p, Text: text, Offsets: offsets);
+        }).ToList();
         double sumNecessary = 0, sumUnnecessary = 0;
         int necessary = 0, unnecessary = 0;
-        foreach (var (_, lines) in Score(pipeline, tokenizer, padded))
+        foreach (var (_, lines) in Score(pipeline, padded))
         {
             foreach (var (label, score) in lines)
             {
@@ -107,15 +115,13 @@ public static class LabPrmChecker
         return string.Join("\n", lines);
     }
 
-    /// <summary>Each response's lines as (label, raw PRM score), for responses whose step split matches the labeller's lines.</summary>
+    /// <summary>Each response's lines as (label, raw PRM score), for responses whose step split matches the labeller's lines.
+    /// <paramref name="responses"/> carry their policy-token character ranges (from the sampler's decode, or an encode).</summary>
     private static IEnumerable<(ArithmeticProblem Problem, List<(StepLabel Label, double Score)> Lines)> Score(
-        RewardPipeline pipeline, ITokenizer tokenizer, IReadOnlyList<(ArithmeticProblem Problem, string Text)> responses)
+        RewardPipeline pipeline, IReadOnlyList<(ArithmeticProblem Problem, string Text, Rewards.Steps.TokenOffset[] Offsets)> responses)
     {
         var samples = responses.Select(r =>
-        {
-            var (text, offsets) = ResponseText.Decode(tokenizer, tokenizer.Encode(r.Text).Ids);
-            return new PolicySample(LabTask.Prompt(r.Problem.Question), text, r.Problem.Gold.ToString(CultureInfo.InvariantCulture), offsets);
-        }).ToList();
+            new PolicySample(LabTask.Prompt(r.Problem.Question), r.Text, r.Problem.Gold.ToString(CultureInfo.InvariantCulture), r.Offsets)).ToList();
         var results = pipeline.ScoreAsync(samples).GetAwaiter().GetResult();
         for (int i = 0; i < responses.Count; i++)
         {
