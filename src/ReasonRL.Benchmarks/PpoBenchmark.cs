@@ -97,7 +97,7 @@ public static class PpoBenchmark
         using var critic = Critic.FromPolicy(policy, seed);
         var problems = new LabTaskGenerator(LabTaskOptions.Default with { MaxOperations = 3, OperandMax = 9, ResultMax = 30, MultiplierMax = 2 })
             .Generate(LabSplit.Train, o.Prompts * (o.WarmupSteps + o.Steps));
-        var rewards = TrainRun.BuildRewards(RewardConfigLoaderSuccessOnly(), MathVerifierJudge.Create());
+        var rewards = TrainRun.BuildRewards(TrainRun.RewardConfigOf(TrainConfig.Default, "(bench ppo)"), MathVerifierJudge.Create());   // success only
         var options = new PpoOptions
         {
             RolloutsPerPrompt = o.RolloutsPerPrompt, MaxNewTokens = o.MaxNewTokens, MiniBatchSize = o.MiniBatchSize,
@@ -122,9 +122,6 @@ public static class PpoBenchmark
         }
         return t with { TimedSeconds = Stopwatch.GetElapsedTime(timedStart).TotalSeconds };
     }
-
-    private static Rewards.Offline.RewardConfig RewardConfigLoaderSuccessOnly() =>
-        Rewards.Offline.RewardConfigLoader.Parse("success: { correct: 1.0 }", "(bench ppo)");
 
     /// <summary>Plain training tokens/s on [batch, t] sequences, counting the <paramref name="meanLength"/> real tokens
     /// per sequence that PPO counts (PPO pads its minibatches to their longest sequence too).</summary>
