@@ -95,14 +95,17 @@ public sealed class RemoteRewardSourceTests
     [Fact]
     public async Task Each_attempt_times_out_and_the_failure_says_so()
     {
-        await using var server = new ScriptedRewardServer((_, _) => new ScriptedReply(200, """{"rewards": [1, 1]}""", TimeSpan.FromSeconds(3)));
+        // The server would answer after 60 s; two 0.2 s attempts must end far sooner (the bound is
+        // loose so a loaded machine cannot fail it, and still 6x below the server's delay).
+        await using var server = new ScriptedRewardServer((_, _) => new ScriptedReply(200, """{"rewards": [1, 1]}""", TimeSpan.FromSeconds(60)));
         using var client = Client(server.Endpoint, RemoteProtocol.OpenRlhf, [], attempts: 2, timeoutSeconds: 0.2);
         var started = DateTime.UtcNow;
         var scores = await client.ScoreAsync(Batch);
 
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(2.5), "the timeout did not cut the attempts short");
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "the timeout did not cut the attempts short");
         Assert.All(scores, s => Assert.Contains("timed out after 0.2 s", s.Error, StringComparison.Ordinal));
-        Assert.Equal(2, server.Requests.Count);
+        // Counted on arrival: the second attempt can time out before the server has read its body.
+        Assert.Equal(2, await server.WaitForArrivalsAsync(2, TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

@@ -15,7 +15,14 @@ internal sealed class ScriptedRewardServer : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
+    private int arrivals;
+
+    /// <summary>Bodies of the requests read to the end, in arrival order.</summary>
     public List<string> Requests { get; } = [];
+
+    /// <summary>Requests accepted, counted before the body is read: a client that times out and
+    /// aborts mid-request still counts here, though its body may never reach <see cref="Requests"/>.</summary>
+    public int Arrivals => Volatile.Read(ref arrivals);
 
     public Uri Endpoint { get; }
 
@@ -53,6 +60,7 @@ internal sealed class ScriptedRewardServer : IAsyncDisposable
             {
                 return;
             }
+            Interlocked.Increment(ref arrivals);
             _ = Task.Run(() => AnswerAsync(context));
         }
     }
@@ -82,6 +90,16 @@ internal sealed class ScriptedRewardServer : IAsyncDisposable
         {
             // The client gave up (timeout test) or the server is stopping.
         }
+    }
+
+    /// <summary>Waits until <paramref name="count"/> requests have arrived or <paramref name="within"/>
+    /// has passed, and returns <see cref="Arrivals"/>: the server may accept a request after the
+    /// client has already given up on it, so a count taken right after the call can be short.</summary>
+    public async Task<int> WaitForArrivalsAsync(int count, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (Arrivals < count && DateTime.UtcNow < deadline) await Task.Delay(10).ConfigureAwait(false);
+        return Arrivals;
     }
 
     public async ValueTask DisposeAsync()
