@@ -1,6 +1,7 @@
 // LabOrchestrator: runs the lab end to end in one run folder — data → SFT (+ baseline eval) → sample →
 // label → reward models → one PPO run per seed × design (seed-major, so an interrupted run already
-// holds complete comparisons) → summary.json and report.html. Every stage is skipped when its record
+// holds complete comparisons; the runs of designs that need no reward model start while the reward models
+// train) → summary.json and report.html. Every stage is skipped when its record
 // exists, so calling Run again on the same folder resumes. Not a stage itself (Lab*Stage) and not the
 // CLI (LabCommand renders progress and the table).
 using ReasonRL.Core;
@@ -30,9 +31,10 @@ public static class LabOrchestrator
         var baseline = LabSftStage.RunSft(ctx);
         var samples = LabSamplingStage.RunSample(ctx);
         var labelled = LabSamplingStage.RunLabel(ctx, samples);
-        var quality = LabRewardModelStage.Run(ctx, labelled);
-
-        var runs = RunPpo(ctx);
+        // The reward models train beside the PPO runs that need neither (success only): a free core starts those.
+        var rm = LabRewardModelStage.Prepare(ctx, labelled);
+        var runs = RunPpo(ctx, rm.Jobs);
+        var quality = rm.Finish();
 
         var clock = Stopwatch.StartNew();
         string checkPath = folder.PathOf(LabPrmChecker.ResultPath);
@@ -49,51 +51,50 @@ public static class LabOrchestrator
         return summary;
     }
 
-    /// <summary>Every (seed, design) PPO run, seed-major, preset.ParallelRuns at a time: each worker thread takes the next
-    /// run in order and the engine's cores are split between the workers (Kernels.WorkerCount), so two runs on a
-    /// 2-core machine each get one core — the lab's shapes are too small for two cores to speed up one run. Results
-    /// do not depend on the split (every kernel reduces over fixed chunks); progress sums the steps of all runs.</summary>
-    public static IReadOnlyList<LabRunResult> RunPpo(LabContext ctx)
+    /// <summary>Every (seed, design) PPO run, seed-major, preset.ParallelRuns at a time, as jobs after <paramref name="before"/>
+    /// (LabThreads.RunJobs): a free worker takes the first job whose inputs exist — a run whose reward uses the PRM or the
+    /// ORM waits for that model's job (LabRewardModelStage.PrmJob / OrmJob) when it is among <paramref name="before"/> — and
+    /// the engine's cores are split between the workers (Kernels.WorkerCount), so two runs on a 2-core machine each get
+    /// one core: the lab's shapes are too small for two cores to speed up one run. Results do not depend on the split or
+    /// the order (every kernel reduces over fixed chunks); progress sums the steps of all runs.</summary>
+    public static IReadOnlyList<LabRunResult> RunPpo(LabContext ctx, IReadOnlyList<LabJob>? before = null)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+        before ??= [];
         var preset = ctx.Preset;
         var work = preset.Seeds.SelectMany(seed => preset.Designs.Select(design => (Seed: seed, Design: design))).ToList();
         var results = new LabRunResult?[work.Count];
         var stepsDone = new int[work.Count];
-        int total = work.Count * preset.PpoSteps, next = -1;
-        int workers = Math.Clamp(preset.ParallelRuns, 1, work.Count);
-        bool failed = false;
+        int total = work.Count * preset.PpoSteps;
+        var waitable = before.Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
         void Report(string description, bool milestone = false) =>
             ctx.Progress(new LabProgress("ppo", description, stepsDone.Sum(), total, milestone));
-        void Worker()
+        void RunOne(int index)
         {
-            for (int i = Interlocked.Increment(ref next); i < work.Count && !Volatile.Read(ref failed); i = Interlocked.Increment(ref next))
+            ctx.Cancellation.ThrowIfCancellationRequested();
+            var (seed, design) = work[index];
+            string name = LabDesigns.NameOf(design);
+            var result = LabPpoStage.Run(ctx, design, seed, (step, status) =>
             {
-                ctx.Cancellation.ThrowIfCancellationRequested();
-                var (seed, design) = work[i];
-                string name = LabDesigns.NameOf(design);
-                int index = i;
-                LabRunResult result;
-                try
-                {
-                    result = LabPpoStage.Run(ctx, design, seed, (step, status) =>
-                    {
-                        Volatile.Write(ref stepsDone[index], step);
-                        Report(string.Create(CultureInfo.InvariantCulture, $"PPO {name} seed {seed} step {step}/{preset.PpoSteps} · {status}"));
-                    });
-                }
-                catch
-                {
-                    Volatile.Write(ref failed, true);   // the other workers stop after their current run
-                    throw;
-                }
-                Volatile.Write(ref stepsDone[index], preset.PpoSteps);
-                Report(string.Create(CultureInfo.InvariantCulture,
-                    $"PPO {name} seed {seed} done · {(ReferenceEquals(ctx.EvaluationProblems, ctx.TestProblems) ? "held-out" : "validation")} accuracy {result.Eval.Accuracy:P1}, {result.Eval.MeanSteps:F1} steps"), milestone: true);
-                results[index] = result;
-            }
+                Volatile.Write(ref stepsDone[index], step);
+                Report(string.Create(CultureInfo.InvariantCulture, $"PPO {name} seed {seed} step {step}/{preset.PpoSteps} · {status}"));
+            });
+            Volatile.Write(ref stepsDone[index], preset.PpoSteps);
+            Report(string.Create(CultureInfo.InvariantCulture,
+                $"PPO {name} seed {seed} done · {(ReferenceEquals(ctx.EvaluationProblems, ctx.TestProblems) ? "held-out" : "validation")} accuracy {result.Eval.Accuracy:P1}, {result.Eval.MeanSteps:F1} steps"), milestone: true);
+            results[index] = result;
         }
-        LabThreads.RunAll(Enumerable.Repeat<Action>(Worker, workers).ToList());
+        var jobs = new List<LabJob>(before);
+        for (int i = 0; i < work.Count; i++)
+        {
+            int index = i;
+            var design = work[i].Design;
+            var after = new List<string>(1);
+            if (LabDesigns.UsesPrm(design) && waitable.Contains(LabRewardModelStage.PrmJob)) after.Add(LabRewardModelStage.PrmJob);
+            if (LabDesigns.UsesOrm(design) && waitable.Contains(LabRewardModelStage.OrmJob)) after.Add(LabRewardModelStage.OrmJob);
+            jobs.Add(new LabJob(string.Create(CultureInfo.InvariantCulture, $"ppo {LabDesigns.NameOf(design)} seed {work[i].Seed}"), after, () => RunOne(index)));
+        }
+        LabThreads.RunJobs(jobs, preset.ParallelRuns);
         return results.Select(r => r!).ToList();
     }
 
@@ -145,7 +146,7 @@ public static class LabOrchestrator
             FormattableString.Invariant(
                 $"Policy: char-level Qwen2, shape {preset.PolicySize} (width {ModelShapes.Of(preset.PolicySize).HiddenSize}, {ModelShapes.Of(preset.PolicySize).LayerCount} layers); SFT {preset.SftSteps} steps × batch {preset.SftBatchSize} at lr {Lr(preset.SftLearningRate)}. ")
                 + FormattableString.Invariant(
-                $"Reward models: backbone from the SFT policy, {preset.SampleProblems} problems × {preset.SamplesPerProblem} samples plus a corrupted and an as-written SFT solution of {preset.PerturbedProblems} problems, {preset.RewardModelEpochs} epoch(s) at lr {Lr(preset.RewardModelLearningRate)}."),
+                $"Reward models: backbone from the SFT policy, {preset.SampleProblems} problems × {preset.SamplesPerProblem} samples plus a corrupted and an as-written SFT solution of {Math.Min(preset.PerturbedProblems, preset.TrainProblems)} problems, PRM {preset.PrmEpochs} / ORM {preset.OrmEpochs} epoch(s) at lr {Lr(preset.RewardModelLearningRate)}."),
             FormattableString.Invariant(
                 $"PPO: GAE with γ = λ = 1 and a critic initialised from the SFT policy, KL β = {preset.KlCoef} in the reward, policy lr {Lr(preset.PolicyLearningRate)}, critic lr {Lr(preset.CriticLearningRate)}; ")
                 + FormattableString.Invariant(

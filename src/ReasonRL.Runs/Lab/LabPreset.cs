@@ -4,7 +4,8 @@
 // arithmetic; `--set key=value` changes single settings (LabPresetOverrides).
 // Sizing (char-level Qwen2 policy, width 96, 3 layers, ~0.31 M parameters; sequences ~140 tokens): SFT
 // and the two reward models take about a third of Default's time, the 30 PPO runs (40 steps of
-// 8 prompts × 4 responses, two runs at once on one core each) the rest.
+// 8 prompts × 4 responses, two runs at once on one core each, the success-only ones beside the
+// reward models' training) the rest.
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
 using ReasonRL.Training;
@@ -66,8 +67,9 @@ public sealed record LabPreset
 
     /// <summary>Training problems whose corrupted SFT solution (LabStepLabelledSet.CorruptedSolution) and SFT solution are
     /// added to the reward models' data, so the small PRM sees more errors and correct-but-unnecessary lines; 0 = sampled
-    /// responses only; more than TrainProblems means all of them.</summary>
-    public int PerturbedProblems { get; init; } = 500;
+    /// responses only; more than TrainProblems means all of them. Default: every training problem (4,000), chosen by the
+    /// PRM check on validation responses alone (docs/lab-prm.md).</summary>
+    public int PerturbedProblems { get; init; } = 4000;
 
     /// <summary>Samples per problem (temperature 1).</summary>
     public int SamplesPerProblem { get; init; } = 4;
@@ -76,8 +78,12 @@ public sealed record LabPreset
     /// no held-out question is trained on).</summary>
     public double RewardModelHeldOutShare { get; init; } = 0.2;
 
-    /// <summary>Reward-model epochs over the labelled samples.</summary>
-    public int RewardModelEpochs { get; init; } = 4;
+    /// <summary>PRM epochs over the labelled samples (chosen by the PRM check on validation responses, docs/lab-prm.md).</summary>
+    public int PrmEpochs { get; init; } = 5;
+
+    /// <summary>ORM epochs over the same samples: fewer than the PRM's, since more do not make the ORM better (held-out
+    /// AUC about 0.6 either way, docs/lab-prm.md), and a core the ORM frees early trains success-only PPO runs.</summary>
+    public int OrmEpochs { get; init; } = 2;
 
     /// <summary>Reward-model batch size.</summary>
     public int RewardModelBatchSize { get; init; } = 16;
@@ -149,7 +155,7 @@ public sealed record LabPreset
             "The task is easier than the generator's default (2–3 operations, operands ≤ 9, results ≤ 30, multipliers ≤ 2), so that a character-level policy learns the arithmetic within a few minutes of SFT on two cores.",
             "SFT sees 4,000 training problems about 4 times each (1,000 steps × 16), rather than a few hundred many times: the policy then generalises to held-out problems and leaves RL room to sharpen it.",
             "The PPO policy learning rate (1e-5) was chosen by `reasonrl lab sweep` on the validation split (train-split problems never trained on) by the success-only design's accuracy alone; every design runs with it (docs/lab-sweep.md). GAE uses λ = 1, so the critic is a baseline only.",
-            "The reward models' data adds, to the SFT policy's labelled samples, a corrupted copy and the as-written SFT solution of 500 training problems, labelled by the same automatic labeller, so the small PRM sees enough errors and correct-but-unnecessary lines.",
+            "The reward models' data adds, to the SFT policy's labelled samples, a corrupted copy and the as-written SFT solution of every training problem, labelled by the same automatic labeller, so the small PRM sees enough errors and correct-but-unnecessary lines (chosen by the PRM check on validation responses, docs/lab-prm.md).",
         ],
     };
 
@@ -160,11 +166,12 @@ public sealed record LabPreset
         TrainProblems = 600,
         TestProblems = 60,
         ValidationProblems = 60,
-        PerturbedProblems = 100,
+        PerturbedProblems = 600,
         SftSteps = 200,
         SampleProblems = 80,
         SamplesPerProblem = 4,
-        RewardModelEpochs = 1,
+        PrmEpochs = 1,
+        OrmEpochs = 1,
         PpoSteps = 4,
         PromptsPerStep = 8,
         Seeds = [1],
@@ -208,7 +215,8 @@ public sealed record LabPreset
         Positive(SampleProblems, nameof(SampleProblems));
         Positive(SamplesPerProblem, nameof(SamplesPerProblem));
         if (PerturbedProblems < 0) throw new ArgumentException($"lab preset: PerturbedProblems = {PerturbedProblems}; expected >= 0 (at most TrainProblems are used)");
-        Positive(RewardModelEpochs, nameof(RewardModelEpochs));
+        Positive(PrmEpochs, nameof(PrmEpochs));
+        Positive(OrmEpochs, nameof(OrmEpochs));
         Positive(RewardModelBatchSize, nameof(RewardModelBatchSize));
         Positive(PpoSteps, nameof(PpoSteps));
         Positive(PromptsPerStep, nameof(PromptsPerStep));

@@ -5,7 +5,8 @@
 // the paper's synthetic examples: each problem's gold solution with a restatement after its first line
 // and its first line repeated after its last — the mean score of those correct-but-unnecessary lines
 // beside that of the necessary ones shows whether the PRM scores padding as correct (what makes a raw
-// summed PRM reward farmable). Scores are the raw step scores of the lab's own raw-PRM reward pipeline.
+// summed PRM reward farmable). The AUC is measured again on test-split problems: the lab's reward-model
+// settings were chosen by the validation figure, so the test figure is the one no choice has seen. Scores are the raw step scores of the lab's own raw-PRM reward pipeline.
 // Written to rm/prm_check.json. Not the PRM's training (RewardModelRun) and not the labelling rules.
 using ReasonRL.Core;
 using ReasonRL.Data.Lab;
@@ -30,7 +31,15 @@ namespace ReasonRL.Runs.Lab;
 /// <param name="MeanPaddingNecessary">Mean score of the gold lines of the padding probe.</param>
 /// <param name="MeanPaddingUnnecessary">Mean score of its correct-but-unnecessary lines (restatement, repeat).</param>
 public sealed record LabPrmCheck(int Problems, int CorrectLines, int IncorrectLines, double Auc, double MeanCorrect, double MeanIncorrect,
-    double MeanPaddingNecessary, double MeanPaddingUnnecessary);
+    double MeanPaddingNecessary, double MeanPaddingUnnecessary)
+{
+    /// <summary>Test problems of the confirmation: the same measure on test-split problems, which choose nothing
+    /// (the lab's reward-model settings were picked by <see cref="Auc"/> on validation problems).</summary>
+    public int TestProblems { get; init; }
+
+    /// <summary>AUC of the step score, Correct vs Incorrect lines of SFT responses to <see cref="TestProblems"/>.</summary>
+    public double TestAuc { get; init; } = double.NaN;
+}
 
 /// <summary>Computes <see cref="LabPrmCheck"/>.</summary>
 public static class LabPrmChecker
@@ -54,31 +63,10 @@ public static class LabPrmChecker
         var config = TrainConfigLoader.Parse(LabDesigns.RewardYaml(LabDesign.PrmRaw, ctx.Preset.Rewards), "(lab prm check)", []).Config;
         var pipeline = TrainRun.BuildRewards(TrainRun.RewardConfigOf(config, "(lab prm check)"), MathVerifierJudge.Create(), prm.Source);
 
-        // (1) sampled responses
-        var prompts = problems.SelectMany(p => Enumerable.Repeat(PromptIds.Of(tokenizer, LabTask.Prompt(p.Question)), SamplesPerProblem)).ToList();
-        var rngs = prompts.Select((_, i) => Rng.ForStream(unchecked((ulong)ctx.Preset.BaseSeed), (1UL << 41) + (ulong)i)).ToList();
-        var generated = Generator.GenerateBatch(policy, prompts,
-            new GenerationOptions { Temperature = 1f, MaxNewTokens = ctx.Preset.MaxNewTokens, EosIds = tokenizer.EosIds }, rngs);
-        var sampled = generated.Select((g, i) =>
-        {
-            var (text, offsets) = ResponseText.Decode(tokenizer, g.Tokens);
-            return (Problem: problems[i / SamplesPerProblem], Text: text, Offsets: offsets);
-        }).ToList();
-        var scores = new List<double>();
-        var labels = new List<float>();
-        double sumCorrect = 0, sumIncorrect = 0;
-        foreach (var (problem, lines) in Score(pipeline, sampled))
-        {
-            foreach (var (label, score) in lines)
-            {
-                if (label == StepLabel.Unnecessary) continue;
-                bool ok = label == StepLabel.Correct;
-                scores.Add(score);
-                labels.Add(ok ? 1f : 0f);
-                if (ok) sumCorrect += score; else sumIncorrect += score;
-            }
-        }
-        int correct = labels.Count(l => l == 1f), incorrect = labels.Count - correct;
+        // (1) sampled responses: validation problems (where the lab's reward-model settings are chosen), then test problems
+        // (never used to choose anything) to confirm the figure.
+        var validation = SampledLines(ctx, policy, pipeline, problems, 1UL << 41);
+        var test = SampledLines(ctx, policy, pipeline, ctx.TestProblems.Take(maxProblems).ToList(), (1UL << 41) + (1UL << 32));
 
         // (2) the padding probe
         var padded = problems.Select(p =>
@@ -96,10 +84,48 @@ public static class LabPrmChecker
                 else if (label == StepLabel.Correct) { sumNecessary += score; necessary++; }
             }
         }
-        static double Mean(double sum, int n) => n == 0 ? double.NaN : sum / n;
-        return new LabPrmCheck(problems.Count, correct, incorrect,
-            correct > 0 && incorrect > 0 ? RewardModelMetrics.Auc(scores, labels) : double.NaN,
-            Mean(sumCorrect, correct), Mean(sumIncorrect, incorrect), Mean(sumNecessary, necessary), Mean(sumUnnecessary, unnecessary));
+        return new LabPrmCheck(problems.Count, validation.Correct, validation.Incorrect, validation.Auc, validation.MeanCorrect, validation.MeanIncorrect,
+            Mean(sumNecessary, necessary), Mean(sumUnnecessary, unnecessary))
+        {
+            TestProblems = Math.Min(maxProblems, ctx.TestProblems.Count),
+            TestAuc = test.Auc,
+        };
+    }
+
+    private static double Mean(double sum, int n) => n == 0 ? double.NaN : sum / n;
+
+    /// <summary>Samples <see cref="SamplesPerProblem"/> responses per problem from the SFT policy (temperature 1, streams
+    /// from <paramref name="streamBase"/>) and compares the PRM's raw step scores of Correct and Incorrect lines.</summary>
+    private static (int Correct, int Incorrect, double Auc, double MeanCorrect, double MeanIncorrect) SampledLines(
+        LabContext ctx, Transformer policy, RewardPipeline pipeline, IReadOnlyList<ArithmeticProblem> problems, ulong streamBase)
+    {
+        var tokenizer = ctx.Tokenizer;
+        var prompts = problems.SelectMany(p => Enumerable.Repeat(PromptIds.Of(tokenizer, LabTask.Prompt(p.Question)), SamplesPerProblem)).ToList();
+        var rngs = prompts.Select((_, i) => Rng.ForStream(unchecked((ulong)ctx.Preset.BaseSeed), streamBase + (ulong)i)).ToList();
+        var generated = Generator.GenerateBatch(policy, prompts,
+            new GenerationOptions { Temperature = 1f, MaxNewTokens = ctx.Preset.MaxNewTokens, EosIds = tokenizer.EosIds }, rngs);
+        var sampled = generated.Select((g, i) =>
+        {
+            var (text, offsets) = ResponseText.Decode(tokenizer, g.Tokens);
+            return (Problem: problems[i / SamplesPerProblem], Text: text, Offsets: offsets);
+        }).ToList();
+        var scores = new List<double>();
+        var labels = new List<float>();
+        double sumCorrect = 0, sumIncorrect = 0;
+        foreach (var (_, lines) in Score(pipeline, sampled))
+        {
+            foreach (var (label, score) in lines)
+            {
+                if (label == StepLabel.Unnecessary) continue;
+                bool ok = label == StepLabel.Correct;
+                scores.Add(score);
+                labels.Add(ok ? 1f : 0f);
+                if (ok) sumCorrect += score; else sumIncorrect += score;
+            }
+        }
+        int correct = labels.Count(l => l == 1f), incorrect = labels.Count - correct;
+        return (correct, incorrect, correct > 0 && incorrect > 0 ? RewardModelMetrics.Auc(scores, labels) : double.NaN,
+            Mean(sumCorrect, correct), Mean(sumIncorrect, incorrect));
     }
 
     /// <summary>The gold solution with a restatement of the first result after the first line and the first line

@@ -104,6 +104,7 @@ public static class LabReport
         {
             sb.Append(CultureInfo.InvariantCulture, $"<p><b>PRM on unseen responses</b> ({c.Problems} validation problems, {LabPrmChecker.SamplesPerProblem} SFT samples each): ")
               .Append(CultureInfo.InvariantCulture, $"AUC correct vs incorrect lines <b>{c.Auc:F3}</b> ({c.CorrectLines} correct, {c.IncorrectLines} incorrect lines); mean step score correct {c.MeanCorrect:F2}, incorrect {c.MeanIncorrect:F2}. ")
+              .Append(CultureInfo.InvariantCulture, $"On {c.TestProblems} test problems, which chose nothing: AUC <b>{c.TestAuc:F3}</b>. ")
               .Append(CultureInfo.InvariantCulture, $"Padding probe (gold solutions with a restatement and a repeated line): necessary lines {c.MeanPaddingNecessary:F2}, correct-but-unnecessary lines {c.MeanPaddingUnnecessary:F2} — a PRM that scores padding like progress makes a raw summed PRM reward farmable.</p>\n");
         }
 

@@ -3,7 +3,8 @@
 // response, correct; both grouped by problem) and trains the PRM and the ORM with two train-rm runs
 // (RewardModelRun), each with its backbone initialised from the SFT policy, into rm/prm/ and rm/orm/
 // (HF dirs with train_rm_report.json); rm/quality.json collects their held-out quality and rm/prm_check.json
-// the PRM's quality on unseen validation responses (LabPrmChecker).
+// the PRM's quality on unseen validation responses (LabPrmChecker). The two trainings are jobs (Prepare), so the
+// orchestrator runs them beside the PPO runs that need neither model.
 // PRM labels: one per line (final-answer line included), positive for Correct and — as in the paper's
 // hackable PRM — for Unnecessary lines (PrmLabelOptions.Default); ORM label: final answer correct.
 // Not the trainer (RewardModelTrainer), not the run (RewardModelRun) and not the scoring sources.
@@ -20,6 +21,11 @@ namespace ReasonRL.Runs.Lab;
 /// <summary>One ORM training row of rm/orm_data.jsonl (the fields `reasonrl train-rm --kind orm` reads).</summary>
 public sealed record LabOrmRow(string Question, string Response, bool Correct, string Group);
 
+/// <summary>The reward-model stage as jobs (<see cref="LabRewardModelStage.Prepare"/>).</summary>
+/// <param name="Jobs">The PRM and ORM jobs; none when the stage was already complete.</param>
+/// <param name="Finish">Call after the jobs have run: writes quality.json, completes the stage, returns the quality.</param>
+public sealed record LabRewardModelWork(IReadOnlyList<LabJob> Jobs, Func<IReadOnlyList<LabRewardModelQuality>> Finish);
+
 /// <summary>The reward-model stage.</summary>
 public static class LabRewardModelStage
 {
@@ -30,13 +36,26 @@ public static class LabRewardModelStage
     public const string PrmPath = "rm/prm", OrmPath = "rm/orm", QualityPath = "rm/quality.json",
         PrmDataPath = "rm/prm_data.jsonl", OrmDataPath = "rm/orm_data.jsonl";
 
-    /// <summary>Trains both reward models unless already complete; returns their held-out quality.</summary>
+    /// <summary>Job names of the two trainings (LabThreads.RunJobs): a PPO run whose reward uses a model waits for its job.</summary>
+    public const string PrmJob = "prm", OrmJob = "orm";
+
+    /// <summary>Trains both reward models unless already complete (both at once when ParallelRuns ≥ 2); returns their held-out quality.</summary>
     public static IReadOnlyList<LabRewardModelQuality> Run(LabContext ctx, IReadOnlyList<LabLabelledRow> labelled)
+    {
+        var work = Prepare(ctx, labelled);
+        LabThreads.RunJobs(work.Jobs, ctx.Preset.ParallelRuns);
+        return work.Finish();
+    }
+
+    /// <summary>The stage as jobs, for running beside other work: writes the data files and returns the PRM job (training,
+    /// then the PRM check) and the ORM job, and Finish, which writes rm/quality.json and completes the stage once both
+    /// have run. A complete stage gives no jobs, and Finish reads quality.json back.</summary>
+    public static LabRewardModelWork Prepare(LabContext ctx, IReadOnlyList<LabLabelledRow> labelled)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(labelled);
         string qualityPath = ctx.Folder.PathOf(QualityPath);
-        if (ctx.Folder.IsComplete(Key)) return RunFiles.ReadJson(qualityPath, LabJsonContext.Default.ListLabRewardModelQuality);
+        if (ctx.Folder.IsComplete(Key)) return new LabRewardModelWork([], () => RunFiles.ReadJson(qualityPath, LabJsonContext.Default.ListLabRewardModelQuality));
 
         var clock = Stopwatch.StartNew();
         string file = ctx.Folder.PathOf(LabSamplingStage.LabelledPath);
@@ -50,21 +69,25 @@ public static class LabRewardModelStage
         }));
         JsonlFile.Write(ctx.Folder.PathOf(OrmDataPath),
             labelled.Select(r => new LabOrmRow(ctx.Problem(r.ProblemId, file).Question, r.Response, r.Correct, r.ProblemId)), LabJsonContext.Default.LabOrmRow);
-        // PRM and ORM train at once, one core each when there are two (LabThreads; results do not depend on it).
-        var trained = new LabRewardModelQuality[2];
-        var jobs = new List<Action>
+        var trained = new LabRewardModelQuality?[2];
+        var jobs = new List<LabJob>
         {
-            () => trained[0] = TrainOne(ctx, RewardModelKind.Prm, PrmDataPath, PrmPath),
-            () => trained[1] = TrainOne(ctx, RewardModelKind.Orm, OrmDataPath, OrmPath),
+            new(PrmJob, [], () =>
+            {
+                trained[0] = TrainOne(ctx, RewardModelKind.Prm, PrmDataPath, PrmPath);
+                ctx.Progress(new LabProgress(Key, "PRM check on unseen validation responses", 0, 1));
+                RunFiles.WriteJson(ctx.Folder.PathOf(LabPrmChecker.ResultPath), LabPrmChecker.Run(ctx), LabJsonContext.Default.LabPrmCheck);
+                ctx.Progress(new LabProgress(Key, "PRM check on unseen validation responses", 1, 1));
+            }),
+            new(OrmJob, [], () => trained[1] = TrainOne(ctx, RewardModelKind.Orm, OrmDataPath, OrmPath)),
         };
-        if (ctx.Preset.ParallelRuns >= 2) LabThreads.RunAll(jobs);
-        else foreach (var job in jobs) job();
-        var quality = trained.ToList();
-        ctx.Progress(new LabProgress(Key, "PRM check on unseen validation responses", 0, 1));
-        RunFiles.WriteJson(ctx.Folder.PathOf(LabPrmChecker.ResultPath), LabPrmChecker.Run(ctx), LabJsonContext.Default.LabPrmCheck);
-        RunFiles.WriteJson(qualityPath, quality, LabJsonContext.Default.ListLabRewardModelQuality);
-        ctx.Folder.Complete(Key, clock.Elapsed);
-        return quality;
+        return new LabRewardModelWork(jobs, () =>
+        {
+            var quality = trained.Select((q, i) => q ?? throw new InvalidOperationException($"reward-model job {jobs[i].Name} has not run")).ToList();
+            RunFiles.WriteJson(qualityPath, quality, LabJsonContext.Default.ListLabRewardModelQuality);
+            ctx.Folder.Complete(Key, clock.Elapsed);
+            return quality;
+        });
     }
 
     /// <summary>The train-rm options of one of the lab's reward models (what `reasonrl train-rm` would be given).</summary>
@@ -83,7 +106,7 @@ public static class LabRewardModelStage
             HeldOutShare = preset.RewardModelHeldOutShare,
             Train = new RewardModelTrainOptions
             {
-                Epochs = preset.RewardModelEpochs,
+                Epochs = kind == RewardModelKind.Prm ? preset.PrmEpochs : preset.OrmEpochs,
                 BatchSize = preset.RewardModelBatchSize,
                 LearningRate = preset.RewardModelLearningRate,
                 Seed = (ulong)preset.BaseSeed,

@@ -2,11 +2,18 @@
 // like the main thread's), with the engine's cores split between them (Kernels.WorkerCount), and rethrows
 // the first failure on the calling thread. The lab's shapes are too small for two cores to speed up one
 // run, so two runs on one core each finish sooner than one after the other on both. Results never depend
-// on the split: every kernel reduces over fixed chunks. Not a scheduler: callers hand out the work.
+// on the split: every kernel reduces over fixed chunks. RunJobs hands out jobs that wait for others (a PPO
+// run with a PRM reward waits for the PRM), so independent work fills a core another job has left idle.
 using ReasonRL.Tensors;
 using System.Runtime.ExceptionServices;
 
 namespace ReasonRL.Runs.Lab;
+
+/// <summary>A piece of lab work for <see cref="LabThreads.RunJobs"/>.</summary>
+/// <param name="Name">Unique name, e.g. "prm" or "ppo prm_raw seed 1".</param>
+/// <param name="After">Names of the jobs that must finish first (none: ready at once).</param>
+/// <param name="Run">The work.</param>
+public sealed record LabJob(string Name, IReadOnlyList<string> After, Action Run);
 
 /// <summary>Runs actions concurrently on dedicated threads.</summary>
 public static class LabThreads
@@ -41,5 +48,91 @@ public static class LabThreads
         {
             Kernels.WorkerCount = saved;
         }
+    }
+
+    /// <summary>Runs <paramref name="jobs"/> on <paramref name="workers"/> threads (RunAll's core split): each free
+    /// worker takes the first job in list order whose <see cref="LabJob.After"/> jobs have finished, and waits while
+    /// none is ready. After a failure no job starts; the running ones finish and the first failure is rethrown.
+    /// Throws ArgumentException for a duplicate name, an unknown dependency or a cycle (a job that could never start).</summary>
+    public static void RunJobs(IReadOnlyList<LabJob> jobs, int workers)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var job in jobs)
+        {
+            if (!names.Add(job.Name)) throw new ArgumentException($"lab job \"{job.Name}\" is listed twice", nameof(jobs));
+        }
+        foreach (var job in jobs)
+        {
+            foreach (var d in job.After)
+            {
+                if (!names.Contains(d)) throw new ArgumentException($"lab job \"{job.Name}\" waits for \"{d}\", which is not a job", nameof(jobs));
+            }
+        }
+        if (!Schedulable(jobs)) throw new ArgumentException("lab jobs wait for each other in a cycle", nameof(jobs));
+        if (jobs.Count == 0) return;
+
+        var gate = new object();
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var started = new bool[jobs.Count];
+        bool failed = false;
+        void Worker()
+        {
+            while (true)
+            {
+                int pick = -1;
+                lock (gate)
+                {
+                    while (true)
+                    {
+                        if (failed) return;
+                        pick = -1;
+                        bool pending = false;
+                        for (int i = 0; i < jobs.Count && pick < 0; i++)
+                        {
+                            if (started[i]) continue;
+                            pending = true;
+                            if (jobs[i].After.All(done.Contains)) pick = i;
+                        }
+                        if (pick >= 0 || !pending) break;
+                        Monitor.Wait(gate);
+                    }
+                    if (pick < 0) return;
+                    started[pick] = true;
+                }
+                try
+                {
+                    jobs[pick].Run();
+                }
+                catch
+                {
+                    lock (gate)
+                    {
+                        failed = true;
+                        Monitor.PulseAll(gate);
+                    }
+                    throw;
+                }
+                lock (gate)
+                {
+                    done.Add(jobs[pick].Name);
+                    Monitor.PulseAll(gate);
+                }
+            }
+        }
+        RunAll(Enumerable.Repeat<Action>(Worker, Math.Clamp(workers, 1, jobs.Count)).ToList());
+    }
+
+    // Kahn's check: every job can start once the jobs before it in some order have finished.
+    private static bool Schedulable(IReadOnlyList<LabJob> jobs)
+    {
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var left = jobs.ToList();
+        while (left.Count > 0)
+        {
+            int removed = left.RemoveAll(j => j.After.All(done.Contains) && done.Add(j.Name));
+            if (removed == 0) return false;
+        }
+        return true;
     }
 }

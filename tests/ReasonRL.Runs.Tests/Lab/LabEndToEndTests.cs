@@ -29,7 +29,8 @@ public sealed class LabEndToEndTests : IDisposable
         SftBatchSize = 8,
         SampleProblems = 8,
         SamplesPerProblem = 2,
-        RewardModelEpochs = 1,
+        PrmEpochs = 1,
+        OrmEpochs = 1,
         RewardModelBatchSize = 8,
         PpoSteps = 2,
         PromptsPerStep = 3,
@@ -50,6 +51,10 @@ public sealed class LabEndToEndTests : IDisposable
         Assert.Equal(LabDesigns.Default.Count, first.Runs.Count);
         Assert.All(first.Runs, r => Assert.Equal(Tiny.TestProblems, r.Eval.SampleCount));
         Assert.Equal(2, first.RewardModels.Count);
+        // The PRM check measured validation responses and, again, test responses (which choose nothing).
+        Assert.NotNull(first.PrmCheck);
+        Assert.Equal(Tiny.ValidationProblems, first.PrmCheck.Problems);
+        Assert.Equal(Tiny.TestProblems, first.PrmCheck.TestProblems);
         Assert.NotEmpty(first.Findings);
         foreach (var f in new[] { "summary.json", "report.html", "sft/model/config.json", "sft/config.resolved.yaml", "rm/prm/train_rm_report.json", "rm/prm_data.jsonl", "runs/prm_raw/seed-1/config.resolved.yaml", "rm/prm/config.json", "rm/orm/config.json",
                      "runs/prm_raw/seed-1/metrics.jsonl", "runs/prm_raw/seed-1/policy/model.safetensors", "samples/labelled.jsonl" })
