@@ -26,6 +26,13 @@ public sealed class OpenRlhfQueries
     public string Strip(string query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var (start, end) = Stripped(query);
+        return query[start..end];
+    }
+
+    // [start, end) of the query without leading and trailing strip tokens (no copy)
+    private (int Start, int End) Stripped(string query)
+    {
         int start = 0, end = query.Length;
         for (var moved = true; moved;)
         {
@@ -51,17 +58,20 @@ public sealed class OpenRlhfQueries
                 }
             }
         }
-        return query[start..end];
+        return (start, end);
     }
 
-    /// <summary>The response of sample <paramref name="index"/>: the stripped query after its prompt.</summary>
+    /// <summary>The response of sample <paramref name="index"/>: the stripped query after its prompt (one copy: the response).</summary>
     /// <exception cref="SampleException">The prompt is not in the query (kind "prompt_not_found").</exception>
     public string Response(string query, string prompt, int index)
     {
-        var text = Strip(query);
-        if (prompt.Length == 0) return text;
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(prompt);
+        var (start, end) = Stripped(query);
+        var text = query.AsSpan(start, end - start);
+        if (prompt.Length == 0) return text.ToString();
         // the prompt may itself begin with a strip token (e.g. a BOS that is also the pad); compare unstripped too
-        if (text.StartsWith(prompt, StringComparison.Ordinal)) return text[prompt.Length..];
+        if (text.StartsWith(prompt, StringComparison.Ordinal)) return query[(start + prompt.Length)..end];
         var at = text.LastIndexOf(prompt, StringComparison.Ordinal);
         if (at < 0)
         {
@@ -70,6 +80,6 @@ public sealed class OpenRlhfQueries
             throw new SampleException("prompt_not_found",
                 $"query[{index}] does not contain prompts[{index}] (after stripping {(strip.Length == 0 ? "no tokens" : string.Join(", ", strip))}); OpenRLHF's query is [pads] + prompt + response [+ EOS]");
         }
-        return text[(at + prompt.Length)..];
+        return query[(start + at + prompt.Length)..end];
     }
 }

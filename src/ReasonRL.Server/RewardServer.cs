@@ -11,9 +11,10 @@
 // Overload: admission control comes before any work (Admission). A request the backlog cannot take (queue full,
 // or its deadline cannot be met at the measured throughput) gets an immediate 503 before its body is read, unless
 // held work has a body of its very length (then it may be a retry). Else its body is read and hashed; it joins
-// identical work already running or answered (RequestWork: retries never double the work); else it is parsed,
-// checked against --max-samples-per-request (413) and admitted with its sample count (else an immediate 503),
-// waits for a request slot and is scored with its per-sample verifier work spread over the VerifierPool. Past its deadline it gets 503; its work is cancelled when no
+// identical work already running or answered (RequestWork: retries never double the work); else its structure is
+// parsed, checked against --max-samples-per-request (413) and admitted with its sample count (else an immediate 503),
+// waits for a request slot and is scored with its per-sample work (decoding, prompt location, verification, shaping)
+// spread over the VerifierPool. Past its deadline it gets 503; its work is cancelled when no
 // retry joins within the retry window. SIGTERM: abandoned work is cancelled at once, the rest after
 // --shutdown-seconds × 0.8, so the process exits within --shutdown-seconds.
 // Protection: optional bearer token compared in constant time (all but /health), body limit (413),
@@ -337,10 +338,23 @@ public sealed class RewardServer : IAsyncDisposable
         byte[] body;
         try
         {
-            // presized from Content-Length, but never past the body limit (Kestrel refuses a longer body as it is read)
-            using var buffer = new MemoryStream(ctx.Request.ContentLength is { } length and > 0 ? (int)Math.Min(length, Math.Min(Options.MaxBodyBytes, int.MaxValue - 64)) : 0);
-            await ctx.Request.Body.CopyToAsync(buffer, deadline).ConfigureAwait(false);
-            body = buffer.ToArray();
+            if (ctx.Request.ContentLength is { } length && length <= Math.Min(Options.MaxBodyBytes, Array.MaxLength))
+            {
+                // read straight into its one array (a large body is a large-object-heap allocation: one, not two)
+                body = new byte[length];
+                await ctx.Request.Body.ReadExactlyAsync(body, deadline).ConfigureAwait(false);
+            }
+            else
+            {
+                // no Content-Length (chunked), or one past the limit: Kestrel refuses a longer body as it is read
+                using var buffer = new MemoryStream();
+                await ctx.Request.Body.CopyToAsync(buffer, deadline).ConfigureAwait(false);
+                body = buffer.ToArray();
+            }
+        }
+        catch (EndOfStreamException)
+        {
+            return Failure(400, "bad_request", "bad request: the body ended before its Content-Length");
         }
         catch (BadHttpRequestException e)
         {
@@ -427,59 +441,48 @@ public sealed class RewardServer : IAsyncDisposable
         }
     }
 
+    // Only the body's structure is read here (OpenRlhfBody); each sample is decoded, stripped and its prompt located by
+    // the verifier thread that scores it, so that work is spread over the threads too.
     private Prepared PrepareOpenRlhf(byte[] body)
     {
-        var request = JsonSerializer.Deserialize(body, ServerJson.Default.OpenRlhfIn);
+        var request = OpenRlhfBody.Parse(body);
         if (request is null) return Bad("body is JSON null; expected {\"query\": [...], \"prompts\": [...], \"labels\": [...]}");
-        if (request.Query is null) return Bad("missing field 'query' (list of prompt+response strings)");
-        var n = request.Query.Count;
-        if (request.Prompts is { } p && p.Count != n) return Bad($"'prompts' has {p.Count} item(s) but 'query' has {n}; expected one prompt per query");
-        if (request.Labels is { } l && l.Count != n) return Bad($"'labels' has {l.Count} item(s) but 'query' has {n}; expected one label per query");
-        var located = new ServiceResult?[n];
-        var valid = new List<(int Index, ServiceSample Sample)>(n);
-        for (var i = 0; i < n; i++)
-        {
-            var query = request.Query[i] ?? throw new JsonException($"query[{i}] is null; expected a string");
-            var prompt = request.Prompts?[i] ?? "";
-            try
-            {
-                valid.Add((i, new ServiceSample(prompt, queries.Response(query, prompt, i), request.Labels?[i])));
-            }
-            catch (SampleException e)
-            {
-                if (Options.OnErrorReward is null)
-                {
-                    Metrics.SampleError(e.Kind);
-                    return new Prepared(n, null, Failure(400, e.Kind, e.Message));
-                }
-                located[i] = ServiceResult.Failed(e.Kind, e.Message);
-            }
-        }
+        if (!request.HasQuery) return Bad("missing field 'query' (list of prompt+response strings)");
+        var n = request.Count;
+        if (request.PromptCount is { } p && p != n) return Bad($"'prompts' has {p} item(s) but 'query' has {n}; expected one prompt per query");
+        if (request.LabelCount is { } l && l != n) return Bad($"'labels' has {l} item(s) but 'query' has {n}; expected one label per query");
         return new Prepared(n, async ct =>
         {
-            var scored = await service.ScoreAsync(valid.Select(v => v.Sample).ToArray(), ct).ConfigureAwait(false);
-            var results = located.ToArray();
-            for (var j = 0; j < scored.Length; j++) results[valid[j].Index] = scored[j];
-            foreach (var r in results) Metrics.Sample(r!);
+            var results = await service.ScoreAsync(n, i =>
+            {
+                var prompt = request.Prompt(i);
+                return new ServiceSample(prompt, queries.Response(request.Query(i), prompt, i), request.Label(i));
+            }, ct).ConfigureAwait(false);
+            foreach (var r in results) Metrics.Sample(r);
             var errors = new List<SampleErrorOut>();
             var rewards = new double[n];
+            // OpenRLHF has no per-sample error field: without --on-error a reward is never invented, and the request fails
+            // naming the first sample whose prompt is not in its query (400), else the first that could not be scored (422)
+            if (Options.OnErrorReward is null && results.FirstOrDefault(r => r.ErrorKind == "prompt_not_found") is { } absent)
+            {
+                return Failure(400, absent.ErrorKind!, absent.Result.Error!);
+            }
             for (var i = 0; i < n; i++)
             {
-                var r = results[i]!;
+                var r = results[i];
                 if (r.Diagnostics is { } d)
                 {
                     rewards[i] = d.TotalReturn;
                     continue;
                 }
-                // OpenRLHF has no per-sample error field: without --on-error a reward is never invented
                 if (Options.OnErrorReward is not { } fallback) return Failure(422, r.ErrorKind ?? "scoring", $"sample {i}: {r.Result.Error}");
                 rewards[i] = fallback;
                 errors.Add(new SampleErrorOut(i, r.Result.Error ?? "unknown"));
             }
             var logs = new OpenRlhfLogs(
-                results.Select(r => r!.Diagnostics?.Success ?? 0).ToArray(),
-                results.Select(r => r!.Diagnostics?.LearnedReturn ?? 0).ToArray(),
-                results.Select(r => (double)(r!.Diagnostics?.StepCount ?? 0)).ToArray(),
+                results.Select(r => r.Diagnostics?.Success ?? 0).ToArray(),
+                results.Select(r => r.Diagnostics?.LearnedReturn ?? 0).ToArray(),
+                results.Select(r => (double)(r.Diagnostics?.StepCount ?? 0)).ToArray(),
                 errors);
             return new Reply(200, JsonSerializer.SerializeToUtf8Bytes(new OpenRlhfOut(rewards, rewards, logs), ServerJson.Default.OpenRlhfOut));
         });

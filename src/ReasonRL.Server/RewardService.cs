@@ -1,8 +1,9 @@
-// RewardService: scores one request's samples under a RewardConfig — split steps and run the verifier
-// (CPU-bound: one work item per sample on the shared VerifierPool, so one request spreads across every
-// verifier thread and a cancelled request's unstarted samples are dropped), take learned step/ORM
+// RewardService: scores one request's samples under a RewardConfig — make each sample (decode it, locate its
+// prompt), split steps, run the verifier and, when no model score is needed, shape and compose, all in one
+// partitioned loop over the samples on the shared VerifierPool (CPU-bound: one request spreads across every
+// verifier thread, and a cancelled request's unstarted samples are dropped); take learned step/ORM
 // scores replayed from the request or from pluggable batched scorers (a PRM for steps, an ORM for the
-// outcome; each sample's replayed score wins over the model), then RewardComposer.Diagnose.
+// outcome; each sample's replayed score wins over the model), then RewardComposer.Diagnose (on the pool too).
 // Every sample gets either its native result or an explicit error with a kind (counted in /metrics); a
 // failure is never a reward of 0, and nothing a sample does (a step-regex timeout, a model error, a
 // non-finite reward) fails the other samples. With response token ids and a tokenizer, a sample also gets
@@ -69,93 +70,108 @@ public sealed class RewardService
 
     public RewardConfig Config { get; }
 
-    public async Task<ServiceResult[]> ScoreAsync(IReadOnlyList<ServiceSample> batch, CancellationToken cancellationToken)
+    /// <summary>Scores <paramref name="batch"/>; results in its order.</summary>
+    public Task<ServiceResult[]> ScoreAsync(IReadOnlyList<ServiceSample> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        return ScoreAsync(batch.Count, i => batch[i], cancellationToken);
+    }
+
+    /// <summary>Scores samples 0 … <paramref name="count"/> − 1; results in that order. <paramref name="sampleAt"/>(i) makes
+    /// sample i on a verifier thread, as the first step of its work (decoding it from the request, locating its prompt),
+    /// so that work is spread over the threads too; a SampleException from it fails that sample with its kind.</summary>
+    public async Task<ServiceResult[]> ScoreAsync(int count, Func<int, ServiceSample> sampleAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sampleAt);
         var design = Config.Design;
-        var n = batch.Count;
-        var failures = new ServiceResult?[n];
-        var samples = new RewardSample?[n];
-        var offsets = new TokenOffset[n][];
-        var successScores = new SampleScore?[n];
-        var work = new Action[n];
-        for (var i = 0; i < n; i++)
+        var given = new ServiceSample?[count];
+        var samples = new RewardSample?[count];
+        var offsets = new TokenOffset[count][];
+        var successScores = new SampleScore?[count];
+        var results = new ServiceResult?[count];
+        var stepModel = design.UsesStepScores ? stepScorer : null;
+        var ormModel = design.UsesOrm ? outcomeScorer : null;
+        // one partitioned loop over the samples: make, split, verify and, when no model score is needed, shape and compose
+        await pool.ForAsync(count, i =>
         {
-            var index = i;
-            work[i] = () =>
-            {
-                try
-                {
-                    var s = batch[index];
-                    var response = s.Response;
-                    if (s.ResponseIds is { } ids)
-                    {
-                        if (tokens is null) throw new SampleException("tokens", "response_ids given but the server has no tokenizer; start it with --tokenizer PATH");
-                        (response, offsets[index]) = tokens.Decode(ids);
-                    }
-                    StepSpan[] steps;
-                    try
-                    {
-                        steps = splitter.Split(response);
-                    }
-                    catch (RegexMatchTimeoutException)
-                    {
-                        throw new SampleException("step_split", $"step split timed out after {StepSplitOptions.RegexTimeout.TotalSeconds:0.###} s on {Config.Steps}");
-                    }
-                    var sample = new RewardSample(s.Prompt, response, s.Gold, steps);
-                    successScores[index] = success.Score(sample);
-                    samples[index] = sample;
-                }
-                catch (SampleException e)
-                {
-                    failures[index] = ServiceResult.Failed(e.Kind, e.Message);
-                }
-            };
-        }
-        await pool.RunAllAsync(work, cancellationToken).ConfigureAwait(false);
-
-        var modelScores = await ModelScoresAsync(stepScorer, design.UsesStepScores, i => samples[i] is not null && batch[i].StepScores is null, samples, cancellationToken).ConfigureAwait(false);
-        var ormScores = await ModelScoresAsync(outcomeScorer, design.UsesOrm, i => samples[i] is not null && batch[i].OrmScore is null, samples, cancellationToken).ConfigureAwait(false);
-
-        var results = new ServiceResult[n];
-        for (var i = 0; i < n; i++)
-        {
-            if (failures[i] is { } failed)
-            {
-                results[i] = failed;
-                continue;
-            }
             try
             {
-                IReadOnlyList<double>? stepScores = null;
-                if (design.Shaping is { } shaping)
+                var s = given[i] = sampleAt(i);
+                var response = s.Response;
+                if (s.ResponseIds is { } ids)
                 {
-                    stepScores = batch[i].StepScores ?? StepScoresFrom(modelScores?[i], shaping);
+                    if (tokens is null) throw new SampleException("tokens", "response_ids given but the server has no tokenizer; start it with --tokenizer PATH");
+                    (response, offsets[i]) = tokens.Decode(ids);
                 }
-                double? orm = null;
-                if (design.UsesOrm)
+                StepSpan[] steps;
+                try
                 {
-                    orm = batch[i].OrmScore ?? OutcomeFrom(ormScores?[i]);
+                    steps = splitter.Split(response);
                 }
-                var sample = samples[i]!;
-                var d = RewardComposer.Diagnose(design, sample.Response, sample.Steps, successScores[i]!, stepScores, orm);
-                if (!double.IsFinite(d.TotalReturn) || d.StepRewards.Any(r => !double.IsFinite(r)))
+                catch (RegexMatchTimeoutException)
                 {
-                    throw new SampleException("non_finite", "the reward is not finite (replayed or model scores too large); expected finite step scores in a sane range");
+                    throw new SampleException("step_split", $"step split timed out after {StepSplitOptions.RegexTimeout.TotalSeconds:0.###} s on {Config.Steps}");
                 }
-                var tokenRewards = batch[i].ResponseIds is null ? null : TokenRewards.Place(d, offsets[i]);
-                results[i] = new ServiceResult(NativeResults.From(d), d, null, tokenRewards);
+                var sample = new RewardSample(s.Prompt, response, s.Gold, steps);
+                successScores[i] = success.Score(sample);
+                samples[i] = sample;
+                if (!NeedsModel(s, stepModel, ormModel)) results[i] = Compose(s, sample, successScores[i]!, null, null, offsets[i]);
             }
             catch (SampleException e)
             {
                 results[i] = ServiceResult.Failed(e.Kind, e.Message);
             }
-            catch (ArgumentException e)
+        }, cancellationToken).ConfigureAwait(false);
+
+        var waiting = Enumerable.Range(0, count).Where(i => results[i] is null).ToArray();
+        if (waiting.Length > 0)
+        {
+            var modelScores = await ModelScoresAsync(stepModel, i => given[i]!.StepScores is null, waiting, samples, cancellationToken).ConfigureAwait(false);
+            var ormScores = await ModelScoresAsync(ormModel, i => given[i]!.OrmScore is null, waiting, samples, cancellationToken).ConfigureAwait(false);
+            await pool.ForAsync(waiting.Length, j =>
             {
-                results[i] = ServiceResult.Failed("scoring", e.Message.Split(" (Parameter", 2)[0]);
-            }
+                var i = waiting[j];
+                results[i] = Compose(given[i]!, samples[i]!, successScores[i]!, modelScores?[i], ormScores?[i], offsets[i]);
+            }, cancellationToken).ConfigureAwait(false);
         }
-        return results;
+        return results!;
+    }
+
+    private static bool NeedsModel(ServiceSample s, IRewardSource? stepModel, IRewardSource? ormModel) =>
+        (stepModel is not null && s.StepScores is null) || (ormModel is not null && s.OrmScore is null);
+
+    // Shaping and composition of one verified sample: replayed scores win over the model's.
+    private ServiceResult Compose(ServiceSample s, RewardSample sample, SampleScore successScore, SampleScore? modelScore, SampleScore? ormScore, TokenOffset[]? offsets)
+    {
+        var design = Config.Design;
+        try
+        {
+            IReadOnlyList<double>? stepScores = null;
+            if (design.Shaping is { } shaping)
+            {
+                stepScores = s.StepScores ?? StepScoresFrom(modelScore, shaping);
+            }
+            double? orm = null;
+            if (design.UsesOrm)
+            {
+                orm = s.OrmScore ?? OutcomeFrom(ormScore);
+            }
+            var d = RewardComposer.Diagnose(design, sample.Response, sample.Steps, successScore, stepScores, orm);
+            if (!double.IsFinite(d.TotalReturn) || d.StepRewards.Any(r => !double.IsFinite(r)))
+            {
+                throw new SampleException("non_finite", "the reward is not finite (replayed or model scores too large); expected finite step scores in a sane range");
+            }
+            var tokenRewards = s.ResponseIds is null ? null : TokenRewards.Place(d, offsets!);
+            return new ServiceResult(NativeResults.From(d), d, null, tokenRewards);
+        }
+        catch (SampleException e)
+        {
+            return ServiceResult.Failed(e.Kind, e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            return ServiceResult.Failed("scoring", e.Message.Split(" (Parameter", 2)[0]);
+        }
     }
 
     private IReadOnlyList<double> StepScoresFrom(SampleScore? model, ShapingOptions shaping)
@@ -175,13 +191,13 @@ public sealed class RewardService
         return model.Outcome ?? throw new SampleException("model", $"{outcomeScorer!.Name} returned no outcome score");
     }
 
-    // One batched call to a model for the samples that need it (null when none did). A model that throws
+    // One batched call to a model for the waiting samples that need it (null when none did). A model that throws
     // fails those samples (each gets the error), not the request.
-    private static async Task<IReadOnlyList<SampleScore>?> ModelScoresAsync(IRewardSource? scorer, bool used,
-        Func<int, bool> needsModel, RewardSample?[] samples, CancellationToken ct)
+    private static async Task<IReadOnlyList<SampleScore>?> ModelScoresAsync(IRewardSource? scorer, Func<int, bool> needsModel, int[] waiting,
+        RewardSample?[] samples, CancellationToken ct)
     {
-        if (!used || scorer is null) return null;
-        var need = Enumerable.Range(0, samples.Length).Where(needsModel).ToArray();
+        if (scorer is null) return null;
+        var need = waiting.Where(needsModel).ToArray();
         if (need.Length == 0) return null;
         IReadOnlyList<SampleScore> scored;
         try

@@ -26,7 +26,7 @@ internal static class BenchServeCommand
         var perRequest = new Option<int>("--samples-per-request") { Description = "Samples per request (1..256).", DefaultValueFactory = _ => 4 };
         var which = new Option<string>("--configs") { Description = "verifier, prm or both.", DefaultValueFactory = _ => "both" };
         var url = new Option<Uri?>("--url") { Description = "Base URL of a running server on loopback (e.g. http://127.0.0.1:8000); default: start one in-process." };
-        var profile = new Option<string>("--profile") { Description = "mixed (small requests, both configs), openrlhf (batches of --batch ~2 KB OpenRLHF-shaped samples, closed loop) or overload (open loop at --overload× capacity with OpenRLHF's 5 tries 1 s apart; in-process only).", DefaultValueFactory = _ => "mixed" };
+        var profile = new Option<string>("--profile") { Description = "mixed (small requests, both configs), openrlhf (batches of --batch ~2 KB OpenRLHF-shaped samples, closed loop) or overload (open loop at --overload× capacity with OpenRLHF's 5 tries 1 s apart, against `reasonrl serve` child processes whose RSS is measured apart).", DefaultValueFactory = _ => "mixed" };
         var batch = new Option<int>("--batch") { Description = "openrlhf/overload: samples per request (1..8192).", DefaultValueFactory = _ => 512 };
         var factor = new Option<double>("--overload") { Description = "overload: offered load as a multiple of the measured capacity.", DefaultValueFactory = _ => 3 };
         var queued = new Option<int>("--max-queued-samples") { Description = "overload: the server's --max-queued-samples (0 = capacity × timeout / 3, whole batches).", DefaultValueFactory = _ => 0 };

@@ -6,9 +6,11 @@
 //             thread and on --verifier-threads (default: every core).
 //   overload: measures capacity (closed loop, 8 clients, a quarter of --seconds, at most 15 s), then offers
 //             --overload × capacity open loop for --seconds with OpenRLHF's retry loop against a fresh server whose
-//             queue is bounded (--max-queued-samples) — answers by kind, 503 latencies, maximum admitted samples
-//             and RSS, and how long the server takes to be idle after the load. In-process only (it reads gauges).
-// Client and server share the process and this machine's cores. Thin: the load generators are ServeLoad's.
+//             queue is bounded (--max-queued-samples) — answers by kind, 503 latencies, maximum admitted samples,
+//             the server's own RSS and how long the server takes to be idle after the load. Both servers are
+//             `reasonrl serve` child processes (ServeProcess), so the RSS is the server's alone.
+// openrlhf: client and server share the process; every profile shares this machine's cores. Thin: the load
+// generators are ServeLoad's.
 using ReasonRL.Benchmarks;
 using ReasonRL.Rewards.Sources;
 using ReasonRL.Server;
@@ -17,7 +19,7 @@ using System.Globalization;
 
 namespace ReasonRL.Cli.Commands;
 
-internal static class BenchServeProfiles
+internal static partial class BenchServeProfiles
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -36,7 +38,9 @@ internal static class BenchServeProfiles
         }
         output.WriteLine($"bench serve --profile {profile}: batch={batch} clients={clients} seconds={duration.TotalSeconds.ToString(Inv)} cores={Environment.ProcessorCount} " +
             $"os={System.Runtime.InteropServices.RuntimeInformation.OSDescription} runtime={System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
-        output.WriteLine("client and server share this process and machine (a shared 2-core box: other work competes for the cores).");
+        output.WriteLine(profile == "openrlhf"
+            ? "client and server share this process and machine (a shared 2-core box: other work competes for the cores)."
+            : "the servers are `reasonrl serve` child processes (their RSS is their own); client and server share the machine's cores.");
         // 2 × clients distinct bodies: client c sends only payloads c and c + clients, so no two clients send the same body
         var payloads = ServeLoad.BuildOpenRlhf(file, batch, Math.Max(2, 2 * clients));
         output.WriteLine($"payloads: {payloads.Count} bodies, {payloads.Average(p => p.Body.Length) / batch:F0} bytes per sample on average");
@@ -45,14 +49,11 @@ internal static class BenchServeProfiles
             : Overload(payloads, batch, clients, duration, factor, maxQueued, verifierThreads, output, error);
     }
 
-    // maxQueued > 0: the overload server, whose trainers send distinct bodies (nonces), so it keeps the default retry
-    // window (a retry joins its earlier try's work, as for OpenRLHF). The closed-loop servers cycle through their
-    // payloads, so a repeated body must be scored again: a 1 ms window.
-    private static RewardServer Start(int clients, int verifierThreads, int maxQueued = 0)
+    // The closed-loop servers cycle through their payloads, so a repeated body must be scored again: a 1 ms retry window.
+    private static RewardServer Start(int clients, int verifierThreads)
     {
         var options = new ServerOptions(Port: 0, MaxConcurrentRequests: Math.Max(64, clients), VerifierThreads: verifierThreads, StripTokens: ServeLoad.QwenStripTokens,
-            RetryWindow: maxQueued > 0 ? default : TimeSpan.FromMilliseconds(1), LogLevel: ServerLogLevel.Off,
-            MaxQueuedSamples: maxQueued > 0 ? maxQueued : 65536, MaxSamplesPerRequest: Math.Min(8192, maxQueued > 0 ? maxQueued : 8192));
+            RetryWindow: TimeSpan.FromMilliseconds(1), LogLevel: ServerLogLevel.Off);
         var server = new RewardServer(options, null, MathVerifierJudge.Create());
         server.StartAsync().GetAwaiter().GetResult();
         return server;
@@ -92,16 +93,21 @@ internal static class BenchServeProfiles
         }
     }
 
-    // One large request at a time (after a warm-up one), 10 in a row: the CPU time of the process (client and server)
-    // over the wall time of each request, in cores.
+    // One large request at a time, 20 in a row after 20 warm-up ones (tiered JIT still compiles the verifier's rarer paths
+    // during the first requests, on its own thread): the CPU time of the process (client and server) over the wall time
+    // of each request, in cores; and the verifier threads' share of that CPU (from /proc/self/task), which bounds what
+    // an idle machine could give: with share s spread over T threads and the rest serial, at most 1 / ((1 − s) + s / T) cores.
     private static void OneRequestAtATime(RewardServer server, IReadOnlyList<LoadPayload> payloads, int threads, TextWriter output)
     {
-        ServeLoad.PostOnceAsync(server.Address, payloads[^1]).GetAwaiter().GetResult();
+        const int warmUp = 20, measured = 20;
+        for (var i = 0; i < warmUp; i++) ServeLoad.PostOnceAsync(server.Address, payloads[i % payloads.Count]).GetAwaiter().GetResult();
         using var process = Process.GetCurrentProcess();
         var cores = new List<double>();
         var statuses = new SortedSet<int>();
+        process.Refresh();
+        var (verifier0, all0) = (VerifierCpuSeconds(), process.TotalProcessorTime.TotalSeconds);
         var total = Stopwatch.StartNew();
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < measured; i++)
         {
             process.Refresh();
             var cpu0 = process.TotalProcessorTime;
@@ -111,11 +117,47 @@ internal static class BenchServeProfiles
             process.Refresh();
             cores.Add((process.TotalProcessorTime - cpu0).TotalSeconds / wall.Elapsed.TotalSeconds);
         }
+        process.Refresh();
+        var all = process.TotalProcessorTime.TotalSeconds - all0;
+        var share = all > 0 ? (VerifierCpuSeconds() - verifier0) / all : double.NaN;
         cores.Sort();
         var mean = cores.Average();
-        output.WriteLine($"one request of {payloads[0].Samples} samples at a time (10 in a row), verifier_threads={threads}: " +
-            $"{total.Elapsed.TotalMilliseconds / 10:F0} ms each; CPU per request (process CPU time / wall time) mean {mean:F2}, median {cores[4]:F2}, " +
+        output.WriteLine($"one request of {payloads[0].Samples} samples at a time ({measured} in a row after {warmUp}), verifier_threads={threads}: " +
+            $"{total.Elapsed.TotalMilliseconds / measured:F0} ms each; CPU per request (process CPU time / wall time) mean {mean:F2}, median {cores[measured / 2]:F2}, " +
             $"max {cores[^1]:F2} of {Environment.ProcessorCount} cores ({100 * mean / Environment.ProcessorCount:F0}%); statuses {string.Join(",", statuses)}");
+        output.WriteLine($"  verifier threads did {100 * share:F0}% of that CPU ({all / measured * 1000:F1} ms per request, client included): " +
+            $"on an idle machine at most {1 / ((1 - share) + share / threads):F2} cores per request");
+    }
+
+    // CPU seconds of this process's verifier threads (Linux /proc, in 10 ms ticks; NaN elsewhere). They live as long as
+    // their server, so none is missed; the process's total comes from TotalProcessorTime, which keeps ended threads' time.
+    private static double VerifierCpuSeconds()
+    {
+        double verifier = 0;
+        try
+        {
+            // a thread's comm is its name cut to 15 characters
+            var prefix = VerifierPool.ThreadNamePrefix[..Math.Min(15, VerifierPool.ThreadNamePrefix.Length)];
+            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal)) continue;
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    verifier += (double.Parse(fields[11], Inv) + double.Parse(fields[12], Inv)) / 100; // utime + stime, USER_HZ = 100
+                }
+                catch (IOException)
+                {
+                    // the thread ended (another server's)
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return double.NaN;
+        }
+        return verifier;
     }
 
     private static int Overload(IReadOnlyList<LoadPayload> payloads, int batch, int clients, TimeSpan duration, double factor, int maxQueued, int verifierThreads,
@@ -123,7 +165,8 @@ internal static class BenchServeProfiles
     {
         double capacity;
         var probeSeconds = Math.Min(15, Math.Max(3, duration.TotalSeconds / 4));
-        var measuring = Start(8, verifierThreads);
+        // the closed-loop capacity server cycles through its payloads, so a repeated body must be scored again: a 1 ms retry window
+        var measuring = StartChild(8, verifierThreads, 65536, retryWindowSeconds: 0.001);
         try
         {
             var c = ServeLoad.RunAsync(measuring.Address, payloads, 8, TimeSpan.FromSeconds(probeSeconds)).GetAwaiter().GetResult();
@@ -144,27 +187,42 @@ internal static class BenchServeProfiles
         var rate = factor * capacity / batch;
         output.WriteLine($"overload: offering {rate:F2} batches/s ({factor.ToString(Inv)}× capacity) for {duration.TotalSeconds.ToString(Inv)} s; " +
             $"server max_queued_samples={maxQueued} timeout={timeout.TotalSeconds.ToString(Inv)} s; each batch tried up to 5 times, 1 s apart");
-        var server = Start(clients, verifierThreads, maxQueued);
+        // the overload server's trainers send distinct bodies (nonces): the default retry window, so a retry joins its earlier try's work
+        var server = StartChild(clients, verifierThreads, maxQueued, retryWindowSeconds: null);
         try
         {
-            using var process = Process.GetCurrentProcess();
+            double admitted = 0;
             (double, double) Probe()
             {
-                process.Refresh();
-                return (server.AdmittedSamples, process.WorkingSet64);
+                try
+                {
+                    admitted = server.MetricAsync("reasonrl_admitted_samples").GetAwaiter().GetResult() ?? admitted;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    // a slow /metrics answer: keep the last value
+                }
+                return (admitted, server.Memory().Rss);
             }
             var r = ServeLoad.RunOverloadAsync(server.Address, payloads, rate, duration, Probe).GetAwaiter().GetResult();
+            var (_, serverPeak) = server.Memory();
             output.WriteLine($"batches offered {r.Batches}, answered 200 {r.Succeeded}, gave up after 5 tries {r.GaveUp}, tries {r.Tries}");
             output.WriteLine("answers: " + string.Join(", ", r.Answers.Select(a => $"{a.Key}: {a.Value}")) +
                 (r.FirstTransportError is { } transport ? $" (first transport error: {transport})" : ""));
             output.WriteLine($"refusals (503 overloaded) as the client saw them: max {r.MaxRefusalMs:F0} ms, p99 {r.P99RefusalMs:F0} ms; " +
-                $"max admitted samples {r.MaxAdmittedSamples:F0} (limit {maxQueued}); max RSS {r.MaxRssBytes / (1024 * 1024):F0} MiB (client + server process)");
-            var m = server.Metrics;
-            output.WriteLine($"as the server measured them (request headers in to answer out): slowest refusal {m.MaxSecondsForKind("overloaded") * 1000:F0} ms, " +
-                $"slowest deadline 503 {m.MaxSecondsForKind("timeout") * 1000:F0} ms, slowest 200 {m.MaxSecondsFor(200) * 1000:F0} ms; the client's figures also " +
-                $"hold its own upload and its wait for a core; admission's measured throughput {server.MeasuredSamplesPerSecond?.ToString("F0", Inv) ?? "unknown"} samples/s");
+                $"max admitted samples {r.MaxAdmittedSamples:F0} (limit {maxQueued})");
+            output.WriteLine($"server process (pid {server.Pid}, its own): max RSS seen {r.MaxRssBytes / (1024 * 1024):F0} MiB, peak RSS (VmHWM) {serverPeak / (1024 * 1024)} MiB; " +
+                $"this load-generator process: peak RSS {SelfPeakRss() / (1024 * 1024)} MiB");
+            var served = server.Requests("/get_reward");
+            double Slowest(Func<ServedRequest, bool> which) => served.Where(which).Select(q => q.Milliseconds).DefaultIfEmpty(0).Max();
+            var throughput = served.Select(q => MeasuredRate().Match(q.Line)).LastOrDefault(m => m.Success) is { } rated
+                ? $"{rated.Groups[1].Value} samples/s (its last deadline refusal)" : "not reported (every refusal was queue-full)";
+            output.WriteLine($"as the server measured them (request headers in to answer out; its log): slowest refusal {Slowest(q => q.Kind == "overloaded"):F0} ms, " +
+                $"slowest deadline 503 {Slowest(q => q.Kind == "timeout"):F0} ms, slowest 200 {Slowest(q => q.Status == 200):F0} ms; the client's figures also " +
+                $"hold its own upload and its wait for a core; admission's measured throughput {throughput}");
+            var queue = server.MetricAsync("reasonrl_verifier_queue").GetAwaiter().GetResult();
             output.WriteLine($"offered for {r.OfferedSeconds:F1} s; last trainer done {r.DrainSeconds:F1} s later; server idle (0 admitted) {r.IdleAfterSeconds:F2} s after that; " +
-                $"verifier queue now {server.Pool.Pending}");
+                $"verifier queue now {queue?.ToString(Inv) ?? "unknown"}");
             // fast: relative to the deadline the trainer would otherwise wait out (a refusal that waited for work takes ~ the timeout)
             var bad = r.Answers.Where(a => a.Key is not ("200" or "503 overloaded")).Sum(a => a.Value);
             var slow = r.MaxRefusalMs > timeout.TotalMilliseconds * 0.1;
@@ -179,4 +237,26 @@ internal static class BenchServeProfiles
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
+
+    // `reasonrl serve` as a child process of this one (the same executable, or `dotnet reasonrl.dll`), so its memory is its own
+    private static ServeProcess StartChild(int clients, int verifierThreads, int maxQueued, double? retryWindowSeconds)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell this process's executable");
+        var arguments = new List<string>();
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") arguments.Add(typeof(BenchServeProfiles).Assembly.Location);
+        arguments.AddRange(["serve", "--port", "0", "--log-level", "info", "--max-concurrent", Math.Max(64, clients).ToString(Inv),
+            "--verifier-threads", verifierThreads.ToString(Inv), "--strip-tokens", string.Join(',', ServeLoad.QwenStripTokens),
+            "--max-queued-samples", maxQueued.ToString(Inv), "--max-samples-per-request", Math.Min(8192, maxQueued).ToString(Inv)]);
+        if (retryWindowSeconds is { } window) arguments.AddRange(["--retry-window-seconds", window.ToString(Inv)]);
+        return ServeProcess.StartAsync(self, arguments, TimeSpan.FromSeconds(120)).GetAwaiter().GetResult();
+    }
+
+    private static long SelfPeakRss()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? 0 : 1024 * long.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0], Inv);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"measured ([0-9.]+) samples/s")]
+    private static partial System.Text.RegularExpressions.Regex MeasuredRate();
 }
