@@ -34,6 +34,16 @@ public static class ModelMemory
             $"an estimated {Gib(need)} GiB");
     }
 
+    /// <summary>The same check for a model directory before anything is loaded from it: reads
+    /// <paramref name="directory"/>/config.json and throws as <see cref="Check"/> does. A directory without
+    /// a config.json is left to the load, which reports it with its own error.</summary>
+    /// <exception cref="HfConfigException">config.json cannot be mapped, or the model is too large.</exception>
+    public static void CheckDirectory(string directory, long? limitBytes = null)
+    {
+        string configPath = Path.Combine(directory, HfCheckpoint.ConfigFileName);
+        if (File.Exists(configPath)) Check(HfConfig.Load(configPath), configPath, limitBytes);
+    }
+
     /// <summary>GiB → bytes for a --max-model-gib value (must be positive and finite).</summary>
     public static long GibToBytes(double gib) => gib > 0 && double.IsFinite(gib) && gib * BytesPerGiB < long.MaxValue
         ? (long)(gib * BytesPerGiB)

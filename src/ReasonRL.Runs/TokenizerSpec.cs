@@ -1,9 +1,11 @@
 // TokenizerSpec: resolves the `tokenizer` setting of a run config to an ITokenizer and remembers it
 // next to saved models. "char:lab" = CharTokenizer over LabTask.Alphabet (specials <pad> <bos> <eos>
 // <unk>); a path = tokenizer.json (or a directory holding one); null = the model directory's own
-// tokenizer: its tokenizer.json, or the spec recorded in its reasonrl_tokenizer.txt by SaveNextTo.
-// SaveNextTo carries a model folder's tokenizer and its companions (tokenizer_config.json with BOS, EOS
-// and the chat template; generation_config.json; …) into every saved model folder (issue 17).
+// tokenizer: its tokenizer.json, or the spec recorded in the reasonrl_tokenizer.txt that folders saved
+// before issue 17 carry instead. SaveNextTo carries a model folder's tokenizer and its companions
+// (tokenizer_config.json with BOS, EOS and the chat template; generation_config.json; …) into every
+// saved model folder; a char spec is written out as tokenizer.json (CharTokenizer.ToTokenizerJson)
+// with a tokenizer_config.json, so the lab's folders are self-describing too (issue 17).
 // What it is not: a tokenizer (ReasonRL.Text) — only the naming convention of the CLI.
 using ReasonRL.Core;
 using ReasonRL.Data.Lab;
@@ -20,7 +22,7 @@ public static class TokenizerSpec
     /// <summary>The lab's character tokenizer spec.</summary>
     public const string CharLab = "char:lab";
 
-    /// <summary>File in a model directory recording a spec that has no tokenizer.json (e.g. char:lab).</summary>
+    /// <summary>File in a model directory, saved before issue 17, recording a spec that had no tokenizer.json (e.g. char:lab); still read.</summary>
     public const string SpecFileName = "reasonrl_tokenizer.txt";
 
     /// <summary>Resolves <paramref name="spec"/> (or, when null, the tokenizer of <paramref name="modelDirectory"/>).</summary>
@@ -50,7 +52,8 @@ public static class TokenizerSpec
     /// tools as the model it came from: with no spec, the source folder's tokenizer (a recorded spec, or tokenizer.json,
     /// written uncompressed from a tokenizer.json.gz) and its <see cref="CompanionFiles"/>; with a tokenizer path, that
     /// tokenizer as tokenizer.json and the tokenizer_config.json that belongs to it (TokenizerConfig.PathBeside);
-    /// with a char spec, the spec in <see cref="SpecFileName"/>. Every file goes through AtomicFile.</summary>
+    /// with a char spec, that character tokenizer as tokenizer.json and a tokenizer_config.json naming its BOS, EOS
+    /// and pad tokens. Every file goes through AtomicFile.</summary>
     public static void SaveNextTo(string? spec, string? sourceModelDirectory, string modelDirectory)
     {
         if (spec is null)
@@ -60,7 +63,9 @@ public static class TokenizerSpec
         }
         if (spec.StartsWith("char:", StringComparison.Ordinal))
         {
-            AtomicFile.WriteAllText(Path.Combine(modelDirectory, SpecFileName), spec + "\n");
+            var chars = (CharTokenizer)Resolve(spec, null);
+            AtomicFile.WriteAllText(Path.Combine(modelDirectory, "tokenizer.json"), chars.ToTokenizerJson());
+            AtomicFile.WriteAllText(Path.Combine(modelDirectory, "tokenizer_config.json"), TokenizerConfig.ToJson(chars));
             return;
         }
         if (Directory.Exists(spec))

@@ -5,8 +5,11 @@
 // error otherwise (so a typo in a task generator cannot pass silently).
 // Offsets: each token spans its code point (two UTF-16 units for one outside the BMP).
 // It is not byte-level: a text with characters outside the alphabet does not round-trip
-// unless they are in the alphabet.
+// unless they are in the alphabet. ToTokenizerJson writes it as a Hugging Face tokenizer.json
+// (WordLevel over the alphabet, one piece per code point) that TokenizerLoader reads back.
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 
 namespace ReasonRL.Text;
 
@@ -135,4 +138,46 @@ public sealed class CharTokenizer : ITokenizer
     }
 
     public bool IsSpecial(int id) => id >= 0 && id < _specialCount;
+
+    /// <summary>This tokenizer as a Hugging Face tokenizer.json (indented UTF-8 JSON): the specials as added_tokens,
+    /// a WordLevel model over the specials and the alphabet in id order (unk_token "&lt;unk&gt;" when defined), a Split
+    /// pre-tokenizer giving each code point its own piece and a Fuse decoder. TokenizerLoader reads it back as an equal
+    /// CharTokenizer (TokenizerJsonLoader.CharLevel.cs has the schema).</summary>
+    public string ToTokenizerJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("version", "1.0");
+            w.WriteNull("truncation");
+            w.WriteNull("padding");
+            w.WriteStartArray("added_tokens");
+            foreach (AddedToken special in AddedTokens) special.WriteJson(w, withId: true);
+            w.WriteEndArray();
+            w.WriteNull("normalizer");
+            w.WriteStartObject("pre_tokenizer");
+            w.WriteString("type", "Split");
+            w.WriteStartObject("pattern");
+            w.WriteString("Regex", TokenizerJsonLoader.CharPiecePattern);
+            w.WriteEndObject();
+            w.WriteString("behavior", "Isolated");
+            w.WriteBoolean("invert", false);
+            w.WriteEndObject();
+            w.WriteNull("post_processor");
+            w.WriteStartObject("decoder");
+            w.WriteString("type", "Fuse");
+            w.WriteEndObject();
+            w.WriteStartObject("model");
+            w.WriteString("type", "WordLevel");
+            w.WriteStartObject("vocab");
+            for (int id = 0; id < _idToToken.Length; id++) w.WriteNumber(_idToToken[id], id);
+            w.WriteEndObject();
+            if (_unknownId is { } unk) w.WriteString("unk_token", _idToToken[unk]);
+            else w.WriteNull("unk_token");
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
 }

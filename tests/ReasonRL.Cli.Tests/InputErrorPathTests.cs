@@ -27,6 +27,15 @@ public sealed class InputErrorPathTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "bad.yaml"), "bogus_key: 1\n");
         File.WriteAllText(Path.Combine(_dir, "no-question.jsonl"), """{"answer": "#### 4"}""" + "\n");
         File.WriteAllText(Path.Combine(_dir, "no-response.jsonl"), """{"question": "1+1?", "correct": true}""" + "\n");
+        File.WriteAllText(Path.Combine(_dir, "good.jsonl"), """{"question": "1+1?", "answer": "#### 2"}""" + "\n");
+        // Llama 3.1 405B's shape (V 128256, C 16384, F 53248, 126 layers, 128/8 heads): valid, about 3 TB to
+        // load, larger than any machine this runs on; config.json only, no weights or tokenizer.
+        string huge = Path.Combine(_dir, "huge");
+        Directory.CreateDirectory(huge);
+        File.WriteAllText(Path.Combine(huge, "config.json"), """
+            {"model_type": "llama", "vocab_size": 128256, "hidden_size": 16384, "intermediate_size": 53248,
+             "num_hidden_layers": 126, "num_attention_heads": 128, "num_key_value_heads": 8, "max_position_embeddings": 8192}
+            """);
         string run = Path.Combine(_dir, "run");
         Directory.CreateDirectory(run);
         File.WriteAllText(Path.Combine(run, RunFolder.KindFileName), "sft\n");
@@ -88,18 +97,75 @@ public sealed class InputErrorPathTests : IDisposable
         Assert.Contains(lines, l => l.TrimStart().StartsWith("at ReasonRL.Models.HfConfig.Parse", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void A_model_over_max_model_gib_is_refused_in_one_line()
+    /// <summary>Every command that loads a model directory, with "@model" standing for the directory under
+    /// test; the size check comes before the other files it names are used (eval reads its data first).</summary>
+    public static TheoryData<string, string[]> ModelLoadingCommands() => new()
     {
-        // The committed fixture is valid; a limit below its estimated size refuses it before loading.
+        { "generate", ["generate", "--model", "@model", "--prompt", "hi"] },
+        { "eval", ["eval", "--model", "@model", "--data", "@good.jsonl", "--format", "gsm8k", "--out", "@eval.jsonl"] },
+        { "checkpoint convert", ["checkpoint", "convert", "@model", "@converted"] },
+        { "train", ["train", "--config", "@train.yaml"] },
+        { "resume", ["resume", "@train-run"] },
+        { "sft", ["sft", "--config", "@sft.yaml"] },
+        { "train-rm", ["train-rm", "--kind", "orm", "--model", "@model", "--data", "@no-response.jsonl", "--out", "@rm"] },
+        { "serve", ["serve", "--config", "@serve.yaml", "--port", "0"] },
+    };
+
+    /// <summary>Writes the configs of <see cref="ModelLoadingCommands"/> naming <paramref name="model"/>, and returns the arguments resolved.</summary>
+    private string[] Resolve(string[] args, string model)
+    {
+        File.WriteAllText(P("train.yaml"), $"model:\n  policy: {model}\ndata:\n  prompts: {P("no-question.jsonl")}\nrun:\n  output_dir: {P("train-out")}\n");
+        File.WriteAllText(P("sft.yaml"), $"model:\n  init: {model}\ndata:\n  train: {P("no-response.jsonl")}\nrun:\n  output_dir: {P("sft-out")}\n");
+        File.WriteAllText(P("serve.yaml"), $"orm:\n  alpha: 1.0\n  path: {model}\n");
+        Directory.CreateDirectory(P("train-run"));
+        File.WriteAllText(Path.Combine(P("train-run"), RunFolder.KindFileName), "train\n");
+        File.Copy(P("train.yaml"), Path.Combine(P("train-run"), RunFolder.ConfigFileName), overwrite: true);
+        return args.Select(a => a == "@model" ? model : a.StartsWith('@') ? P(a[1..]) : a).ToArray();
+    }
+
+    private static void AssertRefusedForSize(string name, string configJson, (int Code, string Out, string Err) result, string limit)
+    {
+        var (code, _, err) = result;
+        string[] lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(code == 2, $"{name}: exit code {code}; stderr:\n{err}");
+        Assert.True(lines.Length == 1, $"{name}: expected one line on stderr, got {lines.Length}:\n{err}");
+        Assert.Contains(configJson, lines[0], StringComparison.Ordinal);
+        Assert.Contains("vocab_size, hidden_size, intermediate_size, num_hidden_layers", lines[0], StringComparison.Ordinal);
+        Assert.Contains(limit, lines[0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelLoadingCommands))]
+    public void A_model_larger_than_the_machine_is_refused_in_one_line(string name, string[] args)
+    {
+        string huge = P("huge");
+        AssertRefusedForSize(name, Path.Combine(huge, "config.json"), Run(Resolve(args, huge)), "this machine's memory");
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelLoadingCommands))]
+    public void A_model_over_max_model_gib_is_refused_in_one_line(string name, string[] args)
+    {
+        // The committed fixture is valid and small; a limit below its estimated size refuses it before loading.
         string fixture = Path.Combine(ReasonRL.Tests.SharedData.RepoRoot, "tests", "ReasonRL.Models.Tests", "Fixtures", "tied");
-        var (code, _, err) = Run("checkpoint", "convert", fixture, P("converted"), "--max-model-gib", "0.000001");
-        Assert.Equal(2, code);
-        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("config.json", err, StringComparison.Ordinal);
-        Assert.Contains("--max-model-gib", err, StringComparison.Ordinal);
-        var (negative, _, negErr) = Run("generate", "--model", fixture, "--prompt", "x", "--max-model-gib", "-1");
-        Assert.Equal(2, negative);
-        Assert.Contains("--max-model-gib must be a positive number", negErr, StringComparison.Ordinal);
+        AssertRefusedForSize(name, Path.Combine(fixture, "config.json"), Run([.. Resolve(args, fixture), "--max-model-gib", "0.000001"]), "--max-model-gib");
+    }
+
+    [Fact]
+    public void Eval_checks_the_reward_model_too()
+    {
+        string fixture = Path.Combine(ReasonRL.Tests.SharedData.RepoRoot, "tests", "ReasonRL.Models.Tests", "Fixtures", "tied");
+        var result = Run("eval", "--model", fixture, "--data", P("good.jsonl"), "--format", "gsm8k", "--out", P("eval.jsonl"),
+            "--mode", "bon@2", "--rm", P("huge"));
+        AssertRefusedForSize("eval --rm", Path.Combine(P("huge"), "config.json"), result, "this machine's memory");
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelLoadingCommands))]
+    public void A_max_model_gib_that_is_not_positive_is_refused(string name, string[] args)
+    {
+        var (code, _, err) = Run([.. Resolve(args, P("huge")), "--max-model-gib", "-1"]);
+        Assert.True(code == 2, $"{name}: exit code {code}; stderr:\n{err}");
+        Assert.Contains("--max-model-gib must be a positive number", err, StringComparison.Ordinal);
     }
 }

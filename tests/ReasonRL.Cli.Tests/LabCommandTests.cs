@@ -3,7 +3,9 @@
 // command on a tiny setting (micro policy, a few problems and steps), printing their tables to the end
 // (the stages themselves are tested in ReasonRL.Runs.Tests/Lab).
 using ReasonRL.Cli.Commands;
+using ReasonRL.Runs;
 using ReasonRL.Runs.Lab;
+using ReasonRL.Text;
 using System.CommandLine;
 
 namespace ReasonRL.Cli.Tests;
@@ -25,6 +27,8 @@ public sealed class LabCommandTests : IDisposable
         "--set", "mini_batch_size=6", "--set", "max_new_tokens=40",
     ];
 
+    private static readonly ITokenizer LabTaskTokenizer = TokenizerSpec.Resolve(TokenizerSpec.CharLab, null);
+
     private static (int Code, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Fact]
@@ -41,6 +45,16 @@ public sealed class LabCommandTests : IDisposable
         string report = File.ReadAllText(Path.Combine(lab, "report.html"));
         Assert.Contains("Rerun: <code>reasonrl lab --quick --seeds 1 --designs success,prm_raw --steps 2 --set train_problems=40", report, StringComparison.Ordinal);
         Assert.Contains("The paper's table beside ours", report, StringComparison.Ordinal);
+        // Every model folder the lab saved (SFT policy, PRM, ORM, the PPO policies) carries its character tokenizer
+        // as tokenizer.json and tokenizer_config.json, read back by the generic loader (issue 17).
+        var modelFolders = Directory.GetFiles(lab, "config.json", SearchOption.AllDirectories).Select(f => Path.GetDirectoryName(f)!).ToList();
+        Assert.True(modelFolders.Count >= 4, "model folders: " + string.Join(", ", modelFolders));
+        foreach (string folder in modelFolders)
+        {
+            Assert.True(File.Exists(Path.Combine(folder, "tokenizer_config.json")), folder + " has no tokenizer_config.json");
+            var tokenizer = Assert.IsType<CharTokenizer>(TokenizerLoader.Load(folder));
+            Assert.Equal(LabTaskTokenizer.VocabSize, tokenizer.VocabSize);
+        }
 
         string sweep = Path.Combine(_dir, "sweep");
         (code, output, error) = Run(["lab", "sweep", "--quick", "--seeds", "1", "--set", "ppo_steps=1", "--grid", "policy_lr=1e-5,2e-5", "--out", sweep, .. Tiny]);

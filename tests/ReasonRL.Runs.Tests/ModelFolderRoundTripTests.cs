@@ -2,6 +2,8 @@
 // the lab's policies) and ModelStore.Convert (`checkpoint convert`), which share TokenizerSpec.SaveNextTo
 // with train-rm — carries tokenizer.json, tokenizer_config.json (BOS, EOS, chat template as they were)
 // and generation_config.json where the source had one, so the copy loads as the model it came from.
+// A lab folder (char:lab tokenizer) carries the character tokenizer as tokenizer.json + tokenizer_config.json
+// and loads back through the generic loaders with the same special ids and logits.
 // Uses the Qwen3 tokenizer and its tokenizer_config.json from ../shared/data/tokenizer.
 using ReasonRL.Models;
 using ReasonRL.Tensors;
@@ -91,6 +93,61 @@ public sealed class ModelFolderRoundTripTests : IDisposable
         using (var model = ModelStore.Load(source, new ManagedGemm()))
             ModelStore.Save(model, Dir("copy"), tokenizerSpec: null, sourceDirectory: source);
         AssertSameModel(source, Dir("copy"));
+    }
+
+    [Fact]
+    public void A_lab_char_tokenizer_folder_loads_back_through_the_generic_loader()
+    {
+        // Saved as the lab's SFT and PPO stages save their policies (SftRun / TrainRun → ModelStore.Save with
+        // model.tokenizer=char:lab; the reward models go through the same TokenizerSpec.SaveNextTo).
+        var lab = TokenizerSpec.Resolve(TokenizerSpec.CharLab, null);
+        using var model = new Transformer(ModelStore.ConfigFor("micro", lab.VocabSize, lab.BosId, lab.EosIds, 128), new ManagedGemm());
+        model.InitializeRandom(seed: 5);
+        string folder = Dir("lab-policy");
+        ModelStore.Save(model, folder, TokenizerSpec.CharLab, sourceDirectory: null);
+        Assert.False(File.Exists(Path.Combine(folder, TokenizerSpec.SpecFileName)));
+
+        // The generic model-folder loaders: TokenizerLoader (what generate, eval and serve use) and TokenizerSpec.Resolve
+        // without a spec (what sft, train and train-rm use for a folder), each reading tokenizer.json.
+        foreach (ITokenizer loaded in (ITokenizer[])[TokenizerLoader.Load(folder), TokenizerSpec.Resolve(null, folder)])
+        {
+            Assert.IsType<CharTokenizer>(loaded);
+            Assert.Equal(lab.VocabSize, loaded.VocabSize);
+            Assert.Equal(lab.BosId, loaded.BosId);
+            Assert.Equal(lab.EosIds, loaded.EosIds);
+            Assert.Equal(lab.PadId, loaded.PadId);
+        }
+        var names = TokenizerConfig.Read(Path.Combine(folder, "tokenizer_config.json"));
+        Assert.Equal((lab.IdToToken(lab.BosId!.Value), lab.IdToToken(lab.EosIds[0]), lab.IdToToken(lab.PadId!.Value)), (names.BosToken, names.EosToken, names.PadToken));
+        var config = HfConfig.Load(Path.Combine(folder, "config.json"));
+        Assert.Equal(lab.BosId, config.BosTokenId);
+        Assert.Equal(lab.EosIds, config.EosTokenIds);
+
+        string text = "Sam has 12 apples and buys 30 more.\n12 + 30 = 42\nThe answer is \\boxed{42}";
+        int[] ids = [lab.BosId.Value, .. lab.Encode(text).Ids];
+        Assert.Equal(ids[1..], TokenizerLoader.Load(folder).Encode(text).Ids);
+        model.Forward(ids, batch: 1, tokenCount: ids.Length);
+        float[] expected = model.LmHeadForward().ToArray();
+        Assert.Equal(expected, Logits(folder, ids));   // float32 weights saved as they are: bit-identical
+
+        // Loaded and saved again with no spec, the copy carries the same files and loads as the original.
+        using (var loaded = ModelStore.Load(folder, new ManagedGemm()))
+            ModelStore.Save(loaded, Dir("lab-copy"), tokenizerSpec: null, sourceDirectory: folder);
+        foreach (string name in (string[])["tokenizer.json", "tokenizer_config.json"])
+            Assert.Equal(File.ReadAllText(Path.Combine(folder, name)), File.ReadAllText(Path.Combine(Dir("lab-copy"), name)));
+        Assert.Equal(expected, Logits(Dir("lab-copy"), ids));
+    }
+
+    [Fact]
+    public void A_folder_saved_before_issue_17_with_only_the_spec_file_still_resolves()
+    {
+        string folder = Dir("old-lab-policy");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, TokenizerSpec.SpecFileName), TokenizerSpec.CharLab + "\n");
+        var lab = TokenizerSpec.Resolve(TokenizerSpec.CharLab, null);
+        var resolved = Assert.IsType<CharTokenizer>(TokenizerSpec.Resolve(null, folder));
+        Assert.Equal(lab.VocabSize, resolved.VocabSize);
+        Assert.Equal(lab.EosIds, resolved.EosIds);
     }
 
     [SharedDataFact]

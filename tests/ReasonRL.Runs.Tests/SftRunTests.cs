@@ -58,7 +58,10 @@ public sealed class SftRunTests : IDisposable
         Assert.Equal(6, File.ReadAllLines(Path.Combine(root, "a", "metrics.jsonl")).Length);
         Assert.Equal(c.Yaml, File.ReadAllText(Path.Combine(root, "a", RunFolder.ConfigFileName)));
         Assert.Equal([4, 6], new CheckpointStore(Path.Combine(root, "a", "checkpoints"), 2).Steps());
-        Assert.Equal("char:lab", File.ReadAllText(Path.Combine(r.ModelDirectory, TokenizerSpec.SpecFileName)).Trim());
+        // The char:lab tokenizer is written out as tokenizer.json + tokenizer_config.json (no reasonrl_tokenizer.txt).
+        Assert.True(File.Exists(Path.Combine(r.ModelDirectory, "tokenizer.json")));
+        Assert.True(File.Exists(Path.Combine(r.ModelDirectory, "tokenizer_config.json")));
+        Assert.False(File.Exists(Path.Combine(r.ModelDirectory, TokenizerSpec.SpecFileName)));
         Assert.IsType<ReasonRL.Text.CharTokenizer>(TokenizerSpec.Resolve(null, r.ModelDirectory));
         Assert.Equal(SftRunConfig.Parse(c.Yaml, "again").Hash, c.Hash);   // the resolved YAML round-trips
         Weights(r.ModelDirectory);                                          // loads back

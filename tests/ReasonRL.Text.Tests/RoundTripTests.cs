@@ -97,7 +97,7 @@ public class ConcurrencyTests
     {
         // Batched generation encodes from several threads; the pre-token cache is shared.
         string[] texts = SharedTokenizers.AllTexts.Take(4000).ToArray();
-        var tokenizer = TokenizerLoader.Load(SharedData.PathOf("data/tokenizer/ggml-vocab-gpt-2.gguf"));
+        var tokenizer = TokenizerLoader.LoadByteLevel(SharedData.PathOf("data/tokenizer/ggml-vocab-gpt-2.gguf"));
         var parallel = new int[texts.Length][];
         Parallel.For(0, texts.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = tokenizer.Encode(texts[i]).Ids);
         for (int i = 0; i < texts.Length; i++) Assert.Equal(SharedTokenizers.Gpt2.Encode(texts[i]).Ids, parallel[i]);

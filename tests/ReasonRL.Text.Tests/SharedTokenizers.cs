@@ -33,10 +33,10 @@ internal sealed partial class TestJsonContext : JsonSerializerContext;
 internal static class SharedTokenizers
 {
     private static readonly Lazy<ByteLevelBpeTokenizer> LazyQwen =
-        new(() => TokenizerLoader.Load(SharedData.PathOf("data/tokenizer/qwen3-tokenizer.json.gz")));
+        new(() => TokenizerLoader.LoadByteLevel(SharedData.PathOf("data/tokenizer/qwen3-tokenizer.json.gz")));
 
     private static readonly Lazy<ByteLevelBpeTokenizer> LazyGpt2 =
-        new(() => TokenizerLoader.Load(SharedData.PathOf("data/tokenizer/ggml-vocab-gpt-2.gguf")));
+        new(() => TokenizerLoader.LoadByteLevel(SharedData.PathOf("data/tokenizer/ggml-vocab-gpt-2.gguf")));
 
     private static readonly Lazy<IReadOnlyList<string>> LazyTexts = new(ReadAllTexts);
 

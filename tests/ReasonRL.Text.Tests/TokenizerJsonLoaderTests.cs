@@ -121,7 +121,7 @@ public class TokenizerJsonLoaderTests
             using (var output = new GZipStream(File.Create(gz), CompressionLevel.Fastest)) output.Write(Encoding.UTF8.GetBytes(json));
             foreach (string path in (string[])[dir, Path.Combine(dir, "tokenizer.json"), gz])
             {
-                ByteLevelBpeTokenizer t = TokenizerLoader.Load(path);
+                ByteLevelBpeTokenizer t = TokenizerLoader.LoadByteLevel(path);
                 Assert.Equal([256], t.Encode("ab").Ids);
                 Assert.Equal([260], t.EosIds);
                 Assert.Equal(260, t.PadId);

@@ -47,7 +47,7 @@ internal static class BenchTokenizerCommand
             string[] fields = parseResult.GetValue(fieldsOption)!;
             int runs = Math.Clamp(parseResult.GetValue(runsOption), 1, 50);
             var loadWatch = System.Diagnostics.Stopwatch.StartNew();
-            ByteLevelBpeTokenizer tokenizer = TokenizerLoader.Load(tokenizerPath);
+            ByteLevelBpeTokenizer tokenizer = TokenizerLoader.LoadByteLevel(tokenizerPath);
             double loadSeconds = loadWatch.Elapsed.TotalSeconds;
             List<string> texts = TokenizerThroughput.ReadJsonlTexts(dataPath, fields);
             ThroughputResult r = TokenizerThroughput.Measure(tokenizer, texts, runs);

@@ -103,6 +103,7 @@ internal static class EvalCommand
         try
         {
             problems = EvalProblems.Load(dataPath, dataFormat, parse.GetValue(o.Limit));
+            MaxModelGibOption.CheckDirectories(maxModelBytes, dir, parse.GetValue(o.Rm));
             tokenizer = TokenizerLoader.Load(dir);
             string? shotsPath = parse.GetValue(o.Shots);
             var examples = shotsPath is null ? null : EvalPromptBuilder.ShotsFrom(EvalProblems.Load(shotsPath, dataFormat), parse.GetValue(o.ShotCount));

@@ -41,6 +41,7 @@ internal static class GenerateCommand
             }
             if (!MaxModelGibOption.TryGetBytes(parse, maxModelGib, "generate", error, out long? maxBytes)) return 2;
             string dir = parse.GetValue(model)!;
+            MaxModelGibOption.CheckDirectories(maxBytes, dir);
             ITokenizer tokenizer = TokenizerLoader.Load(dir);
             var checkpoint = HfCheckpoint.Load(dir, maxModelBytes: maxBytes);
             using var transformer = new Transformer(checkpoint.Config, GemmFactory.Create(GemmKind.Managed));

@@ -1,6 +1,9 @@
-// --max-model-gib, shared by the commands that load a model directory (generate, eval, checkpoint
-// convert): the most GiB a model's estimated load size may take (ModelMemory); without it, the
-// machine's memory. Parsing and the range check only; the estimate lives in ReasonRL.Models.
+// --max-model-gib, shared by every command that loads a model directory (generate, eval, checkpoint
+// convert, train, resume, sft, train-rm, serve): the most GiB a model's estimated load size may take
+// (ModelMemory); without it, the machine's memory. Parsing, the range check and the up-front check of
+// each directory a command will load; the estimate lives in ReasonRL.Models. Commands that load no
+// model directory (reward replays scores, lab loads only folders it saved itself, bench, tokenize,
+// verify, data, checkpoint inspect reads headers only) do not take it.
 using ReasonRL.Models;
 using System.CommandLine;
 
@@ -25,5 +28,18 @@ internal static class MaxModelGibOption
         }
         bytes = ModelMemory.GibToBytes(gib);
         return true;
+    }
+
+    /// <summary>Checks, before the command loads anything, that each model directory's config.json describes a
+    /// model within <paramref name="bytes"/> (null: the machine's memory). A null entry (an optional model the
+    /// config does not name) is skipped. The load itself checks again against its own limit (generate, eval and
+    /// checkpoint convert pass <paramref name="bytes"/> to it; the runs' loads use the machine's memory), so a
+    /// limit above the machine's memory does not admit a model larger than the machine there.</summary>
+    /// <exception cref="HfConfigException">A config.json cannot be mapped, or its model is too large; CliRunner
+    /// reports it in one line naming the file and the size fields, with exit code 2.</exception>
+    public static void CheckDirectories(long? bytes, params string?[] directories)
+    {
+        foreach (string? directory in directories)
+            if (directory is not null) ModelMemory.CheckDirectory(directory, bytes);
     }
 }

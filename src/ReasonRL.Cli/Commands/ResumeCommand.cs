@@ -13,14 +13,18 @@ internal static class ResumeCommand
     {
         var runDir = new Argument<string>("run-dir") { Description = "run folder of a train or sft run (holds run_kind, config.resolved.yaml, checkpoints/)" };
         var every = new Option<int>("--print-every") { Description = "plain-text progress line every N steps when output is redirected", DefaultValueFactory = _ => 1 };
+        var maxModelGib = MaxModelGibOption.Create();
         var command = new Command("resume", "Continue a train or sft run from its latest checkpoint (exact: same final weights as an uninterrupted run).");
         command.Arguments.Add(runDir);
         command.Options.Add(every);
-        command.SetAction(parse => Run(parse.GetValue(runDir)!, parse.GetValue(every), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        command.Options.Add(maxModelGib);
+        command.SetAction(parse => MaxModelGibOption.TryGetBytes(parse, maxModelGib, "resume", parse.InvocationConfiguration.Error, out long? maxBytes)
+            ? Run(parse.GetValue(runDir)!, parse.GetValue(every), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, maxBytes)
+            : 2);
         return command;
     }
 
-    internal static int Run(string dir, int printEvery, TextWriter output, TextWriter error)
+    internal static int Run(string dir, int printEvery, TextWriter output, TextWriter error, long? maxModelBytes)
     {
         string kindPath = Path.Combine(dir, RunFolder.KindFileName), configPath = Path.Combine(dir, RunFolder.ConfigFileName);
         if (!File.Exists(kindPath) || !File.Exists(configPath))
@@ -34,9 +38,9 @@ internal static class ResumeCommand
             switch (kind)
             {
                 case "train":
-                    return TrainCommand.Run(TrainConfigLoader.Load(configPath), configPath, resume: true, printEvery, output, error, dir);
+                    return TrainCommand.Run(TrainConfigLoader.Load(configPath), configPath, resume: true, printEvery, output, error, maxModelBytes, dir);
                 case "sft":
-                    return SftCommand.Run(configPath, [], resume: true, printEvery, output, error, dir);
+                    return SftCommand.Run(configPath, [], resume: true, printEvery, output, error, maxModelBytes, dir);
                 default:
                     error.WriteLine($"resume: {kindPath} says '{kind}'; expected train or sft");
                     return 2;

@@ -29,11 +29,13 @@ internal static class ServeCommand
         var retryWindow = new Option<double>("--retry-window-seconds") { Description = "A timed-out request's work is kept this long for a retry of the same body to join (then cancelled); an answer is kept as long.", DefaultValueFactory = _ => 10 };
         var logLevel = new Option<string>("--log-level") { Description = "Request log on stderr: debug|info (every request), warn (failed requests), error (5xx), off.", DefaultValueFactory = _ => "warn" };
         var cmd = new Command("serve", "Serve rewards over HTTP: POST /get_reward (OpenRLHF), POST /v1/rewards (native), GET /health, GET /metrics (Prometheus).");
-        foreach (var o in new Option[] { config, host, port, token, maxBody, timeout, concurrent, verifierThreads, tokenizer, strip, onError, maxSamples, maxQueued, shutdown, retryWindow, logLevel }) cmd.Options.Add(o);
+        var maxModelGib = MaxModelGibOption.Create();
+        foreach (var o in new Option[] { config, host, port, token, maxBody, timeout, concurrent, verifierThreads, tokenizer, strip, onError, maxSamples, maxQueued, shutdown, retryWindow, logLevel, maxModelGib }) cmd.Options.Add(o);
         cmd.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
+            if (!MaxModelGibOption.TryGetBytes(parseResult, maxModelGib, "serve", error, out long? maxBytes)) return 2;
             RewardConfig? rewardConfig = null;
             if (parseResult.GetValue(config) is { } file)
             {
@@ -51,6 +53,7 @@ internal static class ServeCommand
                     error.WriteLine($"serve: {e.Message}");
                     return 2;
                 }
+                MaxModelGibOption.CheckDirectories(maxBytes, rewardConfig.Prm?.Path, rewardConfig.Orm?.Path);
             }
             double? onErrorReward = null;
             var onErrorText = parseResult.GetValue(onError)!;

@@ -18,17 +18,22 @@ internal static class SftCommand
         var resume = new Option<bool>("--resume") { Description = "continue the run in run.output_dir from its latest checkpoint" };
         var every = new Option<int>("--print-every") { Description = "plain-text progress line every N updates when output is redirected", DefaultValueFactory = _ => 10 };
         var overrides = new Argument<string[]>("overrides") { Description = "key=value overrides, e.g. sft.lr=3e-4 run.output_dir=runs/sft2", Arity = ArgumentArity.ZeroOrMore };
+        var maxModelGib = MaxModelGibOption.Create();
         var command = new Command("sft", "Supervised fine-tuning on (prompt, response) JSONL; loss on response tokens only; saves an HF model directory.");
         command.Options.Add(config);
         command.Options.Add(resume);
         command.Options.Add(every);
+        command.Options.Add(maxModelGib);
         command.Arguments.Add(overrides);
-        command.SetAction(parse => Run(parse.GetValue(config), parse.GetValue(overrides) ?? [], parse.GetValue(resume), parse.GetValue(every),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        command.SetAction(parse => MaxModelGibOption.TryGetBytes(parse, maxModelGib, "sft", parse.InvocationConfiguration.Error, out long? maxBytes)
+            ? Run(parse.GetValue(config), parse.GetValue(overrides) ?? [], parse.GetValue(resume), parse.GetValue(every),
+                parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, maxBytes)
+            : 2);
         return command;
     }
 
-    internal static int Run(string? configPath, IReadOnlyList<string> overrides, bool resume, int printEvery, TextWriter output, TextWriter error, string? runDirectory = null)
+    internal static int Run(string? configPath, IReadOnlyList<string> overrides, bool resume, int printEvery, TextWriter output, TextWriter error,
+        long? maxModelBytes, string? runDirectory = null)
     {
         SftRunConfig config;
         try { config = SftRunConfig.Load(configPath, overrides); }
@@ -37,6 +42,7 @@ internal static class SftCommand
             error.WriteLine($"sft: config error: {e.Message}");
             return 2;
         }
+        MaxModelGibOption.CheckDirectories(maxModelBytes, config.Model.Init);
         output.Write(config.Yaml);
         var view = new LiveStatus(output, printEvery);
         var inv = CultureInfo.InvariantCulture;

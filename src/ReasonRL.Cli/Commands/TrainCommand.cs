@@ -36,14 +36,17 @@ internal static class TrainCommand
         var config = new Option<string?>("--config") { Description = "YAML config (sections run, model, data, rollout, algorithm, kl, optim, guard, eval, reward)" };
         var every = new Option<int>("--print-every") { Description = "plain-text progress line every N steps when output is redirected", DefaultValueFactory = _ => 1 };
         var overrides = new Argument<string[]>("overrides") { Description = "key=value overrides, e.g. algorithm.advantage=grpo kl.placement=loss", Arity = ArgumentArity.ZeroOrMore };
+        var maxModelGib = MaxModelGibOption.Create();
         var command = new Command("train", Description());
         command.Options.Add(config);
         command.Options.Add(every);
+        command.Options.Add(maxModelGib);
         command.Arguments.Add(overrides);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
+            if (!MaxModelGibOption.TryGetBytes(parse, maxModelGib, "train", error, out long? maxBytes)) return 2;
             string? path = parse.GetValue(config);
             ResolvedTrainConfig resolved;
             try { resolved = TrainConfigLoader.Load(path, parse.GetValue(overrides) ?? []); }
@@ -52,13 +55,16 @@ internal static class TrainCommand
                 error.WriteLine($"train: config error: {e.Message}");
                 return 2;
             }
-            return Run(resolved, path ?? "(defaults)", resume: false, parse.GetValue(every), output, error);
+            return Run(resolved, path ?? "(defaults)", resume: false, parse.GetValue(every), output, error, maxBytes);
         });
         return command;
     }
 
-    internal static int Run(ResolvedTrainConfig resolved, string configFile, bool resume, int printEvery, TextWriter output, TextWriter error, string? runDirectory = null)
+    internal static int Run(ResolvedTrainConfig resolved, string configFile, bool resume, int printEvery, TextWriter output, TextWriter error,
+        long? maxModelBytes, string? runDirectory = null)
     {
+        var models = resolved.Config.Model;
+        MaxModelGibOption.CheckDirectories(maxModelBytes, models?.Policy, models?.Prm, models?.Orm);
         output.Write(resolved.Yaml);
         var view = new LiveStatus(output, printEvery);
         var inv = CultureInfo.InvariantCulture;

@@ -43,11 +43,15 @@ internal static class TrainRmCommand
         var seed = new Option<int>("--seed") { Description = "seed of the split, shuffles and the fresh head", DefaultValueFactory = _ => 1 };
         var bestOfN = new Option<string>("--best-of-n") { Description = "PRM step aggregation of the headline best-of-N: min, last, product, mean", DefaultValueFactory = _ => "min" };
         var command = new Command("train-rm", "Train a process (PRM) or outcome (ORM) reward model; writes an HF directory and a report.");
-        foreach (var o in new Option[] { kind, data, output, model, init, tokenizer, format, neutral, convention, separator, epochs, batch, lr, decay, clip, heldOut, seed, bestOfN })
+        var maxModelGib = MaxModelGibOption.Create();
+        foreach (var o in new Option[] { kind, data, output, model, init, tokenizer, format, neutral, convention, separator, epochs, batch, lr, decay, clip, heldOut, seed, bestOfN, maxModelGib })
             command.Options.Add(o);
         command.Subcommands.Add(LabData());
-        command.SetAction(parse => Guarded(parse.InvocationConfiguration.Error, () =>
+        command.SetAction(parse => !MaxModelGibOption.TryGetBytes(parse, maxModelGib, "train-rm", parse.InvocationConfiguration.Error, out long? maxBytes)
+            ? CliRunner.InputErrorExitCode
+            : Guarded(parse.InvocationConfiguration.Error, () =>
         {
+            MaxModelGibOption.CheckDirectories(maxBytes, parse.GetValue(model));
             var console = ConsoleOn(parse.InvocationConfiguration.Output);
             var rmKind = parse.GetValue(kind) switch
             {

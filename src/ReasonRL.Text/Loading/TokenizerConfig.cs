@@ -89,6 +89,40 @@ public sealed record TokenizerConfig(string? BosToken, string? EosToken, string?
         return templates;
     }
 
+    /// <summary>A tokenizer_config.json for <paramref name="tokenizer"/>, as Hugging Face's PreTrainedTokenizerFast reads
+    /// it beside a tokenizer.json: bos/eos/pad/unk token names (the first EOS id names eos_token) and
+    /// added_tokens_decoder. It has no chat template (the tokenizer has none). Indented UTF-8 JSON.</summary>
+    public static string ToJson(ITokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("tokenizer_class", "PreTrainedTokenizerFast");
+            WriteName(w, "bos_token", tokenizer, tokenizer.BosId);
+            WriteName(w, "eos_token", tokenizer, tokenizer.EosIds.Count > 0 ? tokenizer.EosIds[0] : null);
+            WriteName(w, "pad_token", tokenizer, tokenizer.PadId);
+            WriteName(w, "unk_token", tokenizer, tokenizer.TokenToId("<unk>") is { } unk && tokenizer.IsSpecial(unk) ? unk : null);
+            w.WriteBoolean("clean_up_tokenization_spaces", false);
+            w.WriteStartObject("added_tokens_decoder");
+            foreach (AddedToken added in tokenizer.AddedTokens)
+            {
+                w.WritePropertyName(added.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                added.WriteJson(w, withId: false);
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static void WriteName(Utf8JsonWriter w, string field, ITokenizer tokenizer, int? id)
+    {
+        if (id is { } i) w.WriteString(field, tokenizer.IdToToken(i));
+        else w.WriteNull(field);
+    }
+
     /// <summary>The config that belongs to a tokenizer file: `tokenizer_config.json` in the same
     /// folder, or `&lt;prefix&gt;tokenizer_config.json` for a file named `&lt;prefix&gt;tokenizer.json[.gz]`
     /// (e.g. qwen3-tokenizer.json.gz → qwen3-tokenizer_config.json); null when there is none.</summary>

@@ -1,5 +1,6 @@
 // TokenizerJsonLoader: builds a ByteLevelBpeTokenizer from a Hugging Face `tokenizer.json`
-// (plain or gzipped), mapping each section to its stage:
+// (plain or gzipped), mapping each section to its stage (a character tokenizer's WordLevel file,
+// as CharTokenizer.ToTokenizerJson writes it, is read by TokenizerJsonLoader.CharLevel.cs):
 //   added_tokens → AddedToken list        normalizer → INormalizer (NFC/NFD/NFKC/NFKD/Lowercase/Sequence)
 //   pre_tokenizer → RegexPreTokenizer (Split(Isolated) / ByteLevel / Sequence)
 //   model (BPE: vocab, merges as "a b" strings or [a, b] arrays, ignore_merges, unk_token)
@@ -21,15 +22,37 @@ using System.Text.Json;
 
 namespace ReasonRL.Text;
 
-/// <summary>tokenizer.json → ByteLevelBpeTokenizer.</summary>
-public static class TokenizerJsonLoader
+/// <summary>tokenizer.json → ByteLevelBpeTokenizer (or CharTokenizer, see <see cref="LoadAny"/>).</summary>
+public static partial class TokenizerJsonLoader
 {
     /// <summary>Largest tokenizer.json accepted, after decompression (Qwen3's is 11 MB): a gzip
     /// bomb stops here instead of filling memory.</summary>
     public const long MaxJsonBytes = 512L << 20;
 
-    /// <summary>Loads a tokenizer.json (or .json.gz) file; BOS/EOS/PAD from a sibling tokenizer_config.json.</summary>
+    /// <summary>Loads a byte-level BPE tokenizer.json (or .json.gz) file; BOS/EOS/PAD from a sibling tokenizer_config.json.</summary>
     public static ByteLevelBpeTokenizer Load(string path)
+    {
+        var (bytes, name, config) = Read(path);
+        return Parse(bytes, name, config);
+    }
+
+    /// <summary>Loads a tokenizer.json (or .json.gz) file of either kind ReasonRL reads: byte-level BPE, or a
+    /// character tokenizer's WordLevel file (<see cref="CharTokenizer.ToTokenizerJson"/>).</summary>
+    public static ITokenizer LoadAny(string path)
+    {
+        var (bytes, name, config) = Read(path);
+        return ParseAny(bytes, name, config);
+    }
+
+    /// <summary>Parses tokenizer.json content of either kind (see <see cref="LoadAny"/>).</summary>
+    public static ITokenizer ParseAny(ReadOnlyMemory<byte> utf8Json, string source, TokenizerConfig? config)
+    {
+        using JsonDocument document = ParseJson(utf8Json, source);
+        return IsCharLevel(document.RootElement, source) ? ParseCharLevel(document.RootElement, source) : ParseBpe(document.RootElement, source, config);
+    }
+
+    // The file's bytes (gunzipped, size-capped), its name for messages and the tokenizer_config.json beside it.
+    private static (ReadOnlyMemory<byte> Bytes, string Name, TokenizerConfig? Config) Read(string path)
     {
         string name = Path.GetFileName(path);
         using Stream file = File.OpenRead(path);
@@ -49,8 +72,7 @@ public static class TokenizerJsonLoader
         {
             throw new TokenizerFormatException(name, $"gzip stream is corrupt ({e.Message})");
         }
-        TokenizerConfig? config = TokenizerConfig.FindBeside(path);
-        return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), name, config);
+        return (buffer.GetBuffer().AsMemory(0, (int)buffer.Length), name, TokenizerConfig.FindBeside(path));
     }
 
     /// <summary>Parses tokenizer.json content.</summary>
@@ -60,7 +82,11 @@ public static class TokenizerJsonLoader
     public static ByteLevelBpeTokenizer Parse(ReadOnlyMemory<byte> utf8Json, string source, TokenizerConfig? config)
     {
         using JsonDocument document = ParseJson(utf8Json, source);
-        JsonElement root = document.RootElement;
+        return ParseBpe(document.RootElement, source, config);
+    }
+
+    private static ByteLevelBpeTokenizer ParseBpe(JsonElement root, string source, TokenizerConfig? config)
+    {
         if (root.ValueKind != JsonValueKind.Object)
             throw new TokenizerFormatException(source, $"(root) is {root.ValueKind}; expected a JSON object");
         List<AddedToken> added = ReadAddedTokens(root, source);

@@ -10,16 +10,31 @@ public static class TokenizerLoader
     /// <summary>File names tried, in order, inside a model directory.</summary>
     public static readonly string[] DirectoryCandidates = ["tokenizer.json", "tokenizer.json.gz"];
 
-    /// <summary>Loads the tokenizer at <paramref name="path"/> (file or model directory).</summary>
-    public static ByteLevelBpeTokenizer Load(string path)
+    /// <summary>Loads the tokenizer at <paramref name="path"/> (file or model directory): byte-level BPE, or the
+    /// character tokenizer a ReasonRL model folder carries (CharTokenizer.ToTokenizerJson).</summary>
+    public static ITokenizer Load(string path)
     {
-        if (Directory.Exists(path)) return Load(ResolveDirectory(path));
+        string file = FileOf(path);
+        return IsGguf(file) ? GgufTokenizerLoader.Load(file) : TokenizerJsonLoader.LoadAny(file);
+    }
+
+    /// <summary>Loads the byte-level BPE tokenizer at <paramref name="path"/> (file or model directory); a character
+    /// tokenizer's file is refused (TokenizerFormatException naming model.type).</summary>
+    public static ByteLevelBpeTokenizer LoadByteLevel(string path)
+    {
+        string file = FileOf(path);
+        return IsGguf(file) ? GgufTokenizerLoader.Load(file) : TokenizerJsonLoader.Load(file);
+    }
+
+    private static string FileOf(string path)
+    {
+        if (Directory.Exists(path)) return ResolveDirectory(path);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException(
                 $"no tokenizer at \"{path}\"; expected a tokenizer.json (optionally .gz), a .gguf file or a model directory", path);
         }
-        return IsGguf(path) ? GgufTokenizerLoader.Load(path) : TokenizerJsonLoader.Load(path);
+        return path;
     }
 
     /// <summary>The tokenizer file inside a model directory.</summary>
