@@ -23,7 +23,7 @@ public sealed record LabOrmRow(string Question, string Response, bool Correct, s
 
 /// <summary>The reward-model stage as jobs (<see cref="LabRewardModelStage.Prepare"/>).</summary>
 /// <param name="Jobs">The PRM and ORM jobs; none when the stage was already complete.</param>
-/// <param name="Finish">Call after the jobs have run: writes quality.json, completes the stage, returns the quality.</param>
+/// <param name="Finish">Call after the jobs have run: returns the quality (the jobs wrote quality.json and completed the stage).</param>
 public sealed record LabRewardModelWork(IReadOnlyList<LabJob> Jobs, Func<IReadOnlyList<LabRewardModelQuality>> Finish);
 
 /// <summary>The reward-model stage.</summary>
@@ -48,8 +48,8 @@ public static class LabRewardModelStage
     }
 
     /// <summary>The stage as jobs, for running beside other work: writes the data files and returns the PRM job (training,
-    /// then the PRM check) and the ORM job, and Finish, which writes rm/quality.json and completes the stage once both
-    /// have run. A complete stage gives no jobs, and Finish reads quality.json back.</summary>
+    /// then the PRM check) and the ORM job — the second to finish writes rm/quality.json and completes the stage — and
+    /// Finish, which returns the quality once both have run. A complete stage gives no jobs, and Finish reads quality.json back.</summary>
     public static LabRewardModelWork Prepare(LabContext ctx, IReadOnlyList<LabLabelledRow> labelled)
     {
         ArgumentNullException.ThrowIfNull(ctx);
@@ -70,6 +70,15 @@ public static class LabRewardModelStage
         JsonlFile.Write(ctx.Folder.PathOf(OrmDataPath),
             labelled.Select(r => new LabOrmRow(ctx.Problem(r.ProblemId, file).Question, r.Response, r.Correct, r.ProblemId)), LabJsonContext.Default.LabOrmRow);
         var trained = new LabRewardModelQuality?[2];
+        int running = 2;
+        // The job that finishes second writes quality.json and completes the stage, so the stage's time is the reward
+        // models' own, not that of the PPO runs trained beside them.
+        void Done()
+        {
+            if (Interlocked.Decrement(ref running) != 0) return;
+            RunFiles.WriteJson(qualityPath, trained.Select(q => q!).ToList(), LabJsonContext.Default.ListLabRewardModelQuality);
+            ctx.Folder.Complete(Key, clock.Elapsed);
+        }
         var jobs = new List<LabJob>
         {
             new(PrmJob, [], () =>
@@ -78,15 +87,18 @@ public static class LabRewardModelStage
                 ctx.Progress(new LabProgress(Key, "PRM check on unseen validation responses", 0, 1));
                 RunFiles.WriteJson(ctx.Folder.PathOf(LabPrmChecker.ResultPath), LabPrmChecker.Run(ctx), LabJsonContext.Default.LabPrmCheck);
                 ctx.Progress(new LabProgress(Key, "PRM check on unseen validation responses", 1, 1));
+                Done();
             }),
-            new(OrmJob, [], () => trained[1] = TrainOne(ctx, RewardModelKind.Orm, OrmDataPath, OrmPath)),
+            new(OrmJob, [], () =>
+            {
+                trained[1] = TrainOne(ctx, RewardModelKind.Orm, OrmDataPath, OrmPath);
+                Done();
+            }),
         };
         return new LabRewardModelWork(jobs, () =>
         {
-            var quality = trained.Select((q, i) => q ?? throw new InvalidOperationException($"reward-model job {jobs[i].Name} has not run")).ToList();
-            RunFiles.WriteJson(qualityPath, quality, LabJsonContext.Default.ListLabRewardModelQuality);
-            ctx.Folder.Complete(Key, clock.Elapsed);
-            return quality;
+            if (Volatile.Read(ref running) != 0) throw new InvalidOperationException("the reward-model jobs have not both run");
+            return trained.Select(q => q!).ToList();
         });
     }
 
