@@ -6,7 +6,8 @@
 // and its first line repeated after its last — the mean score of those correct-but-unnecessary lines
 // beside that of the necessary ones shows whether the PRM scores padding as correct (what makes a raw
 // summed PRM reward farmable). The AUC is measured again on test-split problems: the lab's reward-model
-// settings were chosen by the validation figure, so the test figure is the one no choice has seen. Scores are the raw step scores of the lab's own raw-PRM reward pipeline.
+// settings were chosen by the validation figure, so the test figure is the one no choice has seen.
+// Scores are the raw step scores of the lab's own raw-PRM reward pipeline.
 // Written to rm/prm_check.json. Not the PRM's training (RewardModelRun) and not the labelling rules.
 using ReasonRL.Core;
 using ReasonRL.Data.Lab;
