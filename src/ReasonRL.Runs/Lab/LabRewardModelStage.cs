@@ -22,7 +22,7 @@ namespace ReasonRL.Runs.Lab;
 public sealed record LabOrmRow(string Question, string Response, bool Correct, string Group);
 
 /// <summary>The reward-model stage as jobs (<see cref="LabRewardModelStage.Prepare"/>).</summary>
-/// <param name="Jobs">The PRM and ORM jobs; none when the stage was already complete.</param>
+/// <param name="Jobs">The PRM and ORM jobs and the one that completes the stage; none when the stage was already complete.</param>
 /// <param name="Finish">Call after the jobs have run: returns the quality (the jobs wrote quality.json and completed the stage).</param>
 public sealed record LabRewardModelWork(IReadOnlyList<LabJob> Jobs, Func<IReadOnlyList<LabRewardModelQuality>> Finish);
 
@@ -39,17 +39,10 @@ public static class LabRewardModelStage
     /// <summary>Job names of the two trainings (LabThreads.RunJobs): a PPO run whose reward uses a model waits for its job.</summary>
     public const string PrmJob = "prm", OrmJob = "orm";
 
-    /// <summary>Trains both reward models unless already complete (both at once when ParallelRuns ≥ 2); returns their held-out quality.</summary>
-    public static IReadOnlyList<LabRewardModelQuality> Run(LabContext ctx, IReadOnlyList<LabLabelledRow> labelled)
-    {
-        var work = Prepare(ctx, labelled);
-        LabThreads.RunJobs(work.Jobs, ctx.Preset.ParallelRuns);
-        return work.Finish();
-    }
-
-    /// <summary>The stage as jobs, for running beside other work: writes the data files and returns the PRM job (training,
-    /// then the PRM check) and the ORM job — the second to finish writes rm/quality.json and completes the stage — and
-    /// Finish, which returns the quality once both have run. A complete stage gives no jobs, and Finish reads quality.json back.</summary>
+    /// <summary>The stage as jobs, for running beside other work (LabThreads.RunJobs): writes the data files and returns the
+    /// PRM job (training, then the PRM check), the ORM job and the job after both that writes rm/quality.json and completes
+    /// the stage; and Finish, which returns the quality once they have run. A complete stage gives no jobs, and Finish
+    /// reads quality.json back.</summary>
     public static LabRewardModelWork Prepare(LabContext ctx, IReadOnlyList<LabLabelledRow> labelled)
     {
         ArgumentNullException.ThrowIfNull(ctx);
@@ -70,15 +63,6 @@ public static class LabRewardModelStage
         JsonlFile.Write(ctx.Folder.PathOf(OrmDataPath),
             labelled.Select(r => new LabOrmRow(ctx.Problem(r.ProblemId, file).Question, r.Response, r.Correct, r.ProblemId)), LabJsonContext.Default.LabOrmRow);
         var trained = new LabRewardModelQuality?[2];
-        int running = 2;
-        // The job that finishes second writes quality.json and completes the stage, so the stage's time is the reward
-        // models' own, not that of the PPO runs trained beside them.
-        void Done()
-        {
-            if (Interlocked.Decrement(ref running) != 0) return;
-            RunFiles.WriteJson(qualityPath, trained.Select(q => q!).ToList(), LabJsonContext.Default.ListLabRewardModelQuality);
-            ctx.Folder.Complete(Key, clock.Elapsed);
-        }
         var jobs = new List<LabJob>
         {
             new(PrmJob, [], () =>
@@ -87,19 +71,19 @@ public static class LabRewardModelStage
                 ctx.Progress(new LabProgress(Key, "PRM check on unseen validation responses", 0, 1));
                 RunFiles.WriteJson(ctx.Folder.PathOf(LabPrmChecker.ResultPath), LabPrmChecker.Run(ctx), LabJsonContext.Default.LabPrmCheck);
                 ctx.Progress(new LabProgress(Key, "PRM check on unseen validation responses", 1, 1));
-                Done();
             }),
-            new(OrmJob, [], () =>
+            new(OrmJob, [], () => trained[1] = TrainOne(ctx, RewardModelKind.Orm, OrmDataPath, OrmPath)),
+            // Once both have trained: quality.json and the stage record, so the stage's time is the reward models' own,
+            // not that of the PPO runs trained beside them.
+            new(Key, [PrmJob, OrmJob], () =>
             {
-                trained[1] = TrainOne(ctx, RewardModelKind.Orm, OrmDataPath, OrmPath);
-                Done();
+                RunFiles.WriteJson(qualityPath, trained.Select(q => q!).ToList(), LabJsonContext.Default.ListLabRewardModelQuality);
+                ctx.Folder.Complete(Key, clock.Elapsed);
             }),
         };
-        return new LabRewardModelWork(jobs, () =>
-        {
-            if (Volatile.Read(ref running) != 0) throw new InvalidOperationException("the reward-model jobs have not both run");
-            return trained.Select(q => q!).ToList();
-        });
+        return new LabRewardModelWork(jobs, () => ctx.Folder.IsComplete(Key)
+            ? trained.Select(q => q!).ToList()
+            : throw new InvalidOperationException("the reward-model jobs have not run"));
     }
 
     /// <summary>The train-rm options of one of the lab's reward models (what `reasonrl train-rm` would be given).</summary>

@@ -76,6 +76,15 @@ public static class LabThreads
         var done = new HashSet<string>(StringComparer.Ordinal);
         var started = new bool[jobs.Count];
         bool failed = false;
+        // The first job, in list order, not started and whose After jobs have all finished; -1 when none is (call under the gate).
+        int NextReady()
+        {
+            for (int i = 0; i < jobs.Count; i++)
+            {
+                if (!started[i] && jobs[i].After.All(done.Contains)) return i;
+            }
+            return -1;
+        }
         void Worker()
         {
             while (true)
@@ -83,21 +92,9 @@ public static class LabThreads
                 int pick = -1;
                 lock (gate)
                 {
-                    while (true)
-                    {
-                        if (failed) return;
-                        pick = -1;
-                        bool pending = false;
-                        for (int i = 0; i < jobs.Count && pick < 0; i++)
-                        {
-                            if (started[i]) continue;
-                            pending = true;
-                            if (jobs[i].After.All(done.Contains)) pick = i;
-                        }
-                        if (pick >= 0 || !pending) break;
-                        Monitor.Wait(gate);
-                    }
-                    if (pick < 0) return;
+                    // wait while jobs are left but none is ready (a running job's end pulses the gate)
+                    while (!failed && (pick = NextReady()) < 0 && Array.IndexOf(started, false) >= 0) Monitor.Wait(gate);
+                    if (failed || pick < 0) return;
                     started[pick] = true;
                 }
                 try
