@@ -121,12 +121,17 @@ public sealed class RobustnessTests
     public async Task FailedRequest_IsOneStructuredLogLine()
     {
         using var log = new StringWriter();
-        await using var server = new RewardServer(new ServerOptions(Port: 0, LogLevel: ServerLogLevel.Warn), null, ReasonRL.Rewards.Sources.MathVerifierJudge.Create(), log: log);
+        // The request line is written after the answer has gone out, so the test waits for it; reads take the
+        // synchronized writer's lock (the one its writes hold), as the server may be writing meanwhile.
+        var shared = TextWriter.Synchronized(log);
+        string Logged() { lock (shared) return log.ToString(); }
+        await using var server = new RewardServer(new ServerOptions(Port: 0, LogLevel: ServerLogLevel.Warn), null, ReasonRL.Rewards.Sources.MathVerifierJudge.Create(), log: shared);
         await server.StartAsync();
         using var http = new HttpClient();
         await ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), """{"query": ["\\boxed{1}"]}""");
         await ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), "{bad");
-        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        await TestServers.WaitUntil(() => Logged().Contains("status=400", StringComparison.Ordinal));
+        var lines = Logged().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var line = Assert.Single(lines); // the 200 is below the warn level
         Assert.Matches("^ts=\\S+ level=warn method=POST path=/get_reward status=400 ms=[0-9.]+ kind=bad_request msg=\"malformed JSON", line);
     }
