@@ -39,6 +39,8 @@ public sealed record PpoBenchmarkOptions
     public int Concurrent { get; init; } = 1;
     /// <summary>Reuse the sampler's log-probs as log π_old (rollout.reuse_logprobs).</summary>
     public bool ReuseLogProbs { get; init; }
+    /// <summary>Minibatches and experience forwards of similar-length responses (algorithm.length_grouped).</summary>
+    public bool LengthGrouped { get; init; }
 }
 
 /// <summary>Medians over the timed steps.</summary>
@@ -102,6 +104,7 @@ public static class PpoBenchmark
         {
             RolloutsPerPrompt = o.RolloutsPerPrompt, MaxNewTokens = o.MaxNewTokens, MiniBatchSize = o.MiniBatchSize,
             PolicyLearningRate = 2e-5, CriticLearningRate = 1e-3, Gamma = 1, Lambda = 1, Seed = (ulong)seed, ReuseSamplingLogProbs = o.ReuseLogProbs,
+            LengthGroupedBatches = o.LengthGrouped,
         };
         using var trainer = new PpoTrainer(options, policy, reference, critic, tokenizer, rewards);
         var t = new RunTimes([], [], [], [], [], [], 0);

@@ -32,10 +32,12 @@ public sealed record RunConfig(string OutputDir = "runs/default", ulong Seed = 1
 /// <param name="Aggregation">algorithm.loss_aggregation — LossAggregations.All. Default token-mean.</param>
 /// <param name="PpoEpochs">algorithm.ppo_epochs — passes over each batch. Default 1.</param>
 /// <param name="MiniBatches">algorithm.mini_batches — mini-batches per pass. Default 4 (ReaLHF).</param>
+/// <param name="LengthGrouped">algorithm.length_grouped — build each pass's mini-batches (and the experience forwards' batches)
+/// from responses of similar length, so less of each padded batch is padding. Default false.</param>
 public sealed record AlgorithmConfig(AdvantageEstimator Advantage = AdvantageEstimator.Gae, double Gamma = 1.0, double Lambda = 1.0,
     bool WhitenAdvantages = true, int GroupSize = 4, double ClipLow = 0.2, double? ClipHigh = null, double? DualClip = null,
     double? ValueClip = 0.2, double EntropyCoef = 0.0, LossAggregation Aggregation = LossAggregation.TokenMean,
-    int PpoEpochs = 1, int MiniBatches = 4);
+    int PpoEpochs = 1, int MiniBatches = 4, bool LengthGrouped = false);
 
 /// <summary>KL penalty to the reference policy.</summary>
 /// <param name="Estimator">kl.estimator — k1/k2/k3/abs. Default k1 (in-reward PPO).</param>

@@ -58,7 +58,8 @@ public static class TrainConfigLoader
             b.Double("algorithm.entropy_coef", d.Algorithm.EntropyCoef, 0, 1e6, "a number ≥ 0"),
             b.Choice("algorithm.loss_aggregation", d.Algorithm.Aggregation, LossAggregations.All.Select(a => (a.Name, a.Value)).ToList()),
             (int)b.Long("algorithm.ppo_epochs", d.Algorithm.PpoEpochs, 1, 1000),
-            (int)b.Long("algorithm.mini_batches", d.Algorithm.MiniBatches, 1, 65536));
+            (int)b.Long("algorithm.mini_batches", d.Algorithm.MiniBatches, 1, 65536),
+            b.Bool("algorithm.length_grouped", d.Algorithm.LengthGrouped));
         var kl = new KlConfig(
             b.Choice("kl.estimator", d.Kl.Estimator, KlPenalty.Estimators.Select(e => (e.Name, e.Value)).ToList()),
             b.Choice("kl.placement", d.Kl.Placement, KlPenalty.Placements.Select(e => (e.Name, e.Value)).ToList()),

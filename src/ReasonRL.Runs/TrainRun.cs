@@ -43,7 +43,7 @@ public static class TrainRun
         {
             RolloutsPerPrompt = a.GroupSize, Temperature = (float)r.Temperature, MaxNewTokens = r.MaxNewTokens,
             PpoEpochs = a.PpoEpochs, MiniBatchSize = Math.Max(1, (responses + a.MiniBatches - 1) / a.MiniBatches),
-            GradientAccumulation = r.GradientAccumulation, ReuseSamplingLogProbs = r.ReuseLogProbs,
+            LengthGroupedBatches = a.LengthGrouped, GradientAccumulation = r.GradientAccumulation, ReuseSamplingLogProbs = r.ReuseLogProbs,
             PolicyLearningRate = c.Optim.LearningRate, CriticLearningRate = c.Optim.CriticLearningRate, WeightDecay = c.Optim.WeightDecay,
             MaxGradNorm = c.Optim.GradClip ?? 0, Schedule = c.Optim.Schedule, WarmupSteps = c.Optim.WarmupSteps,
             TotalSteps = c.Run.TotalSteps, MinLearningRateRatio = c.Optim.MinLearningRateRatio,

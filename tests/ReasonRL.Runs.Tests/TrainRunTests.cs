@@ -141,6 +141,15 @@ public sealed class TrainRunTests : IDisposable
     }
 
     [Fact]
+    public void LengthGroupedReachesThePpoOptions()
+    {
+        Assert.False(TrainRun.ToPpoOptions(TrainConfigLoader.Parse("", "t.yaml", []).Config).LengthGroupedBatches);
+        Assert.True(TrainRun.ToPpoOptions(TrainConfigLoader.Parse("algorithm:\n  length_grouped: true\n", "t.yaml", []).Config).LengthGroupedBatches);
+        var e = Assert.Throws<TrainConfigException>(() => TrainConfigLoader.Parse("", "t.yaml", ["algorithm.length_grouped=sometimes"]));
+        Assert.Contains("algorithm.length_grouped", e.Message);
+    }
+
+    [Fact]
     public void ReuseLogProbsReachesThePpoOptionsAndNeedsTemperatureOne()
     {
         Assert.False(TrainRun.ToPpoOptions(TrainConfigLoader.Parse("", "t.yaml", []).Config).ReuseSamplingLogProbs);

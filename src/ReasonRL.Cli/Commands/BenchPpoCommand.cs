@@ -25,13 +25,13 @@ internal static class BenchPpoCommand
             if (n < 1) { Console.Error.WriteLine($"--steps must be >= 1, got {n}"); return 2; }
             if (s is not ("lab" or "micro" or "tiny")) { Console.Error.WriteLine($"--size must be lab, micro or tiny, got \"{s}\""); return 2; }
             var before = new PpoBenchmarkOptions { Steps = n, Size = s, Concurrent = 1, ReuseLogProbs = false };
-            var after = before with { Concurrent = Math.Clamp(Environment.ProcessorCount, 1, 2), ReuseLogProbs = true };
+            var after = before with { Concurrent = Math.Clamp(Environment.ProcessorCount, 1, 2), ReuseLogProbs = true, LengthGrouped = true };
             bool asJson = parse.GetValue(json);
             if (!asJson)
             {
                 AnsiConsole.MarkupLine($"[bold]ReasonRL PPO benchmark[/] on {Markup.Escape(EngineBenchmark.MachineDescription())}");
                 AnsiConsole.MarkupLine(Markup.Escape($"policy {s}, char:lab tokenizer, {before.Prompts} lab prompts × {before.RolloutsPerPrompt} responses ({before.MaxNewTokens} new tokens), GAE + critic, success reward, minibatch {before.MiniBatchSize}, 1 epoch; medians of {n} steps after {before.WarmupSteps} warm-up"));
-                AnsiConsole.MarkupLine(Markup.Escape($"before: 1 run on {Environment.ProcessorCount} core(s), log π_old from a second forward · after (the lab now): {after.Concurrent} runs at once, one core each, log π_old reused from the sampler"));
+                AnsiConsole.MarkupLine(Markup.Escape($"before: 1 run on {Environment.ProcessorCount} core(s), log π_old from a second forward · after (the lab now): {after.Concurrent} runs at once, one core each, log π_old reused from the sampler, length-grouped minibatches"));
             }
             Action<string>? log = asJson ? null : msg => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(msg)}[/]");
             var b = PpoBenchmark.Run(before, log);

@@ -74,6 +74,7 @@ public static class LabPpoStage
             string.Create(inv, $"algorithm.group_size={p.RolloutsPerPrompt}"),
             string.Create(inv, $"algorithm.ppo_epochs={p.PpoEpochs}"),
             string.Create(inv, $"algorithm.mini_batches={Math.Max(1, (responses + p.MiniBatchSize - 1) / p.MiniBatchSize)}"),
+            "algorithm.length_grouped=true",
             "kl.estimator=k1",
             "kl.placement=reward",
             string.Create(inv, $"kl.coef={p.KlCoef:R}"),

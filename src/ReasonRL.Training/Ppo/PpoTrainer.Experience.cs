@@ -1,9 +1,9 @@
 // PpoTrainer, part 2: the experience maker. Sampling (seeded per-sample Rng streams drawn from the
 // trainer's own Rng, so a response depends only on the seed and the step) into RolloutRecords
 // with the decoded text and exact offsets, reward scoring (a failed sample keeps its record with the
-// error and is excluded from the update), then batched forwards of prompt+response for the old-policy
-// and reference log-probs and the critic values, the per-token KL, and the advantages — all on the
-// RolloutBatch of the scored records, in their order.
+// error and is excluded from the update), then batched forwards of prompt+response (in length order with
+// LengthGroupedBatches) for the old-policy and reference log-probs and the critic values, the per-token KL,
+// and the advantages — all on the RolloutBatch of the scored records, in their order.
 // KL (per valid token, d = logπ_old − logπ_ref): in the reward R_t ← R_t − β·KL_t before the advantages;
 // in the loss it is recomputed with the current policy during the update.
 using ReasonRL.Core;
@@ -85,15 +85,24 @@ public sealed partial class PpoTrainer
         var reference = useKl ? new double[b * t] : null;
         var values = _critic is not null ? new double[b * t] : null;
         var bootstrap = _critic is not null ? new double[b] : null;
-        for (int start = 0; start < b; start += _options.ForwardBatchSize)
+        // forward batches: record order, or (length-grouped) length order in batches no larger than a minibatch
+        var order = new int[b];
+        for (int k = 0; k < b; k++) order[k] = k;
+        int forwardBatch = _options.ForwardBatchSize;
+        if (_options.LengthGroupedBatches)
+        {
+            order = ByLength(order, records);
+            forwardBatch = Math.Min(forwardBatch, _options.MiniBatchSize);
+        }
+        for (int start = 0; start < b; start += forwardBatch)
         {
             ct.ThrowIfCancellationRequested();
-            int count = Math.Min(_options.ForwardBatchSize, b - start);
-            var sb = Sequences(records, start, count);
-            var grid = new double[count * sb.MaxResponse];
+            var members = new ArraySegment<int>(order, start, Math.Min(forwardBatch, b - start));
+            var sb = new SequenceBatch(Select(records, members, r => r.PromptTokens), Select(records, members, r => r.ResponseTokens), _padId);
+            var grid = new double[members.Count * sb.MaxResponse];
             if (_options.ReuseSamplingLogProbs)
             {
-                for (int k = start; k < start + count; k++)
+                foreach (int k in members)
                 {
                     var lp = records[k].SamplingLogProbs;
                     for (int j = 0; j < lp.Length; j++) old[k * t + j] = lp[j];
@@ -102,19 +111,21 @@ public sealed partial class PpoTrainer
             else
             {
                 sb.ForwardLogProbs(_policy, grid, default);
-                CopyRows(grid, sb.MaxResponse, old, t, start, count);
+                Scatter(grid, sb.MaxResponse, old, t, members);
             }
             if (reference is not null)
             {
                 sb.ForwardLogProbs(_reference, grid, default);
-                CopyRows(grid, sb.MaxResponse, reference, t, start, count);
+                Scatter(grid, sb.MaxResponse, reference, t, members);
             }
             if (_critic is not null)
             {
-                _critic.Forward(sb, grid, bootstrap!.AsSpan(start, count));
-                CopyRows(grid, sb.MaxResponse, values!, t, start, count);
+                var last = new double[members.Count];
+                _critic.Forward(sb, grid, last);
+                Scatter(grid, sb.MaxResponse, values!, t, members);
+                for (int i = 0; i < members.Count; i++) bootstrap![members[i]] = last[i];
             }
-            Report(PpoPhase.Experience, start + count, b);
+            Report(PpoPhase.Experience, start + members.Count, b);
         }
         var mask = new bool[b * t];
         var rewards = new double[b * t];
@@ -147,18 +158,9 @@ public sealed partial class PpoTrainer
         return (batch, adv, klToken, klSeq);
     }
 
-    /// <summary>The prompt+response sequences of records [start, start + count) for a training forward.</summary>
-    private SequenceBatch Sequences(IReadOnlyList<RolloutRecord> records, int start, int count)
+    /// <summary>Copies row i of a [members, tFrom] grid into row members[i] of a [*, tTo] grid (tFrom ≤ tTo).</summary>
+    private static void Scatter(double[] from, int tFrom, double[] to, int tTo, ArraySegment<int> members)
     {
-        var prompts = new int[count][];
-        var responses = new int[count][];
-        for (int k = 0; k < count; k++) (prompts[k], responses[k]) = (records[start + k].PromptTokens, records[start + k].ResponseTokens);
-        return new SequenceBatch(prompts, responses, _padId);
-    }
-
-    /// <summary>Copies rows of a [count, tFrom] grid into rows start.. of a [*, tTo] grid (tFrom ≤ tTo).</summary>
-    private static void CopyRows(double[] from, int tFrom, double[] to, int tTo, int start, int count)
-    {
-        for (int r = 0; r < count; r++) Array.Copy(from, r * tFrom, to, (start + r) * tTo, tFrom);
+        for (int i = 0; i < members.Count; i++) Array.Copy(from, i * tFrom, to, members[i] * tTo, tFrom);
     }
 }

@@ -2,7 +2,8 @@
 // the trainer's RNG) and cut into minibatches of MiniBatchSize; each minibatch is one optimizer update
 // built from GradientAccumulation micro-batches whose losses are each aggregated over the micro-batch
 // and weighted 1/(micro-batches); the objectives and their backward are PpoLossTerms (policy L_π,
-// critic c_V·L_V).
+// critic c_V·L_V). With LengthGroupedBatches the shuffled responses are stably sorted by length before
+// they are cut, and the minibatches run in a shuffled order: less padding, every response still once per pass.
 // Then the NaN/Inf guard looks at the loss and both gradient norms: a bad update is skipped (weights
 // and AdamW moments untouched), MaxConsecutiveNonFinite in a row throw. Otherwise each model's gradient
 // is clipped to MaxGradNorm by its global norm (critic: backbone and head together) and AdamW steps.
@@ -37,21 +38,35 @@ public sealed partial class PpoTrainer
         int perEpoch = (order.Length + _options.MiniBatchSize - 1) / _options.MiniBatchSize, done = 0;
         for (int epoch = 0; epoch < _options.PpoEpochs; epoch++)
         {
-            for (int i = order.Length - 1; i > 0; i--)
-            {
-                int j = _rng.NextInt(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
-            for (int start = 0; start < order.Length; start += _options.MiniBatchSize)
+            Shuffle(order);
+            var passOrder = _options.LengthGroupedBatches ? ByLength(order, records) : order;
+            var starts = new int[perEpoch];
+            for (int m = 0; m < perEpoch; m++) starts[m] = m * _options.MiniBatchSize;
+            if (_options.LengthGroupedBatches) Shuffle(starts);
+            foreach (int start in starts)
             {
                 ct.ThrowIfCancellationRequested();
-                var minibatch = new ArraySegment<int>(order, start, Math.Min(_options.MiniBatchSize, order.Length - start));
+                var minibatch = new ArraySegment<int>(passOrder, start, Math.Min(_options.MiniBatchSize, passOrder.Length - start));
                 UpdateOnce(records, batch, advantages, minibatch, beta, ref stats);
                 Report(PpoPhase.Update, ++done, perEpoch * _options.PpoEpochs);
             }
         }
         return stats;
     }
+
+    /// <summary>Fisher–Yates shuffle from the trainer's RNG.</summary>
+    private void Shuffle(int[] items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = _rng.NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    /// <summary><paramref name="order"/> stably sorted by prompt + response length (equal lengths keep their order).</summary>
+    private static int[] ByLength(int[] order, IReadOnlyList<RolloutRecord> records) =>
+        order.OrderBy(i => records[i].PromptTokens.Length + records[i].ResponseTokens.Length).ToArray();
 
     private void UpdateOnce(IReadOnlyList<RolloutRecord> records, RolloutBatch e, AdvantageResult adv, ArraySegment<int> minibatch, double beta, ref UpdateStats stats)
     {

@@ -132,6 +132,46 @@ public sealed class PpoTrainerTests
     }
 
     [Fact]
+    public void LengthGroupedBatchesGiveTheSameStepWhenOneMinibatchHoldsEveryResponse()
+    {
+        // one minibatch of all 32 responses: grouping changes only which forward batch computes a response's old/ref
+        // log-probs and values (4 length-ordered batches of 8, scattered back to the response's row) and the order of
+        // the update's sums, so both steps agree with the ungrouped ones to float round-off
+        var plain = PpoTestKit.FastOptions with { PpoEpochs = 1, MiniBatchSize = 32 };
+        var (a1, a2) = TwoSteps(plain, critic: true);
+        var (b1, b2) = TwoSteps(plain with { LengthGroupedBatches = true, ForwardBatchSize = 8 }, critic: true);
+        foreach (var (a, b) in new[] { (a1, b1), (a2, b2) })
+        {
+            Assert.Equal(a.Responses, b.Responses);
+            Close(a.PolicyLoss, b.PolicyLoss, 1e-4, "policy loss");
+            Close(a.ValueLoss, b.ValueLoss, 1e-4, "value loss");
+            Close(a.PolicyGradNorm, b.PolicyGradNorm, 1e-4, "policy grad norm");
+            Close(a.CriticGradNorm, b.CriticGradNorm, 1e-4, "critic grad norm");
+            Assert.Equal(a.Kl, b.Kl, 6);
+        }
+        Assert.True(Math.Abs(a2.Kl) > 1e-6, "the second step's KL is non-zero, so it compares the moved policies");
+    }
+
+    /// <summary>|expected − actual| ≤ relative·max(|expected|, 1e-3): relative for sizeable values, 1e-3·relative
+    /// absolute near 0 (the first step's whitened policy loss is 0 up to round-off).</summary>
+    private static void Close(double expected, double actual, double relative, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= relative * Math.Max(Math.Abs(expected), 1e-3), $"{what}: {expected:R} vs {actual:R}");
+
+    [Fact]
+    public void LengthGroupedMinibatchesAreDeterministicAndTrain()
+    {
+        var options = PpoTestKit.FastOptions with { MiniBatchSize = 8, LengthGroupedBatches = true };
+        var (a1, a2) = TwoSteps(options, critic: true);
+        var (b1, b2) = TwoSteps(options, critic: true);
+        Assert.Equal((a1.PolicyLoss, a1.ValueLoss, a2.PolicyLoss, a2.ValueLoss, a2.Kl), (b1.PolicyLoss, b1.ValueLoss, b2.PolicyLoss, b2.ValueLoss, b2.Kl));
+        foreach (var m in new[] { a1, a2 })
+        {
+            Assert.False(m.Skipped);
+            Assert.True(double.IsFinite(m.PolicyLoss) && m.PolicyGradNorm > 0 && m.CriticGradNorm > 0);
+        }
+    }
+
+    [Fact]
     public void GaeWithoutACriticIsRejectedWithAnActionableMessage()
     {
         using var policy = PpoTestKit.NewPolicy(1);
