@@ -2,6 +2,7 @@
 // rows, Math-Shepherd tag text) on hand-written lines, the neutral-rating mapping, native write → read
 // round trip, and schema errors that name the file, line and field.
 using ReasonRL.Data.Datasets;
+using ReasonRL.Data.Lab;
 using Xunit;
 
 namespace ReasonRL.Data.Tests;
@@ -121,5 +122,37 @@ public sealed class StepLabelledLoaderTests : IDisposable
         Assert.Contains(records, r => r.Labels.Contains(false));
         Assert.All(records, r => Assert.Equal(r.Steps.Count, r.Labels.Count));
         Assert.Equal(records.Select(r => string.Join("|", r.Steps)), LabStepLabelledSet.Build(new LabStepSetOptions { Problems = 20, VariantsPerProblem = 3, Seed = 4 }).Select(r => string.Join("|", r.Steps)));
+    }
+
+    [Fact]
+    public void RunOnSolutionsContinueTheChainPastTheAnswerAndAreLabelledByTheLabeller()
+    {
+        var problems = new LabTaskGenerator(LabTaskOptions.Default with { Seed = 9 }).Generate(LabSplit.Train, 200);
+        var rng = new Core.Rng(5);
+        int incorrect = 0, positive = 0;
+        foreach (var p in problems)
+        {
+            string text = LabStepLabelledSet.RunOnSolution(p, rng);
+            var lines = text.Split('\n');
+            var kept = p.SftSolution.Split('\n').Where(l => !l.Contains("\\boxed", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(kept, lines.Take(kept.Length));                       // the solution up to its answer line, as written
+            Assert.InRange(lines.Length - kept.Length, 2, 5);                  // then 2–5 appended lines
+            Assert.DoesNotContain("\\boxed", text);                           // and no answer: unfinished
+            long previous = long.Parse(kept.Where(l => l.Contains(" = ", StringComparison.Ordinal) && l.Contains(' ')).Select(l => l.Split(" = ")[1]).Last(), System.Globalization.CultureInfo.InvariantCulture);
+            foreach (string line in lines.Skip(kept.Length))
+            {
+                Assert.StartsWith(previous.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ", line);   // chains from the last written result
+                previous = long.Parse(line.Split(" = ")[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            var labelled = StepLabeller.Label(p, text);
+            Assert.True(labelled.IsTruncated);
+            foreach (var step in labelled.Lines.Skip(kept.Length))
+                if (step.Label == StepLabel.Incorrect) incorrect++; else positive++;
+        }
+        // half the appended results are off by 1–2 (Incorrect, and so is every line chained from them); the rest
+        // are correct arithmetic on known numbers, which the labeller does not call incorrect
+        Assert.InRange(incorrect / (double)(incorrect + positive), 0.6, 0.95);
+        Assert.True(positive > 0);
+        Assert.Equal(LabStepLabelledSet.RunOnSolution(problems[0], new Core.Rng(3)), LabStepLabelledSet.RunOnSolution(problems[0], new Core.Rng(3)));
     }
 }

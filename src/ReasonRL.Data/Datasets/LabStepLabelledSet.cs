@@ -10,6 +10,11 @@
 //   RepeatLine   — a reasoning line is written twice (Unnecessary: positive under the default options);
 //   Truncated    — line j stops after its "=" (the result is never written: Unparsable), later lines unchanged
 //                  (they use a result that was never derived: Incorrect), as an undertrained policy often does.
+// RunOnSolution (not one of the draws above; the lab chooses a share of its corrupted rows to be these):
+//   RunOn        — the solution run on past its last line as a policy farming a per-line reward writes it
+//                  (seen in the lab's exploratory raw-PRM runs): the answer line dropped and 2–5 lines appended,
+//                  each continuing from the previous written result with a question number or a small integer,
+//                  its result right or off by 1–2 (half each); the response ends there, unfinished.
 // Not the labeller (StepLabeller) and not a loader; StepLabelledLoader.Write stores the result.
 using ReasonRL.Core;
 using ReasonRL.Data.Lab;
@@ -74,6 +79,33 @@ public static partial class LabStepLabelledSet
         ArgumentNullException.ThrowIfNull(rng);
         return Corrupt(problem.SftSolution, (Corruption)rng.NextInt(0, 4), rng);
     }
+
+    /// <summary>The problem's SFT solution run on past its last reasoning line (RunOn in the file header): the answer line
+    /// dropped, 2–5 appended lines chaining from the last written result, the response left unfinished.</summary>
+    public static string RunOnSolution(ArithmeticProblem problem, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(rng);
+        var lines = problem.SftSolution.Split('\n').Where(l => !l.Contains("\\boxed", StringComparison.Ordinal)).ToList();
+        var last = lines.Select(l => Equation().Match(l)).LastOrDefault(m => m.Success);
+        long current = last is null ? problem.Start : long.Parse(last.Groups[4].Value, CultureInfo.InvariantCulture);
+        var given = Number().Matches(problem.Question).Select(m => long.Parse(m.Value, CultureInfo.InvariantCulture)).ToList();
+        int extra = rng.NextInt(2, 5);
+        for (int k = 0; k < extra; k++)
+        {
+            long operand = given.Count > 0 && rng.NextInt(0, 1) == 0 ? given[rng.NextInt(0, given.Count - 1)] : rng.NextInt(1, 9);
+            char op = rng.NextInt(0, 9) switch { < 5 => '+', < 8 => '-', _ => '*' };
+            if (op == '-' && operand > current) op = '+';
+            long result = Evaluate(current, op, operand) ?? current + operand;
+            if (rng.NextInt(0, 1) == 0) result = Off(result, rng.NextInt(1, 2));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{current} {op} {operand} = {result}"));
+            current = result;
+        }
+        return string.Join('\n', lines);
+    }
+
+    [GeneratedRegex(@"[0-9]+")]
+    private static partial Regex Number();
 
     [GeneratedRegex(@"^(\d+) ([-+*/]) (\d+) = (\d+)$")]
     private static partial Regex Equation();

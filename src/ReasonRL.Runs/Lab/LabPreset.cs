@@ -71,6 +71,12 @@ public sealed record LabPreset
     /// PRM check on validation responses alone (docs/lab-prm.md).</summary>
     public int PerturbedProblems { get; init; } = 4000;
 
+    /// <summary>Share, in [0, 1], of those problems whose corrupted row is instead a run-on solution
+    /// (LabStepLabelledSet.RunOnSolution: the chain continued past the answer with wrong or off-question lines, the
+    /// kind of line a policy farming a per-line reward writes), so the PRM sees such errors; 0 = none. Chosen by the
+    /// PRM check alone (docs/lab-prm.md).</summary>
+    public double RunOnShare { get; init; }
+
     /// <summary>Samples per problem (temperature 1).</summary>
     public int SamplesPerProblem { get; init; } = 4;
 
@@ -214,6 +220,7 @@ public sealed record LabPreset
         Positive(SftBatchSize, nameof(SftBatchSize));
         Positive(SampleProblems, nameof(SampleProblems));
         Positive(SamplesPerProblem, nameof(SamplesPerProblem));
+        if (!(RunOnShare >= 0 && RunOnShare <= 1)) throw new ArgumentException($"lab preset: RunOnShare = {RunOnShare}; expected in [0, 1]");
         if (PerturbedProblems < 0) throw new ArgumentException($"lab preset: PerturbedProblems = {PerturbedProblems}; expected >= 0 (at most TrainProblems are used)");
         Positive(PrmEpochs, nameof(PrmEpochs));
         Positive(OrmEpochs, nameof(OrmEpochs));

@@ -5,11 +5,14 @@
 // the paper's synthetic examples: each problem's gold solution with a restatement after its first line
 // and its first line repeated after its last — the mean score of those correct-but-unnecessary lines
 // beside that of the necessary ones shows whether the PRM scores padding as correct (what makes a raw
-// summed PRM reward farmable). The AUC is measured again on test-split problems: the lab's reward-model
+// summed PRM reward farmable); (3) a run-on probe: each problem's SFT solution run on past its answer
+// (LabStepLabelledSet.RunOnSolution) — the mean score of its Incorrect lines is what raw shaping pays a
+// policy for each such line. The AUC is measured again on test-split problems: the lab's reward-model
 // settings were chosen by the validation figure, so the test figure is the one no choice has seen.
 // Scores are the raw step scores of the lab's own raw-PRM reward pipeline.
 // Written to rm/prm_check.json. Not the PRM's training (RewardModelRun) and not the labelling rules.
 using ReasonRL.Core;
+using ReasonRL.Data.Datasets;
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
 using ReasonRL.Rewards.Composition;
@@ -40,6 +43,13 @@ public sealed record LabPrmCheck(int Problems, int CorrectLines, int IncorrectLi
 
     /// <summary>AUC of the step score, Correct vs Incorrect lines of SFT responses to <see cref="TestProblems"/>.</summary>
     public double TestAuc { get; init; } = double.NaN;
+
+    /// <summary>Incorrect lines of the run-on probe (each validation problem's SFT solution run on past its answer,
+    /// LabStepLabelledSet.RunOnSolution).</summary>
+    public int RunOnIncorrectLines { get; init; }
+
+    /// <summary>Mean score of the run-on probe's Incorrect lines: what a policy earns per such line under raw shaping.</summary>
+    public double MeanRunOnIncorrect { get; init; } = double.NaN;
 }
 
 /// <summary>Computes <see cref="LabPrmCheck"/>.</summary>
@@ -70,11 +80,7 @@ public static class LabPrmChecker
         var test = SampledLines(ctx, policy, pipeline, ctx.TestProblems.Take(maxProblems).ToList(), (1UL << 41) + (1UL << 32));
 
         // (2) the padding probe
-        var padded = problems.Select(p =>
-        {
-            var (text, offsets) = ResponseText.Decode(tokenizer, tokenizer.Encode(Padded(p)).Ids);   // the policy's tokens and their ranges
-            return (Problem: p, Text: text, Offsets: offsets);
-        }).ToList();
+        var padded = problems.Select(p => Encoded(tokenizer, p, Padded(p))).ToList();
         double sumNecessary = 0, sumUnnecessary = 0;
         int necessary = 0, unnecessary = 0;
         foreach (var (_, lines) in Score(pipeline, padded))
@@ -85,15 +91,32 @@ public static class LabPrmChecker
                 else if (label == StepLabel.Correct) { sumNecessary += score; necessary++; }
             }
         }
+        // (3) the run-on probe
+        var runOnRng = Rng.ForStream(unchecked((ulong)ctx.Preset.BaseSeed), (1UL << 41) + (2UL << 32));
+        var runOn = problems.Select(p => Encoded(tokenizer, p, LabStepLabelledSet.RunOnSolution(p, runOnRng))).ToList();
+        double sumRunOn = 0;
+        int runOnIncorrect = 0;
+        foreach (var (_, lines) in Score(pipeline, runOn))
+            foreach (var (label, score) in lines.Where(l => l.Label == StepLabel.Incorrect)) { sumRunOn += score; runOnIncorrect++; }
+
         return new LabPrmCheck(problems.Count, validation.Correct, validation.Incorrect, validation.Auc, validation.MeanCorrect, validation.MeanIncorrect,
             Mean(sumNecessary, necessary), Mean(sumUnnecessary, unnecessary))
         {
             TestProblems = Math.Min(maxProblems, ctx.TestProblems.Count),
             TestAuc = test.Auc,
+            RunOnIncorrectLines = runOnIncorrect,
+            MeanRunOnIncorrect = Mean(sumRunOn, runOnIncorrect),
         };
     }
 
     private static double Mean(double sum, int n) => n == 0 ? double.NaN : sum / n;
+
+    /// <summary>A written response with the policy's tokens' character ranges (as the sampler would decode it).</summary>
+    private static (ArithmeticProblem Problem, string Text, Rewards.Steps.TokenOffset[] Offsets) Encoded(ITokenizer tokenizer, ArithmeticProblem problem, string response)
+    {
+        var (text, offsets) = ResponseText.Decode(tokenizer, tokenizer.Encode(response).Ids);
+        return (problem, text, offsets);
+    }
 
     /// <summary>Samples <see cref="SamplesPerProblem"/> responses per problem from the SFT policy (temperature 1, streams
     /// from <paramref name="streamBase"/>) and compares the PRM's raw step scores of Correct and Incorrect lines.</summary>

@@ -4,7 +4,8 @@
 // (samples/labelled.jsonl: every line Correct / Unnecessary / Incorrect with its rule, plus the final
 // verdict). These labelled samples are the reward models' training data, together with, for the first
 // preset.PerturbedProblems training problems, a corrupted copy of its SFT solution and the SFT solution
-// itself (LabStepLabelledSet.CorruptedSolution; Source "corrupted" / "sft"), labelled by the same StepLabeller.
+// itself (LabStepLabelledSet.CorruptedSolution; Source "corrupted" / "sft"; a RunOnShare of the corrupted copies are
+// run-on solutions instead, LabStepLabelledSet.RunOnSolution, Source "run_on"), labelled by the same StepLabeller.
 // Not the reward-model training (LabRewardModelStage) and not the labelling rules (StepLabeller).
 using ReasonRL.Core;
 using ReasonRL.Data.Datasets;
@@ -64,10 +65,16 @@ public static class LabSamplingStage
         // Extra reward-model data: for each of the first PerturbedProblems training problems, one corrupted copy of
         // its SFT solution (a wrong result, operand or answer, a repeated or unfinished line) and the SFT solution as
         // written, labelled like every sample by StepLabeller.
+        // A RunOnShare of them get a run-on solution instead of the corrupted copy (drawn from a stream of its own, and the
+        // corrupted copy drawn regardless, so every other row is the same whatever the share).
         var corruptions = Rng.ForStream(unchecked((ulong)preset.BaseSeed), 1UL << 40);
+        var runOns = Rng.ForStream(unchecked((ulong)preset.BaseSeed), (1UL << 40) + 1);
         foreach (var p in ctx.TrainProblems.Take(preset.PerturbedProblems))
         {
-            rows.Add(new LabSampleRow(p.Id, preset.SamplesPerProblem, LabStepLabelledSet.CorruptedSolution(p, corruptions), false, LabSampleRow.Corrupted));
+            string corrupted = LabStepLabelledSet.CorruptedSolution(p, corruptions);
+            rows.Add(preset.RunOnShare > 0 && runOns.NextDouble() < preset.RunOnShare
+                ? new LabSampleRow(p.Id, preset.SamplesPerProblem, LabStepLabelledSet.RunOnSolution(p, runOns), false, LabSampleRow.RunOn)
+                : new LabSampleRow(p.Id, preset.SamplesPerProblem, corrupted, false, LabSampleRow.Corrupted));
             rows.Add(new LabSampleRow(p.Id, preset.SamplesPerProblem + 1, p.SftSolution, false, LabSampleRow.Sft));
         }
         JsonlFile.Write(path, rows, LabJsonContext.Default.LabSampleRow);

@@ -23,6 +23,7 @@ public sealed class LabEndToEndTests : IDisposable
         TestProblems = 8,
         ValidationProblems = 8,
         PerturbedProblems = 6,
+        RunOnShare = 0.5,
         PolicySize = "micro",
         MaxPositions = 256,
         SftSteps = 6,
@@ -40,6 +41,8 @@ public sealed class LabEndToEndTests : IDisposable
         Seeds = [1],
     };
 
+    private static int CountOf(string text, string needle) => (text.Length - text.Replace(needle, "", StringComparison.Ordinal).Length) / needle.Length;
+
     [Fact]
     [Trait("Lane", "Slow")]
     public void Tiny_preset_produces_table_report_and_resumes()
@@ -55,6 +58,12 @@ public sealed class LabEndToEndTests : IDisposable
         Assert.NotNull(first.PrmCheck);
         Assert.Equal(Tiny.ValidationProblems, first.PrmCheck.Problems);
         Assert.Equal(Tiny.TestProblems, first.PrmCheck.TestProblems);
+        Assert.True(first.PrmCheck.RunOnIncorrectLines > 0 && double.IsFinite(first.PrmCheck.MeanRunOnIncorrect), "the run-on probe scored its incorrect lines");
+        // The extra reward-model rows: an as-written SFT solution per perturbed problem, and a corrupted or (RunOnShare) run-on copy.
+        string samples = File.ReadAllText(Path.Combine(root, "samples/samples.jsonl"));
+        Assert.Equal(Tiny.PerturbedProblems, CountOf(samples, "\"source\":\"sft\""));
+        Assert.Equal(Tiny.PerturbedProblems, CountOf(samples, "\"source\":\"corrupted\"") + CountOf(samples, "\"source\":\"run_on\""));
+        Assert.True(CountOf(samples, "\"source\":\"run_on\"") > 0, "RunOnShare 0.5 of 6 problems gave no run-on row");
         Assert.NotEmpty(first.Findings);
         foreach (var f in new[] { "summary.json", "report.html", "sft/model/config.json", "sft/config.resolved.yaml", "rm/prm/train_rm_report.json", "rm/prm_data.jsonl", "runs/prm_raw/seed-1/config.resolved.yaml", "rm/prm/config.json", "rm/orm/config.json",
                      "runs/prm_raw/seed-1/metrics.jsonl", "runs/prm_raw/seed-1/policy/model.safetensors", "samples/labelled.jsonl" })
