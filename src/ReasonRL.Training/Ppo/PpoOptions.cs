@@ -40,9 +40,9 @@ public sealed record PpoOptions
     public int MiniBatchSize { get; init; } = 32;
     /// <summary>Length-grouped batches: each pass's shuffled responses are stably sorted by prompt + response length,
     /// cut into minibatches, and the minibatches' order shuffled (from the trainer's RNG); the experience forwards take
-    /// batches of at most min(ForwardBatchSize, MiniBatchSize) responses in length order too. Every response is still used once per pass; only which
-    /// responses share a minibatch changes, so each padded batch holds less padding (cf. OpenRLHF's packing and verl's
-    /// dynamic batch size). Default false (uniformly random minibatches).</summary>
+    /// batches of at most min(ForwardBatchSize, MiniBatchSize) responses in length order too. Every response is still
+    /// used once per pass; only which responses share a padded batch changes, so each holds less padding (cf.
+    /// OpenRLHF's packing and verl's dynamic batch size). Default false (uniformly random minibatches).</summary>
     public bool LengthGroupedBatches { get; init; }
     /// <summary>Micro-batches per minibatch (gradients summed, each micro-batch's loss weighted 1/GradientAccumulation).</summary>
     public int GradientAccumulation { get; init; } = 1;
