@@ -160,7 +160,7 @@ public sealed record LabPreset
         [
             "The task is easier than the generator's default (2–3 operations, operands ≤ 9, results ≤ 30, multipliers ≤ 2), so that a character-level policy learns the arithmetic within a few minutes of SFT on two cores.",
             "SFT sees 4,000 training problems about 4 times each (1,000 steps × 16), rather than a few hundred many times: the policy then generalises to held-out problems and leaves RL room to sharpen it.",
-            "The PPO policy learning rate (1e-5) was chosen by `reasonrl lab sweep` on the validation split (train-split problems never trained on) by the success-only design's accuracy alone; every design runs with it (docs/lab-sweep.md). GAE uses λ = 1, so the critic is a baseline only.",
+            "The default preset's PPO policy learning rate (1e-5; `--set policy_lr` changes it, and the PPO line below gives this run's) was chosen by `reasonrl lab sweep` on the validation split (train-split problems never trained on) by the success-only design's accuracy alone; every design runs with it (docs/lab-sweep.md). GAE uses λ = 1, so the critic is a baseline only.",
             "The reward models' data adds, to the SFT policy's labelled samples, a corrupted copy (for a quarter of the problems: the solution run on past its answer with wrong lines) and the as-written SFT solution of every training problem, labelled by the same automatic labeller, so the small PRM sees enough errors and correct-but-unnecessary lines (chosen by the PRM check on validation responses, docs/lab-prm.md).",
         ],
     };
