@@ -92,12 +92,100 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public async Task QueueFull_ARefusedRequestsBodyIsNeverRead_TheConnectionClosesAfterThe503()
+    {
+        // a deadline far beyond this test's waits: a server that read (or drained) the body would hold the connection
+        // open for the rest of a body that never comes, so the end of the stream below would not arrive
+        var longTimeout = TimeSpan.FromMinutes(30);
+        var gate = new ManualResetEventSlim(false);
+        await using var server = await TestServers.StartAsync(Judge(TimeSpan.Zero, gate),
+            new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10, RequestTimeout: longTimeout));
+        using var http = new HttpClient();
+        var held = ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Batch(10, "h"));
+        await TestServers.WaitUntil(() => server.AdmittedSamples == 10);
+
+        // announces 50 MB, sends the headers and 100 bytes of the body, then only reads
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.Address.Host, server.Address.Port);
+        var stream = tcp.GetStream();
+        var head = $"POST /get_reward HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head + "{\"query\": [\"" + new string('x', 88)));
+        var answer = await ReadUntilClosedAsync(buffer => stream.ReadAsync(buffer)).WaitAsync(TimeSpan.FromSeconds(120));
+
+        Assert.StartsWith("HTTP/1.1 503", answer);
+        Assert.Contains("\r\nConnection: close\r\n", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\r\nRetry-After: 1\r\n", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("overloaded", answer);
+        Assert.Equal(1, server.Metrics.RefusalsUnread);
+        Assert.Contains("reasonrl_refused_unread_total 1", server.Metrics.Render(0, 0, null));
+        gate.Set();
+        Assert.Equal(HttpStatusCode.OK, (await held).Status);
+    }
+
+    [Fact]
+    public async Task QueueFull_AClientStillUploadingALargeBody_ReadsThe503_AsOpenRlhfsClientDoes()
+    {
+        // OpenRLHF posts with Python's requests: http.client sends the whole body before it reads the answer, and urllib3
+        // ignores a reset or broken pipe while sending and then reads the answer. The server reads none of this 8 MB body
+        // and closes after its 503, so the upload fails part-way; the 503 must still be in the client's socket.
+        var gate = new ManualResetEventSlim(false);
+        await using var server = await TestServers.StartAsync(Judge(TimeSpan.Zero, gate),
+            new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10, RequestTimeout: Timeout));
+        using var http = new HttpClient();
+        var held = ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Batch(10, "h"));
+        await TestServers.WaitUntil(() => server.AdmittedSamples == 10);
+
+        var body = Encoding.UTF8.GetBytes(Batch(10, "big", 8 * 1024 * 1024));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(server.Address.Host, server.Address.Port);
+        var head = Encoding.ASCII.GetBytes($"POST /get_reward HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        long sent = 0;
+        try
+        {
+            await socket.SendAsync(head);
+            while (sent < body.Length) sent += await socket.SendAsync(body.AsMemory((int)sent, (int)Math.Min(64 * 1024, body.Length - sent)));
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted)
+        {
+            // the server closed the connection: read its answer, as urllib3 does
+        }
+        var answer = await ReadUntilClosedAsync(buffer => socket.ReceiveAsync(buffer)).WaitAsync(TimeSpan.FromSeconds(120));
+
+        Assert.StartsWith("HTTP/1.1 503", answer);
+        Assert.Contains("overloaded", answer);
+        Assert.True(sent < body.Length, $"the whole {body.Length}-byte body was sent; expected the server to close before reading it");
+        Assert.Equal(1, server.Metrics.RefusalsUnread);
+        gate.Set();
+        Assert.Equal(HttpStatusCode.OK, (await held).Status);
+    }
+
+    /// <summary>Everything the server sends until it closes the connection (a reset after its answer counts as closed).</summary>
+    private static async Task<string> ReadUntilClosedAsync(Func<Memory<byte>, ValueTask<int>> read)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        try
+        {
+            int n;
+            while ((n = await read(buffer)) > 0) received.Write(buffer, 0, n);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            // reset by the server after its answer
+        }
+        return Encoding.UTF8.GetString(received.ToArray());
+    }
+
+    [Fact]
     public async Task Flood_RefusalsComeBackFastRelativeToTheTimeout_AndTheBacklogStaysBounded()
     {
         // 1 verifier thread at 2 ms per sample: 100 samples per request take 0.2 s; the queue holds two requests
         await using var server = await TestServers.StartAsync(Judge(TimeSpan.FromMilliseconds(2)),
             new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 100, MaxQueuedSamples: 200, RequestTimeout: Timeout));
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = Timeout * 2 };
+        // .NET's HttpClient sends the whole body before it reads the answer and reports a reset upload as an error; with
+        // Expect: 100-continue it sends the body only when the server starts reading it, so a refusal reaches it intact
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, Expect100ContinueTimeout = Timeout }) { Timeout = Timeout * 2 };
+        http.DefaultRequestHeaders.ExpectContinue = true;
         var url = new Uri(server.Address, "/get_reward");
         var backlog = new BacklogWatch(server);
         // 48 distinct requests of 100 samples with 256 KB bodies at once (12 MB of uploads)
