@@ -84,6 +84,26 @@ public sealed partial class ServeProcess : IAsyncDisposable
         return (rss, peak);
     }
 
+    /// <summary>The child's CPU time so far, user and system, in seconds (/proc/PID/stat; 100 clock ticks per second,
+    /// Linux's USER_HZ); zeros when unknown.</summary>
+    public (double User, double System) CpuSeconds() => CpuSecondsOf($"/proc/{process.Id}/stat");
+
+    /// <summary>User and system CPU seconds from a /proc/…/stat file (fields 14 and 15); zeros when it cannot be read.</summary>
+    public static (double User, double System) CpuSecondsOf(string statPath)
+    {
+        try
+        {
+            var text = File.ReadAllText(statPath);
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            // fields[0] is field 3 (state): utime is field 14, stime field 15
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) / 100.0, long.Parse(fields[12], CultureInfo.InvariantCulture) / 100.0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return (0, 0);
+        }
+    }
+
     private static long Kib(string line) => 1024 * long.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 
     /// <summary>The value of an unlabelled gauge or counter in the child's /metrics, or null when it is not there.</summary>

@@ -104,10 +104,11 @@ public sealed class AdmissionTests
         var held = ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Batch(10, "h"));
         await TestServers.WaitUntil(() => server.AdmittedSamples == 10);
 
-        // announces 50 MB, sends the headers and 100 bytes of the body, then only reads
+        // connects, waits, announces 50 MB, sends the headers and 100 bytes of the body, then only reads
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(server.Address.Host, server.Address.Port);
         var stream = tcp.GetStream();
+        await Task.Delay(300);
         var head = $"POST /get_reward HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head + "{\"query\": [\"" + new string('x', 88)));
         var answer = await ReadUntilClosedAsync(buffer => stream.ReadAsync(buffer)).WaitAsync(TimeSpan.FromSeconds(120));
@@ -118,6 +119,8 @@ public sealed class AdmissionTests
         Assert.Contains("overloaded", answer);
         Assert.Equal(1, server.Metrics.RefusalsUnread);
         Assert.Contains("reasonrl_refused_unread_total 1", server.Metrics.Render(0, 0, null));
+        // the first request on a connection is timed from the connection's accept, not from its headers
+        Assert.True(server.Metrics.MaxSecondsForKind("overloaded") >= 0.3, $"server-side time {server.Metrics.MaxSecondsForKind("overloaded")} s; the connection waited 0.3 s");
         gate.Set();
         Assert.Equal(HttpStatusCode.OK, (await held).Status);
     }
