@@ -11,7 +11,7 @@ using System.Text.RegularExpressions;
 namespace ReasonRL.Benchmarks;
 
 /// <summary>One request as the child's log line gives it (path, status, server-side milliseconds, error kind).</summary>
-public sealed record ServedRequest(string Path, int Status, double Milliseconds, string? Kind, string Line);
+public sealed record ServedRequest(string Path, int Status, double Milliseconds, string? Kind, string Line, int? Samples = null);
 
 public sealed partial class ServeProcess : IAsyncDisposable
 {
@@ -124,7 +124,8 @@ public sealed partial class ServeProcess : IAsyncDisposable
         {
             return log.Select(l => RequestLine().Match(l)).Where(m => m.Success && m.Groups[1].Value == path)
                 .Select(m => new ServedRequest(m.Groups[1].Value, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
-                    double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), m.Groups[4].Success ? m.Groups[4].Value : null, m.Value))
+                    double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), m.Groups[5].Success ? m.Groups[5].Value : null, m.Value,
+                    m.Groups[4].Success ? int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture) : null))
                 .ToArray();
         }
     }
@@ -147,6 +148,6 @@ public sealed partial class ServeProcess : IAsyncDisposable
     [GeneratedRegex(@"listening on (http://\S+) ")]
     private static partial Regex ListeningLine();
 
-    [GeneratedRegex(@"path=(\S+) status=(\d+) ms=([0-9.]+)(?: samples=\d+)?(?: kind=(\S+))?")]
+    [GeneratedRegex(@"path=(\S+) status=(\d+) ms=([0-9.]+)(?: samples=(\d+))?(?: kind=(\S+))?")]
     private static partial Regex RequestLine();
 }

@@ -85,6 +85,9 @@ public sealed class RewardServer : IAsyncDisposable
     /// <summary>Samples of admitted requests not yet answered (the bounded backlog).</summary>
     public long AdmittedSamples => admission.Admitted;
 
+    /// <summary>Samples reserved by requests whose bodies are being read (estimated from their Content-Length).</summary>
+    public long ReservedSamples => admission.Reserved;
+
     /// <summary>The throughput admission control has measured (samples per second of busy time), or null while unknown.</summary>
     public double? MeasuredSamplesPerSecond => admission.SamplesPerSecond;
 
@@ -331,16 +334,37 @@ public sealed class RewardServer : IAsyncDisposable
         return Overloaded(message);
     }
 
+    /// <summary>Samples a request reserved before its body was read, until admission takes them or they are given back.</summary>
+    private sealed class Reservation
+    {
+        public int Samples;
+    }
+
     private async Task<Reply?> AnswerAsync(HttpContext ctx, Func<byte[], Prepared> prepare, CancellationToken deadline)
     {
         var path = ctx.Request.Path.Value ?? "";
         // admission before the body: a request the backlog cannot take is refused before it is uploaded, hashed or
-        // parsed, unless held work has a body of this very length (a retry of it must be able to join)
-        if (ctx.Request.ContentLength is { } announced && !work.MayHold(path, announced)
-            && admission.Refusal(admission.EstimateSamples(announced, Options.MaxSamplesPerRequest)) is { } early)
+        // parsed, unless held work has a body of this very length (a retry of it must be able to join). One that passes
+        // reserves its estimated samples while its body is read, so requests arriving meanwhile see them as backlog
+        var held = new Reservation();
+        if (ctx.Request.ContentLength is { } announced && !work.MayHold(path, announced))
         {
-            return RefuseUnread(ctx, early);
+            var estimate = admission.EstimateSamples(announced, Options.MaxSamplesPerRequest);
+            if (!admission.TryReserve(estimate, out var early)) return RefuseUnread(ctx, early!);
+            held.Samples = estimate;
         }
+        try
+        {
+            return await AnswerReadingAsync(ctx, path, prepare, held, deadline).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (held.Samples > 0) admission.CancelReservation(held.Samples);
+        }
+    }
+
+    private async Task<Reply?> AnswerReadingAsync(HttpContext ctx, string path, Func<byte[], Prepared> prepare, Reservation held, CancellationToken deadline)
+    {
         byte[] body;
         try
         {
@@ -378,7 +402,8 @@ public sealed class RewardServer : IAsyncDisposable
         var joined = entry is not null;
         if (entry is null)
         {
-            if (admission.Refusal(0) is { } full) return Overloaded(full);
+            // checked on the headers already when it holds a reservation (counted in the backlog: it would refuse itself)
+            if (held.Samples == 0 && admission.Refusal(0) is { } full) return Overloaded(full);
             Prepared prepared;
             try
             {
@@ -398,10 +423,21 @@ public sealed class RewardServer : IAsyncDisposable
             var n = prepared.Samples;
             string? refusal = null;
             (entry, joined) = work.JoinOrStart(key, body.Length,
-                admit: () => admission.TryAdmit(n, out refusal),
+                admit: () =>
+                {
+                    var reservation = held.Samples;
+                    held.Samples = 0; // TryAdmit ends the reservation either way
+                    return admission.TryAdmit(n, out refusal, reservation);
+                },
                 start: ct => ScoreInSlotAsync(prepared.Score!, ct),
                 release: answered => admission.Release(n, answered));
             if (entry is null) return Overloaded(refusal!);
+        }
+        if (held.Samples > 0)
+        {
+            // it joined work already held: its reservation is not needed while it waits
+            admission.CancelReservation(held.Samples);
+            held.Samples = 0;
         }
         if (joined) Metrics.RetryJoined();
         try

@@ -53,6 +53,27 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public void AReservationCountsAsBacklog_UntilAdmittedOrGivenBack()
+    {
+        var admission = new Admission(100, Timeout);
+        Assert.True(admission.TryReserve(60, out _));              // a body of about 60 samples is being read
+        Assert.False(admission.TryReserve(41, out var refusal));   // so one of 41 is refused on its headers
+        Assert.Contains("being read", refusal);
+        Assert.Equal(0, admission.Admitted);
+        Assert.True(admission.TryAdmit(50, out _, reservation: 60)); // the parsed count replaces the estimate
+        Assert.Equal(50, admission.Admitted);
+        Assert.Equal(0, admission.Reserved);
+        Assert.True(admission.TryReserve(50, out _));
+        Assert.False(admission.TryAdmit(51, out _, reservation: 50)); // a refusal ends the reservation too
+        Assert.Equal(0, admission.Reserved);
+        Assert.True(admission.TryReserve(50, out _));
+        admission.CancelReservation(50);                           // a bad body, a joined retry, a client gone
+        Assert.Equal(0, admission.Reserved);
+        Assert.True(admission.TryAdmit(50, out _));
+        Assert.Equal(100, admission.Admitted);
+    }
+
+    [Fact]
     public void TheFirstCheck_CountsTheSamplesABodyOfThisLengthLikelyHolds()
     {
         var admission = new Admission(1000, Timeout);
@@ -212,6 +233,7 @@ public sealed class AdmissionTests
         // as the server measured it, from the request's headers to its answer
         Assert.True(server.Metrics.MaxSecondsFor(503) < Timeout.TotalSeconds * 0.1, $"server-side slowest 503: {server.Metrics.MaxSecondsFor(503):F2} s");
         Assert.True(maxAdmitted <= 200, $"{maxAdmitted} samples admitted; the limit is 200");
+        Assert.Equal(0, server.ReservedSamples); // every reservation was admitted or given back
     }
 
     [Fact]

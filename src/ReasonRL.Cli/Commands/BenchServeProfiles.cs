@@ -247,11 +247,18 @@ internal static partial class BenchServeProfiles
                 $"this load-generator process: peak RSS {SelfPeakRss() / (1024 * 1024)} MiB");
             var served = server.Requests("/get_reward");
             double Slowest(Func<ServedRequest, bool> which) => served.Where(which).Select(q => q.Milliseconds).DefaultIfEmpty(0).Max();
-            var refusedMs = served.Where(q => q.Kind == "overloaded").Select(q => q.Milliseconds).Order().ToArray();
             var unread = server.MetricAsync("reasonrl_refused_unread_total").GetAwaiter().GetResult();
-            output.WriteLine($"refusals as the server measured them (connection accepted, or headers in, to answer written; its log): {refusedMs.Length}, " +
-                $"p50 {ServerMetrics.Percentile(refusedMs, 0.5):F1} ms, p99 {ServerMetrics.Percentile(refusedMs, 0.99):F1} ms, max {(refusedMs.Length == 0 ? 0 : refusedMs[^1]):F1} ms; " +
-                $"refused on the headers alone, body unread: {unread?.ToString(Inv) ?? "not reported (an older server)"}");
+            // a refusal after the body was parsed logs its sample count; one on the headers alone does not
+            foreach (var (label, which) in new (string, Func<ServedRequest, bool>)[]
+            {
+                ("all", _ => true), ("on the headers, body unread", q => q.Samples is null), ("after reading and parsing the body", q => q.Samples is not null),
+            })
+            {
+                var ms = served.Where(q => q.Kind == "overloaded" && which(q)).Select(q => q.Milliseconds).Order().ToArray();
+                output.WriteLine($"refusals as the server measured them (connection accepted, or headers in, to answer written; its log), {label}: {ms.Length}, " +
+                    $"p50 {ServerMetrics.Percentile(ms, 0.5):F1} ms, p99 {ServerMetrics.Percentile(ms, 0.99):F1} ms, max {(ms.Length == 0 ? 0 : ms[^1]):F1} ms");
+            }
+            output.WriteLine($"refused on the headers alone (the server's reasonrl_refused_unread_total): {unread?.ToString(Inv) ?? "not reported (an older server)"}");
             var throughput = served.Select(q => MeasuredRate().Match(q.Line)).LastOrDefault(m => m.Success) is { } rated
                 ? $"{rated.Groups[1].Value} samples/s (its last deadline refusal)" : "not reported (every refusal was queue-full)";
             output.WriteLine($"as the server measured them (request headers in to answer out; its log): slowest refusal {Slowest(q => q.Kind == "overloaded"):F0} ms, " +
