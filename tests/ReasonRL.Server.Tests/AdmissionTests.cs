@@ -89,12 +89,8 @@ public sealed class AdmissionTests
     [Fact]
     public async Task QueueFull_ARequestIsRefusedBeforeItsBodyArrives()
     {
-        var gate = new ManualResetEventSlim(false);
-        await using var server = await TestServers.StartAsync(Judge(TimeSpan.Zero, gate),
-            new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10, RequestTimeout: Timeout));
-        using var http = new HttpClient();
-        var held = ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Batch(10, "h"));
-        await TestServers.WaitUntil(() => server.AdmittedSamples == 10);
+        await using var full = await FullQueue.StartAsync(Timeout);
+        var server = full.Server;
 
         // a client that announces a 1 MB body, sends the headers and 100 bytes of it, then stalls
         using var tcp = new TcpClient();
@@ -108,8 +104,7 @@ public sealed class AdmissionTests
         var elapsed = clock.Elapsed;
         Assert.StartsWith("HTTP/1.1 503", statusLine);
         Assert.True(elapsed < Timeout * 0.1, $"the refusal took {elapsed.TotalSeconds:F1} s of a {Timeout.TotalSeconds} s timeout; expected it before the body");
-        gate.Set();
-        Assert.Equal(HttpStatusCode.OK, (await held).Status);
+        Assert.Equal(HttpStatusCode.OK, await full.ReleaseAsync());
     }
 
     [Fact]
@@ -118,12 +113,8 @@ public sealed class AdmissionTests
         // a deadline far beyond this test's waits: a server that read (or drained) the body would hold the connection
         // open for the rest of a body that never comes, so the end of the stream below would not arrive
         var longTimeout = TimeSpan.FromMinutes(30);
-        var gate = new ManualResetEventSlim(false);
-        await using var server = await TestServers.StartAsync(Judge(TimeSpan.Zero, gate),
-            new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10, RequestTimeout: longTimeout));
-        using var http = new HttpClient();
-        var held = ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Batch(10, "h"));
-        await TestServers.WaitUntil(() => server.AdmittedSamples == 10);
+        await using var full = await FullQueue.StartAsync(longTimeout);
+        var server = full.Server;
 
         // connects, waits, announces 50 MB, sends the headers and 100 bytes of the body, then only reads
         using var tcp = new TcpClient();
@@ -142,8 +133,7 @@ public sealed class AdmissionTests
         Assert.Contains("reasonrl_refused_unread_total 1", server.Metrics.Render(0, 0, null));
         // the first request on a connection is timed from the connection's accept, not from its headers
         Assert.True(server.Metrics.MaxSecondsForKind("overloaded") >= 0.3, $"server-side time {server.Metrics.MaxSecondsForKind("overloaded")} s; the connection waited 0.3 s");
-        gate.Set();
-        Assert.Equal(HttpStatusCode.OK, (await held).Status);
+        Assert.Equal(HttpStatusCode.OK, await full.ReleaseAsync());
     }
 
     [Fact]
@@ -152,12 +142,8 @@ public sealed class AdmissionTests
         // OpenRLHF posts with Python's requests: http.client sends the whole body before it reads the answer, and urllib3
         // ignores a reset or broken pipe while sending and then reads the answer. The server reads none of this 8 MB body
         // and closes after its 503, so the upload fails part-way; the 503 must still be in the client's socket.
-        var gate = new ManualResetEventSlim(false);
-        await using var server = await TestServers.StartAsync(Judge(TimeSpan.Zero, gate),
-            new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10, RequestTimeout: Timeout));
-        using var http = new HttpClient();
-        var held = ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Batch(10, "h"));
-        await TestServers.WaitUntil(() => server.AdmittedSamples == 10);
+        await using var full = await FullQueue.StartAsync(Timeout);
+        var server = full.Server;
 
         var body = Encoding.UTF8.GetBytes(Batch(10, "big", 8 * 1024 * 1024));
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -179,8 +165,42 @@ public sealed class AdmissionTests
         Assert.Contains("overloaded", answer);
         Assert.True(sent < body.Length, $"the whole {body.Length}-byte body was sent; expected the server to close before reading it");
         Assert.Equal(1, server.Metrics.RefusalsUnread);
-        gate.Set();
-        Assert.Equal(HttpStatusCode.OK, (await held).Status);
+        Assert.Equal(HttpStatusCode.OK, await full.ReleaseAsync());
+    }
+
+    /// <summary>A server whose queue (10 samples) is full: one 10-sample request held by a gated judge until ReleaseAsync.</summary>
+    private sealed class FullQueue : IAsyncDisposable
+    {
+        private readonly ManualResetEventSlim gate = new(false);
+        private readonly HttpClient http = new();
+        private Task<(HttpStatusCode Status, System.Text.Json.Nodes.JsonNode? Body)> held = null!;
+
+        public RewardServer Server { get; private set; } = null!;
+
+        public static async Task<FullQueue> StartAsync(TimeSpan timeout)
+        {
+            var full = new FullQueue();
+            full.Server = await TestServers.StartAsync(Judge(TimeSpan.Zero, full.gate),
+                new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10, RequestTimeout: timeout));
+            full.held = ProtocolTests.PostAsync(full.http, new Uri(full.Server.Address, "/get_reward"), Batch(10, "h"));
+            await TestServers.WaitUntil(() => full.Server.AdmittedSamples == 10);
+            return full;
+        }
+
+        /// <summary>Lets the held request finish; its status.</summary>
+        public async Task<HttpStatusCode> ReleaseAsync()
+        {
+            gate.Set();
+            return (await held).Status;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            gate.Set();
+            await Server.DisposeAsync();
+            http.Dispose();
+            gate.Dispose();
+        }
     }
 
     /// <summary>Everything the server sends until it closes the connection (a reset after its answer counts as closed).</summary>
