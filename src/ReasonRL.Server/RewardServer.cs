@@ -11,7 +11,8 @@
 // Overload: admission control comes before any work (Admission). A request the backlog cannot take (queue full,
 // or its deadline cannot be met at the measured throughput) gets an immediate 503 (Retry-After, Connection: close)
 // before its body is read, unless held work has a body of its very length (then it may be a retry); its body is never
-// read: Kestrel buffers at most RequestBufferBytes of it and closes the connection after the answer. Else its body is read and hashed; it joins
+// read: Kestrel buffers at most RequestBufferBytes of it and closes the connection after the answer. Else it reserves
+// the samples its Content-Length suggests until it is admitted, and its body is read and hashed; it joins
 // identical work already running or answered (RequestWork: retries never double the work); else its structure is
 // parsed, checked against --max-samples-per-request (413) and admitted with its sample count (else an immediate 503),
 // waits for a request slot and is scored with its per-sample work (decoding, prompt location, verification, shaping)

@@ -251,7 +251,7 @@ internal static partial class BenchServeProfiles
             // a refusal after the body was parsed logs its sample count; one on the headers alone does not
             foreach (var (label, which) in new (string, Func<ServedRequest, bool>)[]
             {
-                ("all", _ => true), ("on the headers, body unread", q => q.Samples is null), ("after reading and parsing the body", q => q.Samples is not null),
+                ("all", _ => true), ("on the headers (this server: body unread)", q => q.Samples is null), ("after reading and parsing the body", q => q.Samples is not null),
             })
             {
                 var ms = served.Where(q => q.Kind == "overloaded" && which(q)).Select(q => q.Milliseconds).Order().ToArray();
