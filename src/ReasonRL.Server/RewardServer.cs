@@ -49,9 +49,10 @@ public sealed class RewardServer : IAsyncDisposable
     private const string ItemAccepted = "reasonrl.accepted";
 
     /// <summary>Kestrel's per-connection request buffer (its MaxRequestBufferSize; default 1 MiB): how much of a body it
-    /// reads ahead of the endpoint. A request refused before its body is read gets at most this much of the body
-    /// uploaded and copied (plus the kernel's socket buffers); with the default 1 MiB, nearly all of a 1.2 MB OpenRLHF
-    /// batch was uploaded before its refusal. 64 KiB leaves room for the request headers (32 KiB limit).</summary>
+    /// reads ahead of the endpoint. Of a request refused before its body is read, at most this much is read into the
+    /// server (the rest stays in the kernel's socket buffers until the connection closes); with the default 1 MiB,
+    /// Kestrel would read most of a 1.2 MB OpenRLHF batch anyway. 64 KiB leaves room for the request headers (32 KiB
+    /// limit). Admitted bodies are read through it as they arrive.</summary>
     public const long RequestBufferBytes = 64 * 1024;
 
     private readonly WebApplication app;
