@@ -24,26 +24,44 @@ public sealed record LoadPayload(string Path, byte[] Body, int Samples)
     /// body of a request it would refuse only when held work has a body of the same length (a possible retry).</summary>
     public LoadPayload WithNonce(long nonce)
     {
-        if (Body.Length < NoncePrefix.Length + 12 || System.Text.Encoding.ASCII.GetString(Body, 0, NoncePrefix.Length) != NoncePrefix)
+        var pieces = NonceSegments(nonce);
+        var copy = new byte[pieces.Sum(p => p.Length)];
+        var at = 0;
+        foreach (var piece in pieces)
+        {
+            piece.Span.CopyTo(copy.AsSpan(at));
+            at += piece.Length;
+        }
+        return this with { Body = copy };
+    }
+
+    private static readonly byte[] Spaces = System.Text.Encoding.ASCII.GetBytes(new string(' ', 1024));
+
+    /// <summary>The body of <see cref="WithNonce"/>(<paramref name="nonce"/>) as three pieces sent one after another,
+    /// without copying this body: its start with the nonce's 12 digits, the rest of this body, nonce mod 1024 spaces.</summary>
+    public ReadOnlyMemory<byte>[] NonceSegments(long nonce)
+    {
+        var head = NoncePrefix.Length + 12;
+        if (Body.Length < head || System.Text.Encoding.ASCII.GetString(Body, 0, NoncePrefix.Length) != NoncePrefix)
         {
             throw new InvalidOperationException("this payload has no nonce (only BuildOpenRlhf bodies have one)");
         }
-        var copy = new byte[Body.Length + (int)(nonce % 1024)];
-        Body.CopyTo(copy, 0);
-        copy.AsSpan(Body.Length).Fill((byte)' ');
+        var start = Body.AsSpan(0, head).ToArray();
         var digits = (nonce % 1_000_000_000_000).ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
-        System.Text.Encoding.ASCII.GetBytes(digits, copy.AsSpan(NoncePrefix.Length, 12));
-        return this with { Body = copy };
+        System.Text.Encoding.ASCII.GetBytes(digits, start.AsSpan(NoncePrefix.Length, 12));
+        return [start, Body.AsMemory(head), Spaces.AsMemory(0, (int)(nonce % 1024))];
     }
 }
 
-/// <summary>What an overload run measured: batches offered open-loop, each sent with OpenRLHF's retry loop. MaxRefusalMs /
-/// P99RefusalMs: the client-side latency of the "503 overloaded" answers (admission refusals; a deadline 503 is counted
-/// in Answers, not here).</summary>
+/// <summary>What an overload run measured: batches offered open-loop, each sent with OpenRLHF's retry loop. P50/P99/MaxRefusalMs:
+/// the client-side latency of the "503 overloaded" answers (admission refusals; a deadline 503 is counted in Answers, not
+/// here), from before the connection is opened to the whole answer read. AnnouncedBytes: the Content-Length of every try;
+/// SentBytes: the body bytes the server took before it answered (a refused upload stops part-way). TriesWhileOffered: tries
+/// started within OfferedSeconds.</summary>
 public sealed record OverloadReport(
     long Batches, long Succeeded, long GaveUp, long Tries, IReadOnlyDictionary<string, long> Answers,
     double MaxRefusalMs, double P99RefusalMs, double MaxAdmittedSamples, double MaxRssBytes, double OfferedSeconds, double DrainSeconds, double IdleAfterSeconds,
-    string? FirstTransportError = null);
+    string? FirstTransportError = null, double P50RefusalMs = 0, long AnnouncedBytes = 0, long SentBytes = 0, long TriesWhileOffered = 0);
 
 /// <summary>What a load run measured.</summary>
 public sealed record LoadReport(
@@ -229,9 +247,11 @@ public static class ServeLoad
     /// for <paramref name="duration"/> a new "trainer" sends the next payload, and on any non-200 answer or
     /// transport error sleeps <paramref name="retrySleep"/> and tries again, <paramref name="tries"/> times in
     /// all, then gives up. <paramref name="probe"/> (server gauges: admitted samples, resident bytes) is read every
-    /// 50 ms. Each trainer's body is made distinct with its nonce (LoadPayload.WithNonce); the run ends when every trainer has finished, and then waits (up to <paramref name="idleWait"/>) for
-    /// the probe's admitted samples to reach 0. Answers are counted as "200", "503 overloaded", "503 deadline",
-    /// "503 other", "HTTP n" or the exception name.</summary>
+    /// 50 ms. Each trainer's body is made distinct with its nonce (LoadPayload.NonceSegments: the shared body is sent as it
+    /// is, no copy per trainer or try). Each try is OpenRLHF's requests.post: a new connection, the whole body sent before
+    /// the answer is read, a reset while sending ignored (RawHttpPost). The run ends when every trainer has finished, and
+    /// then waits (up to <paramref name="idleWait"/>) for the probe's admitted samples to reach 0. Answers are counted as
+    /// "200", "503 overloaded", "503 deadline", "503 other", "HTTP n" or the exception name.</summary>
     public static async Task<OverloadReport> RunOverloadAsync(Uri baseUrl, IReadOnlyList<LoadPayload> payloads, double batchesPerSecond, TimeSpan duration,
         Func<(double Admitted, double Rss)> probe, int tries = 5, TimeSpan retrySleep = default, TimeSpan clientTimeout = default, TimeSpan idleWait = default)
     {
@@ -246,11 +266,12 @@ public static class ServeLoad
         retrySleep = retrySleep == default ? TimeSpan.FromSeconds(1) : retrySleep;
         clientTimeout = clientTimeout == default ? TimeSpan.FromSeconds(180) : clientTimeout;
         idleWait = idleWait == default ? TimeSpan.FromSeconds(60) : idleWait;
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { Timeout = clientTimeout };
+        var endpoint = new IPEndPoint(ip, baseUrl.Port);
         var answers = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var refusals = new System.Collections.Concurrent.ConcurrentBag<double>();
         string? firstTransportError = null;
-        long succeeded = 0, gaveUp = 0, triesMade = 0;
+        long succeeded = 0, gaveUp = 0, triesMade = 0, announced = 0, sent = 0, triesWhileOffered = 0;
+        var offering = 1;
         double maxAdmitted = 0, maxRss = 0;
         using var stopProbe = new CancellationTokenSource();
         var prober = Task.Run(async () =>
@@ -265,32 +286,36 @@ public static class ServeLoad
         });
         async Task Trainer(int k)
         {
-            var payload = payloads[k % payloads.Count].WithNonce(k); // made here, so a finished trainer holds no body
+            // the same pieces for every try (OpenRLHF resends its batch); only the 24-byte start is this trainer's own
+            var payload = payloads[k % payloads.Count];
+            var body = payload.NonceSegments(k);
+            var length = body.Sum(p => (long)p.Length);
             for (var attempt = 0; attempt < tries; attempt++)
             {
                 if (attempt > 0) await Task.Delay(retrySleep).ConfigureAwait(false);
                 Interlocked.Increment(ref triesMade);
+                if (Volatile.Read(ref offering) == 1) Interlocked.Increment(ref triesWhileOffered);
+                Interlocked.Add(ref announced, length);
                 var started = Stopwatch.GetTimestamp();
                 string answer;
                 try
                 {
-                    using var content = new ByteArrayContent(payload.Body);
-                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                    using var response = await http.PostAsync(new Uri(baseUrl, payload.Path), content).ConfigureAwait(false);
-                    var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                    answer = response.StatusCode switch
+                    using var timeout = new CancellationTokenSource(clientTimeout);
+                    var r = await RawHttpPost.PostAsync(endpoint, payload.Path, body, timeout.Token).ConfigureAwait(false);
+                    Interlocked.Add(ref sent, r.BodyBytesSent);
+                    answer = r.Status switch
                     {
-                        HttpStatusCode.OK => "200",
-                        HttpStatusCode.ServiceUnavailable => text.Contains("overloaded", StringComparison.Ordinal) ? "503 overloaded"
-                            : text.Contains("deadline", StringComparison.Ordinal) ? "503 deadline" : "503 other",
-                        _ => $"HTTP {(int)response.StatusCode}",
+                        200 => "200",
+                        503 => r.Body.Contains("overloaded", StringComparison.Ordinal) ? "503 overloaded"
+                            : r.Body.Contains("deadline", StringComparison.Ordinal) ? "503 deadline" : "503 other",
+                        _ => $"HTTP {r.Status}",
                     };
                     if (answer == "503 overloaded") refusals.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
                 {
                     answer = e.GetType().Name;
-                    Interlocked.CompareExchange(ref firstTransportError, $"{e.GetType().Name}: {e.Message} {e.InnerException?.Message}", null);
+                    Interlocked.CompareExchange(ref firstTransportError, $"{e.GetType().Name}: {e.Message}", null);
                 }
                 answers.AddOrUpdate(answer, 1, (_, n) => n + 1);
                 if (answer == "200")
@@ -312,6 +337,7 @@ public static class ServeLoad
             trainers.Add(Trainer(k));
         }
         var offered = clock.Elapsed.TotalSeconds;
+        Volatile.Write(ref offering, 0);
         await Task.WhenAll(trainers).ConfigureAwait(false);
         var drained = clock.Elapsed.TotalSeconds;
         while (probe().Admitted > 0 && clock.Elapsed.TotalSeconds - drained < idleWait.TotalSeconds) await Task.Delay(20).ConfigureAwait(false);
@@ -321,7 +347,8 @@ public static class ServeLoad
         var waits = refusals.ToArray();
         Array.Sort(waits);
         return new OverloadReport(trainers.Count, succeeded, gaveUp, triesMade, new SortedDictionary<string, long>(answers, StringComparer.Ordinal),
-            waits.Length == 0 ? 0 : waits[^1], ServerMetrics.Percentile(waits, 0.99), maxAdmitted, maxRss, offered, drained - offered, idle, firstTransportError);
+            waits.Length == 0 ? 0 : waits[^1], ServerMetrics.Percentile(waits, 0.99), maxAdmitted, maxRss, offered, drained - offered, idle, firstTransportError,
+            ServerMetrics.Percentile(waits, 0.50), announced, sent, triesWhileOffered);
     }
 
     /// <summary>One POST of <paramref name="payload"/>; its HTTP status (loopback only).</summary>

@@ -11,7 +11,7 @@ using System.Text.RegularExpressions;
 namespace ReasonRL.Benchmarks;
 
 /// <summary>One request as the child's log line gives it (path, status, server-side milliseconds, error kind).</summary>
-public sealed record ServedRequest(string Path, int Status, double Milliseconds, string? Kind, string Line);
+public sealed record ServedRequest(string Path, int Status, double Milliseconds, string? Kind, string Line, int? Samples = null);
 
 public sealed partial class ServeProcess : IAsyncDisposable
 {
@@ -84,6 +84,26 @@ public sealed partial class ServeProcess : IAsyncDisposable
         return (rss, peak);
     }
 
+    /// <summary>The child's CPU time so far, user and system, in seconds (/proc/PID/stat; 100 clock ticks per second,
+    /// Linux's USER_HZ); zeros when unknown.</summary>
+    public (double User, double System) CpuSeconds() => CpuSecondsOf($"/proc/{process.Id}/stat");
+
+    /// <summary>User and system CPU seconds from a /proc/…/stat file (fields 14 and 15); zeros when it cannot be read.</summary>
+    public static (double User, double System) CpuSecondsOf(string statPath)
+    {
+        try
+        {
+            var text = File.ReadAllText(statPath);
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            // fields[0] is field 3 (state): utime is field 14, stime field 15
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) / 100.0, long.Parse(fields[12], CultureInfo.InvariantCulture) / 100.0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return (0, 0);
+        }
+    }
+
     private static long Kib(string line) => 1024 * long.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 
     /// <summary>The value of an unlabelled gauge or counter in the child's /metrics, or null when it is not there.</summary>
@@ -104,7 +124,8 @@ public sealed partial class ServeProcess : IAsyncDisposable
         {
             return log.Select(l => RequestLine().Match(l)).Where(m => m.Success && m.Groups[1].Value == path)
                 .Select(m => new ServedRequest(m.Groups[1].Value, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
-                    double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), m.Groups[4].Success ? m.Groups[4].Value : null, m.Value))
+                    double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), m.Groups[5].Success ? m.Groups[5].Value : null, m.Value,
+                    m.Groups[4].Success ? int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture) : null))
                 .ToArray();
         }
     }
@@ -127,6 +148,6 @@ public sealed partial class ServeProcess : IAsyncDisposable
     [GeneratedRegex(@"listening on (http://\S+) ")]
     private static partial Regex ListeningLine();
 
-    [GeneratedRegex(@"path=(\S+) status=(\d+) ms=([0-9.]+)(?: samples=\d+)?(?: kind=(\S+))?")]
+    [GeneratedRegex(@"path=(\S+) status=(\d+) ms=([0-9.]+)(?: samples=(\d+))?(?: kind=(\S+))?")]
     private static partial Regex RequestLine();
 }

@@ -9,8 +9,10 @@
 //                     and response_ids (→ token_rewards, TokenRewards.cs).
 //   GET  /health (liveness, no paths), GET /metrics (Prometheus text format, ServerMetrics).
 // Overload: admission control comes before any work (Admission). A request the backlog cannot take (queue full,
-// or its deadline cannot be met at the measured throughput) gets an immediate 503 before its body is read, unless
-// held work has a body of its very length (then it may be a retry). Else its body is read and hashed; it joins
+// or its deadline cannot be met at the measured throughput) gets an immediate 503 (Retry-After, Connection: close)
+// before its body is read, unless held work has a body of its very length (then it may be a retry); its body is never
+// read: Kestrel buffers at most RequestBufferBytes of it and closes the connection after the answer. Else it reserves
+// the samples its Content-Length suggests until it is admitted, and its body is read and hashed; it joins
 // identical work already running or answered (RequestWork: retries never double the work); else its structure is
 // parsed, checked against --max-samples-per-request (413) and admitted with its sample count (else an immediate 503),
 // waits for a request slot and is scored with its per-sample work (decoding, prompt location, verification, shaping)
@@ -21,10 +23,12 @@
 // malformed JSON / wrong types / missing fields → 400 with a message; an unexpected exception → 500 with its
 // kind, logged and counted. Stateless: replicas behind any load balancer give the same answers.
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -42,8 +46,14 @@ public sealed class RewardServer : IAsyncDisposable
     private const string ItemSamples = "reasonrl.samples";
     private const string ItemKind = "reasonrl.kind";
     private const string ItemMessage = "reasonrl.message";
-    private const string ItemAnswered = "reasonrl.answered";
-    private const string ItemUnread = "reasonrl.unread";
+    private const string ItemAccepted = "reasonrl.accepted";
+
+    /// <summary>Kestrel's per-connection request buffer (its MaxRequestBufferSize; default 1 MiB): how much of a body it
+    /// reads ahead of the endpoint. Of a request refused before its body is read, at most this much is read into the
+    /// server (the rest stays in the kernel's socket buffers until the connection closes); with the default 1 MiB,
+    /// Kestrel would read most of a 1.2 MB OpenRLHF batch anyway. 64 KiB leaves room for the request headers (32 KiB
+    /// limit). Admitted bodies are read through it as they arrive.</summary>
+    public const long RequestBufferBytes = 64 * 1024;
 
     private readonly WebApplication app;
     private readonly RewardService service;
@@ -76,6 +86,9 @@ public sealed class RewardServer : IAsyncDisposable
 
     /// <summary>Samples of admitted requests not yet answered (the bounded backlog).</summary>
     public long AdmittedSamples => admission.Admitted;
+
+    /// <summary>Samples reserved by requests whose bodies are being read (estimated from their Content-Length).</summary>
+    public long ReservedSamples => admission.Reserved;
 
     /// <summary>The throughput admission control has measured (samples per second of busy time), or null while unknown.</summary>
     public double? MeasuredSamplesPerSecond => admission.SamplesPerSecond;
@@ -131,7 +144,14 @@ public sealed class RewardServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
-            k.Listen(address, options.Port);
+            k.Limits.MaxRequestBufferSize = RequestBufferBytes;
+            // the time a connection was accepted: a request's time to answer counts from there when it is the first on
+            // its connection (OpenRLHF's client opens one per request), so a wait for a thread to read its headers counts
+            k.Listen(address, options.Port, listen => listen.Use(next => connection =>
+            {
+                connection.Items[ItemAccepted] = Stopwatch.GetTimestamp();
+                return next(connection);
+            }));
         });
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default));
         app = builder.Build();
@@ -236,6 +256,10 @@ public sealed class RewardServer : IAsyncDisposable
     private async Task AuthorizeAndMeasure(HttpContext ctx, RequestDelegate next)
     {
         var started = Stopwatch.GetTimestamp();
+        if (ctx.Features.Get<IConnectionItemsFeature>()?.Items is { } connectionItems && connectionItems.Remove(ItemAccepted, out var accepted) && accepted is long acceptedAt)
+        {
+            started = acceptedAt; // the first request on its connection
+        }
         var path = ctx.Request.Path.Value ?? "";
         Metrics.Request(path);
         if (path != "/health" && !Authorized(ctx))
@@ -257,8 +281,8 @@ public sealed class RewardServer : IAsyncDisposable
                 await WriteAsync(ctx, reply).ConfigureAwait(false);
             }
         }
-        // time to answer: a request refused before its body was read is answered before that body is drained
-        var elapsed = ctx.Items[ItemAnswered] is long answered ? Stopwatch.GetElapsedTime(started, answered) : Stopwatch.GetElapsedTime(started);
+        // time to answer: from the connection's accept (first request on it) or the request's headers, to the answer written
+        var elapsed = Stopwatch.GetElapsedTime(started);
         var status = ctx.Response.StatusCode;
         Metrics.Response(path, status, elapsed.TotalSeconds);
         var kind = ctx.Items[ItemKind] as string;
@@ -294,47 +318,55 @@ public sealed class RewardServer : IAsyncDisposable
         var reply = await AnswerAsync(ctx, prepare, deadline.Token).ConfigureAwait(false);
         if (reply is null) return; // client gone
         Note(ctx, reply);
+        if (reply.Status == 503 && reply.ErrorKind == "overloaded") ctx.Response.Headers.RetryAfter = "1";
         await WriteAsync(ctx, reply).ConfigureAwait(false);
-        if (ctx.Items.ContainsKey(ItemUnread)) await DrainAsync(ctx, deadline.Token).ConfigureAwait(false);
     }
 
-    // A request refused before its body was read: the answer goes out now, then the body is read and dropped here
-    // (no hashing, no parsing, one small buffer), within the request's deadline. Kestrel's own drain would give up
-    // after 5 s and reset the connection, and a client still uploading (one that reads its answer only after sending,
-    // as .NET's and Python's do) would then see an error instead of the 503.
-    private static async Task DrainAsync(HttpContext ctx, CancellationToken deadline)
+    // A request refused before its body was read: its body is never read. The answer says Connection: close, and a body
+    // limit of 0 makes Kestrel give up its drain of the unread body at once (it would otherwise read and drop it for up
+    // to 5 s, "to avoid RSTs") and close the connection once the answer has gone out. A client still uploading then
+    // meets a reset; one that reads its answer after sending (Python's requests/urllib3, as OpenRLHF and verl use)
+    // ignores the reset on send and reads the 503, which is in its socket before the reset. .NET's HttpClient does
+    // not: it reports the failed upload, unless it sends Expect: 100-continue (then no body is sent before the answer).
+    private Reply RefuseUnread(HttpContext ctx, string message)
     {
-        await ctx.Response.CompleteAsync().ConfigureAwait(false);
-        ctx.Items[ItemAnswered] = Stopwatch.GetTimestamp();
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            while (await ctx.Request.Body.ReadAsync(buffer, deadline).ConfigureAwait(false) > 0)
-            {
-                // dropped
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or BadHttpRequestException or IOException)
-        {
-            ctx.Abort(); // past the deadline, over the body limit, or the client went away: close the connection
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
+        ctx.Response.Headers.Connection = "close";
+        if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = 0;
+        Metrics.RefusedUnread();
+        return Overloaded(message);
+    }
+
+    /// <summary>Samples a request reserved before its body was read, until admission takes them or they are given back.</summary>
+    private sealed class Reservation
+    {
+        public int Samples;
     }
 
     private async Task<Reply?> AnswerAsync(HttpContext ctx, Func<byte[], Prepared> prepare, CancellationToken deadline)
     {
         var path = ctx.Request.Path.Value ?? "";
         // admission before the body: a request the backlog cannot take is refused before it is uploaded, hashed or
-        // parsed, unless held work has a body of this very length (a retry of it must be able to join)
-        if (ctx.Request.ContentLength is { } announced && !work.MayHold(path, announced)
-            && admission.Refusal(admission.EstimateSamples(announced, Options.MaxSamplesPerRequest)) is { } early)
+        // parsed, unless held work has a body of this very length (a retry of it must be able to join). One that passes
+        // reserves its estimated samples while its body is read, so requests arriving meanwhile see them as backlog
+        var held = new Reservation();
+        if (ctx.Request.ContentLength is { } announced && !work.MayHold(path, announced))
         {
-            ctx.Items[ItemUnread] = true;
-            return Overloaded(early);
+            var estimate = admission.EstimateSamples(announced, Options.MaxSamplesPerRequest);
+            if (!admission.TryReserve(estimate, out var early)) return RefuseUnread(ctx, early!);
+            held.Samples = estimate;
         }
+        try
+        {
+            return await AnswerReadingAsync(ctx, path, prepare, held, deadline).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (held.Samples > 0) admission.CancelReservation(held.Samples);
+        }
+    }
+
+    private async Task<Reply?> AnswerReadingAsync(HttpContext ctx, string path, Func<byte[], Prepared> prepare, Reservation held, CancellationToken deadline)
+    {
         byte[] body;
         try
         {
@@ -372,7 +404,8 @@ public sealed class RewardServer : IAsyncDisposable
         var joined = entry is not null;
         if (entry is null)
         {
-            if (admission.Refusal(0) is { } full) return Overloaded(full);
+            // checked on the headers already when it holds a reservation (counted in the backlog: it would refuse itself)
+            if (held.Samples == 0 && admission.Refusal(0) is { } full) return Overloaded(full);
             Prepared prepared;
             try
             {
@@ -392,10 +425,21 @@ public sealed class RewardServer : IAsyncDisposable
             var n = prepared.Samples;
             string? refusal = null;
             (entry, joined) = work.JoinOrStart(key, body.Length,
-                admit: () => admission.TryAdmit(n, out refusal),
+                admit: () =>
+                {
+                    var reservation = held.Samples;
+                    held.Samples = 0; // TryAdmit ends the reservation either way
+                    return admission.TryAdmit(n, out refusal, reservation);
+                },
                 start: ct => ScoreInSlotAsync(prepared.Score!, ct),
                 release: answered => admission.Release(n, answered));
             if (entry is null) return Overloaded(refusal!);
+        }
+        if (held.Samples > 0)
+        {
+            // it joined work already held: its reservation is not needed while it waits
+            admission.CancelReservation(held.Samples);
+            held.Samples = 0;
         }
         if (joined) Metrics.RetryJoined();
         try

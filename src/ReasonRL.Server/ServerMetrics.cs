@@ -31,6 +31,7 @@ public sealed class ServerMetrics
     private readonly ConcurrentDictionary<string, long> maxMicrosByKind = new(StringComparer.Ordinal);
     private long samples;
     private long retryJoins;
+    private long refusedUnread;
 
     /// <summary>Only the endpoints are labelled by path; anything else is "other" (keeps label sets bounded).</summary>
     public static string PathLabel(string path) => path is "/get_reward" or "/v1/rewards" or "/health" or "/metrics" ? path : "other";
@@ -81,6 +82,12 @@ public sealed class ServerMetrics
 
     public void RetryJoined() => Interlocked.Increment(ref retryJoins);
 
+    /// <summary>A request refused (503 overloaded) on its headers alone: its body was not read.</summary>
+    public void RefusedUnread() => Interlocked.Increment(ref refusedUnread);
+
+    /// <summary>Requests refused on their headers alone, their bodies unread.</summary>
+    public long RefusalsUnread => Interlocked.Read(ref refusedUnread);
+
     public long Samples => Interlocked.Read(ref samples);
 
     public long SampleErrors => sampleErrors.Values.Sum();
@@ -125,6 +132,8 @@ public sealed class ServerMetrics
             requestErrors.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => ($"kind=\"{kv.Key}\"", (double)kv.Value)));
         Family(o, "reasonrl_retry_joins_total", "counter", "Requests whose identical body was already being scored or was just answered (no work redone).",
             [("", Interlocked.Read(ref retryJoins))]);
+        Family(o, "reasonrl_refused_unread_total", "counter", "Requests refused as overloaded on their headers alone (body not read, connection closed).",
+            [("", RefusalsUnread)]);
         Family(o, "reasonrl_model_batches_total", "counter", "Coalesced step-model calls.", [("", batcher?.Batches ?? 0)]);
         Family(o, "reasonrl_model_batched_samples_total", "counter", "Samples carried by coalesced step-model calls.", [("", batcher?.BatchedSamples ?? 0)]);
         Family(o, "reasonrl_admitted_samples", "gauge", "Samples of admitted requests not yet answered (queued or being scored).", [("", admittedSamples)]);

@@ -64,6 +64,8 @@ public sealed class ServeLoadTests
         Assert.NotEqual(payloads[0].WithNonce(1).Body, payloads[0].WithNonce(2).Body);
         Assert.Equal(payloads[0].Body.Length + 7, payloads[0].WithNonce(7).Body.Length);   // trailing spaces: lengths differ
         Assert.Equal(payloads[0].WithNonce(7).Body, payloads[0].WithNonce(7).Body);             // a retry resends the same body
+        // the overload generator sends the nonced body in pieces, without copying the shared body: the same bytes
+        Assert.Equal(payloads[0].WithNonce(1030).Body, payloads[0].NonceSegments(1030).SelectMany(p => p.ToArray()).ToArray());
 
         await using var server = await TestServers.StartAsync(options: new ServerOptions(Port: 0, StripTokens: ServeLoad.QwenStripTokens));
         var r = await ServeLoad.RunAsync(server.Address, payloads, clients: 2, TimeSpan.FromSeconds(1));
@@ -97,6 +99,9 @@ public sealed class ServeLoadTests
         Assert.True(r.MaxAdmittedSamples <= 48, $"admitted {r.MaxAdmittedSamples}");
         Assert.Equal(0, server.AdmittedSamples);
         Assert.Equal(r.Batches, r.Succeeded + r.GaveUp);
+        // every try announced its whole body; a refused one was closed before it was all uploaded, an admitted one was read
+        Assert.InRange(r.TriesWhileOffered, r.Batches, r.Tries); // every first try starts while the load is offered
+        Assert.True(r.SentBytes <= r.AnnouncedBytes && r.SentBytes > 0, $"sent {r.SentBytes} of {r.AnnouncedBytes} announced bytes");
     }
 
     [Fact]

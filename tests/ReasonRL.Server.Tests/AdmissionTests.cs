@@ -53,6 +53,27 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public void AReservationCountsAsBacklog_UntilAdmittedOrGivenBack()
+    {
+        var admission = new Admission(100, Timeout);
+        Assert.True(admission.TryReserve(60, out _));              // a body of about 60 samples is being read
+        Assert.False(admission.TryReserve(41, out var refusal));   // so one of 41 is refused on its headers
+        Assert.Contains("being read", refusal);
+        Assert.Equal(0, admission.Admitted);
+        Assert.True(admission.TryAdmit(50, out _, reservation: 60)); // the parsed count replaces the estimate
+        Assert.Equal(50, admission.Admitted);
+        Assert.Equal(0, admission.Reserved);
+        Assert.True(admission.TryReserve(50, out _));
+        Assert.False(admission.TryAdmit(51, out _, reservation: 50)); // a refusal ends the reservation too
+        Assert.Equal(0, admission.Reserved);
+        Assert.True(admission.TryReserve(50, out _));
+        admission.CancelReservation(50);                           // a bad body, a joined retry, a client gone
+        Assert.Equal(0, admission.Reserved);
+        Assert.True(admission.TryAdmit(50, out _));
+        Assert.Equal(100, admission.Admitted);
+    }
+
+    [Fact]
     public void TheFirstCheck_CountsTheSamplesABodyOfThisLengthLikelyHolds()
     {
         var admission = new Admission(1000, Timeout);
@@ -68,12 +89,8 @@ public sealed class AdmissionTests
     [Fact]
     public async Task QueueFull_ARequestIsRefusedBeforeItsBodyArrives()
     {
-        var gate = new ManualResetEventSlim(false);
-        await using var server = await TestServers.StartAsync(Judge(TimeSpan.Zero, gate),
-            new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10, RequestTimeout: Timeout));
-        using var http = new HttpClient();
-        var held = ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Batch(10, "h"));
-        await TestServers.WaitUntil(() => server.AdmittedSamples == 10);
+        await using var full = await FullQueue.StartAsync(Timeout);
+        var server = full.Server;
 
         // a client that announces a 1 MB body, sends the headers and 100 bytes of it, then stalls
         using var tcp = new TcpClient();
@@ -87,8 +104,120 @@ public sealed class AdmissionTests
         var elapsed = clock.Elapsed;
         Assert.StartsWith("HTTP/1.1 503", statusLine);
         Assert.True(elapsed < Timeout * 0.1, $"the refusal took {elapsed.TotalSeconds:F1} s of a {Timeout.TotalSeconds} s timeout; expected it before the body");
-        gate.Set();
-        Assert.Equal(HttpStatusCode.OK, (await held).Status);
+        Assert.Equal(HttpStatusCode.OK, await full.ReleaseAsync());
+    }
+
+    [Fact]
+    public async Task QueueFull_ARefusedRequestsBodyIsNeverRead_TheConnectionClosesAfterThe503()
+    {
+        // a deadline far beyond this test's waits: a server that read (or drained) the body would hold the connection
+        // open for the rest of a body that never comes, so the end of the stream below would not arrive
+        var longTimeout = TimeSpan.FromMinutes(30);
+        await using var full = await FullQueue.StartAsync(longTimeout);
+        var server = full.Server;
+
+        // connects, waits, announces 50 MB, sends the headers and 100 bytes of the body, then only reads
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.Address.Host, server.Address.Port);
+        var stream = tcp.GetStream();
+        await Task.Delay(300);
+        var head = $"POST /get_reward HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head + "{\"query\": [\"" + new string('x', 88)));
+        var answer = await ReadUntilClosedAsync(buffer => stream.ReadAsync(buffer)).WaitAsync(TimeSpan.FromSeconds(120));
+
+        Assert.StartsWith("HTTP/1.1 503", answer);
+        Assert.Contains("\r\nConnection: close\r\n", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\r\nRetry-After: 1\r\n", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("overloaded", answer);
+        Assert.Equal(1, server.Metrics.RefusalsUnread);
+        Assert.Contains("reasonrl_refused_unread_total 1", server.Metrics.Render(0, 0, null));
+        // the first request on a connection is timed from the connection's accept, not from its headers
+        Assert.True(server.Metrics.MaxSecondsForKind("overloaded") >= 0.3, $"server-side time {server.Metrics.MaxSecondsForKind("overloaded")} s; the connection waited 0.3 s");
+        Assert.Equal(HttpStatusCode.OK, await full.ReleaseAsync());
+    }
+
+    [Fact]
+    public async Task QueueFull_AClientStillUploadingALargeBody_ReadsThe503_AsOpenRlhfsClientDoes()
+    {
+        // OpenRLHF posts with Python's requests: http.client sends the whole body before it reads the answer, and urllib3
+        // ignores a reset or broken pipe while sending and then reads the answer. The server reads none of this 8 MB body
+        // and closes after its 503, so the upload fails part-way; the 503 must still be in the client's socket.
+        await using var full = await FullQueue.StartAsync(Timeout);
+        var server = full.Server;
+
+        var body = Encoding.UTF8.GetBytes(Batch(10, "big", 8 * 1024 * 1024));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(server.Address.Host, server.Address.Port);
+        var head = Encoding.ASCII.GetBytes($"POST /get_reward HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        long sent = 0;
+        try
+        {
+            await socket.SendAsync(head);
+            while (sent < body.Length) sent += await socket.SendAsync(body.AsMemory((int)sent, (int)Math.Min(64 * 1024, body.Length - sent)));
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted)
+        {
+            // the server closed the connection: read its answer, as urllib3 does
+        }
+        var answer = await ReadUntilClosedAsync(buffer => socket.ReceiveAsync(buffer)).WaitAsync(TimeSpan.FromSeconds(120));
+
+        Assert.StartsWith("HTTP/1.1 503", answer);
+        Assert.Contains("overloaded", answer);
+        Assert.True(sent < body.Length, $"the whole {body.Length}-byte body was sent; expected the server to close before reading it");
+        Assert.Equal(1, server.Metrics.RefusalsUnread);
+        Assert.Equal(HttpStatusCode.OK, await full.ReleaseAsync());
+    }
+
+    /// <summary>A server whose queue (10 samples) is full: one 10-sample request held by a gated judge until ReleaseAsync.</summary>
+    private sealed class FullQueue : IAsyncDisposable
+    {
+        private readonly ManualResetEventSlim gate = new(false);
+        private readonly HttpClient http = new();
+        private Task<(HttpStatusCode Status, System.Text.Json.Nodes.JsonNode? Body)> held = null!;
+
+        public RewardServer Server { get; private set; } = null!;
+
+        public static async Task<FullQueue> StartAsync(TimeSpan timeout)
+        {
+            var full = new FullQueue();
+            full.Server = await TestServers.StartAsync(Judge(TimeSpan.Zero, full.gate),
+                new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10, RequestTimeout: timeout));
+            full.held = ProtocolTests.PostAsync(full.http, new Uri(full.Server.Address, "/get_reward"), Batch(10, "h"));
+            await TestServers.WaitUntil(() => full.Server.AdmittedSamples == 10);
+            return full;
+        }
+
+        /// <summary>Lets the held request finish; its status.</summary>
+        public async Task<HttpStatusCode> ReleaseAsync()
+        {
+            gate.Set();
+            return (await held).Status;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            gate.Set();
+            await Server.DisposeAsync();
+            http.Dispose();
+            gate.Dispose();
+        }
+    }
+
+    /// <summary>Everything the server sends until it closes the connection (a reset after its answer counts as closed).</summary>
+    private static async Task<string> ReadUntilClosedAsync(Func<Memory<byte>, ValueTask<int>> read)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        try
+        {
+            int n;
+            while ((n = await read(buffer)) > 0) received.Write(buffer, 0, n);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            // reset by the server after its answer
+        }
+        return Encoding.UTF8.GetString(received.ToArray());
     }
 
     [Fact]
@@ -97,7 +226,10 @@ public sealed class AdmissionTests
         // 1 verifier thread at 2 ms per sample: 100 samples per request take 0.2 s; the queue holds two requests
         await using var server = await TestServers.StartAsync(Judge(TimeSpan.FromMilliseconds(2)),
             new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 100, MaxQueuedSamples: 200, RequestTimeout: Timeout));
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = Timeout * 2 };
+        // .NET's HttpClient sends the whole body before it reads the answer and reports a reset upload as an error; with
+        // Expect: 100-continue it sends the body only when the server starts reading it, so a refusal reaches it intact
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, Expect100ContinueTimeout = Timeout }) { Timeout = Timeout * 2 };
+        http.DefaultRequestHeaders.ExpectContinue = true;
         var url = new Uri(server.Address, "/get_reward");
         var backlog = new BacklogWatch(server);
         // 48 distinct requests of 100 samples with 256 KB bodies at once (12 MB of uploads)
@@ -121,6 +253,7 @@ public sealed class AdmissionTests
         // as the server measured it, from the request's headers to its answer
         Assert.True(server.Metrics.MaxSecondsFor(503) < Timeout.TotalSeconds * 0.1, $"server-side slowest 503: {server.Metrics.MaxSecondsFor(503):F2} s");
         Assert.True(maxAdmitted <= 200, $"{maxAdmitted} samples admitted; the limit is 200");
+        Assert.Equal(0, server.ReservedSamples); // every reservation was admitted or given back
     }
 
     [Fact]

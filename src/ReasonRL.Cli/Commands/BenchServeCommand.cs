@@ -31,8 +31,9 @@ internal static class BenchServeCommand
         var factor = new Option<double>("--overload") { Description = "overload: offered load as a multiple of the measured capacity.", DefaultValueFactory = _ => 3 };
         var queued = new Option<int>("--max-queued-samples") { Description = "overload: the server's --max-queued-samples (0 = capacity × timeout / 3, whole batches).", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--verifier-threads") { Description = "openrlhf/overload: the server's --verifier-threads (0 = core count); openrlhf also measures one request on 1 thread.", DefaultValueFactory = _ => 0 };
+        var capacityOption = new Option<double>("--capacity") { Description = "overload: the capacity in samples/s the offered load is a multiple of (0 = measure it first). Given, runs on a busy machine offer the same load as a quiet machine's measured capacity.", DefaultValueFactory = _ => 0 };
         var cmd = new Command("serve", "Loopback load on `reasonrl serve`: req/s, samples/s, p50/p99/max latency, errors; OpenRLHF-shaped and overload profiles.");
-        foreach (var o in new Option[] { file, seconds, clients, perRequest, which, url, profile, batch, factor, queued, threads }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { file, seconds, clients, perRequest, which, url, profile, batch, factor, queued, threads, capacityOption }) cmd.Options.Add(o);
         cmd.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -48,7 +49,8 @@ internal static class BenchServeCommand
             {
                 return BenchServeProfiles.Run(profileName, f.FullName, parseResult.GetValue(url), Math.Clamp(parseResult.GetValue(batch), 1, 8192),
                     Math.Clamp(parseResult.GetValue(clients), 1, 256), TimeSpan.FromSeconds(Math.Clamp(parseResult.GetValue(seconds), 1, 600)),
-                    parseResult.GetValue(factor), parseResult.GetValue(queued), Math.Max(0, parseResult.GetValue(threads)), output, error);
+                    parseResult.GetValue(factor), parseResult.GetValue(queued), Math.Max(0, parseResult.GetValue(threads)), output, error,
+                    parseResult.GetValue(capacityOption));
             }
             if (profileName != "mixed")
             {

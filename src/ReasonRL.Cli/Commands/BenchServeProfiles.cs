@@ -24,8 +24,13 @@ internal static partial class BenchServeProfiles
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static int Run(string profile, string file, Uri? url, int batch, int clients, TimeSpan duration, double factor, int maxQueued, int verifierThreads,
-        TextWriter output, TextWriter error)
+        TextWriter output, TextWriter error, double givenCapacity = 0)
     {
+        if (!(givenCapacity >= 0))
+        {
+            error.WriteLine($"bench serve: --capacity {givenCapacity}; expected ≥ 0 (0 = measure it)");
+            return 2;
+        }
         if (url is not null)
         {
             error.WriteLine($"bench serve: --profile {profile} runs its own in-process server (it measures CPU and reads gauges); drop --url");
@@ -46,7 +51,7 @@ internal static partial class BenchServeProfiles
         output.WriteLine($"payloads: {payloads.Count} bodies, {payloads.Average(p => p.Body.Length) / batch:F0} bytes per sample on average");
         return profile == "openrlhf"
             ? Closed(payloads, clients, duration, verifierThreads, output, error)
-            : Overload(payloads, batch, clients, duration, factor, maxQueued, verifierThreads, output, error);
+            : Overload(payloads, batch, clients, duration, factor, maxQueued, verifierThreads, givenCapacity, output, error);
     }
 
     // The closed-loop servers cycle through their payloads, so a repeated body must be scored again: a 1 ms retry window.
@@ -161,7 +166,17 @@ internal static partial class BenchServeProfiles
     }
 
     private static int Overload(IReadOnlyList<LoadPayload> payloads, int batch, int clients, TimeSpan duration, double factor, int maxQueued, int verifierThreads,
-        TextWriter output, TextWriter error)
+        double givenCapacity, TextWriter output, TextWriter error)
+    {
+        var capacity = givenCapacity;
+        if (capacity > 0) output.WriteLine($"capacity: {capacity:F0} samples/s (given with --capacity, not measured)");
+        else if (MeasureCapacity(payloads, duration, verifierThreads, output, error) is { } measured) capacity = measured;
+        else return 1;
+        return OfferOverload(payloads, batch, clients, duration, factor, maxQueued, verifierThreads, capacity, output, error);
+    }
+
+    // the closed-loop capacity (8 clients, a quarter of the run, 3 to 15 s) of a `reasonrl serve` child; null when it failed
+    private static double? MeasureCapacity(IReadOnlyList<LoadPayload> payloads, TimeSpan duration, int verifierThreads, TextWriter output, TextWriter error)
     {
         double capacity;
         var probeSeconds = Math.Min(15, Math.Max(3, duration.TotalSeconds / 4));
@@ -175,13 +190,19 @@ internal static partial class BenchServeProfiles
             if (c.Errors > 0 || capacity <= 0)
             {
                 error.WriteLine($"bench serve: the capacity run failed: {c.FirstError}");
-                return 1;
+                return null;
             }
         }
         finally
         {
             measuring.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+        return capacity;
+    }
+
+    private static int OfferOverload(IReadOnlyList<LoadPayload> payloads, int batch, int clients, TimeSpan duration, double factor, int maxQueued, int verifierThreads,
+        double capacity, TextWriter output, TextWriter error)
+    {
         var timeout = new ServerOptions().EffectiveTimeout;
         if (maxQueued <= 0) maxQueued = Math.Max(batch, (int)(capacity * timeout.TotalSeconds / 3 / batch) * batch);
         var rate = factor * capacity / batch;
@@ -204,17 +225,40 @@ internal static partial class BenchServeProfiles
                 }
                 return (admitted, server.Memory().Rss);
             }
+            var (serverUser0, serverSystem0) = server.CpuSeconds();
+            var (selfUser0, selfSystem0) = ServeProcess.CpuSecondsOf("/proc/self/stat");
             var r = ServeLoad.RunOverloadAsync(server.Address, payloads, rate, duration, Probe).GetAwaiter().GetResult();
+            var (serverUser, serverSystem) = server.CpuSeconds();
+            var (selfUser, selfSystem) = ServeProcess.CpuSecondsOf("/proc/self/stat");
             var (_, serverPeak) = server.Memory();
             output.WriteLine($"batches offered {r.Batches}, answered 200 {r.Succeeded}, gave up after 5 tries {r.GaveUp}, tries {r.Tries}");
+            output.WriteLine($"offered load: {r.Batches / r.OfferedSeconds:F2} new batches/s, {r.TriesWhileOffered / r.OfferedSeconds:F1} tries/s while offering; " +
+                $"bodies announced {r.AnnouncedBytes / 1e6:F0} MB ({r.AnnouncedBytes / 1e6 / (r.OfferedSeconds + r.DrainSeconds):F0} MB/s over the run), " +
+                $"handed to the client's socket before the answer {r.SentBytes / 1e6:F0} MB ({100.0 * r.SentBytes / Math.Max(1, r.AnnouncedBytes):F0}%; " +
+                "on loopback a 1.2 MB body fits the socket buffers, whether or not the server reads it)");
             output.WriteLine("answers: " + string.Join(", ", r.Answers.Select(a => $"{a.Key}: {a.Value}")) +
                 (r.FirstTransportError is { } transport ? $" (first transport error: {transport})" : ""));
-            output.WriteLine($"refusals (503 overloaded) as the client saw them: max {r.MaxRefusalMs:F0} ms, p99 {r.P99RefusalMs:F0} ms; " +
-                $"max admitted samples {r.MaxAdmittedSamples:F0} (limit {maxQueued})");
+            output.WriteLine($"refusals (503 overloaded) as the client saw them (connect to answer read): p50 {r.P50RefusalMs:F0} ms, p99 {r.P99RefusalMs:F0} ms, " +
+                $"max {r.MaxRefusalMs:F0} ms; max admitted samples {r.MaxAdmittedSamples:F0} (limit {maxQueued})");
+            output.WriteLine($"CPU during the run: server {serverUser - serverUser0:F1} s user + {serverSystem - serverSystem0:F1} s system; " +
+                $"load generator (this process) {selfUser - selfUser0:F1} s user + {selfSystem - selfSystem0:F1} s system; " +
+                $"{(r.OfferedSeconds + r.DrainSeconds + r.IdleAfterSeconds):F1} s wall on {Environment.ProcessorCount} cores");
             output.WriteLine($"server process (pid {server.Pid}, its own): max RSS seen {r.MaxRssBytes / (1024 * 1024):F0} MiB, peak RSS (VmHWM) {serverPeak / (1024 * 1024)} MiB; " +
                 $"this load-generator process: peak RSS {SelfPeakRss() / (1024 * 1024)} MiB");
             var served = server.Requests("/get_reward");
             double Slowest(Func<ServedRequest, bool> which) => served.Where(which).Select(q => q.Milliseconds).DefaultIfEmpty(0).Max();
+            var unread = server.MetricAsync("reasonrl_refused_unread_total").GetAwaiter().GetResult();
+            // a refusal after the body was parsed logs its sample count; one on the headers alone does not
+            foreach (var (label, which) in new (string, Func<ServedRequest, bool>)[]
+            {
+                ("all", _ => true), ("on the headers (this server: body unread)", q => q.Samples is null), ("after reading and parsing the body", q => q.Samples is not null),
+            })
+            {
+                var ms = served.Where(q => q.Kind == "overloaded" && which(q)).Select(q => q.Milliseconds).Order().ToArray();
+                output.WriteLine($"refusals as the server measured them (connection accepted, or headers in, to answer written; its log), {label}: {ms.Length}, " +
+                    $"p50 {ServerMetrics.Percentile(ms, 0.5):F1} ms, p99 {ServerMetrics.Percentile(ms, 0.99):F1} ms, max {(ms.Length == 0 ? 0 : ms[^1]):F1} ms");
+            }
+            output.WriteLine($"refused on the headers alone (the server's reasonrl_refused_unread_total): {unread?.ToString(Inv) ?? "not reported (an older server)"}");
             var throughput = served.Select(q => MeasuredRate().Match(q.Line)).LastOrDefault(m => m.Success) is { } rated
                 ? $"{rated.Groups[1].Value} samples/s (its last deadline refusal)" : "not reported (every refusal was queue-full)";
             output.WriteLine($"as the server measured them (request headers in to answer out; its log): slowest refusal {Slowest(q => q.Kind == "overloaded"):F0} ms, " +
@@ -241,7 +285,9 @@ internal static partial class BenchServeProfiles
     // `reasonrl serve` as a child process of this one (the same executable, or `dotnet reasonrl.dll`), so its memory is its own
     private static ServeProcess StartChild(int clients, int verifierThreads, int maxQueued, double? retryWindowSeconds)
     {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell this process's executable");
+        // REASONRL_BENCH_SERVE_EXE: another build's executable as the server (to compare servers under the same load generator)
+        var self = Environment.GetEnvironmentVariable("REASONRL_BENCH_SERVE_EXE") is { Length: > 0 } other ? other
+            : Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell this process's executable");
         var arguments = new List<string>();
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") arguments.Add(typeof(BenchServeProfiles).Assembly.Location);
         arguments.AddRange(["serve", "--port", "0", "--log-level", "info", "--max-concurrent", Math.Max(64, clients).ToString(Inv),
