@@ -148,9 +148,9 @@ internal static class AnswerExtractor
             int i = after;
             while (i < text.Length && text[i] == ' ') i++;
             if (i < text.Length && text[i] == ':') { best = n - 1; bestStart = i + 1; method = "anchor 'answer:'"; break; }
-            if (i + 2 <= text.Length && string.CompareOrdinal(text, i, "is", 0, 2) == 0 && (i + 2 == text.Length || !char.IsLetter(text[i + 2])))
+            if (Verb(text, i) is int verbLength and > 0)
             {
-                int j = i + 2;
+                int j = i + verbLength;
                 while (j < text.Length && text[j] == ' ') j++;
                 if (j < text.Length && text[j] == ':') j++;
                 best = n - 1;
@@ -173,6 +173,19 @@ internal static class AnswerExtractor
         var rest = TakeSentence(text, bestStart);
         if (rest.Length == 0) return null;
         return (rest, method, best);
+    }
+
+    /// <summary>Length of the verb after "answer" at <paramref name="i"/> — "is", "should be", "would be", "must be",
+    /// "will be" ("the answer should be 9") — as a whole word, or 0.</summary>
+    private static int Verb(string text, int i)
+    {
+        foreach (var verb in (ReadOnlySpan<string>)["is", "should be", "would be", "must be", "will be"])
+        {
+            int end = i + verb.Length;
+            if (end <= text.Length && string.CompareOrdinal(text, i, verb, 0, verb.Length) == 0 && (end == text.Length || !char.IsLetter(text[end])))
+                return verb.Length;
+        }
+        return 0;
     }
 
     /// <summary>Text from start to the end of its line or sentence (". " not inside a number or math).</summary>
@@ -203,14 +216,14 @@ internal static class AnswerExtractor
         return StripDelimiters(StripQuotes(s));
     }
 
-    /// <summary>Start of ", not …" / " not …" / " (not …" / " rather than …" after an answer, or -1. At the very
+    /// <summary>Start of ", not …" / " not …" / " (not …" / " rather than …" / " instead of …" after an answer, or -1. At the very
     /// start ("not 4, it is 9") the whole anchor is discarded by the caller (an empty answer).</summary>
     private static int NotClause(string s)
     {
         // Only a value is corrected ("9, not 4"); words are not ("… is not possible" stays whole).
         if (s.StartsWith("not ", StringComparison.OrdinalIgnoreCase)) return StartsValue(s.AsSpan(4)) ? 0 : -1;
         int best = -1, after = -1;
-        foreach (var marker in (ReadOnlySpan<string>)[", not ", " not ", " (not ", " rather than ", ", rather than "])
+        foreach (var marker in (ReadOnlySpan<string>)[", not ", " not ", " (not ", " rather than ", ", rather than ", " instead of ", ", instead of "])
         {
             int k = s.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
             if (k >= 0 && (best < 0 || k < best)) { best = k; after = k + marker.Length; }
