@@ -433,9 +433,9 @@ internal sealed class LatexParser
             _pos += 2;
         if (!At(TokenKind.Pipe) && !At(TokenKind.Colon)) { _pos = start; return null; }
         _pos++;
-        var condition = ParseItemsUntil(TokenKind.SetClose);
+        var condition = ParseAnswer(); // "x \le 0 or x \ge 1", "x > -1 and x < 4" as in a bare answer
         Expect(TokenKind.SetClose, "closing '\\{x : …\\}'");
-        return condition.Count == 1 ? condition[0] : new CollectionExpr(CollectionKind.AnswerList, condition.ToArray());
+        return condition;
     }
 
     private Expr ParsePrimary()
