@@ -259,7 +259,8 @@ internal static class AnswerExtractor
                 int innerStart = open + 1;
                 if (dbl && open > 0 && text[open - 1] == '$') { open--; }
                 var content = text[innerStart..innerEnd];
-                if (dbl || !content.Contains('\n')) { best = content.Trim(); bestEnd = close; }
+                if (dbl) { best = content.Trim(); bestEnd = close; }
+                else if (!content.Contains('\n')) { best = JoinedBlocks(text, open, content.Trim()); bestEnd = close; }
                 else { best = null; bestEnd = close; }
             }
         }
@@ -276,6 +277,34 @@ internal static class AnswerExtractor
         if (!allowNewline && content.Contains('\n')) { bestEnd = c; best = null; return; }
         best = content.Trim();
         bestEnd = c;
+    }
+
+    /// <summary>"The solutions are $x = -3$ and $x = 1$": inline blocks joined by "and", "or" or a comma just before
+    /// the last one (at most 8, each on one line) are one answer, the list "x = -3, x = 1"; otherwise the last block.</summary>
+    private static string JoinedBlocks(string text, int open, string last)
+    {
+        var parts = new List<string> { last };
+        for (int start = open; parts.Count < 8;)
+        {
+            int k = -1;
+            foreach (var connective in (ReadOnlySpan<string>)[", and ", ", or ", " and ", " or ", ", "])
+            {
+                if (start - connective.Length >= 1 && string.CompareOrdinal(text, start - connective.Length, connective, 0, connective.Length) == 0)
+                {
+                    k = start - connective.Length;
+                    break;
+                }
+            }
+            if (k < 1 || text[k - 1] != '$' || (k >= 2 && text[k - 2] is '$' or '\\')) break;
+            int close = k - 1;
+            int previous = LastUnescaped(text, '$', close);
+            if (previous < 0 || (previous > 0 && text[previous - 1] == '$')) break;
+            var content = text.AsSpan(previous + 1, close - previous - 1).Trim();
+            if (content.IsEmpty || content.Contains('\n')) break;
+            parts.Insert(0, content.ToString());
+            start = previous;
+        }
+        return parts.Count == 1 ? last : string.Join(", ", parts);
     }
 
     private static int LastUnescaped(string text, char ch, int before)

@@ -141,6 +141,9 @@ internal sealed class LatexParser
     private static Expr? AssignmentGroups(List<Expr> items, List<int> groupEnds)
     {
         if (!items.All(i => i is RelationExpr { Ops: [RelationOp.Equal], Operands: [SymbolExpr, _] })) return null;
+        // "x=2; y=3": one assignment per group to different names is one solution written with ';', not several.
+        if (groupEnds.Count + 1 >= items.Count && items.Select(i => ((SymbolExpr)((RelationExpr)i).Operands[0]).Name).Distinct().Count() == items.Count)
+            return null;
         var bounds = groupEnds.Where(e => e < items.Count).Append(items.Count).Distinct().ToList();
         var tuples = new List<Expr>();
         int start = 0;

@@ -245,6 +245,10 @@ public class AnswerKindPairTests
     [InlineData("x=1 \\text{ and } y=2", "(2,1)", Verdict.Incorrect)]
     [InlineData("(2,-5)", "a=2, b=-5", Verdict.Correct)]
     [InlineData("(2,-5)", "a=-5, b=2", Verdict.Incorrect)]
+    [InlineData("x=2;\\ y=3", "(2,3)", Verdict.Correct)]
+    [InlineData("x=2;\\ y=3", "(3,2)", Verdict.Incorrect)]
+    [InlineData("x=1; x=2", "1, 2", Verdict.Correct)]
+    [InlineData("x=1; x=2", "(1, 2)", Verdict.Incorrect)]
     public void SystemsAndRootLists(string pred, string gold, Verdict expected) => Assert.Equal(expected, Answer(pred, gold));
 
     // Kind 5: number words and multiple-choice letters; a different number or letter, a letter against a

@@ -95,7 +95,8 @@ public class ExtractionTests
 
     // Issue 18, kind 7, third review: whole solutions graded through extraction — "answer should/would/must/will
     // be", a correction after "instead of" / "rather than" / "(not …)", scientific notation as one number, the
-    // concluding "therefore" sentence; each twin is the discarded number.
+    // concluding "therefore" sentence, inline math blocks joined by "and" / "or" / commas as one list; each twin is
+    // the discarded number (or the list's missing or extra item).
     [Theory]
     [InlineData("So the answer is 9, not 4.", "9", Verdict.Correct)]
     [InlineData("So the answer is 9, not 4.", "4", Verdict.Incorrect)]
@@ -128,6 +129,14 @@ public class ExtractionTests
     [InlineData("The answer will be 5 meters.", "5", Verdict.Correct)]
     [InlineData("The answer will be 5 meters.", "6", Verdict.Incorrect)]
     [InlineData("The answer is 9 instead of 4.", "9, 4", Verdict.Incorrect)]
+    [InlineData("The solutions are $x = -3$ and $x = 1$.", "1, -3", Verdict.Correct)]
+    [InlineData("The solutions are $x = -3$ and $x = 1$.", "1", Verdict.Incorrect)]
+    [InlineData("We have $x = 2$ and $y = 3$.", "(2, 3)", Verdict.Correct)]
+    [InlineData("We have $x = 2$ and $y = 3$.", "(3, 2)", Verdict.Incorrect)]
+    [InlineData("The roots are $2$, $5$, and $7$.", "2, 5, 7", Verdict.Correct)]
+    [InlineData("The roots are $2$, $5$, and $7$.", "2, 5", Verdict.Incorrect)]
+    [InlineData("Since $a = 3$ and $b = 4$, the hypotenuse is $5$.", "5", Verdict.Correct)]
+    [InlineData("Since $a = 3$ and $b = 4$, the hypotenuse is $5$.", "3, 4, 5", Verdict.Incorrect)]
     public void ProseAnchorsAndCorrections(string solution, string gold, Verdict expected) =>
         Assert.Equal(expected, MathVerifier.Verify(solution, gold, FuzzTests.WorkOnly).Verdict);
 }
