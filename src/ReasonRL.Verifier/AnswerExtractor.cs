@@ -357,7 +357,22 @@ internal static class AnswerExtractor
         int stop = first;
         while (stop < sentence.Length && (char.IsAsciiDigit(sentence[stop])
             || (sentence[stop] is ',' or '.' or '/' && stop + 1 < sentence.Length && char.IsAsciiDigit(sentence[stop + 1])))) stop++;
+        // "2.5e-3 kg": an exponent glued to the number belongs to it.
+        if (ExponentEnd(sentence, stop) is int exponentEnd) stop = exponentEnd;
         return LastNumber(sentence[..stop]);
+    }
+
+    /// <summary>End of "e-3" / "E+12" / "e5" starting at <paramref name="k"/> right after a digit and not followed by
+    /// a letter (2.5e-3, not 2 eggs); null otherwise.</summary>
+    private static int? ExponentEnd(string s, int k)
+    {
+        if (k < 1 || k + 1 >= s.Length || s[k] is not ('e' or 'E') || !char.IsAsciiDigit(s[k - 1])) return null;
+        int j = k + 1;
+        if (s[j] is '-' or '+') j++;
+        int digits = j;
+        while (j < s.Length && char.IsAsciiDigit(s[j]) && j - digits < 4) j++;
+        if (j == digits || (j < s.Length && (char.IsAsciiLetterOrDigit(s[j])))) return null;
+        return j;
     }
 
     /// <summary>The last number in text: digits with ',' groups and a decimal point, optional '-'.</summary>
@@ -376,6 +391,16 @@ internal static class AnswerExtractor
             while (start > 0 && char.IsAsciiDigit(text[start - 1])) start--;
         }
         if (start > 0 && text[start - 1] == '-') start--;
+        // "… is 2.5e-3": the last digits are an exponent; the number starts at its mantissa.
+        int mark = start - 1;
+        if (mark >= 1 && text[mark] == '+') mark--;
+        if (mark >= 1 && ExponentEnd(text, mark) == end + 1)
+        {
+            int m = mark;
+            while (m > 0 && (char.IsAsciiDigit(text[m - 1]) || (text[m - 1] == '.' && m >= 2 && char.IsAsciiDigit(text[m - 2])))) m--;
+            if (m > 0 && text[m - 1] == '-') m--;
+            return text[m..(end + 1)];
+        }
         return ScientificMantissa(text, start, end) ?? text[start..(end + 1)];
     }
 

@@ -94,7 +94,7 @@ public class ExtractionTests
     }
 
     // Issue 18, kind 7, third review: whole solutions graded through extraction — "answer should/would/must/will
-    // be", a correction after "instead of" / "rather than" / "(not …)", scientific notation as one number, the
+    // be", a correction after "instead of" / "rather than" / "(not …)", scientific notation (× 10^, e-3) as one number, the
     // concluding "therefore" sentence, inline math blocks joined by "and" / "or" / commas as one list; each twin is
     // the discarded number (or the list's missing or extra item).
     [Theory]
@@ -137,6 +137,13 @@ public class ExtractionTests
     [InlineData("The roots are $2$, $5$, and $7$.", "2, 5", Verdict.Incorrect)]
     [InlineData("Since $a = 3$ and $b = 4$, the hypotenuse is $5$.", "5", Verdict.Correct)]
     [InlineData("Since $a = 3$ and $b = 4$, the hypotenuse is $5$.", "3, 4, 5", Verdict.Incorrect)]
+    [InlineData("Thus, the mass is 2.5e-3 kg.", "0.0025", Verdict.Correct)]
+    [InlineData("Thus, the mass is 2.5e-3 kg.", "3", Verdict.Incorrect)]
+    [InlineData("Thus, the mass is 2.5e-3 kg.", "2.5", Verdict.Incorrect)]
+    [InlineData("The rate is about 1.2E+5 per second", "120000", Verdict.Correct)]
+    [InlineData("The rate is about 1.2E+5 per second", "5", Verdict.Incorrect)]
+    [InlineData("We got 3e8 overall", "300000000", Verdict.Correct)]
+    [InlineData("We got 3e8 overall", "8", Verdict.Incorrect)]
     public void ProseAnchorsAndCorrections(string solution, string gold, Verdict expected) =>
         Assert.Equal(expected, MathVerifier.Verify(solution, gold, FuzzTests.WorkOnly).Verdict);
 }
