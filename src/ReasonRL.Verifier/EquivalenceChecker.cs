@@ -176,7 +176,7 @@ internal sealed class EquivalenceChecker
     }
 
     /// <summary>"x ≤ -2 or x > 3": a bare list of one-variable inequalities in the same variable, as the
-    /// union of their intervals ("x ≠ 2" alone: (-∞, 2) ∪ (2, ∞)); null for anything else.</summary>
+    /// union of their intervals ("x ≠ 2" alone: (-∞, 2) ∪ (2, ∞); "|x| > 1": (-∞, -1) ∪ (1, ∞)); null for anything else.</summary>
     private static UnionExpr? InequalityUnion(Expr e)
     {
         if (e is RelationExpr { Ops: [RelationOp.NotEqual], Operands: [SymbolExpr, var point] } && IsConstant(point))
@@ -184,6 +184,7 @@ internal sealed class EquivalenceChecker
             var inf = new ConstantExpr(ConstantKind.Infinity);
             return new UnionExpr([new IntervalExpr(new NegateExpr(inf), point, false, false), new IntervalExpr(point, inf, false, false)]);
         }
+        if (e is RelationExpr { Ops: [var op], Operands: [var left, var right] } && AbsOutside(left, op, right) is { } outside) return outside;
         if (e is not CollectionExpr { Kind: CollectionKind.AnswerList, Items.Length: >= 2 and <= 16 } list) return null;
         var parts = new Expr[list.Items.Length];
         string? variable = null;
@@ -198,6 +199,21 @@ internal sealed class EquivalenceChecker
             parts[k] = interval;
         }
         return new UnionExpr(parts);
+    }
+
+    /// <summary>"|x| > 1" (or "1 &lt; |x|", with ≥ / ≤) for a written positive number: the two rays (-∞, -1) ∪ (1, ∞).</summary>
+    private static UnionExpr? AbsOutside(Expr l, RelationOp op, Expr r)
+    {
+        if (l is not FunctionExpr { Name: "abs", Args: [SymbolExpr] })
+        {
+            (l, r) = (r, l);
+            op = op switch { RelationOp.Less => RelationOp.Greater, RelationOp.LessEqual => RelationOp.GreaterEqual, _ => RelationOp.Equal };
+        }
+        if (l is not FunctionExpr { Name: "abs", Args: [SymbolExpr] } || r is not NumberExpr { Value.Sign: > 0 } bound
+            || op is not (RelationOp.Greater or RelationOp.GreaterEqual)) return null;
+        bool closed = op == RelationOp.GreaterEqual;
+        var inf = new ConstantExpr(ConstantKind.Infinity);
+        return new UnionExpr([new IntervalExpr(new NegateExpr(inf), new NegateExpr(bound), false, closed), new IntervalExpr(bound, inf, closed, false)]);
     }
 
     private static bool ContainsMatrix(Expr e) => e switch

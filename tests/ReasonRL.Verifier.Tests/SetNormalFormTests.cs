@@ -1,6 +1,6 @@
 // Sets of reals compared by normal form (SetAlgebra), issue 18's third review: ℝ and its half-lines
 // (\mathbb{R}^+), differences written with \setminus, \backslash or '-', set-builder notation
-// ({x | x ≠ 2}, {x : x > 3}), two bounds joined by "and" (a chain), |x| < 3, merged unions and ∅. Every
+// ({x | x ≠ 2}, {x : x > 3}), two bounds joined by "and" (a chain), |x| < 3 and |x| > 1, merged unions and ∅. Every
 // Correct pair has an Incorrect twin that differs in one end, bracket, point or connective, so that no new
 // reading becomes a false positive. Bare answers (AnswerSource.Answer). Not the parser's own tests.
 using ReasonRL.Verifier;
@@ -62,5 +62,16 @@ public class SetNormalFormTests
     [InlineData("x \\in \\mathbb{R}", "(0,\\infty)", Verdict.Incorrect)]
     [InlineData("\\text{no solution}", "\\emptyset", Verdict.Correct)]
     [InlineData("\\text{no solution}", "\\{0\\}", Verdict.Incorrect)]
+    [InlineData("|x| > 1", "(-\\infty,-1) \\cup (1,\\infty)", Verdict.Correct)]
+    [InlineData("|x| > 1", "(-\\infty,-1] \\cup [1,\\infty)", Verdict.Incorrect)]
+    [InlineData("|x| > 1", "(-1,1)", Verdict.Incorrect)]
+    [InlineData("|x| \\ge 2", "(-\\infty,-2] \\cup [2,\\infty)", Verdict.Correct)]
+    [InlineData("|x| \\ge 2", "(-\\infty,-2) \\cup (2,\\infty)", Verdict.Incorrect)]
+    [InlineData("1 < |x|", "(-\\infty,-1) \\cup (1,\\infty)", Verdict.Correct)]
+    [InlineData("(-\\infty,-1) \\cup (1,\\infty)", "|x| > 1", Verdict.Correct)]
+    [InlineData("(-\\infty,-1) \\cup (1,\\infty)", "|x| \\ge 1", Verdict.Incorrect)]
+    [InlineData("|x| > 1", "|x| > 1", Verdict.Correct)]
+    [InlineData("|x| > 1", "x > 1", Verdict.Incorrect)]
+    [InlineData("|x| < 1", "(-\\infty,-1) \\cup (1,\\infty)", Verdict.Incorrect)]
     public void SetsOfRealsByNormalForm(string pred, string gold, Verdict expected) => Assert.Equal(expected, Answer(pred, gold));
 }
