@@ -148,9 +148,9 @@ internal static class AnswerExtractor
             int i = after;
             while (i < text.Length && text[i] == ' ') i++;
             if (i < text.Length && text[i] == ':') { best = n - 1; bestStart = i + 1; method = "anchor 'answer:'"; break; }
-            if (i + 2 <= text.Length && string.CompareOrdinal(text, i, "is", 0, 2) == 0 && (i + 2 == text.Length || !char.IsLetter(text[i + 2])))
+            if (Verb(text, i) is int verbLength and > 0)
             {
-                int j = i + 2;
+                int j = i + verbLength;
                 while (j < text.Length && text[j] == ' ') j++;
                 if (j < text.Length && text[j] == ':') j++;
                 best = n - 1;
@@ -173,6 +173,19 @@ internal static class AnswerExtractor
         var rest = TakeSentence(text, bestStart);
         if (rest.Length == 0) return null;
         return (rest, method, best);
+    }
+
+    /// <summary>Length of the verb after "answer" at <paramref name="i"/> — "is", "should be", "would be", "must be",
+    /// "will be" ("the answer should be 9") — as a whole word, or 0.</summary>
+    private static int Verb(string text, int i)
+    {
+        foreach (var verb in (ReadOnlySpan<string>)["is", "should be", "would be", "must be", "will be"])
+        {
+            int end = i + verb.Length;
+            if (end <= text.Length && string.CompareOrdinal(text, i, verb, 0, verb.Length) == 0 && (end == text.Length || !char.IsLetter(text[end])))
+                return verb.Length;
+        }
+        return 0;
     }
 
     /// <summary>Text from start to the end of its line or sentence (". " not inside a number or math).</summary>
@@ -203,14 +216,14 @@ internal static class AnswerExtractor
         return StripDelimiters(StripQuotes(s));
     }
 
-    /// <summary>Start of ", not …" / " not …" / " (not …" / " rather than …" after an answer, or -1. At the very
+    /// <summary>Start of ", not …" / " not …" / " (not …" / " rather than …" / " instead of …" after an answer, or -1. At the very
     /// start ("not 4, it is 9") the whole anchor is discarded by the caller (an empty answer).</summary>
     private static int NotClause(string s)
     {
         // Only a value is corrected ("9, not 4"); words are not ("… is not possible" stays whole).
         if (s.StartsWith("not ", StringComparison.OrdinalIgnoreCase)) return StartsValue(s.AsSpan(4)) ? 0 : -1;
         int best = -1, after = -1;
-        foreach (var marker in (ReadOnlySpan<string>)[", not ", " not ", " (not ", " rather than ", ", rather than "])
+        foreach (var marker in (ReadOnlySpan<string>)[", not ", " not ", " (not ", " rather than ", ", rather than ", " instead of ", ", instead of "])
         {
             int k = s.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
             if (k >= 0 && (best < 0 || k < best)) { best = k; after = k + marker.Length; }
@@ -246,7 +259,8 @@ internal static class AnswerExtractor
                 int innerStart = open + 1;
                 if (dbl && open > 0 && text[open - 1] == '$') { open--; }
                 var content = text[innerStart..innerEnd];
-                if (dbl || !content.Contains('\n')) { best = content.Trim(); bestEnd = close; }
+                if (dbl) { best = content.Trim(); bestEnd = close; }
+                else if (!content.Contains('\n')) { best = JoinedBlocks(text, open, content.Trim()); bestEnd = close; }
                 else { best = null; bestEnd = close; }
             }
         }
@@ -263,6 +277,34 @@ internal static class AnswerExtractor
         if (!allowNewline && content.Contains('\n')) { bestEnd = c; best = null; return; }
         best = content.Trim();
         bestEnd = c;
+    }
+
+    /// <summary>"The solutions are $x = -3$ and $x = 1$": inline blocks joined by "and", "or" or a comma just before
+    /// the last one (at most 8, each on one line) are one answer, the list "x = -3, x = 1"; otherwise the last block.</summary>
+    private static string JoinedBlocks(string text, int open, string last)
+    {
+        var parts = new List<string> { last };
+        for (int start = open; parts.Count < 8;)
+        {
+            int k = -1;
+            foreach (var connective in (ReadOnlySpan<string>)[", and ", ", or ", " and ", " or ", ", "])
+            {
+                if (start - connective.Length >= 1 && string.CompareOrdinal(text, start - connective.Length, connective, 0, connective.Length) == 0)
+                {
+                    k = start - connective.Length;
+                    break;
+                }
+            }
+            if (k < 1 || text[k - 1] != '$' || (k >= 2 && text[k - 2] is '$' or '\\')) break;
+            int close = k - 1;
+            int previous = LastUnescaped(text, '$', close);
+            if (previous < 0 || (previous > 0 && text[previous - 1] == '$')) break;
+            var content = text.AsSpan(previous + 1, close - previous - 1).Trim();
+            if (content.IsEmpty || content.Contains('\n')) break;
+            parts.Insert(0, content.ToString());
+            start = previous;
+        }
+        return parts.Count == 1 ? last : string.Join(", ", parts);
     }
 
     private static int LastUnescaped(string text, char ch, int before)
@@ -315,7 +357,22 @@ internal static class AnswerExtractor
         int stop = first;
         while (stop < sentence.Length && (char.IsAsciiDigit(sentence[stop])
             || (sentence[stop] is ',' or '.' or '/' && stop + 1 < sentence.Length && char.IsAsciiDigit(sentence[stop + 1])))) stop++;
+        // "2.5e-3 kg": an exponent glued to the number belongs to it.
+        if (ExponentEnd(sentence, stop) is int exponentEnd) stop = exponentEnd;
         return LastNumber(sentence[..stop]);
+    }
+
+    /// <summary>End of "e-3" / "E+12" / "e5" starting at <paramref name="k"/> right after a digit and not followed by
+    /// a letter (2.5e-3, not 2 eggs); null otherwise.</summary>
+    private static int? ExponentEnd(string s, int k)
+    {
+        if (k < 1 || k + 1 >= s.Length || s[k] is not ('e' or 'E') || !char.IsAsciiDigit(s[k - 1])) return null;
+        int j = k + 1;
+        if (s[j] is '-' or '+') j++;
+        int digits = j;
+        while (j < s.Length && char.IsAsciiDigit(s[j]) && j - digits < 4) j++;
+        if (j == digits || (j < s.Length && (char.IsAsciiLetterOrDigit(s[j])))) return null;
+        return j;
     }
 
     /// <summary>The last number in text: digits with ',' groups and a decimal point, optional '-'.</summary>
@@ -334,6 +391,16 @@ internal static class AnswerExtractor
             while (start > 0 && char.IsAsciiDigit(text[start - 1])) start--;
         }
         if (start > 0 && text[start - 1] == '-') start--;
+        // "… is 2.5e-3": the last digits are an exponent; the number starts at its mantissa.
+        int mark = start - 1;
+        if (mark >= 1 && text[mark] == '+') mark--;
+        if (mark >= 1 && ExponentEnd(text, mark) == end + 1)
+        {
+            int m = mark;
+            while (m > 0 && (char.IsAsciiDigit(text[m - 1]) || (text[m - 1] == '.' && m >= 2 && char.IsAsciiDigit(text[m - 2])))) m--;
+            if (m > 0 && text[m - 1] == '-') m--;
+            return text[m..(end + 1)];
+        }
         return ScientificMantissa(text, start, end) ?? text[start..(end + 1)];
     }
 

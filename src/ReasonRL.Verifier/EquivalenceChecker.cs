@@ -142,6 +142,10 @@ internal sealed class EquivalenceChecker
         bool pairIsInterval = (IsPair(a) && SetAlgebra.IsSetNotation(b)) || (IsPair(b) && SetAlgebra.IsSetNotation(a));
         if (SetAlgebra.Normalize(ua ?? a, _budget, pairIsInterval) is not { } na || SetAlgebra.Normalize(ub ?? b, _budget, pairIsInterval) is not { } nb) return null;
         if (SetAlgebra.SameSet(na, nb)) return Comparison.Equal("same set of reals");
+        // Both written as sets of reals (intervals, unions, differences): their exact normal forms decide, unless
+        // DecimalRounding lets a decimal end equal a fraction (the part-by-part comparison rounds).
+        if (SetAlgebra.IsSetNotation(a) && SetAlgebra.IsSetNotation(b) && Options.DecimalRounding is null)
+            return Comparison.NotEqual("different sets of reals");
         // An inequality list has no other reading: its normal form decides.
         return ua is not null || ub is not null ? Comparison.NotEqual("different sets of reals") : null;
     }
@@ -172,7 +176,7 @@ internal sealed class EquivalenceChecker
     }
 
     /// <summary>"x ≤ -2 or x > 3": a bare list of one-variable inequalities in the same variable, as the
-    /// union of their intervals ("x ≠ 2" alone: (-∞, 2) ∪ (2, ∞)); null for anything else.</summary>
+    /// union of their intervals ("x ≠ 2" alone: (-∞, 2) ∪ (2, ∞); "|x| > 1": (-∞, -1) ∪ (1, ∞)); null for anything else.</summary>
     private static UnionExpr? InequalityUnion(Expr e)
     {
         if (e is RelationExpr { Ops: [RelationOp.NotEqual], Operands: [SymbolExpr, var point] } && IsConstant(point))
@@ -180,6 +184,7 @@ internal sealed class EquivalenceChecker
             var inf = new ConstantExpr(ConstantKind.Infinity);
             return new UnionExpr([new IntervalExpr(new NegateExpr(inf), point, false, false), new IntervalExpr(point, inf, false, false)]);
         }
+        if (e is RelationExpr { Ops: [var op], Operands: [var left, var right] } && AbsOutside(left, op, right) is { } outside) return outside;
         if (e is not CollectionExpr { Kind: CollectionKind.AnswerList, Items.Length: >= 2 and <= 16 } list) return null;
         var parts = new Expr[list.Items.Length];
         string? variable = null;
@@ -194,6 +199,21 @@ internal sealed class EquivalenceChecker
             parts[k] = interval;
         }
         return new UnionExpr(parts);
+    }
+
+    /// <summary>"|x| > 1" (or "1 &lt; |x|", with ≥ / ≤) for a written positive number: the two rays (-∞, -1) ∪ (1, ∞).</summary>
+    private static UnionExpr? AbsOutside(Expr l, RelationOp op, Expr r)
+    {
+        if (l is not FunctionExpr { Name: "abs", Args: [SymbolExpr] })
+        {
+            (l, r) = (r, l);
+            op = op switch { RelationOp.Less => RelationOp.Greater, RelationOp.LessEqual => RelationOp.GreaterEqual, _ => RelationOp.Equal };
+        }
+        if (l is not FunctionExpr { Name: "abs", Args: [SymbolExpr] } || r is not NumberExpr { Value.Sign: > 0 } bound
+            || op is not (RelationOp.Greater or RelationOp.GreaterEqual)) return null;
+        bool closed = op == RelationOp.GreaterEqual;
+        var inf = new ConstantExpr(ConstantKind.Infinity);
+        return new UnionExpr([new IntervalExpr(new NegateExpr(inf), new NegateExpr(bound), false, closed), new IntervalExpr(bound, inf, closed, false)]);
     }
 
     private static bool ContainsMatrix(Expr e) => e switch
@@ -229,7 +249,8 @@ internal sealed class EquivalenceChecker
             foreach (var i in c.Items) Expand(i, items);
             return items;
         }
-        if (e is PlusMinusExpr)
+        if (e is PlusMinusExpr or DivideExpr { Numerator: PlusMinusExpr }
+            or RelationExpr { Ops: [RelationOp.Equal], Operands: [_, PlusMinusExpr or DivideExpr { Numerator: PlusMinusExpr }] })
         {
             var items = new List<Expr>();
             Expand(e, items);
@@ -245,10 +266,12 @@ internal sealed class EquivalenceChecker
             into.Add(new SumExpr([pm.Left, pm.Right]));
             into.Add(new SumExpr([pm.Left, new NegateExpr(pm.Right)]));
         }
-        else if (e is RelationExpr { Operands.Length: 2 } r && r.Ops[0] == RelationOp.Equal && r.Operands[1] is PlusMinusExpr pm2)
+        else if (e is RelationExpr { Operands.Length: 2 } r && r.Ops[0] == RelationOp.Equal && r.Operands[1] is PlusMinusExpr or DivideExpr { Numerator: PlusMinusExpr })
         {
-            into.Add(new RelationExpr([r.Operands[0], new SumExpr([pm2.Left, pm2.Right])], r.Ops));
-            into.Add(new RelationExpr([r.Operands[0], new SumExpr([pm2.Left, new NegateExpr(pm2.Right)])], r.Ops));
+            // "x = 3 \pm \sqrt{2}", "x = \frac{-1 \pm \sqrt{5}}{2}": one equation per sign.
+            var values = new List<Expr>(2);
+            Expand(r.Operands[1], values);
+            foreach (var v in values) into.Add(new RelationExpr([r.Operands[0], v], r.Ops));
         }
         else if (e is DivideExpr { Numerator: PlusMinusExpr pm3 } div)
         {
@@ -270,12 +293,35 @@ internal sealed class EquivalenceChecker
         la ??= [a];
         lb ??= [b];
         if (la.Count == 1 && lb.Count == 1) return Compare(la[0], lb[0], d);
+        // "x=2, y=-5" against "y=-5, x=2": values of the same distinct names are matched by name, never
+        // across names ("x=2, y=-5" ≠ "y=2, x=-5", which item-by-item matching would pair as 2 ~ 2).
+        if (Assignments(la) is { } byNameA && Assignments(lb) is { } byNameB)
+        {
+            if (!byNameA.Keys.Order(StringComparer.Ordinal).SequenceEqual(byNameB.Keys.Order(StringComparer.Ordinal)))
+                return Comparison.NotEqual("values of different names");
+            foreach (var (name, value) in byNameA)
+            {
+                var c = Compare(value, byNameB[name], d);
+                if (!c.IsEqual) return c;
+            }
+            return Comparison.Equal("same value for each name");
+        }
         // Set semantics: every answer on each side matches one on the other (order and repeats
         // do not matter: "(3,17,3,7)" listed twice is still one solution).
         var c1 = Covers(la, lb, d);
         if (!c1.IsEqual) return c1;
         var c2 = Covers(lb, la, d);
         return c2.IsEqual ? Comparison.Equal("same answers in any order") : c2;
+    }
+
+    /// <summary>Items that are all "name = value" with distinct single names, as name → value; null otherwise.</summary>
+    private static Dictionary<string, Expr>? Assignments(List<Expr> items)
+    {
+        if (items.Count < 2 || items.Count > 16) return null;
+        var byName = new Dictionary<string, Expr>(StringComparer.Ordinal);
+        foreach (var item in items)
+            if (item is not RelationExpr { Ops: [RelationOp.Equal], Operands: [SymbolExpr name, var value] } || !byName.TryAdd(name.Name, value)) return null;
+        return byName;
     }
 
     private Comparison Covers(List<Expr> from, List<Expr> to, int d)

@@ -33,7 +33,8 @@ internal static class LatexCommands
         {
             "frac" or "dfrac" or "tfrac" or "cfrac" => new Token(TokenKind.Frac),
             "sqrt" => new Token(TokenKind.Sqrt),
-            "binom" or "dbinom" or "tbinom" or "choose" => new Token(TokenKind.Binom),
+            "binom" or "dbinom" or "tbinom" => new Token(TokenKind.Binom),
+            "choose" => new Token(TokenKind.Binom, "choose"),
             "pi" => new Token(TokenKind.Constant, Constant: ConstantKind.Pi),
             "infty" or "infin" => new Token(TokenKind.Constant, Constant: ConstantKind.Infinity),
             "pm" or "mp" => new Token(TokenKind.PlusMinus),

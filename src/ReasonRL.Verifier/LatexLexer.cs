@@ -143,8 +143,9 @@ internal static class LatexLexer
             Add(tokens, new Token(TokenKind.Time, s.Substring(i, j + 3 - i)), space);
             return j + 3;
         }
-        // Thousands groups: only after a first group of 1-3 digits, each group exactly 3 digits.
-        if (sb.Length <= 3 && sb[0] != '0')
+        // Thousands groups: only after a first group of 1-3 digits, each group exactly 3 digits; never in an
+        // unbraced subscript ("\log_2 100" is log base 2 of 100, not of 2100).
+        if (sb.Length <= 3 && sb[0] != '0' && (i == 0 || s[i - 1] != '_'))
         {
             while (true)
             {
@@ -237,16 +238,38 @@ internal static class LatexLexer
             return 0;
         }
         var dots = new StringBuilder();
-        while (dots.Length < 64 && Matches(s, k, end, "\\dot") && !(k + 4 < end && char.IsAsciiLetter(s[k + 4])))
+        while (dots.Length < 64 && DottedDigit(s, k, end, out char digit, out int next))
         {
-            int m = SkipSpaces(s, k + 4, end);
-            if (m + 2 < end && s[m] == '{' && char.IsAsciiDigit(s[m + 1]) && s[m + 2] == '}') { dots.Append(s[m + 1]); after = m + 3; }
-            else if (m < end && char.IsAsciiDigit(s[m])) { dots.Append(s[m]); after = m + 1; }
-            else break;
+            dots.Append(digit);
+            after = next;
             k = SkipSpaces(s, after, end);
+            // 0.\dot{1}4285\dot{7}: dots on the first and the last digit of a longer block mark the whole block.
+            if (dots.Length == 1)
+            {
+                int run = k;
+                while (run < end && run - k < 62 && char.IsAsciiDigit(s[run])) run++;
+                if (run > k && DottedDigit(s, run, end, out char last, out int lastEnd))
+                {
+                    dots.Append(s, k, run - k).Append(last);
+                    after = lastEnd;
+                    break;
+                }
+            }
         }
         digits = dots.ToString();
         return digits.Length;
+    }
+
+    /// <summary>"\dot{d}" or "\dot d" at <paramref name="k"/>: its digit and the position after it.</summary>
+    private static bool DottedDigit(string s, int k, int end, out char digit, out int after)
+    {
+        digit = '0';
+        after = k;
+        if (!Matches(s, k, end, "\\dot") || (k + 4 < end && char.IsAsciiLetter(s[k + 4]))) return false;
+        int m = SkipSpaces(s, k + 4, end);
+        if (m + 2 < end && s[m] == '{' && char.IsAsciiDigit(s[m + 1]) && s[m + 2] == '}') { digit = s[m + 1]; after = m + 3; return true; }
+        if (m < end && char.IsAsciiDigit(s[m])) { digit = s[m]; after = m + 1; return true; }
+        return false;
     }
 
     /// <summary>Position after "...", "…", "\ldots", "\cdots" or "\dots" at j (spaces allowed before), or null.</summary>

@@ -97,11 +97,16 @@ internal sealed class LatexParser
         var items = new List<Expr>();
         var groupEnds = new List<int>(); // item counts at each ';'
         SkipSeparators();
+        bool conjunction = false;
         while (!AtEnd)
         {
-            items.Add(ParseItem());
+            var item = ParseItem();
+            // "x > -1 and x \le 4": two bounds on one name joined by "and" are the chain -1 < x ≤ 4.
+            if (conjunction && Conjunction(items[^1], item) is { } chain) items[^1] = chain;
+            else items.Add(item);
             if (!AtItemSeparator) break;
             if (At(TokenKind.Semicolon)) groupEnds.Add(items.Count);
+            conjunction = Peek is { Kind: TokenKind.Separator, Text: "and" };
             SkipSeparators();
         }
         if (items.Count == 0) throw new ParseException("no expression");
@@ -109,11 +114,36 @@ internal sealed class LatexParser
         return items.Count == 1 ? items[0] : new CollectionExpr(CollectionKind.AnswerList, items.ToArray());
     }
 
+    /// <summary>A lower and an upper bound on the same name ("x &gt; -1", "x \le 4", either order, either side) as the
+    /// chain "-1 &lt; x \le 4"; null when the two are not one lower and one upper bound on one name.</summary>
+    private static RelationExpr? Conjunction(Expr first, Expr second)
+    {
+        if (Bound(first) is not { } a || Bound(second) is not { } b || a.Name.Name != b.Name.Name || a.Lower == b.Lower) return null;
+        var (low, high) = a.Lower ? (a, b) : (b, a);
+        return new RelationExpr([low.Value, low.Name, high.Value], [low.Strict ? RelationOp.Less : RelationOp.LessEqual, high.Strict ? RelationOp.Less : RelationOp.LessEqual]);
+    }
+
+    /// <summary>"x &gt; a" or "a &lt; x" (a without the name) as (name, a, lower bound?, strict?).</summary>
+    private static (SymbolExpr Name, Expr Value, bool Lower, bool Strict)? Bound(Expr e)
+    {
+        if (e is not RelationExpr { Ops: [var op], Operands: [var l, var r] } || op is not (RelationOp.Less or RelationOp.LessEqual or RelationOp.Greater or RelationOp.GreaterEqual))
+            return null;
+        bool strict = op is RelationOp.Less or RelationOp.Greater;
+        bool nameLeft = l is SymbolExpr;
+        if (nameLeft == r is SymbolExpr) return null;
+        var (name, value) = nameLeft ? ((SymbolExpr)l, r) : ((SymbolExpr)r, l);
+        bool lower = nameLeft == op is RelationOp.Greater or RelationOp.GreaterEqual;
+        return (name, value, lower, strict);
+    }
+
     /// <summary>"p=5, q=2; p=7, q=2": solutions of a system, one ';'-group per solution, read as
     /// the tuples (5, 2), (7, 2). Only when every item is "name = value" and the groups agree in size.</summary>
     private static Expr? AssignmentGroups(List<Expr> items, List<int> groupEnds)
     {
         if (!items.All(i => i is RelationExpr { Ops: [RelationOp.Equal], Operands: [SymbolExpr, _] })) return null;
+        // "x=2; y=3": one assignment per group to different names is one solution written with ';', not several.
+        if (groupEnds.Count + 1 >= items.Count && items.Select(i => ((SymbolExpr)((RelationExpr)i).Operands[0]).Name).Distinct().Count() == items.Count)
+            return null;
         var bounds = groupEnds.Where(e => e < items.Count).Append(items.Count).Distinct().ToList();
         var tuples = new List<Expr>();
         int start = 0;
@@ -197,6 +227,12 @@ internal sealed class LatexParser
     private Expr ParseRatio()
     {
         var left = ParseSum();
+        // "{n \choose k}": the binomial coefficient written infix.
+        if (At(TokenKind.Binom) && Peek.Text == "choose")
+        {
+            _pos++;
+            return new FunctionExpr("binom", [left, ParseSum()]);
+        }
         if (!At(TokenKind.Colon)) return left;
         _pos++;
         return new RatioExpr(left, ParseSum());
@@ -212,6 +248,9 @@ internal sealed class LatexParser
             var op = Next().Kind;
             var term = ParseProduct();
             if (op == TokenKind.Plus) terms.Add(term);
+            // "\mathbb{R} - \{2\}": a finite set taken from a set of reals is their difference, not a subtraction.
+            else if (op == TokenKind.Minus && term is CollectionExpr { Kind: CollectionKind.Set } && terms is [var set] && SetAlgebra.IsSetNotation(set))
+                terms[0] = new SetDifferenceExpr(set, term);
             else if (op == TokenKind.Minus) terms.Add(new NegateExpr(term));
             else
             {
@@ -241,7 +280,7 @@ internal sealed class LatexParser
                 factors.Add(new DivideExpr(num, den));
                 continue;
             }
-            if (!AtEnd && StartsPrimary(Peek) && !(At(TokenKind.Pipe) && _absDepth > 0)
+            if (!AtEnd && StartsPrimary(Peek) && !(At(TokenKind.Pipe) && _absDepth > 0) && Peek is not { Kind: TokenKind.Binom, Text: "choose" }
                 && !(factors[^1] is QuantityExpr) && !(At(TokenKind.Number) && EndsWithNumber(factors[^1])))
             {
                 bool mixedCandidate = factors.Count == 1 && At(TokenKind.Frac)
@@ -385,6 +424,23 @@ internal sealed class LatexParser
         return ParsePrimary();
     }
 
+    /// <summary>"\{x \mid x \ne 2\}", "\{x : x &gt; 3\}", "\{x \in \mathbb{R} : -1 \le x &lt; 2\}" after its '\{': a set of reals
+    /// written by its condition on one variable, read as that condition (the inequality or chain that
+    /// describes the same set), with the closing '\}' consumed; null (nothing consumed) for other sets.</summary>
+    private Expr? TrySetBuilder()
+    {
+        int start = _pos;
+        if (!At(TokenKind.Identifier) || Peek.Text.Length != 1) return null;
+        _pos++;
+        if (At(TokenKind.Relation) && Peek.Op == RelationOp.In && _pos + 1 < _t.Count && _t[_pos + 1] is { Kind: TokenKind.Identifier, Text: "\\mathbb{R}" })
+            _pos += 2;
+        if (!At(TokenKind.Pipe) && !At(TokenKind.Colon)) { _pos = start; return null; }
+        _pos++;
+        var condition = ParseAnswer(); // "x \le 0 or x \ge 1", "x > -1 and x < 4" as in a bare answer
+        Expect(TokenKind.SetClose, "closing '\\{x : …\\}'");
+        return condition;
+    }
+
     private Expr ParsePrimary()
     {
         Enter();
@@ -423,6 +479,7 @@ internal sealed class LatexParser
                 case TokenKind.SetOpen:
                     {
                         if (At(TokenKind.SetClose)) { _pos++; return new CollectionExpr(CollectionKind.Set, []); }
+                        if (TrySetBuilder() is { } condition) return condition;
                         var items = ParseItemsUntil(TokenKind.SetClose);
                         Expect(TokenKind.SetClose, "closing '\\{'");
                         return new CollectionExpr(CollectionKind.Set, items.ToArray());
@@ -495,11 +552,36 @@ internal sealed class LatexParser
         }
         return name switch
         {
-            "\\mathbb{R}" => new IntervalExpr(new NegateExpr(new ConstantExpr(ConstantKind.Infinity)), new ConstantExpr(ConstantKind.Infinity), false, false),
+            "\\mathbb{R}" => RealLine(),
             "\\emptyset" => new CollectionExpr(CollectionKind.Set, []),
             "e" => new ConstantExpr(ConstantKind.E),
             "i" => new ConstantExpr(ConstantKind.I),
             _ => new SymbolExpr(name),
+        };
+    }
+
+    /// <summary>\mathbb{R} after its token: the real line, or with a sign written as its power (\mathbb{R}^+,
+    /// \mathbb{R}^{-}) the open half-line of that sign.</summary>
+    private IntervalExpr RealLine()
+    {
+        var inf = new ConstantExpr(ConstantKind.Infinity);
+        var zero = new NumberExpr(BigRational.FromInt(0), false);
+        int sign = 0, after = _pos;
+        if (At(TokenKind.Caret) && _pos + 1 < _t.Count)
+        {
+            var (k, braced) = _t[_pos + 1].Kind == TokenKind.LBrace ? (_pos + 2, true) : (_pos + 1, false);
+            if (k < _t.Count && _t[k].Kind is TokenKind.Plus or TokenKind.Minus && (!braced || (k + 1 < _t.Count && _t[k + 1].Kind == TokenKind.RBrace)))
+            {
+                sign = _t[k].Kind == TokenKind.Plus ? 1 : -1;
+                after = braced ? k + 2 : k + 1;
+            }
+        }
+        _pos = after;
+        return sign switch
+        {
+            > 0 => new IntervalExpr(zero, inf, false, false),
+            < 0 => new IntervalExpr(new NegateExpr(inf), zero, false, false),
+            _ => new IntervalExpr(new NegateExpr(inf), inf, false, false),
         };
     }
 

@@ -6,8 +6,8 @@
 // Grading conventions (fixed; the hidden hard-case set is graded with exactly these):
 //   • a bare comma list is an unordered list of solutions; tuples are ordered, sets are not;
 //   • the last \boxed{} is the final answer unless the boxes list the roots (adjacent boxes);
-//   • a percent sign may be dropped on either side (25\% ~ 25), and 25\% also equals 0.25; a sign
-//     written on both sides is read the same way on both (50\% ≠ 0.5\%);
+//   • a percent sign may be dropped on either side (25\% ~ 25), and 25\% also equals 0.25 (VerifyOptions.Percent
+//     keeps only one reading); a sign written on both sides is read the same way on both (50\% ≠ 0.5\%);
 //   • units and \text{} words around a number may be dropped, but a different quantity
 //     ("3 hours 20 minutes" against "3") is Incorrect;
 //   • an angle in radians equals the same angle in degrees (\frac{\pi}{2} ~ 90^\circ);
@@ -19,8 +19,10 @@
 //     product of the unknowns x, y, z ("x+y = 9", "xy = 12") is not;
 //   • three letters glued to math ("2xyz", "abc^2") are a product of variables, not a unit word;
 //   • a repeating decimal (0.\overline{6}) is its exact rational; sets of reals compare by normal
-//     form (SetAlgebra: ℝ, ∅, merged unions, differences, "x ≤ -2 or x > 3");
-//   • "a=2, b=-5" in sorted name order is the tuple (2, -5); powers beyond doubles compare as r^n;
+//     form (SetAlgebra: ℝ, ℝ^+, ∅, merged unions, differences, {x | x ≠ 2}, "x ≤ -2 or x > 3",
+//     "x > -1 and x ≤ 4"), and two sets of reals with different exact normal forms are different;
+//   • "a=2, b=-5" in sorted name order is the tuple (2, -5); two lists of assignments match name by
+//     name ("x=2, y=-5" ≠ "y=2, x=-5"); powers beyond doubles compare as r^n;
 //   • number words ("twenty-one") and multiple-choice letters ("\textbf{(C) }15") are read
 //     (VerifyOptions.NumberWords, VerifyOptions.MultipleChoice).
 // Outcomes: unparseable gold → Unverifiable (unless the raw strings agree); unparseable

@@ -80,6 +80,8 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
         // "\angle PQR": a name followed by words (parsed as a quantity with a unit).
         QuantityExpr q => IsName(q.Value, depth + 1) || IsLabel(q.Value, depth + 1),
         SumExpr s => s.Terms.Length <= 6 && s.Terms.All(t => t is SymbolExpr or ProductExpr && IsName(t, depth + 1) && !HasUnknown(t)),
+        // f'(2), g''(x): a derivative applied.
+        ProductExpr { Factors: [SymbolExpr { Name: [_, '\'', ..] }, _] } => true,
         // g^{-1}(x), f^{-1}(3): an inverse function applied.
         ProductExpr { Factors: [PowerExpr { Base: SymbolExpr, Exponent: NegateExpr { Operand: NumberExpr { Value.IsInteger: true } one } }, _] }
             => one.Value.Num.IsOne,
@@ -182,6 +184,10 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
             bool lName = IsName(l, 0), rName = IsName(rr, 0);
             if (lName == rName) return null;
             if (rName) { (l, rr) = (rr, l); op = Flip(op); }
+            // "|x| < 3" is (-3, 3), not (-∞, 3); "|x| > 3" is two rays (no single interval).
+            if (l is FunctionExpr { Name: "abs" })
+                return op is RelationOp.Less or RelationOp.LessEqual && rr is NumberExpr { Value.Sign: > 0 }
+                    ? new IntervalExpr(new NegateExpr(rr), rr, op == RelationOp.LessEqual, op == RelationOp.LessEqual) : null;
             return op switch
             {
                 RelationOp.Less => new IntervalExpr(negInf, rr, false, false),
@@ -190,8 +196,8 @@ internal sealed class RelationComparer(EquivalenceChecker checker, ScalarCompare
                 _ => new IntervalExpr(rr, posInf, true, false),
             };
         }
-        if (r.Ops.Length == 2 && IsName(r.Operands[1], 0) && !IsName(r.Operands[0], 0) && !IsName(r.Operands[2], 0)
-            && AbsBand(r) is null)
+        if (r.Ops.Length == 2 && IsName(r.Operands[1], 0) && r.Operands[1] is not FunctionExpr { Name: "abs" }
+            && !IsName(r.Operands[0], 0) && !IsName(r.Operands[2], 0))
         {
             var (o1, o2) = (r.Ops[0], r.Ops[1]);
             if (o1 is RelationOp.Less or RelationOp.LessEqual && o2 is RelationOp.Less or RelationOp.LessEqual)

@@ -5,7 +5,7 @@
 //      is never accepted; two non-rational values must agree to NumericTolerance;
 //   3. expressions with variables: evaluation at SamplePoints seeded random points (both signs,
 //      so √(x²) = |x| ≠ x), skipping points where either side is undefined.
-// Every reading of % and ° (EvalMode) is tried; any matching reading is Equal. A mark written on both sides
+// Every reading of % and ° (EvalMode) that VerifyOptions.Percent allows is tried; any matching reading is Equal. A mark written on both sides
 // is read the same way on both (50% ≠ 0.5%).
 // Grader options: DecimalRounding (a written decimal equals a value that rounds the same),
 // Strict=false (variables that differ only by name are matched in sorted order).
@@ -40,12 +40,16 @@ internal sealed class ScalarComparer(VerifyOptions options, Budget budget)
         return anyUnknown ? Comparison.Unknown(unknownReason) : Comparison.NotEqual("values differ");
     }
 
-    private static IEnumerable<EvalMode> Modes(bool pct, bool deg)
+    /// <summary>The readings of one side: a percent sign as the bare number and/or as a hundredth
+    /// (VerifyOptions.Percent), a degree sign dropped or as radians.</summary>
+    private IEnumerable<EvalMode> Modes(bool pct, bool deg)
     {
-        yield return EvalMode.Plain;
-        if (pct) yield return new EvalMode(true, false);
-        if (deg) yield return new EvalMode(false, true);
-        if (pct && deg) yield return new EvalMode(true, true);
+        bool plain = !pct || options.Percent != PercentReading.Fraction;
+        bool hundredth = pct && options.Percent != PercentReading.Number;
+        if (plain) yield return EvalMode.Plain;
+        if (hundredth) yield return new EvalMode(true, false);
+        if (plain && deg) yield return new EvalMode(false, true);
+        if (hundredth && deg) yield return new EvalMode(true, true);
     }
 
     private static (bool Percent, bool Degree) Marks(Expr e, int depth)

@@ -1,7 +1,7 @@
 // VerifyOptions: the immutable knobs of MathVerifier.Verify, each with its default in one place.
 // Extraction policy, the hard resource limits (deterministic WorkBudget; TimeBudget is a hang guard),
 // other graders' settings (Strict, OrderedLists, AllowSetRelationComparison, DecimalRounding) and the
-// conventions a user may want the other way (LabelledAnswers, NumberWords, MultipleChoice); every
+// conventions a user may want the other way (LabelledAnswers, NumberWords, MultipleChoice, Percent); every
 // other grading convention is fixed (MathVerifier's header).
 namespace ReasonRL.Verifier;
 
@@ -17,6 +17,19 @@ public enum AnswerSource
 
     /// <summary>The string is the answer itself; only $…$ delimiters are stripped.</summary>
     Answer,
+}
+
+/// <summary>How a number written with a percent sign may be read (<see cref="VerifyOptions.Percent"/>).</summary>
+public enum PercentReading
+{
+    /// <summary>Either as its hundredth or as the bare number: 50\% ~ 0.5 and 50\% ~ 50; 66\frac{2}{3}\% ~ \frac{2}{3}.</summary>
+    Either,
+
+    /// <summary>Only as its hundredth: 50\% ~ 0.5, 50\% ≠ 50.</summary>
+    Fraction,
+
+    /// <summary>Only as the bare number (the sign is a unit): 50\% ~ 50, 50\% ≠ 0.5.</summary>
+    Number,
 }
 
 /// <summary>Options for <see cref="MathVerifier.Verify"/>. Immutable; share one instance freely.</summary>
@@ -106,6 +119,12 @@ public sealed record VerifyOptions
     /// bare letter "C", and a choice with a value equals that value ("15" ~ "\textbf{(C) }15"); a letter alone
     /// never equals a value. Default: true; false parses "(C) 15" as the product C·15, as before.</summary>
     public bool MultipleChoice { get; init; } = true;
+
+    /// <summary>How a percent sign on one side is read against a number without one: either as a hundredth or as
+    /// the bare number (50\% ~ 0.5 and ~ 50; 66\frac{2}{3}\% ~ \frac{2}{3}), only as a hundredth (50\% ≠ 50), or only
+    /// as the bare number (50\% ≠ 0.5). A sign written on both sides is always read the same way on both
+    /// (50\% ≠ 0.5\%). Default: <see cref="PercentReading.Either"/>.</summary>
+    public PercentReading Percent { get; init; } = PercentReading.Either;
 
     /// <summary>Relative tolerance when both sides are only known numerically (irrational constants,
     /// functions, variables). Default: 1e-9 (double evaluation keeps ~1e-13 on these sizes).</summary>

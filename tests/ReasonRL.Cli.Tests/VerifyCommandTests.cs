@@ -49,6 +49,8 @@ public class VerifyCommandTests
     [InlineData("--ordered-lists", "10, 4, -2", "4, 10, -2", "Correct", "Incorrect")]
     [InlineData("--no-strict", "f(y)", "f(x)", "Incorrect", "Correct")]
     [InlineData("--decimal-rounding 4", "0.3333", "\\frac{1}{3}", "Incorrect", "Correct")]
+    [InlineData("--percent Fraction", "50\\%", "50", "Correct", "Incorrect")]
+    [InlineData("--percent Number", "50\\%", "0.5", "Correct", "Incorrect")]
     public void EachConventionFlagFlipsItsPair(string flag, string prediction, string gold, string byDefault, string withFlag)
     {
         string[] pair = ["verify", "--pred", prediction, "--gold", gold, "--json"];

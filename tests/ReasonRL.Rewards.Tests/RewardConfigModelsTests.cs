@@ -51,6 +51,20 @@ public sealed class RewardConfigModelsTests
         Assert.Equal(Verdict.Incorrect, MathVerifier.Verify(prediction, gold, off).Verdict);
     }
 
+    [Theory]
+    [InlineData("either", "50\\%", "50", Verdict.Correct)]
+    [InlineData("fraction", "50\\%", "50", Verdict.Incorrect)]
+    [InlineData("Fraction", "50\\%", "0.5", Verdict.Correct)]
+    [InlineData("number", "50\\%", "0.5", Verdict.Incorrect)]
+    public void PercentKeyChoosesTheReading(string reading, string prediction, string gold, Verdict expected)
+    {
+        var c = RewardConfigLoader.Parse($"verifier: {{ percent: {reading} }}\n");
+        Assert.Equal(expected, MathVerifier.Verify(prediction, gold, c.Verify).Verdict);
+        Assert.Equal(reading == "either", c.Verify == VerifyOptions.Default);
+        var error = Assert.Throws<RewardConfigException>(() => RewardConfigLoader.Parse("verifier: { percent: half }\n"));
+        Assert.Contains("either, fraction, number", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void PrmAndOrmModelsInProcessAndRemote()
     {

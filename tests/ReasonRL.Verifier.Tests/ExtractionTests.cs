@@ -92,4 +92,56 @@ public class ExtractionTests
         Assert.Equal(Verdict.Correct, r.Verdict);
         Assert.InRange(r.WorkSpent, text.Length / 64, text.Length / 64 + 1_000);
     }
+
+    // Issue 18, kind 7, third review: whole solutions graded through extraction — "answer should/would/must/will
+    // be", a correction after "instead of" / "rather than" / "(not …)", scientific notation (× 10^, e-3) as one number, the
+    // concluding "therefore" sentence, inline math blocks joined by "and" / "or" / commas as one list; each twin is
+    // the discarded number (or the list's missing or extra item).
+    [Theory]
+    [InlineData("The answer is $6.02\\times10^{23}$.", "6.02\\times10^{23}", Verdict.Correct)]
+    [InlineData("The answer is $6.02\\times10^{23}$.", "23", Verdict.Incorrect)]
+    [InlineData("Thus the probability is $3.1 \\cdot 10^{-4}$.", "0.00031", Verdict.Correct)]
+    [InlineData("Thus the probability is $3.1 \\cdot 10^{-4}$.", "-4", Verdict.Incorrect)]
+    [InlineData("So we get 16 cookies for Anna. She bakes 2 more, therefore 18 cookies.", "18", Verdict.Correct)]
+    [InlineData("So we get 16 cookies for Anna. She bakes 2 more, therefore 18 cookies.", "16", Verdict.Incorrect)]
+    [InlineData("The speed is 3 \\times 10^8 m/s.", "300000000", Verdict.Correct)]
+    [InlineData("The speed is 3 \\times 10^8 m/s.", "8", Verdict.Incorrect)]
+    [InlineData("The answer should be 9, not 4 as I first thought.", "9", Verdict.Correct)]
+    [InlineData("The answer should be 9, not 4 as I first thought.", "4", Verdict.Incorrect)]
+    [InlineData("The answer would be $\\frac{3}{4}$.", "\\frac{3}{4}", Verdict.Correct)]
+    [InlineData("The answer would be $\\frac{3}{4}$.", "4", Verdict.Incorrect)]
+    [InlineData("The answer is 9 instead of 4.", "9", Verdict.Correct)]
+    [InlineData("The answer is 9 instead of 4.", "4", Verdict.Incorrect)]
+    [InlineData("The answer must be 12, rather than 21.", "12", Verdict.Correct)]
+    [InlineData("The answer must be 12, rather than 21.", "21", Verdict.Incorrect)]
+    [InlineData("The answer is not 4 but 9.", "9", Verdict.Correct)]
+    [InlineData("The answer is not 4 but 9.", "4", Verdict.Incorrect)]
+    [InlineData("The answer is 9 (not 4).", "9", Verdict.Correct)]
+    [InlineData("The answer is 9 (not 4).", "4", Verdict.Incorrect)]
+    [InlineData("We compute 6 + 10 = 16. Adding two more, therefore 18 cookies.", "18", Verdict.Correct)]
+    [InlineData("We compute 6 + 10 = 16. Adding two more, therefore 18 cookies.", "16", Verdict.Incorrect)]
+    [InlineData("So the area is 1.2 \\times 10^{5} square meters.", "120000", Verdict.Correct)]
+    [InlineData("So the area is 1.2 \\times 10^{5} square meters.", "5", Verdict.Incorrect)]
+    [InlineData("The answer is (C).", "C", Verdict.Correct)]
+    [InlineData("The answer is (C).", "B", Verdict.Incorrect)]
+    [InlineData("The answer will be 5 meters.", "5", Verdict.Correct)]
+    [InlineData("The answer will be 5 meters.", "6", Verdict.Incorrect)]
+    [InlineData("The answer is 9 instead of 4.", "9, 4", Verdict.Incorrect)]
+    [InlineData("The solutions are $x = -3$ and $x = 1$.", "1, -3", Verdict.Correct)]
+    [InlineData("The solutions are $x = -3$ and $x = 1$.", "1", Verdict.Incorrect)]
+    [InlineData("We have $x = 2$ and $y = 3$.", "(2, 3)", Verdict.Correct)]
+    [InlineData("We have $x = 2$ and $y = 3$.", "(3, 2)", Verdict.Incorrect)]
+    [InlineData("The roots are $2$, $5$, and $7$.", "2, 5, 7", Verdict.Correct)]
+    [InlineData("The roots are $2$, $5$, and $7$.", "2, 5", Verdict.Incorrect)]
+    [InlineData("Since $a = 3$ and $b = 4$, the hypotenuse is $5$.", "5", Verdict.Correct)]
+    [InlineData("Since $a = 3$ and $b = 4$, the hypotenuse is $5$.", "3, 4, 5", Verdict.Incorrect)]
+    [InlineData("Thus, the mass is 2.5e-3 kg.", "0.0025", Verdict.Correct)]
+    [InlineData("Thus, the mass is 2.5e-3 kg.", "3", Verdict.Incorrect)]
+    [InlineData("Thus, the mass is 2.5e-3 kg.", "2.5", Verdict.Incorrect)]
+    [InlineData("The rate is about 1.2E+5 per second", "120000", Verdict.Correct)]
+    [InlineData("The rate is about 1.2E+5 per second", "5", Verdict.Incorrect)]
+    [InlineData("We got 3e8 overall", "300000000", Verdict.Correct)]
+    [InlineData("We got 3e8 overall", "8", Verdict.Incorrect)]
+    public void ProseAnchorsAndCorrections(string solution, string gold, Verdict expected) =>
+        Assert.Equal(expected, MathVerifier.Verify(solution, gold, FuzzTests.WorkOnly).Verdict);
 }

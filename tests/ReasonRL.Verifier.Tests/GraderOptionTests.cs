@@ -1,5 +1,6 @@
 // Grader options: the VerifyOptions members that reproduce other graders' recorded settings
-// (Strict, OrderedLists, AllowSetRelationComparison, DecimalRounding). Each table checks the
+// (Strict, OrderedLists, AllowSetRelationComparison, DecimalRounding) and the conventions a user may want
+// the other way (LabelledAnswers, NumberWords, MultipleChoice, Percent). Each table checks the
 // default (the project's conventions) and the option's effect, and the mapping of a public case
 // row's "options" onto these members (CaseModes.OptionsFor).
 using ReasonRL.Verifier.Evaluation;
@@ -111,5 +112,20 @@ public class GraderOptionTests
     {
         Assert.True(VerifyOptions.Default.MultipleChoice);
         Check(pred, gold, byDefault, Answers with { MultipleChoice = false }, withoutChoices);
+    }
+
+    [Theory]
+    // pred, gold, verdict by default (Either), with Fraction, with Number
+    [InlineData("50\\%", "0.5", Verdict.Correct, Verdict.Correct, Verdict.Incorrect)]
+    [InlineData("50\\%", "50", Verdict.Correct, Verdict.Incorrect, Verdict.Correct)]
+    [InlineData("66\\frac{2}{3}\\%", "\\frac{2}{3}", Verdict.Correct, Verdict.Correct, Verdict.Incorrect)]
+    [InlineData("50\\%", "0.5\\%", Verdict.Incorrect, Verdict.Incorrect, Verdict.Incorrect)] // a sign on both sides: read alike
+    [InlineData("50\\%", "50\\%", Verdict.Correct, Verdict.Correct, Verdict.Correct)]
+    [InlineData("90^\\circ", "90", Verdict.Correct, Verdict.Correct, Verdict.Correct)]        // degrees are not percents
+    public void Percent(string pred, string gold, Verdict byDefault, Verdict asFraction, Verdict asNumber)
+    {
+        Assert.Equal(PercentReading.Either, VerifyOptions.Default.Percent);
+        Check(pred, gold, byDefault, Answers with { Percent = PercentReading.Fraction }, asFraction);
+        Check(pred, gold, byDefault, Answers with { Percent = PercentReading.Number }, asNumber);
     }
 }

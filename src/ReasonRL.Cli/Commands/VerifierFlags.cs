@@ -18,12 +18,13 @@ internal sealed class VerifierFlags
     private readonly Option<int?> decimalRounding = new("--decimal-rounding") { Description = "A decimal also equals a value that agrees after both are rounded to N places, 0..15 (verifier.decimal_rounding: N; default off)." };
     private readonly Option<bool> noLabelledAnswers = new("--no-labelled-answers") { Description = "Only plain names are labels: m+n = 9 and \\angle PQR = 40^\\circ are no longer their bare value (verifier.labelled_answers: false)." };
     private readonly Option<bool> noNumberWords = new("--no-number-words") { Description = "Number words are text: seven ≠ 7 (verifier.number_words: false)." };
+    private readonly Option<PercentReading> percent = new("--percent") { Description = "How 50\\% reads against a number without the sign: Either (~ 0.5 and ~ 50), Fraction (only 0.5), Number (only 50) (verifier.percent: either|fraction|number).", DefaultValueFactory = _ => PercentReading.Either };
     private readonly Option<bool> noMultipleChoice = new("--no-multiple-choice") { Description = "No multiple-choice reading: (C) 15 is the product C·15, not choice C (verifier.multiple_choice: false)." };
 
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { noLastNumber, noStrict, orderedLists, noSetRelations, decimalRounding, noLabelledAnswers, noNumberWords, noMultipleChoice })
+        foreach (var o in new Option[] { noLastNumber, noStrict, orderedLists, noSetRelations, decimalRounding, noLabelledAnswers, noNumberWords, noMultipleChoice, percent })
             command.Options.Add(o);
     }
 
@@ -47,6 +48,7 @@ internal sealed class VerifierFlags
             LabelledAnswers = !parseResult.GetValue(noLabelledAnswers),
             NumberWords = !parseResult.GetValue(noNumberWords),
             MultipleChoice = !parseResult.GetValue(noMultipleChoice),
+            Percent = parseResult.GetValue(percent),
         };
     }
 }

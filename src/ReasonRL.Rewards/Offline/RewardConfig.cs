@@ -6,7 +6,8 @@
 //   verifier: { strict: true, ordered_lists: false, set_relations: true, decimal_rounding: 2,
 //               fallback_to_last_number: true, work_budget: 200000, time_budget_ms: 1000,
 //               numeric_tolerance: 1e-9, labelled_answers: true, number_words: true,
-//               multiple_choice: true }        # MathVerifier's VerifyOptions; each key optional
+//               multiple_choice: true, percent: either }   # MathVerifier's VerifyOptions; each key optional
+//                                                          # (percent: either|fraction|number)
 //   prm:     { path: DIR, convention: step_end, batch_size: 64 }   # in-process PRM (step_end|separator|math_shepherd)
 //         or { url: http://host:8000/v1/rewards, protocol: native, timeout_seconds: 30 }   # remote
 //            # a prm needs a shaping section (the step scores have no other use)
@@ -55,7 +56,7 @@ public sealed record RewardConfig(StepSplitOptions Steps, RewardDesign Design)
         var success = $"success {Design.Success.Correct}/{Design.Success.Incorrect}/{Design.Success.Unverifiable}";
         var models = (Prm is null ? "" : $"; prm {Prm.Describe()}") + (Orm is null ? "" : $"; orm model {Orm.Describe()}");
         var verifier = Verify == VerifyOptions.Default ? "" : $"; verifier strict={Verify.Strict} ordered_lists={Verify.OrderedLists} set_relations={Verify.AllowSetRelationComparison} decimal_rounding={Verify.DecimalRounding?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off"}" +
-            $" labelled_answers={Verify.LabelledAnswers} number_words={Verify.NumberWords} multiple_choice={Verify.MultipleChoice}";
+            $" labelled_answers={Verify.LabelledAnswers} number_words={Verify.NumberWords} multiple_choice={Verify.MultipleChoice} percent={Verify.Percent.ToString().ToLowerInvariant()}";
         return $"steps {Steps}; {success}; {shaping}; orm alpha={Design.OrmAlpha}{models}{verifier}";
     }
 }

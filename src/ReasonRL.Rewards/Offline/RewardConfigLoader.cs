@@ -18,7 +18,7 @@ public static class RewardConfigLoader
     // RewardConfig.ServeYaml and parsed by ReasonRL.Server's ServeSettings; other commands ignore it, so one file serves both
     private static readonly string[] TopKeys = ["steps", "verifier", "success", "shaping", "prm", "orm", "format", "length", "serve"];
     private static readonly string[] VerifierKeys = ["strict", "ordered_lists", "set_relations", "decimal_rounding", "fallback_to_last_number",
-        "work_budget", "time_budget_ms", "numeric_tolerance", "labelled_answers", "number_words", "multiple_choice"];
+        "work_budget", "time_budget_ms", "numeric_tolerance", "labelled_answers", "number_words", "multiple_choice", "percent"];
     private static readonly string[] ModelKeys = ["path", "convention", "batch_size", "url", "protocol", "timeout_seconds"];
 
     private const string AnyNumber = "a finite number, e.g. 0.5";
@@ -105,6 +105,7 @@ public static class RewardConfigLoader
             LabelledAnswers = b.Bool("verifier.labelled_answers", d.LabelledAnswers),
             NumberWords = b.Bool("verifier.number_words", d.NumberWords),
             MultipleChoice = b.Bool("verifier.multiple_choice", d.MultipleChoice),
+            Percent = b.Choice("verifier.percent", d.Percent, [("either", PercentReading.Either), ("fraction", PercentReading.Fraction), ("number", PercentReading.Number)]),
         };
     }
 
