@@ -19,6 +19,8 @@
 // spread over the VerifierPool. Past its deadline it gets 503; its work is cancelled when no
 // retry joins within the retry window. SIGTERM: abandoned work is cancelled at once, the rest after
 // --shutdown-seconds × 0.8, so the process exits within --shutdown-seconds.
+// Connections: the listen backlog is 4096 (OpenRLHF opens a connection per try), and the verifier threads run niced
+// (VerifierPool.Nice), so accepting and refusing get a core while scoring keeps every core busy.
 // Protection: optional bearer token compared in constant time (all but /health), body limit (413),
 // malformed JSON / wrong types / missing fields → 400 with a message; an unexpected exception → 500 with its
 // kind, logged and counted. Stateless: replicas behind any load balancer give the same answers.
@@ -55,6 +57,12 @@ public sealed class RewardServer : IAsyncDisposable
     /// limit). Admitted bodies are read through it as they arrive.</summary>
     public const long RequestBufferBytes = 64 * 1024;
 
+    /// <summary>The listen socket's accept backlog (Kestrel's default 512; Linux caps it at net.core.somaxconn, 4096 by
+    /// default). OpenRLHF's client opens a connection per request and retries a 503 a second later, so an overloaded
+    /// server meets hundreds of new connections a second; while the backlog is full the kernel drops them (SYN cookies,
+    /// dropped handshakes), and the client sees resets, or connects that wait through SYN retries of 1, 3, 7, 15 s.</summary>
+    public const int ListenBacklog = 4096;
+
     private readonly WebApplication app;
     private readonly RewardService service;
     private readonly VerifierPool pool;
@@ -74,6 +82,9 @@ public sealed class RewardServer : IAsyncDisposable
     public ServerMetrics Metrics { get; } = new();
 
     public ServerLog Log { get; }
+
+    /// <summary>The accept backlog Kestrel's socket transport listens with (ListenBacklog; for tests).</summary>
+    internal int ConfiguredListenBacklog => app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>().Value.Backlog;
 
     /// <summary>The coalescing wrapper around the step model, or null when none is loaded.</summary>
     public BatchingRewardSource? ModelBatcher => batcher;
@@ -141,6 +152,7 @@ public sealed class RewardServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         if (!logging) builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.EffectiveShutdownTimeout);
+        builder.WebHost.UseSockets(s => s.Backlog = ListenBacklog);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes;

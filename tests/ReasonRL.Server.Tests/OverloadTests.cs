@@ -154,6 +154,16 @@ public sealed class OverloadTests
     }
 
     [Fact]
+    public async Task ListenBacklog_IsWideEnoughForAConnectionPerTryStorm()
+    {
+        // OpenRLHF opens a connection per try; with Kestrel's default 512 an overloaded server's accept queue overflowed
+        // (the kernel dropped handshakes: resets and SYN retries at the client, docs/serve.md)
+        await using var server = await TestServers.StartAsync(new SlowJudge(TimeSpan.Zero).Judge, new ServerOptions(Port: 0));
+        Assert.Equal(RewardServer.ListenBacklog, server.ConfiguredListenBacklog);
+        Assert.True(RewardServer.ListenBacklog >= 4096);
+    }
+
+    [Fact]
     public async Task TooManySamples_Gets413NamingTheLimit()
     {
         var judge = new SlowJudge(TimeSpan.Zero);

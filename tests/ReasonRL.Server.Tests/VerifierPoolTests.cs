@@ -76,6 +76,25 @@ public sealed class VerifierPoolTests
     }
 
     [Fact]
+    public async Task VerifierThreads_RunNicerThanTheProcess_OnLinux()
+    {
+        // the request path must win the cores from scoring when both want them (an overloaded server refuses fast)
+        var processNice = ThreadNice.CurrentThreadNice();
+        using var pool = new VerifierPool(2);
+        var seen = new ConcurrentBag<int?>();
+        await pool.ForAsync(64, _ => seen.Add(ThreadNice.CurrentThreadNice()), CancellationToken.None);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.NotNull(processNice);
+            Assert.All(seen, n => Assert.Equal(Math.Min(19, processNice!.Value + VerifierPool.Nice), n));
+        }
+        else
+        {
+            Assert.All(seen, n => Assert.Null(n));
+        }
+    }
+
+    [Fact]
     public async Task CancelledBeforeAThreadTakesIt_EverySampleIsDropped()
     {
         using var pool = new VerifierPool(2);
