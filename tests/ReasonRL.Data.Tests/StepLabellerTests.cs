@@ -203,6 +203,66 @@ public sealed class StepLabellerTests
         }
     }
 
+    // "Ann has 6 books. She ends up with 2 times as many, then ends up with 2 times as many.": 6 * 2 = 12, 12 * 2 = 24.
+    private static ArithmeticProblem TwoDoublings()
+    {
+        var first = ArithmeticStep.Exact(6, ArithmeticOperator.Multiply, 2);
+        var second = ArithmeticStep.Exact(12, ArithmeticOperator.Multiply, 2);
+        return new ArithmeticProblem
+        {
+            Id = "t-0", Question = "Ann has 6 books. She ends up with 2 times as many, then ends up with 2 times as many. How many books does she have?",
+            Gold = 24, Start = 6, Operations = [first, second], GoldSolution = "6 * 2 = 12\n12 * 2 = 24\nThe answer is \\boxed{24}",
+            SftSolution = "6 * 2 = 12\n12 * 2 = 24\nThe answer is \\boxed{24}", UnnecessaryLineCount = 0, CanonicalForm = "6*2*2", Split = LabSplit.Train,
+        };
+    }
+
+    // "Mia has 7 apples. She sells 1, then ends up with 2 times as many.": 7 - 1 = 6, 6 * 2 = 12.
+    private static ArithmeticProblem SellThenDouble()
+    {
+        var first = ArithmeticStep.Exact(7, ArithmeticOperator.Subtract, 1);
+        var second = ArithmeticStep.Exact(6, ArithmeticOperator.Multiply, 2);
+        return new ArithmeticProblem
+        {
+            Id = "t-1", Question = "Mia has 7 apples. She sells 1, then ends up with 2 times as many. How many apples does she have?",
+            Gold = 12, Start = 7, Operations = [first, second], GoldSolution = "7 - 1 = 6\n6 * 2 = 12\nThe answer is \\boxed{12}",
+            SftSolution = "7 - 1 = 6\n6 * 2 = 12\nThe answer is \\boxed{12}", UnnecessaryLineCount = 0, CanonicalForm = "7-1*2", Split = LabSplit.Train,
+        };
+    }
+
+    [Fact]
+    public void AnExtraOperationTheQuestionDoesNotState_IsIncorrect_WhenTheAnswerIsWrong()
+    {
+        // seen from raw-PRM policies: one more operation on a number of the question after the last stated one
+        var r = StepLabeller.Label(TwoDoublings(), "6 * 2 = 12\n12 * 2 = 24\n24 - 2 = 22\nThe answer is \\boxed{22}");
+        Assert.Equal([StepReason.Progress, StepReason.Progress, StepReason.UnstatedOperation, StepReason.FinalIncorrect], r.Lines.Select(l => l.Reason));
+        Assert.Equal(StepLabel.Incorrect, r.Lines[2].Label);
+        Assert.Equal((2, 0, 1), (r.CorrectCount, r.UnnecessaryCount, r.IncorrectCount)); // the answer line is not counted
+        // without the problem's operations (question and gold only) the line is progress, as before
+        var plain = StepLabeller.Label(TwoDoublings().Question, 24, "6 * 2 = 12\n12 * 2 = 24\n24 - 2 = 22\nThe answer is \\boxed{22}");
+        Assert.Equal(StepReason.Progress, plain.Lines[2].Reason);
+    }
+
+    [Fact]
+    public void AStatedOperationAppliedTwice_IsIncorrect_AndSoIsTheLineBuiltOnIt()
+    {
+        var r = StepLabeller.Label(SellThenDouble(), "7 - 1 = 6\n6 - 1 = 5\n5 * 2 = 10\nThe answer is \\boxed{10}");
+        Assert.Equal([StepReason.Progress, StepReason.UnstatedOperation, StepReason.UnstatedOperation, StepReason.FinalIncorrect], r.Lines.Select(l => l.Reason));
+        // a run-on past the answer (truncated: no final line) is checked too
+        var runOn = StepLabeller.Label(TwoDoublings(), "6 * 2 = 12\n12 * 2 = 24\n24 * 2 = 48\n48 * 2 = 96");
+        Assert.True(runOn.IsTruncated);
+        Assert.Equal([StepReason.Progress, StepReason.Progress, StepReason.UnstatedOperation, StepReason.UnstatedOperation], runOn.Lines.Select(l => l.Reason));
+    }
+
+    [Fact]
+    public void ARightAnswer_KeepsEveryLineAsTheOtherRulesSay_AndStatedOperationsInAnyOrderPass()
+    {
+        var right = StepLabeller.Label(TwoDoublings(), "2 * 6 = 12\n12 * 2 = 24\n24 = 24\nThe answer is \\boxed{24}");
+        Assert.Equal([StepReason.Progress, StepReason.Progress, StepReason.Restatement, StepReason.FinalCorrect], right.Lines.Select(l => l.Reason));
+        // wrong answer, but every Progress line applies a stated operation (the error is the skipped one): no line flagged
+        var skipped = StepLabeller.Label(SellThenDouble(), "7 * 2 = 14\nThe answer is \\boxed{14}");
+        Assert.Equal([StepReason.Progress, StepReason.FinalIncorrect], skipped.Lines.Select(l => l.Reason));
+    }
+
     [Fact]
     public void FuzzNeverThrowsAndCountsAddUp()
     {

@@ -47,6 +47,11 @@ public enum StepReason
     /// <summary>Incorrect: not a line of the form <c>a op b = c</c> or <c>a = a</c>.</summary>
     Unparsable,
 
+    /// <summary>Incorrect: in a solution whose final answer is not right, a needed line whose operation the question
+    /// does not state (e.g. <c>24 - 2 = 22</c> when nothing is taken away, or a stated <c>- 1</c> applied twice), or one
+    /// that builds on such a line's result. Only when the problem's operations are known (the ArithmeticProblem overload).</summary>
+    UnstatedOperation,
+
     /// <summary>Final-answer line, verifier verdict Correct.</summary>
     FinalCorrect,
 

@@ -94,6 +94,34 @@ public static partial class StepLabeller
         }
     }
 
+    /// <summary>The UnstatedOperation rule (file header of StepLabeller.cs): Progress lines in order must each use one of
+    /// the question's operations not yet used; a line that does not, and a later Progress line using its result, become
+    /// Incorrect(UnstatedOperation).</summary>
+    private static void MarkUnstatedOperations(List<LabelledStep> lines, List<int> candidates, IReadOnlyList<ArithmeticStep> operations, HashSet<long> given)
+    {
+        var unused = operations.Select(o => (o.Operator, o.Right)).ToList();
+        var tainted = new HashSet<long>();
+        foreach (var index in candidates)
+        {
+            var line = lines[index];
+            if (line.Reason != StepReason.Progress) continue;
+            var step = line.Parsed!;
+            bool onTainted = (tainted.Contains(step.Left) && !given.Contains(step.Left)) || (tainted.Contains(step.Right) && !given.Contains(step.Right));
+            int match = onTainted ? -1 : unused.IndexOf((step.Operator, step.Right));
+            if (match < 0 && !onTainted && step.Operator is ArithmeticOperator.Add or ArithmeticOperator.Multiply)
+            {
+                match = unused.IndexOf((step.Operator, step.Left));
+            }
+            if (match >= 0)
+            {
+                unused.RemoveAt(match);
+                continue;
+            }
+            tainted.Add(step.Result);
+            lines[index] = line with { Label = StepLabel.Incorrect, Reason = StepReason.UnstatedOperation };
+        }
+    }
+
     private static HashSet<long> GivenNumbers(string question)
     {
         var numbers = new HashSet<long>();

@@ -21,6 +21,13 @@
 //     candidate whose result is needed is Correct(Progress) and its operands become needed; the rest
 //     are Unnecessary(DeadEnd): a new quantity the answer never uses.
 //   • Results of Incorrect lines never join K, so a later line that uses them is Incorrect too.
+//   • With the problem's operations (the ArithmeticProblem overload) and a final answer that is not right (wrong,
+//     unverifiable or missing): walking the Correct(Progress) lines in order, each must apply one of the question's
+//     stated operations not yet used — `op b` with b the operand the question states (either operand for + and *).
+//     A line that does not, e.g. `24 - 2 = 22` when nothing is taken away or a stated `- 1` applied a second time, is
+//     Incorrect(UnstatedOperation), and so is a later Progress line that builds on its result. Such a line has
+//     right arithmetic on known numbers, yet it is the error that makes the answer wrong. A right final answer
+//     leaves every line as above, so reordered but valid solutions (`7 - 5 = 2`, `12 + 2 = 14`) keep Progress.
 //   • The final-answer line is the first line containing `\boxed`: Correct/Incorrect by the
 //     verifier's verdict (Unverifiable counts as Incorrect). No such line: the response is truncated.
 //     Lines after it are labelled as reasoning steps like any other.
@@ -51,16 +58,21 @@ public static partial class StepLabeller
 {
     private const string BoxedMarker = "\\boxed";
 
-    /// <summary>Labels <paramref name="response"/> for <paramref name="problem"/>.</summary>
+    /// <summary>Labels <paramref name="response"/> for <paramref name="problem"/>, with the check of the question's
+    /// operations (StepReason.UnstatedOperation).</summary>
     public static LabelledSolution Label(ArithmeticProblem problem, string response, StepLabellerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        return Label(problem.Question, problem.Gold, response, options);
+        return Label(problem.Question, problem.Gold, response, options, problem.Operations);
     }
 
     /// <summary>Labels <paramref name="response"/> against the numbers in <paramref name="question"/>
-    /// and the gold answer. Never throws for any non-null text.</summary>
-    public static LabelledSolution Label(string question, long gold, string response, StepLabellerOptions? options = null)
+    /// and the gold answer (without the problem's operations, so without the UnstatedOperation check). Never
+    /// throws for any non-null text.</summary>
+    public static LabelledSolution Label(string question, long gold, string response, StepLabellerOptions? options = null) =>
+        Label(question, gold, response, options, operations: null);
+
+    private static LabelledSolution Label(string question, long gold, string response, StepLabellerOptions? options, IReadOnlyList<ArithmeticStep>? operations)
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(response);
@@ -114,6 +126,7 @@ public static partial class StepLabeller
         }
 
         DecideProgress(lines, candidates, boxed);
+        if (operations is not null && verdict != Verdict.Correct) MarkUnstatedOperations(lines, candidates, operations, GivenNumbers(question));
         return Summarise(response, lines, verdict);
     }
 }
