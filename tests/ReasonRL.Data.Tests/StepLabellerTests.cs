@@ -203,31 +203,27 @@ public sealed class StepLabellerTests
         }
     }
 
-    // "Ann has 6 books. She ends up with 2 times as many, then ends up with 2 times as many.": 6 * 2 = 12, 12 * 2 = 24.
-    private static ArithmeticProblem TwoDoublings()
+    /// <summary>A problem with the given question and operations; its gold solution is one line per operation.</summary>
+    private static ArithmeticProblem Problem(string question, params ArithmeticStep[] operations)
     {
-        var first = ArithmeticStep.Exact(6, ArithmeticOperator.Multiply, 2);
-        var second = ArithmeticStep.Exact(12, ArithmeticOperator.Multiply, 2);
+        var gold = (int)operations[^1].Result;
+        var solution = string.Join("\n", operations.Select(o => o.ToString()).Append(LabTask.AnswerLine(gold)));
         return new ArithmeticProblem
         {
-            Id = "t-0", Question = "Ann has 6 books. She ends up with 2 times as many, then ends up with 2 times as many. How many books does she have?",
-            Gold = 24, Start = 6, Operations = [first, second], GoldSolution = "6 * 2 = 12\n12 * 2 = 24\nThe answer is \\boxed{24}",
-            SftSolution = "6 * 2 = 12\n12 * 2 = 24\nThe answer is \\boxed{24}", UnnecessaryLineCount = 0, CanonicalForm = "6*2*2", Split = LabSplit.Train,
+            Id = "t-0", Question = question, Gold = gold, Start = operations[0].Left, Operations = operations, GoldSolution = solution,
+            SftSolution = solution, UnnecessaryLineCount = 0, CanonicalForm = "t", Split = LabSplit.Train,
         };
     }
 
-    // "Mia has 7 apples. She sells 1, then ends up with 2 times as many.": 7 - 1 = 6, 6 * 2 = 12.
-    private static ArithmeticProblem SellThenDouble()
-    {
-        var first = ArithmeticStep.Exact(7, ArithmeticOperator.Subtract, 1);
-        var second = ArithmeticStep.Exact(6, ArithmeticOperator.Multiply, 2);
-        return new ArithmeticProblem
-        {
-            Id = "t-1", Question = "Mia has 7 apples. She sells 1, then ends up with 2 times as many. How many apples does she have?",
-            Gold = 12, Start = 7, Operations = [first, second], GoldSolution = "7 - 1 = 6\n6 * 2 = 12\nThe answer is \\boxed{12}",
-            SftSolution = "7 - 1 = 6\n6 * 2 = 12\nThe answer is \\boxed{12}", UnnecessaryLineCount = 0, CanonicalForm = "7-1*2", Split = LabSplit.Train,
-        };
-    }
+    // 6 * 2 = 12, 12 * 2 = 24
+    private static ArithmeticProblem TwoDoublings() => Problem(
+        "Ann has 6 books. She ends up with 2 times as many, then ends up with 2 times as many. How many books does she have?",
+        ArithmeticStep.Exact(6, ArithmeticOperator.Multiply, 2), ArithmeticStep.Exact(12, ArithmeticOperator.Multiply, 2));
+
+    // 7 - 1 = 6, 6 * 2 = 12
+    private static ArithmeticProblem SellThenDouble() => Problem(
+        "Mia has 7 apples. She sells 1, then ends up with 2 times as many. How many apples does she have?",
+        ArithmeticStep.Exact(7, ArithmeticOperator.Subtract, 1), ArithmeticStep.Exact(6, ArithmeticOperator.Multiply, 2));
 
     [Fact]
     public void AnExtraOperationTheQuestionDoesNotState_IsIncorrect_WhenTheAnswerIsWrong()
