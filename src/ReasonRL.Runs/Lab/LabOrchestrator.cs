@@ -151,7 +151,8 @@ public static class LabOrchestrator
                 $"PPO: GAE with γ = λ = 1 and a critic initialised from the SFT policy, KL β = {preset.KlCoef} in the reward, policy lr {Lr(preset.PolicyLearningRate)}, critic lr {Lr(preset.CriticLearningRate)}; ")
                 + FormattableString.Invariant(
                 $"{preset.PpoSteps} steps × {preset.PromptsPerStep} prompts × {preset.RolloutsPerPrompt} samples (temperature 1, at most {preset.MaxNewTokens} tokens) per design and seed; the same prompt stream for every design of a seed."),
-            "PRM step labels count correct-but-unnecessary lines (restatements, repeats, checks) as positive, as the paper's automatically labelled PRM does; that is what makes a raw summed PRM reward farmable.",
+            "PRM step labels count correct-but-unnecessary lines (restatements, repeats, checks) as positive, as the paper's automatically labelled PRM does; that is what makes a raw summed PRM reward farmable. "
+                + "Lines with wrong arithmetic or unknown operands are incorrect, and so, in a solution whose answer is wrong, is a line applying an operation the question does not state (e.g. one more step after its last).",
             FormattableString.Invariant($"Rewards: success 1 / 0 on the final answer (math verifier); PRM α = {preset.Rewards.PrmAlpha}, Clip η = {preset.Rewards.ClipEta}, Delta keeps the last step's score; ORM α = {preset.Rewards.OrmAlpha}."),
         };
         return new LabReportInput(summary, curves, LabExamples.Pick(ctx, baseline, evals), File.ReadAllText(ctx.Folder.PathOf("lab.json")), notes);
