@@ -156,4 +156,26 @@ public sealed class StepLabelledLoaderTests : IDisposable
         Assert.InRange(incorrect / (double)(incorrect + positive), 0.9, 1.0);
         Assert.Equal(LabStepLabelledSet.RunOnSolution(problems[0], new Core.Rng(3)), LabStepLabelledSet.RunOnSolution(problems[0], new Core.Rng(3)));
     }
+
+    [Fact]
+    public void ExtraOperationSolutionsAddOneUnstatedOperationBeforeAWrongAnswer()
+    {
+        var problems = new LabTaskGenerator(LabTaskOptions.Default with { Seed = 9 }).Generate(LabSplit.Train, 200);
+        var rng = new Core.Rng(5);
+        foreach (var p in problems)
+        {
+            string text = LabStepLabelledSet.ExtraOperationSolution(p, rng);
+            var kept = p.SftSolution.Split('\n').Where(l => !l.Contains("\\boxed", StringComparison.Ordinal)).ToArray();
+            var lines = text.Split('\n');
+            Assert.Equal(kept, lines.Take(kept.Length));          // the solution up to its answer line, as written
+            Assert.Equal(kept.Length + 2, lines.Length);          // one more operation, then an answer line
+            var labelled = StepLabeller.Label(p, text);
+            Assert.False(labelled.IsCorrect);                      // the answer boxes the new result
+            var extra = labelled.Lines[^2];
+            Assert.True(extra.Parsed is { IsArithmeticCorrect: true }, text);
+            Assert.True(extra.Reason == StepReason.UnstatedOperation, p.Question + "\n" + text + "\n" + string.Join(",", labelled.Lines.Select(l => l.Reason)));
+            Assert.All(labelled.Lines.Take(kept.Length), l => Assert.NotEqual(StepLabel.Incorrect, l.Label));
+        }
+        Assert.Equal(LabStepLabelledSet.ExtraOperationSolution(problems[0], new Core.Rng(3)), LabStepLabelledSet.ExtraOperationSolution(problems[0], new Core.Rng(3)));
+    }
 }

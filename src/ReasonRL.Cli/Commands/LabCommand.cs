@@ -214,7 +214,7 @@ internal static class LabCommand
         }
         if (summary.PrmCheck is { } c)
             console.MarkupLine(Markup.Escape(FormattableString.Invariant(
-                $"PRM on unseen validation responses: AUC correct vs incorrect lines {c.Auc:F3} ({c.CorrectLines}/{c.IncorrectLines} lines), on test problems {c.TestAuc:F3}; padding probe: necessary {c.MeanPaddingNecessary:F2}, unnecessary {c.MeanPaddingUnnecessary:F2}; run-on probe: incorrect {c.MeanRunOnIncorrect:F2}")));
+                $"PRM on unseen validation responses: AUC correct vs incorrect lines {c.Auc:F3} ({c.CorrectLines}/{c.IncorrectLines} lines), on test problems {c.TestAuc:F3}; padding probe: necessary {c.MeanPaddingNecessary:F2}, unnecessary {c.MeanPaddingUnnecessary:F2}; run-on probe: incorrect {c.MeanRunOnIncorrect:F2}; extra-operation probe: {c.MeanExtraOperation:F2}")));
         foreach (var f in summary.Findings)
         {
             string colour = f.Verdict == LabFindings.Reproduced ? "green" : f.Verdict == LabFindings.NotReproduced ? "red" : "yellow";

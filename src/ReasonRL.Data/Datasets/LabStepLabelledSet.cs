@@ -104,6 +104,36 @@ public static partial class LabStepLabelledSet
         return string.Join('\n', lines);
     }
 
+    /// <summary>The solution with one more operation after its last line, as raw-PRM policies write it at 150 PPO steps
+    /// (docs/lab-prm.md): a number of the question added to, taken from or multiplied onto the answer it reached, with
+    /// right arithmetic, then the answer line boxing that new result. The added line is what StepLabeller calls
+    /// Incorrect(UnstatedOperation); the lab's PRM check scores it (the extra-operation probe).</summary>
+    public static string ExtraOperationSolution(ArithmeticProblem problem, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(rng);
+        var lines = problem.SftSolution.Split('\n').Where(l => !l.Contains("\\boxed", StringComparison.Ordinal)).ToList();
+        long current = problem.Gold; // the answer the solution reached (its last line may be an unnecessary repeat)
+        var given = Number().Matches(problem.Question).Select(m => long.Parse(m.Value, CultureInfo.InvariantCulture)).Where(n => n > 0).ToList();
+        // a new quantity (not a number of the question or an earlier result, which the labeller would call a known result)
+        var known = new HashSet<long>(given.Append(current).Concat(lines.Select(l => Equation().Match(l)).Where(m => m.Success)
+            .Select(m => long.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture))));
+        long operand = 1, result = current + 1;
+        char op = '+';
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            operand = given.Count > 0 ? given[rng.NextInt(0, given.Count - 1)] : 1;
+            op = rng.NextInt(0, 2) switch { 0 => '+', 1 => '-', _ => '*' };
+            if (op == '-' && operand > current) op = '+';
+            if (Evaluate(current, op, operand) is not long value) continue;
+            result = value;
+            if (!known.Contains(result)) break;
+        }
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"{current} {op} {operand} = {result}"));
+        lines.Add(LabTask.AnswerLine(result));
+        return string.Join('\n', lines);
+    }
+
     [GeneratedRegex(@"[0-9]+")]
     private static partial Regex Number();
 

@@ -7,7 +7,9 @@
 // beside that of the necessary ones shows whether the PRM scores padding as correct (what makes a raw
 // summed PRM reward farmable); (3) a run-on probe: each problem's SFT solution run on past its answer
 // (LabStepLabelledSet.RunOnSolution) — the mean score of its Incorrect lines is what raw shaping pays a
-// policy for each such line. The AUC is measured again on test-split problems: the lab's reward-model
+// policy for each such line; (4) an extra-operation probe: each SFT solution with one more operation on a question
+// number before a wrong answer (LabStepLabelledSet.ExtraOperationSolution; how raw-PRM policies fail at 150 PPO steps)
+// — the mean score of those Incorrect(UnstatedOperation) lines. The AUC is measured again on test-split problems: the lab's reward-model
 // settings were chosen by the validation figure, so the test figure is the one no choice has seen.
 // Scores are the raw step scores of the lab's own raw-PRM reward pipeline.
 // Written to rm/prm_check.json. Not the PRM's training (RewardModelRun) and not the labelling rules.
@@ -50,6 +52,14 @@ public sealed record LabPrmCheck(int Problems, int CorrectLines, int IncorrectLi
 
     /// <summary>Mean score of the run-on probe's Incorrect lines: what a policy earns per such line under raw shaping.</summary>
     public double MeanRunOnIncorrect { get; init; } = double.NaN;
+
+    /// <summary>Lines of the extra-operation probe that StepLabeller calls Incorrect(UnstatedOperation): each validation
+    /// problem's SFT solution with one more operation on a question number before a (now wrong) answer
+    /// (LabStepLabelledSet.ExtraOperationSolution).</summary>
+    public int ExtraOperationLines { get; init; }
+
+    /// <summary>Mean score of those lines: what raw shaping pays a policy for one more operation.</summary>
+    public double MeanExtraOperation { get; init; } = double.NaN;
 }
 
 /// <summary>Computes <see cref="LabPrmCheck"/>.</summary>
@@ -99,6 +109,14 @@ public static class LabPrmChecker
         foreach (var (_, lines) in Score(pipeline, runOn))
             foreach (var (label, score) in lines.Where(l => l.Label == StepLabel.Incorrect)) { sumRunOn += score; runOnIncorrect++; }
 
+        // (4) the extra-operation probe
+        var extraRng = Rng.ForStream(unchecked((ulong)ctx.Preset.BaseSeed), (1UL << 41) + (3UL << 32));
+        var extra = problems.Select(p => Encoded(tokenizer, p, LabStepLabelledSet.ExtraOperationSolution(p, extraRng))).ToList();
+        double sumExtra = 0;
+        int extraLines = 0;
+        foreach (var (_, lines) in Score(pipeline, extra, StepReason.UnstatedOperation))
+            foreach (var (_, score) in lines) { sumExtra += score; extraLines++; }
+
         return new LabPrmCheck(problems.Count, validation.Correct, validation.Incorrect, validation.Auc, validation.MeanCorrect, validation.MeanIncorrect,
             Mean(sumNecessary, necessary), Mean(sumUnnecessary, unnecessary))
         {
@@ -106,6 +124,8 @@ public static class LabPrmChecker
             TestAuc = test.Auc,
             RunOnIncorrectLines = runOnIncorrect,
             MeanRunOnIncorrect = Mean(sumRunOn, runOnIncorrect),
+            ExtraOperationLines = extraLines,
+            MeanExtraOperation = Mean(sumExtra, extraLines),
         };
     }
 
@@ -168,7 +188,13 @@ public static class LabPrmChecker
     /// <summary>Each response's lines as (label, raw PRM score), for responses whose step split matches the labeller's lines.
     /// <paramref name="responses"/> carry their policy-token character ranges (from the sampler's decode, or an encode).</summary>
     private static IEnumerable<(ArithmeticProblem Problem, List<(StepLabel Label, double Score)> Lines)> Score(
-        RewardPipeline pipeline, IReadOnlyList<(ArithmeticProblem Problem, string Text, Rewards.Steps.TokenOffset[] Offsets)> responses)
+        RewardPipeline pipeline, IReadOnlyList<(ArithmeticProblem Problem, string Text, Rewards.Steps.TokenOffset[] Offsets)> responses) =>
+        Score(pipeline, responses, reason: null);
+
+    /// <summary>The raw step scores of each response's lines with their labels; only the lines of <paramref name="reason"/>
+    /// when it is given.</summary>
+    private static IEnumerable<(ArithmeticProblem Problem, List<(StepLabel Label, double Score)> Lines)> Score(
+        RewardPipeline pipeline, IReadOnlyList<(ArithmeticProblem Problem, string Text, Rewards.Steps.TokenOffset[] Offsets)> responses, StepReason? reason)
     {
         var samples = responses.Select(r =>
             new PolicySample(LabTask.Prompt(r.Problem.Question), r.Text, r.Problem.Gold.ToString(CultureInfo.InvariantCulture), r.Offsets)).ToList();
@@ -179,7 +205,8 @@ public static class LabPrmChecker
             if (raw is null) continue;
             var labelled = StepLabeller.Label(responses[i].Problem, samples[i].Response);
             if (labelled.Lines.Count != raw.Count) continue;
-            yield return (responses[i].Problem, labelled.Lines.Select((l, k) => (l.Label, raw[k])).ToList());
+            yield return (responses[i].Problem, labelled.Lines.Select((l, k) => (l, raw[k])).Where(x => reason is null || x.l.Reason == reason)
+                .Select(x => (x.l.Label, x.Item2)).ToList());
         }
     }
 }

@@ -106,7 +106,8 @@ public static class LabReport
               .Append(CultureInfo.InvariantCulture, $"AUC correct vs incorrect lines <b>{c.Auc:F3}</b> ({c.CorrectLines} correct, {c.IncorrectLines} incorrect lines); mean step score correct {c.MeanCorrect:F2}, incorrect {c.MeanIncorrect:F2}. ")
               .Append(CultureInfo.InvariantCulture, $"On {c.TestProblems} test problems, which chose nothing: AUC <b>{c.TestAuc:F3}</b>. ")
               .Append(CultureInfo.InvariantCulture, $"Padding probe (gold solutions with a restatement and a repeated line): necessary lines {c.MeanPaddingNecessary:F2}, correct-but-unnecessary lines {c.MeanPaddingUnnecessary:F2} — a PRM that scores padding like progress makes a raw summed PRM reward farmable. ")
-              .Append(CultureInfo.InvariantCulture, $"Run-on probe (SFT solutions continued past the answer, as a policy farming a per-line reward writes them): incorrect lines {c.MeanRunOnIncorrect:F2} ({c.RunOnIncorrectLines} lines) — what raw shaping pays for each such line.</p>\n");
+              .Append(CultureInfo.InvariantCulture, $"Run-on probe (SFT solutions continued past the answer, as a policy farming a per-line reward writes them): incorrect lines {c.MeanRunOnIncorrect:F2} ({c.RunOnIncorrectLines} lines) — what raw shaping pays for each such line. ")
+              .Append(CultureInfo.InvariantCulture, $"Extra-operation probe (one more operation on a question number before the answer, as raw-PRM policies fail after 150 PPO steps): {c.MeanExtraOperation:F2} ({c.ExtraOperationLines} lines).</p>\n");
         }
 
         sb.Append("<h2>Example solutions (held-out problems, greedy)</h2>\n");

@@ -59,6 +59,7 @@ public sealed class LabEndToEndTests : IDisposable
         Assert.Equal(Tiny.ValidationProblems, first.PrmCheck.Problems);
         Assert.Equal(Tiny.TestProblems, first.PrmCheck.TestProblems);
         Assert.True(first.PrmCheck.RunOnIncorrectLines > 0 && double.IsFinite(first.PrmCheck.MeanRunOnIncorrect), "the run-on probe scored its incorrect lines");
+        Assert.True(first.PrmCheck.ExtraOperationLines > 0 && double.IsFinite(first.PrmCheck.MeanExtraOperation), "the extra-operation probe scored its lines");
         // The extra reward-model rows: an as-written SFT solution per perturbed problem, and a corrupted or (RunOnShare) run-on copy.
         string samples = File.ReadAllText(Path.Combine(root, "samples/samples.jsonl"));
         Assert.Equal(Tiny.PerturbedProblems, CountOf(samples, "\"source\":\"sft\""));
