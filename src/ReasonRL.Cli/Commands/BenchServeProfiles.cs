@@ -213,8 +213,17 @@ internal static partial class BenchServeProfiles
         try
         {
             double admitted = 0;
+            int acceptMax = 0, acceptSamples = 0;
+            long acceptSum = 0;
+            var overflows0 = KernelTcp.ListenOverflows();
             (double, double) Probe()
             {
+                if (KernelTcp.AcceptQueue(server.Address.Port) is { } waiting)
+                {
+                    acceptMax = Math.Max(acceptMax, waiting);
+                    acceptSum += waiting;
+                    acceptSamples++;
+                }
                 try
                 {
                     admitted = server.MetricAsync("reasonrl_admitted_samples").GetAwaiter().GetResult() ?? admitted;
@@ -245,6 +254,11 @@ internal static partial class BenchServeProfiles
                 $"{(r.OfferedSeconds + r.DrainSeconds + r.IdleAfterSeconds):F1} s wall on {Environment.ProcessorCount} cores");
             output.WriteLine($"server process (pid {server.Pid}, its own): max RSS seen {r.MaxRssBytes / (1024 * 1024):F0} MiB, peak RSS (VmHWM) {serverPeak / (1024 * 1024)} MiB; " +
                 $"this load-generator process: peak RSS {SelfPeakRss() / (1024 * 1024)} MiB");
+            var overflows = KernelTcp.ListenOverflows() - overflows0;
+            output.WriteLine(acceptSamples == 0 ? "the server's accept queue: not readable here (/proc/net/tcp)"
+                : $"the server's accept queue (connections the kernel completed and the server had not accepted yet; a client's wait there is in its " +
+                  $"figures, not the server's; /proc/net/tcp every 50 ms): max {acceptMax}, mean {(double)acceptSum / acceptSamples:F0} (this build's backlog {RewardServer.ListenBacklog}); " +
+                  $"handshakes dropped on a full accept queue during the run (machine-wide ListenOverflows): {overflows?.ToString(Inv) ?? "unknown"}");
             var served = server.Requests("/get_reward");
             double Slowest(Func<ServedRequest, bool> which) => served.Where(which).Select(q => q.Milliseconds).DefaultIfEmpty(0).Max();
             var unread = server.MetricAsync("reasonrl_refused_unread_total").GetAwaiter().GetResult();
