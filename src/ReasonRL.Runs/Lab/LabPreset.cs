@@ -77,6 +77,12 @@ public sealed record LabPreset
     /// PRM check alone (docs/lab-prm.md): 0.25.</summary>
     public double RunOnShare { get; init; } = 0.25;
 
+    /// <summary>Share, in [0, 1 − RunOnShare], of those problems whose corrupted row is instead an extra-operation
+    /// solution (LabStepLabelledSet.ExtraOperationSolution: one more operation on a question number before a now-wrong
+    /// answer, how raw-PRM policies fail after 150 PPO steps), so the PRM sees that error; 0 = none. Default 0: not
+    /// chosen yet (docs/lab-prm.md, exploratory).</summary>
+    public double ExtraOperationShare { get; init; }
+
     /// <summary>Samples per problem (temperature 1).</summary>
     public int SamplesPerProblem { get; init; } = 4;
 
@@ -222,6 +228,10 @@ public sealed record LabPreset
         Positive(SampleProblems, nameof(SampleProblems));
         Positive(SamplesPerProblem, nameof(SamplesPerProblem));
         if (!(RunOnShare >= 0 && RunOnShare <= 1)) throw new ArgumentException($"lab preset: RunOnShare = {RunOnShare}; expected in [0, 1]");
+        if (!(ExtraOperationShare >= 0 && ExtraOperationShare <= 1 - RunOnShare))
+        {
+            throw new ArgumentException($"lab preset: ExtraOperationShare = {ExtraOperationShare}; expected in [0, 1 - RunOnShare = {1 - RunOnShare}]");
+        }
         if (PerturbedProblems < 0) throw new ArgumentException($"lab preset: PerturbedProblems = {PerturbedProblems}; expected >= 0 (at most TrainProblems are used)");
         Positive(PrmEpochs, nameof(PrmEpochs));
         Positive(OrmEpochs, nameof(OrmEpochs));

@@ -30,6 +30,7 @@ public static class LabPresetOverrides
         ["sample_problems"] = (p, v, k) => p with { SampleProblems = Int(v, k) },
         ["perturbed_problems"] = (p, v, k) => p with { PerturbedProblems = Int(v, k) },
         ["run_on_share"] = (p, v, k) => p with { RunOnShare = Real(v, k) },
+        ["extra_operation_share"] = (p, v, k) => p with { ExtraOperationShare = Real(v, k) },
         ["samples_per_problem"] = (p, v, k) => p with { SamplesPerProblem = Int(v, k) },
         ["prm_epochs"] = (p, v, k) => p with { PrmEpochs = Int(v, k) },
         ["orm_epochs"] = (p, v, k) => p with { OrmEpochs = Int(v, k) },

@@ -27,11 +27,12 @@ public sealed record LabSftRow(string Prompt, string Response);
 /// <param name="HitLengthLimit">Generation stopped at the token limit instead of EOS.</param>
 /// <param name="Source">"policy" (sampled from the SFT policy), "corrupted" (a corrupted copy of the SFT solution,
 /// LabStepLabelledSet.CorruptedSolution), "run_on" (its SFT solution run on past the answer,
-/// LabStepLabelledSet.RunOnSolution) or "sft" (the SFT solution as written).</param>
+/// LabStepLabelledSet.RunOnSolution), "extra_operation" (one more operation before a wrong answer,
+/// LabStepLabelledSet.ExtraOperationSolution) or "sft" (the SFT solution as written).</param>
 public sealed record LabSampleRow(string ProblemId, int Sample, string Response, bool HitLengthLimit, string Source = LabSampleRow.Policy)
 {
     /// <summary>Values of <see cref="Source"/>.</summary>
-    public const string Policy = "policy", Corrupted = "corrupted", RunOn = "run_on", Sft = "sft";
+    public const string Policy = "policy", Corrupted = "corrupted", RunOn = "run_on", ExtraOperation = "extra_operation", Sft = "sft";
 }
 
 /// <summary>One labelled line of a sample.</summary>

@@ -68,12 +68,18 @@ public static class LabSamplingStage
         // A RunOnShare of them get a run-on solution instead of the corrupted copy (drawn from a stream of its own, and the
         // corrupted copy drawn regardless, so every other row is the same whatever the share).
         var corruptions = Rng.ForStream(unchecked((ulong)preset.BaseSeed), 1UL << 40);
+        // An ExtraOperationShare get an extra-operation solution instead (the same draw decides, above the run-on share; its
+        // solution from a stream of its own, so a share of 0 changes no row).
         var runOns = Rng.ForStream(unchecked((ulong)preset.BaseSeed), (1UL << 40) + 1);
+        var extras = Rng.ForStream(unchecked((ulong)preset.BaseSeed), (1UL << 40) + 2);
         foreach (var p in ctx.TrainProblems.Take(preset.PerturbedProblems))
         {
             string corrupted = LabStepLabelledSet.CorruptedSolution(p, corruptions);
-            rows.Add(preset.RunOnShare > 0 && runOns.NextDouble() < preset.RunOnShare
+            double u = preset.RunOnShare > 0 || preset.ExtraOperationShare > 0 ? runOns.NextDouble() : 1;
+            rows.Add(u < preset.RunOnShare
                 ? new LabSampleRow(p.Id, preset.SamplesPerProblem, LabStepLabelledSet.RunOnSolution(p, runOns), false, LabSampleRow.RunOn)
+                : u < preset.RunOnShare + preset.ExtraOperationShare
+                ? new LabSampleRow(p.Id, preset.SamplesPerProblem, LabStepLabelledSet.ExtraOperationSolution(p, extras), false, LabSampleRow.ExtraOperation)
                 : new LabSampleRow(p.Id, preset.SamplesPerProblem, corrupted, false, LabSampleRow.Corrupted));
             rows.Add(new LabSampleRow(p.Id, preset.SamplesPerProblem + 1, p.SftSolution, false, LabSampleRow.Sft));
         }

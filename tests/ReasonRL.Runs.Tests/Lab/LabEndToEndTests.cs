@@ -24,6 +24,7 @@ public sealed class LabEndToEndTests : IDisposable
         ValidationProblems = 8,
         PerturbedProblems = 6,
         RunOnShare = 0.5,
+        ExtraOperationShare = 0.25,
         PolicySize = "micro",
         MaxPositions = 256,
         SftSteps = 6,
@@ -63,8 +64,9 @@ public sealed class LabEndToEndTests : IDisposable
         // The extra reward-model rows: an as-written SFT solution per perturbed problem, and a corrupted or (RunOnShare) run-on copy.
         string samples = File.ReadAllText(Path.Combine(root, "samples/samples.jsonl"));
         Assert.Equal(Tiny.PerturbedProblems, CountOf(samples, "\"source\":\"sft\""));
-        Assert.Equal(Tiny.PerturbedProblems, CountOf(samples, "\"source\":\"corrupted\"") + CountOf(samples, "\"source\":\"run_on\""));
+        Assert.Equal(Tiny.PerturbedProblems, CountOf(samples, "\"source\":\"corrupted\"") + CountOf(samples, "\"source\":\"run_on\"") + CountOf(samples, "\"source\":\"extra_operation\""));
         Assert.True(CountOf(samples, "\"source\":\"run_on\"") > 0, "RunOnShare 0.5 of 6 problems gave no run-on row");
+        Assert.True(CountOf(samples, "\"source\":\"extra_operation\"") > 0, "ExtraOperationShare 0.25 of 6 problems gave no extra-operation row");
         Assert.NotEmpty(first.Findings);
         foreach (var f in new[] { "summary.json", "report.html", "sft/model/config.json", "sft/config.resolved.yaml", "rm/prm/train_rm_report.json", "rm/prm_data.jsonl", "runs/prm_raw/seed-1/config.resolved.yaml", "rm/prm/config.json", "rm/orm/config.json",
                      "runs/prm_raw/seed-1/metrics.jsonl", "runs/prm_raw/seed-1/policy/model.safetensors", "samples/labelled.jsonl" })

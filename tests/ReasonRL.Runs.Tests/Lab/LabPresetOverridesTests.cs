@@ -9,7 +9,7 @@ public sealed class LabPresetOverridesTests
     [Fact]
     public void Keys_change_their_setting_only()
     {
-        var p = LabPresetOverrides.ApplyAll(LabPreset.Default, ["policy_lr=5e-5", "sft_steps=600", "task.operand_max=12", "prm_alpha=0.5", "estimator=grpo", "perturbed_problems=10", "run_on_share=0.5"]);
+        var p = LabPresetOverrides.ApplyAll(LabPreset.Default, ["policy_lr=5e-5", "sft_steps=600", "task.operand_max=12", "prm_alpha=0.5", "estimator=grpo", "perturbed_problems=10", "run_on_share=0.5", "extra_operation_share=0.25"]);
         Assert.Equal(5e-5, p.PolicyLearningRate);
         Assert.Equal(600, p.SftSteps);
         Assert.Equal(12, p.Task.OperandMax);
@@ -17,11 +17,14 @@ public sealed class LabPresetOverridesTests
         Assert.Equal("grpo", p.Estimator);
         Assert.Equal(10, p.PerturbedProblems);
         Assert.Equal(0.5, p.RunOnShare);
+        Assert.Equal(0.25, p.ExtraOperationShare);
         Assert.Equal(LabPreset.Default.CriticLearningRate, p.CriticLearningRate);
         Assert.Equal(LabPreset.Default.Task.ResultMax, p.Task.ResultMax);
         Assert.Equal(LabPreset.Default, LabPresetOverrides.ApplyAll(LabPreset.Default, []));
         var e = Assert.Throws<ArgumentException>(() => (LabPreset.Default with { RunOnShare = 1.5 }).Validate());
         Assert.Contains("RunOnShare = 1.5; expected in [0, 1]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => (LabPreset.Default with { RunOnShare = 0.75, ExtraOperationShare = 0.5 }).Validate());
+        Assert.Contains("ExtraOperationShare = 0.5; expected in [0, 1 - RunOnShare = 0.25]", e.Message);
     }
 
     [Theory]
