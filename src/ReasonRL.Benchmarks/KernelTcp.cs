@@ -12,16 +12,33 @@ public static class KernelTcp
     private const string ListenState = "0A";
 
     /// <summary>Connections waiting in the accept queue of the IPv4 listening socket on <paramref name="port"/> now, or
-    /// null when /proc/net/tcp cannot be read or has no such socket.</summary>
-    public static int? AcceptQueue(int port) => Read("/proc/net/tcp") is { } text ? AcceptQueue(text, port) : null;
+    /// null when /proc/net/tcp cannot be read or has no such socket.
+    /// Reads the file only as far as that socket's line (the kernel lists listening sockets first), since the load
+    /// generator samples it every 50 ms while thousands of connections fill the rest.</summary>
+    public static int? AcceptQueue(int port)
+    {
+        try
+        {
+            return AcceptQueue(File.ReadLines("/proc/net/tcp"), port);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The accept queue of the listening socket on <paramref name="port"/> in <paramref name="procNetTcp"/> (the
     /// text of /proc/net/tcp: for a socket in state 0A, LISTEN, the rx_queue field is its current accept queue).</summary>
     public static int? AcceptQueue(string procNetTcp, int port)
     {
         ArgumentNullException.ThrowIfNull(procNetTcp);
+        return AcceptQueue(procNetTcp.Split('\n'), port);
+    }
+
+    private static int? AcceptQueue(IEnumerable<string> procNetTcpLines, int port)
+    {
         var wanted = port.ToString("X4", CultureInfo.InvariantCulture);
-        foreach (var line in procNetTcp.Split('\n').Skip(1))
+        foreach (var line in procNetTcpLines.Skip(1))
         {
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length < 5 || fields[3] != ListenState) continue;

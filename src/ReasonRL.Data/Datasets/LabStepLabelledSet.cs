@@ -86,10 +86,9 @@ public static partial class LabStepLabelledSet
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(rng);
-        var lines = problem.SftSolution.Split('\n').Where(l => !l.Contains("\\boxed", StringComparison.Ordinal)).ToList();
-        var last = lines.Select(l => Equation().Match(l)).LastOrDefault(m => m.Success);
-        long current = last is null ? problem.Start : long.Parse(last.Groups[4].Value, CultureInfo.InvariantCulture);
-        var given = Number().Matches(problem.Question).Select(m => long.Parse(m.Value, CultureInfo.InvariantCulture)).ToList();
+        var lines = ReasoningLines(problem);
+        long current = WrittenResults(lines).DefaultIfEmpty(problem.Start).Last();
+        var given = GivenNumbers(problem.Question);
         int extra = rng.NextInt(2, 5);
         for (int k = 0; k < extra; k++)
         {
@@ -112,12 +111,11 @@ public static partial class LabStepLabelledSet
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(rng);
-        var lines = problem.SftSolution.Split('\n').Where(l => !l.Contains("\\boxed", StringComparison.Ordinal)).ToList();
+        var lines = ReasoningLines(problem);
         long current = problem.Gold; // the answer the solution reached (its last line may be an unnecessary repeat)
-        var given = Number().Matches(problem.Question).Select(m => long.Parse(m.Value, CultureInfo.InvariantCulture)).Where(n => n > 0).ToList();
+        var given = GivenNumbers(problem.Question).Where(n => n > 0).ToList();
         // a new quantity (not a number of the question or an earlier result, which the labeller would call a known result)
-        var known = new HashSet<long>(given.Append(current).Concat(lines.Select(l => Equation().Match(l)).Where(m => m.Success)
-            .Select(m => long.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture))));
+        var known = new HashSet<long>(given.Append(current).Concat(WrittenResults(lines)));
         long operand = 1, result = current + 1;
         char op = '+';
         for (int attempt = 0; attempt < 20; attempt++)
@@ -133,6 +131,18 @@ public static partial class LabStepLabelledSet
         lines.Add(LabTask.AnswerLine(result));
         return string.Join('\n', lines);
     }
+
+    /// <summary>The SFT solution's lines without its answer line.</summary>
+    private static List<string> ReasoningLines(ArithmeticProblem problem) =>
+        problem.SftSolution.Split('\n').Where(l => !l.Contains("\\boxed", StringComparison.Ordinal)).ToList();
+
+    /// <summary>The results of the lines that are equations `a op b = c`, in order.</summary>
+    private static IEnumerable<long> WrittenResults(IEnumerable<string> lines) =>
+        lines.Select(l => Equation().Match(l)).Where(m => m.Success).Select(m => long.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture));
+
+    /// <summary>The numbers written in the question, in order (repeats kept).</summary>
+    private static List<long> GivenNumbers(string question) =>
+        Number().Matches(question).Select(m => long.Parse(m.Value, CultureInfo.InvariantCulture)).ToList();
 
     [GeneratedRegex(@"[0-9]+")]
     private static partial Regex Number();

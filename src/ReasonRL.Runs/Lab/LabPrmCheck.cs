@@ -205,8 +205,8 @@ public static class LabPrmChecker
             if (raw is null) continue;
             var labelled = StepLabeller.Label(responses[i].Problem, samples[i].Response);
             if (labelled.Lines.Count != raw.Count) continue;
-            yield return (responses[i].Problem, labelled.Lines.Select((l, k) => (l, raw[k])).Where(x => reason is null || x.l.Reason == reason)
-                .Select(x => (x.l.Label, x.Item2)).ToList());
+            yield return (responses[i].Problem, labelled.Lines.Select((line, k) => (Line: line, Score: raw[k]))
+                .Where(x => reason is null || x.Line.Reason == reason).Select(x => (x.Line.Label, x.Score)).ToList());
         }
     }
 }

@@ -67,9 +67,9 @@ public static class LabSamplingStage
         // written, labelled like every sample by StepLabeller.
         // A RunOnShare of them get a run-on solution instead of the corrupted copy (drawn from a stream of its own, and the
         // corrupted copy drawn regardless, so every other row is the same whatever the share).
-        var corruptions = Rng.ForStream(unchecked((ulong)preset.BaseSeed), 1UL << 40);
         // An ExtraOperationShare get an extra-operation solution instead (the same draw decides, above the run-on share; its
         // solution from a stream of its own, so a share of 0 changes no row).
+        var corruptions = Rng.ForStream(unchecked((ulong)preset.BaseSeed), 1UL << 40);
         var runOns = Rng.ForStream(unchecked((ulong)preset.BaseSeed), (1UL << 40) + 1);
         var extras = Rng.ForStream(unchecked((ulong)preset.BaseSeed), (1UL << 40) + 2);
         foreach (var p in ctx.TrainProblems.Take(preset.PerturbedProblems))
