@@ -17,6 +17,26 @@ public static class LabPresetOverrides
     private static double Real(string v, string key) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x)
         ? x : throw new ArgumentException($"--set {key}={v}: expected a finite number, e.g. 5e-5");
 
+    /// <summary>"restatement", "repeat", "inverse_check", "all" or "none", or several joined by '+'
+    /// (a comma would split a sweep's grid values), e.g. <c>restatement+repeat</c>.</summary>
+    private static Data.Lab.UnnecessaryLineKinds Kinds(string v, string key)
+    {
+        var kinds = Data.Lab.UnnecessaryLineKinds.None;
+        foreach (string part in v.Split('+', StringSplitOptions.TrimEntries))
+        {
+            kinds |= part switch
+            {
+                "restatement" => Data.Lab.UnnecessaryLineKinds.Restatement,
+                "repeat" => Data.Lab.UnnecessaryLineKinds.Repeat,
+                "inverse_check" => Data.Lab.UnnecessaryLineKinds.InverseCheck,
+                "all" => Data.Lab.UnnecessaryLineKinds.All,
+                "none" => Data.Lab.UnnecessaryLineKinds.None,
+                _ => throw new ArgumentException($"--set {key}={v}: expected restatement, repeat, inverse_check, all or none, several joined by '+' (e.g. restatement+repeat)"),
+            };
+        }
+        return kinds;
+    }
+
     private static readonly Dictionary<string, Setter> Setters = new(StringComparer.Ordinal)
     {
         ["train_problems"] = (p, v, k) => p with { TrainProblems = Int(v, k) },
@@ -59,6 +79,7 @@ public static class LabPresetOverrides
         ["task.result_max"] = (p, v, k) => p with { Task = p.Task with { ResultMax = Int(v, k) } },
         ["task.multiplier_max"] = (p, v, k) => p with { Task = p.Task with { MultiplierMax = Int(v, k) } },
         ["task.unnecessary_share"] = (p, v, k) => p with { Task = p.Task with { UnnecessaryLineShare = Real(v, k) } },
+        ["task.unnecessary_kinds"] = (p, v, k) => p with { Task = p.Task with { UnnecessaryKinds = Kinds(v, k) } },
     };
 
     /// <summary>The keys --set accepts, sorted.</summary>

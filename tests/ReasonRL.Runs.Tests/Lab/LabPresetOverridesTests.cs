@@ -1,5 +1,6 @@
 // `reasonrl lab --set key=value`: every key changes its one setting, and a bad key, value or range is an
 // ArgumentException naming the key (the CLI prints it as one line, exit code 2).
+using ReasonRL.Data.Lab;
 using ReasonRL.Runs.Lab;
 
 namespace ReasonRL.Runs.Tests.Lab;
@@ -28,6 +29,20 @@ public sealed class LabPresetOverridesTests
     }
 
     [Theory]
+    [InlineData("restatement", UnnecessaryLineKinds.Restatement)]
+    [InlineData("restatement+repeat", UnnecessaryLineKinds.Restatement | UnnecessaryLineKinds.Repeat)]
+    [InlineData("inverse_check", UnnecessaryLineKinds.InverseCheck)]
+    [InlineData("all", UnnecessaryLineKinds.All)]
+    [InlineData("none", UnnecessaryLineKinds.None)]
+    public void Unnecessary_kinds_are_joined_by_plus(string value, UnnecessaryLineKinds expected)
+    {
+        var p = LabPresetOverrides.ApplyAll(LabPreset.Default, ["task.unnecessary_kinds=" + value]);
+        Assert.Equal(expected, p.Task.UnnecessaryKinds);
+        Assert.Equal(LabPreset.Default.Task.UnnecessaryLineShare, p.Task.UnnecessaryLineShare);
+    }
+
+    [Theory]
+    [InlineData("task.unnecessary_kinds=restatement,repeat", "task.unnecessary_kinds=restatement,repeat: expected restatement, repeat, inverse_check, all or none")]
     [InlineData("policy_rate=1e-4", "policy_rate: unknown key")]
     [InlineData("sft_steps=many", "sft_steps=many: expected an integer")]
     [InlineData("policy_lr=NaN", "policy_lr=NaN: expected a finite number")]
