@@ -30,8 +30,20 @@ public sealed record LabPreset
     /// multipliers ≤ 2): a char-level policy must learn the arithmetic within a few minutes of SFT on two cores.</summary>
     public LabTaskOptions Task { get; init; } = EasyTask;
 
-    /// <summary>The lab's task difficulty (see <see cref="Task"/>).</summary>
-    public static LabTaskOptions EasyTask { get; } = LabTaskOptions.Default with { MinOperations = 2, MaxOperations = 3, OperandMax = 9, ResultMax = 30, MultiplierMax = 2 };
+    /// <summary>The lab's task (see <see cref="Task"/>). Its SFT solutions restate a result (<c>14 = 14</c>) after
+    /// 30 % of the gold lines: the paper's hack needs an SFT policy that sometimes writes correct-but-unnecessary
+    /// lines, and among the variants with them (restatements, or all three kinds; 10 % or 30 %) this one gave the
+    /// best success-only validation accuracy (docs/lab-sweep.md).</summary>
+    public static LabTaskOptions EasyTask { get; } = LabTaskOptions.Default with
+    {
+        MinOperations = 2,
+        MaxOperations = 3,
+        OperandMax = 9,
+        ResultMax = 30,
+        MultiplierMax = 2,
+        UnnecessaryLineShare = 0.3,
+        UnnecessaryKinds = UnnecessaryLineKinds.Restatement,
+    };
 
     /// <summary>Training problems (SFT, RM samples and PPO prompts all draw from them).</summary>
     public int TrainProblems { get; init; } = 4000;
@@ -117,8 +129,9 @@ public sealed record LabPreset
     /// a solution with many extra lines ends in truncation.</summary>
     public int MaxNewTokens { get; init; } = 100;
 
-    /// <summary>Policy learning rate of PPO.</summary>
-    public double PolicyLearningRate { get; init; } = 1e-5;
+    /// <summary>Policy learning rate of PPO: 2e-5, chosen by `reasonrl lab sweep` on the validation split by the
+    /// success-only design's accuracy (docs/lab-sweep.md).</summary>
+    public double PolicyLearningRate { get; init; } = 2e-5;
 
     /// <summary>Critic learning rate of PPO.</summary>
     public double CriticLearningRate { get; init; } = 1e-3;
@@ -167,7 +180,8 @@ public sealed record LabPreset
         [
             "The task is easier than the generator's default (2–3 operations, operands ≤ 9, results ≤ 30, multipliers ≤ 2), so that a character-level policy learns the arithmetic within a few minutes of SFT on two cores.",
             "SFT sees 4,000 training problems about 4 times each (1,000 steps × 16), rather than a few hundred many times: the policy then generalises to held-out problems and leaves RL room to sharpen it.",
-            "The default preset's PPO policy learning rate (1e-5; `--set policy_lr` changes it, and the PPO line below gives this run's) was chosen by `reasonrl lab sweep` on the validation split (train-split problems never trained on) by the success-only design's accuracy alone; every design runs with it (docs/lab-sweep.md). GAE uses λ = 1, so the critic is a baseline only.",
+            "The SFT solutions restate a result (e.g. `14 = 14`) after 30 % of the gold lines, so the SFT policy sometimes writes correct-but-unnecessary lines, as the policies of the paper do; among the task variants with such lines, this one gave the best success-only accuracy on the validation split (docs/lab-sweep.md).",
+            "The default preset's PPO policy learning rate (2e-5; `--set policy_lr` changes it, and the PPO line below gives this run's) was chosen by `reasonrl lab sweep` on the validation split (train-split problems never trained on) by the success-only design's accuracy alone; every design runs with it (docs/lab-sweep.md). GAE uses λ = 1, so the critic is a baseline only.",
             "The reward models' data adds, to the SFT policy's labelled samples, a corrupted copy (for a quarter of the problems: the solution run on past its answer with wrong lines) and the as-written SFT solution of every training problem, labelled by the same automatic labeller, so the small PRM sees enough errors and correct-but-unnecessary lines (chosen by the PRM check on validation responses, docs/lab-prm.md).",
         ],
     };
