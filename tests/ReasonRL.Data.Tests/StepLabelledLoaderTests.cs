@@ -178,4 +178,37 @@ public sealed class StepLabelledLoaderTests : IDisposable
         }
         Assert.Equal(LabStepLabelledSet.ExtraOperationSolution(problems[0], new Core.Rng(3)), LabStepLabelledSet.ExtraOperationSolution(problems[0], new Core.Rng(3)));
     }
+
+    [Fact]
+    public void CorruptedSolutionsRestateTheValueTheCorruptedChainHas()
+    {
+        var options = LabTaskOptions.Default with { Seed = 9, UnnecessaryLineShare = 0.5, UnnecessaryKinds = UnnecessaryLineKinds.Restatement };
+        var problems = new LabTaskGenerator(options).Generate(LabSplit.Train, 300).Where(p => p.UnnecessaryLineCount > 0).ToList();
+        var rng = new Core.Rng(5);
+        int changed = 0;
+        foreach (var p in problems)
+        {
+            var lines = LabStepLabelledSet.CorruptedSolution(p, rng).Split('\n');
+            var labelled = StepLabeller.Label(p, string.Join('\n', lines));
+            for (int i = 1; i < lines.Length; i++)
+            {
+                var parts = lines[i].Split(" = ");
+                if (parts.Length != 2 || parts[0].Contains(' ', StringComparison.Ordinal)) continue;   // not a restatement `a = a`
+                if (lines[i - 1].EndsWith('=')) continue;   // a Truncated copy: the restated result was never written
+                Assert.Equal(parts[0], parts[1]);
+                // the restatement follows an equation: it restates that equation's result as written in this copy
+                Assert.EndsWith(" = " + parts[0], lines[i - 1]);
+                // (a wrong result that happens to equal a number of the question or an earlier right result is known to
+                // the labeller: not counted)
+                var known = System.Text.RegularExpressions.Regex.Matches(p.Question, "[0-9]+").Select(n => n.Value)
+                    .Concat(lines.Take(i - 1).Where((_, k) => labelled.Lines[k].Label == StepLabel.Correct).Select(l => l.Split(" = ")[^1]));
+                if (!known.Contains(parts[0]) && labelled.Lines[i - 1].Label == StepLabel.Incorrect && labelled.Lines[i - 1].Reason != StepReason.Unparsable)
+                {
+                    Assert.Equal(StepLabel.Incorrect, labelled.Lines[i].Label);   // restating a wrong value is no correct line
+                    changed++;
+                }
+            }
+        }
+        Assert.True(changed > 10, $"{changed} restatements of a corrupted value");
+    }
 }
