@@ -60,7 +60,15 @@ public sealed record LabPrmCheck(int Problems, int CorrectLines, int IncorrectLi
 
     /// <summary>Mean score of those lines: what raw shaping pays a policy for one more operation.</summary>
     public double MeanExtraOperation { get; init; } = double.NaN;
+
+    /// <summary>The sampled validation responses' lines by the labeller's verdict, "Label:Reason" (e.g.
+    /// "Incorrect:WrongArithmetic", "Unnecessary:Restatement"): how many and their mean raw score — which kinds of line
+    /// the PRM gets wrong.</summary>
+    public IReadOnlyDictionary<string, LabPrmReasonScore> ByReason { get; init; } = new Dictionary<string, LabPrmReasonScore>();
 }
+
+/// <summary>Lines of one labeller verdict in the PRM check and their mean raw PRM score.</summary>
+public sealed record LabPrmReasonScore(int Lines, double MeanScore);
 
 /// <summary>Computes <see cref="LabPrmCheck"/>.</summary>
 public static class LabPrmChecker
@@ -95,7 +103,7 @@ public static class LabPrmChecker
         int necessary = 0, unnecessary = 0;
         foreach (var (_, lines) in Score(pipeline, padded))
         {
-            foreach (var (label, score) in lines)
+            foreach (var (label, _, score) in lines)
             {
                 if (label == StepLabel.Unnecessary) { sumUnnecessary += score; unnecessary++; }
                 else if (label == StepLabel.Correct) { sumNecessary += score; necessary++; }
@@ -107,7 +115,7 @@ public static class LabPrmChecker
         double sumRunOn = 0;
         int runOnIncorrect = 0;
         foreach (var (_, lines) in Score(pipeline, runOn))
-            foreach (var (label, score) in lines.Where(l => l.Label == StepLabel.Incorrect)) { sumRunOn += score; runOnIncorrect++; }
+            foreach (var (_, _, score) in lines.Where(l => l.Label == StepLabel.Incorrect)) { sumRunOn += score; runOnIncorrect++; }
 
         // (4) the extra-operation probe
         var extraRng = Rng.ForStream(unchecked((ulong)ctx.Preset.BaseSeed), (1UL << 41) + (3UL << 32));
@@ -115,7 +123,7 @@ public static class LabPrmChecker
         double sumExtra = 0;
         int extraLines = 0;
         foreach (var (_, lines) in Score(pipeline, extra, StepReason.UnstatedOperation))
-            foreach (var (_, score) in lines) { sumExtra += score; extraLines++; }
+            foreach (var (_, _, score) in lines) { sumExtra += score; extraLines++; }
 
         return new LabPrmCheck(problems.Count, validation.Correct, validation.Incorrect, validation.Auc, validation.MeanCorrect, validation.MeanIncorrect,
             Mean(sumNecessary, necessary), Mean(sumUnnecessary, unnecessary))
@@ -126,6 +134,7 @@ public static class LabPrmChecker
             MeanRunOnIncorrect = Mean(sumRunOn, runOnIncorrect),
             ExtraOperationLines = extraLines,
             MeanExtraOperation = Mean(sumExtra, extraLines),
+            ByReason = validation.ByReason,
         };
     }
 
@@ -140,7 +149,7 @@ public static class LabPrmChecker
 
     /// <summary>Samples <see cref="SamplesPerProblem"/> responses per problem from the SFT policy (temperature 1, streams
     /// from <paramref name="streamBase"/>) and compares the PRM's raw step scores of Correct and Incorrect lines.</summary>
-    private static (int Correct, int Incorrect, double Auc, double MeanCorrect, double MeanIncorrect) SampledLines(
+    private static (int Correct, int Incorrect, double Auc, double MeanCorrect, double MeanIncorrect, Dictionary<string, LabPrmReasonScore> ByReason) SampledLines(
         LabContext ctx, Transformer policy, RewardPipeline pipeline, IReadOnlyList<ArithmeticProblem> problems, ulong streamBase)
     {
         var tokenizer = ctx.Tokenizer;
@@ -156,10 +165,13 @@ public static class LabPrmChecker
         var scores = new List<double>();
         var labels = new List<float>();
         double sumCorrect = 0, sumIncorrect = 0;
+        var byReason = new SortedDictionary<string, (int Lines, double Sum)>(StringComparer.Ordinal);
         foreach (var (_, lines) in Score(pipeline, sampled))
         {
-            foreach (var (label, score) in lines)
+            foreach (var (label, why, score) in lines)
             {
+                string key = $"{label}:{why}";
+                byReason[key] = byReason.TryGetValue(key, out var acc) ? (acc.Lines + 1, acc.Sum + score) : (1, score);
                 if (label == StepLabel.Unnecessary) continue;
                 bool ok = label == StepLabel.Correct;
                 scores.Add(score);
@@ -169,7 +181,8 @@ public static class LabPrmChecker
         }
         int correct = labels.Count(l => l == 1f), incorrect = labels.Count - correct;
         return (correct, incorrect, correct > 0 && incorrect > 0 ? RewardModelMetrics.Auc(scores, labels) : double.NaN,
-            Mean(sumCorrect, correct), Mean(sumIncorrect, incorrect));
+            Mean(sumCorrect, correct), Mean(sumIncorrect, incorrect),
+            byReason.ToDictionary(kv => kv.Key, kv => new LabPrmReasonScore(kv.Value.Lines, kv.Value.Sum / kv.Value.Lines), StringComparer.Ordinal));
     }
 
     /// <summary>The gold solution with a restatement of the first result after the first line and the first line
@@ -187,13 +200,13 @@ public static class LabPrmChecker
 
     /// <summary>Each response's lines as (label, raw PRM score), for responses whose step split matches the labeller's lines.
     /// <paramref name="responses"/> carry their policy-token character ranges (from the sampler's decode, or an encode).</summary>
-    private static IEnumerable<(ArithmeticProblem Problem, List<(StepLabel Label, double Score)> Lines)> Score(
+    private static IEnumerable<(ArithmeticProblem Problem, List<(StepLabel Label, StepReason Reason, double Score)> Lines)> Score(
         RewardPipeline pipeline, IReadOnlyList<(ArithmeticProblem Problem, string Text, Rewards.Steps.TokenOffset[] Offsets)> responses) =>
         Score(pipeline, responses, reason: null);
 
     /// <summary>The raw step scores of each response's lines with their labels; only the lines of <paramref name="reason"/>
     /// when it is given.</summary>
-    private static IEnumerable<(ArithmeticProblem Problem, List<(StepLabel Label, double Score)> Lines)> Score(
+    private static IEnumerable<(ArithmeticProblem Problem, List<(StepLabel Label, StepReason Reason, double Score)> Lines)> Score(
         RewardPipeline pipeline, IReadOnlyList<(ArithmeticProblem Problem, string Text, Rewards.Steps.TokenOffset[] Offsets)> responses, StepReason? reason)
     {
         var samples = responses.Select(r =>
@@ -206,7 +219,7 @@ public static class LabPrmChecker
             var labelled = StepLabeller.Label(responses[i].Problem, samples[i].Response);
             if (labelled.Lines.Count != raw.Count) continue;
             yield return (responses[i].Problem, labelled.Lines.Select((line, k) => (Line: line, Score: raw[k]))
-                .Where(x => reason is null || x.Line.Reason == reason).Select(x => (x.Line.Label, x.Score)).ToList());
+                .Where(x => reason is null || x.Line.Reason == reason).Select(x => (x.Line.Label, x.Line.Reason, x.Score)).ToList());
         }
     }
 }

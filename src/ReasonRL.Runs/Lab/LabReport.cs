@@ -108,6 +108,13 @@ public static class LabReport
               .Append(CultureInfo.InvariantCulture, $"Padding probe (gold solutions with a restatement and a repeated line): necessary lines {c.MeanPaddingNecessary:F2}, correct-but-unnecessary lines {c.MeanPaddingUnnecessary:F2} — a PRM that scores padding like progress makes a raw summed PRM reward farmable. ")
               .Append(CultureInfo.InvariantCulture, $"Run-on probe (SFT solutions continued past the answer, as a policy farming a per-line reward writes them): incorrect lines {c.MeanRunOnIncorrect:F2} ({c.RunOnIncorrectLines} lines) — what raw shaping pays for each such line. ")
               .Append(CultureInfo.InvariantCulture, $"Extra-operation probe (one more operation on a question number before the answer, as raw-PRM policies fail after 150 PPO steps): {c.MeanExtraOperation:F2} ({c.ExtraOperationLines} lines).</p>\n");
+            if (c.ByReason.Count > 0)
+            {
+                sb.Append("<p>The validation responses' lines by the labeller's verdict (which kinds of line the PRM scores high or low):</p>\n");
+                AppendTable(sb, ["line (label: reason)", "lines", "mean PRM score"],
+                    c.ByReason.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (IReadOnlyList<string>)
+                        [kv.Key, kv.Value.Lines.ToString(CultureInfo.InvariantCulture), kv.Value.MeanScore.ToString("F2", CultureInfo.InvariantCulture)]));
+            }
         }
 
         sb.Append("<h2>Example solutions (held-out problems, greedy)</h2>\n");

@@ -61,6 +61,11 @@ public sealed class LabEndToEndTests : IDisposable
         Assert.Equal(Tiny.TestProblems, first.PrmCheck.TestProblems);
         Assert.True(first.PrmCheck.RunOnIncorrectLines > 0 && double.IsFinite(first.PrmCheck.MeanRunOnIncorrect), "the run-on probe scored its incorrect lines");
         Assert.True(first.PrmCheck.ExtraOperationLines > 0 && double.IsFinite(first.PrmCheck.MeanExtraOperation), "the extra-operation probe scored its lines");
+        // Its lines by the labeller's verdict: the Correct and Incorrect ones are those of the AUC, each mean a score.
+        var byReason = first.PrmCheck.ByReason;
+        Assert.Equal(first.PrmCheck.CorrectLines, byReason.Where(kv => kv.Key.StartsWith("Correct:", StringComparison.Ordinal)).Sum(kv => kv.Value.Lines));
+        Assert.Equal(first.PrmCheck.IncorrectLines, byReason.Where(kv => kv.Key.StartsWith("Incorrect:", StringComparison.Ordinal)).Sum(kv => kv.Value.Lines));
+        Assert.All(byReason.Values, r => Assert.InRange(r.MeanScore, 0, 1));
         // The extra reward-model rows: an as-written SFT solution per perturbed problem, and a corrupted or (RunOnShare) run-on copy.
         string samples = File.ReadAllText(Path.Combine(root, "samples/samples.jsonl"));
         Assert.Equal(Tiny.PerturbedProblems, CountOf(samples, "\"source\":\"sft\""));
