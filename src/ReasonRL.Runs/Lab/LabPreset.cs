@@ -74,14 +74,15 @@ public sealed record LabPreset
     /// <summary>SFT peak learning rate (cosine to 10 %).</summary>
     public double SftLearningRate { get; init; } = 3e-3;
 
-    /// <summary>Train problems sampled from the SFT policy for reward-model data.</summary>
-    public int SampleProblems { get; init; } = 1000;
+    /// <summary>Train problems sampled from the SFT policy for reward-model data: every training problem (4,000), chosen
+    /// by the PRM check on validation responses (docs/lab-prm.md, fourth round).</summary>
+    public int SampleProblems { get; init; } = 4000;
 
     /// <summary>Training problems whose corrupted SFT solution (LabStepLabelledSet.CorruptedSolution) and SFT solution are
     /// added to the reward models' data, so the small PRM sees more errors and correct-but-unnecessary lines; 0 = sampled
-    /// responses only; more than TrainProblems means all of them. Default: every training problem (4,000), chosen by the
-    /// PRM check on validation responses alone (docs/lab-prm.md).</summary>
-    public int PerturbedProblems { get; init; } = 4000;
+    /// responses only; more than TrainProblems means all of them. Default 1,000, chosen by the PRM check on validation
+    /// responses alone (docs/lab-prm.md, fourth round; 4,000 before, when the SFT policy's samples covered 1,000 problems).</summary>
+    public int PerturbedProblems { get; init; } = 1000;
 
     /// <summary>Share, in [0, 1], of those problems whose corrupted row is instead a run-on solution
     /// (LabStepLabelledSet.RunOnSolution: the chain continued past the answer with wrong or off-question lines, the
@@ -103,7 +104,7 @@ public sealed record LabPreset
     public double RewardModelHeldOutShare { get; init; } = 0.2;
 
     /// <summary>PRM epochs over the labelled samples (chosen by the PRM check on validation responses, docs/lab-prm.md).</summary>
-    public int PrmEpochs { get; init; } = 5;
+    public int PrmEpochs { get; init; } = 4;
 
     /// <summary>ORM epochs over the same samples: fewer than the PRM's, since more do not make the ORM better (held-out
     /// AUC about 0.6 either way, docs/lab-prm.md), and a core the ORM frees early trains success-only PPO runs.</summary>
@@ -182,7 +183,7 @@ public sealed record LabPreset
             "SFT sees 4,000 training problems about 4 times each (1,000 steps × 16), rather than a few hundred many times: the policy then generalises to held-out problems and leaves RL room to sharpen it.",
             "The SFT solutions restate a result (e.g. `14 = 14`) after 30 % of the gold lines, so the SFT policy sometimes writes correct-but-unnecessary lines, as the policies of the paper do; among the task variants with such lines, this one gave the best success-only accuracy on the validation split (docs/lab-sweep.md).",
             "The default preset's PPO policy learning rate (2e-5; `--set policy_lr` changes it, and the PPO line below gives this run's) was chosen by `reasonrl lab sweep` on the validation split (train-split problems never trained on) by the success-only design's accuracy alone; every design runs with it (docs/lab-sweep.md). GAE uses λ = 1, so the critic is a baseline only.",
-            "The reward models' data adds, to the SFT policy's labelled samples, a corrupted copy (for a quarter of the problems: the solution run on past its answer with wrong lines) and the as-written SFT solution of every training problem, labelled by the same automatic labeller, so the small PRM sees enough errors and correct-but-unnecessary lines (chosen by the PRM check on validation responses, docs/lab-prm.md).",
+            "The reward models' data: 4 SFT-policy samples of every training problem, plus the as-written SFT solution and a corrupted copy (for a quarter of them: the solution run on past its answer with wrong lines) of 1,000 problems, labelled by the same automatic labeller, so the small PRM sees enough errors and correct-but-unnecessary lines (chosen by the PRM check on validation responses, docs/lab-prm.md).",
         ],
     };
 
