@@ -5,6 +5,7 @@
 // Corruptions (one per variant, drawn with the seed):
 //   WrongResult  — line j's result off by δ; later lines recomputed from the wrong value (so they use an
 //                  operand that was never validly derived: StepLabeller marks them Incorrect), answer follows;
+//                  a restatement (`15 = 15`) after a changed result restates the new value (every kind below too);
 //   WrongOperand — line j uses an operand off by δ (consistent arithmetic), later lines follow;
 //   WrongAnswer  — only the boxed final answer is off by δ;
 //   RepeatLine   — a reasoning line is written twice (Unnecessary: positive under the default options);

@@ -2,6 +2,7 @@
 // command line (and the sweep's grid axes), by snake_case key: e.g. policy_lr=5e-5, sft_steps=600,
 // task.operand_max=12. Each key maps to one init property; values are parsed invariantly and the result
 // is validated by LabPreset.Validate. Not the preset itself (LabPreset) and not the CLI.
+using ReasonRL.Data.Lab;
 using System.Globalization;
 
 namespace ReasonRL.Runs.Lab;
@@ -19,18 +20,18 @@ public static class LabPresetOverrides
 
     /// <summary>"restatement", "repeat", "inverse_check", "all" or "none", or several joined by '+'
     /// (a comma would split a sweep's grid values), e.g. <c>restatement+repeat</c>.</summary>
-    private static Data.Lab.UnnecessaryLineKinds Kinds(string v, string key)
+    private static UnnecessaryLineKinds Kinds(string v, string key)
     {
-        var kinds = Data.Lab.UnnecessaryLineKinds.None;
+        var kinds = UnnecessaryLineKinds.None;
         foreach (string part in v.Split('+', StringSplitOptions.TrimEntries))
         {
             kinds |= part switch
             {
-                "restatement" => Data.Lab.UnnecessaryLineKinds.Restatement,
-                "repeat" => Data.Lab.UnnecessaryLineKinds.Repeat,
-                "inverse_check" => Data.Lab.UnnecessaryLineKinds.InverseCheck,
-                "all" => Data.Lab.UnnecessaryLineKinds.All,
-                "none" => Data.Lab.UnnecessaryLineKinds.None,
+                "restatement" => UnnecessaryLineKinds.Restatement,
+                "repeat" => UnnecessaryLineKinds.Repeat,
+                "inverse_check" => UnnecessaryLineKinds.InverseCheck,
+                "all" => UnnecessaryLineKinds.All,
+                "none" => UnnecessaryLineKinds.None,
                 _ => throw new ArgumentException($"--set {key}={v}: expected restatement, repeat, inverse_check, all or none, several joined by '+' (e.g. restatement+repeat)"),
             };
         }
