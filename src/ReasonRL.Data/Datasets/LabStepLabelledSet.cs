@@ -151,9 +151,6 @@ public static partial class LabStepLabelledSet
     [GeneratedRegex(@"^(\d+) ([-+*/]) (\d+) = (\d+)$")]
     private static partial Regex Equation();
 
-    [GeneratedRegex(@"^(\d+) = (\d+)$")]
-    private static partial Regex Restated();
-
     [GeneratedRegex(@"\\boxed\{(\d+)\}")]
     private static partial Regex Boxed();
 
@@ -181,19 +178,15 @@ public static partial class LabStepLabelledSet
         long Mapped(long x) => map.TryGetValue(x, out long y) ? y : x;
         for (int i = 0; i < lines.Count; i++)
         {
-            var m = Equation().Match(lines[i]);
-            var restated = Restated().Match(lines[i]);
-            if (restated.Success)
+            if (StepLabeller.TryParse(lines[i], out bool restatement) is { } restated && restatement)
             {
                 // A restatement (`15 = 15`) restates the value as the corrupted chain now has it, as a policy that
                 // made the error writes it: StepLabeller then calls it Incorrect (a number never validly derived).
-                long r = long.Parse(restated.Groups[1].Value, CultureInfo.InvariantCulture);
-                if (restated.Groups[1].Value == restated.Groups[2].Value && Mapped(r) != r)
-                {
-                    lines[i] = string.Create(CultureInfo.InvariantCulture, $"{Mapped(r)} = {Mapped(r)}");
-                }
+                long r = restated.Left;
+                if (restated.Result == r && Mapped(r) != r) lines[i] = string.Create(CultureInfo.InvariantCulture, $"{Mapped(r)} = {Mapped(r)}");
                 continue;
             }
+            var m = Equation().Match(lines[i]);
             if (!m.Success)
             {
                 lines[i] = Boxed().Replace(lines[i], b =>
