@@ -50,6 +50,37 @@ public sealed partial class Transformer : IDisposable
     public void InitializeRandom(int seed, float std = 0.02f) => Layout.InitializeRandom(Parameters, seed, std);
 
     /// <summary>
+    /// A new transformer with <paramref name="extraLayers"/> decoder layers on top of a copy of this one's (same
+    /// embedding, layers, final norm and LM head). Each new layer starts as the identity on the residual stream: its
+    /// weights are drawn as <see cref="InitializeRandom"/> draws them (seeded), then its o_proj and down_proj are
+    /// zeroed (zero-initialised residual branches), so the grown model computes exactly what this one does until
+    /// training moves them. A reward model built on a policy uses it to gain depth: a layer above the policy's last
+    /// can read, at a written token, what the policy predicted for it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="extraLayers"/> is negative.</exception>
+    public Transformer WithExtraLayers(int extraLayers, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(extraLayers);
+        var grown = new Transformer(Config with { LayerCount = Config.LayerCount + extraLayers }, _gemm);
+        try
+        {
+            grown.InitializeRandom(seed);
+            foreach (var e in Layout.Slab.Entries) Parameters.View(e).CopyTo(grown.Parameters.View(grown.Layout.Slab[e.Name]));
+            for (int i = Config.LayerCount; i < grown.Config.LayerCount; i++)
+            {
+                grown.Parameters.View(grown.Layout.Layers[i].OWeight).Clear();
+                grown.Parameters.View(grown.Layout.Layers[i].DownWeight).Clear();
+            }
+            return grown;
+        }
+        catch
+        {
+            grown.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Copies every parameter from <paramref name="valuesByName"/> (HF key → row-major floats, e.g. an
     /// HfCheckpoint's Floats); throws naming the key whose element count differs from the layout's shape.
     /// </summary>

@@ -1,7 +1,8 @@
 // RewardModelRun: one `reasonrl train-rm` run end to end — load the labelled data (PRM: native,
 // PRM800K or Math-Shepherd step labels; ORM: {question, response, correct} rows), tokenize it with the
 // run's tokenizer, split off a held-out share by question group, build the model (a backbone loaded
-// from an HF directory, or a fresh one of a named shape, ModelShapes) with a fresh PRM or scalar head,
+// from an HF directory, optionally grown by identity-initialised layers, or a fresh one of a named shape, ModelShapes)
+// with a fresh PRM or scalar head,
 // train it (RewardModelTrainer), and write the HF directory atomically with train_rm_report.json and
 // the tokenizer beside it. The lab's reward-model stage calls the same Run.
 // What it is not: the trainer (Training/RewardModels) or the CLI (Cli/Commands/TrainRmCommand.cs).
@@ -40,6 +41,9 @@ public sealed record RewardModelRunOptions
     public RewardModelTrainOptions Train { get; init; } = new();
     /// <summary>--held-out: share of question groups held out.</summary>
     public double HeldOutShare { get; init; } = 0.1;
+    /// <summary>--extra-layers: decoder layers added on top of a loaded backbone (<see cref="ModelDirectory"/>), each
+    /// starting as the identity (Transformer.WithExtraLayers); 0 = the backbone as loaded.</summary>
+    public int ExtraLayers { get; init; }
     /// <summary>Context of a fresh backbone (<see cref="InitSize"/>).</summary>
     public int MaxPositions { get; init; } = 1024;
 }
@@ -71,8 +75,10 @@ public static class RewardModelRun
         if (examples.Count == 0) throw new ArgumentException($"{o.DataPath}: no examples; expected labelled rows");
         int seed = (int)o.Train.Seed;
         var (train, held) = HeldOutSplit.ByGroup(examples, o.HeldOutShare, o.Train.Seed);
+        if (o.ExtraLayers < 0) throw new ArgumentException($"--extra-layers must be >= 0, got {o.ExtraLayers}");
+        if (o.ExtraLayers > 0 && o.ModelDirectory is null) throw new ArgumentException("--extra-layers grows a loaded backbone (--model DIR); for a fresh one pick a deeper --init shape");
         using var rm = o.ModelDirectory is not null
-            ? RewardModel.Load(o.ModelDirectory, gemm, o.Kind, seed)
+            ? Grown(RewardModel.Load(o.ModelDirectory, gemm, o.Kind, seed), o.ExtraLayers, seed)
             : RewardModel.Create(o.Kind, FreshBackbone(o.InitSize!, tok, gemm, seed, o.MaxPositions), seed);
         int longest = examples.Max(e => e.Tokens.Length);
         if (longest > rm.Backbone.Config.MaxPositionEmbeddings)
@@ -90,6 +96,24 @@ public static class RewardModelRun
             TokenizerSpec.SaveNextTo(spec, o.ModelDirectory, temp);
         });
         return result with { Report = report };
+    }
+
+    /// <summary><paramref name="loaded"/> with <paramref name="extraLayers"/> identity-initialised layers on top of its
+    /// backbone and its head kept (disposed and replaced), or itself when there are none to add.</summary>
+    private static RewardModel Grown(RewardModel loaded, int extraLayers, int seed)
+    {
+        if (extraLayers == 0) return loaded;
+        using (loaded)
+        {
+            var grown = RewardModel.Create(loaded.Kind, loaded.Backbone.WithExtraLayers(extraLayers, seed), seed);
+            if (grown.HeadLayout.ElementCount != loaded.HeadLayout.ElementCount)
+            {
+                grown.Dispose();
+                throw new ArgumentException($"--extra-layers: the checkpoint's {loaded.Kind.ToString().ToUpperInvariant()} head has {loaded.HeadLayout.ElementCount} parameters, a fresh one {grown.HeadLayout.ElementCount}; grow a plain causal-LM backbone instead");
+            }
+            foreach (var e in loaded.HeadLayout.Entries) loaded.HeadParameters.View(e).CopyTo(grown.HeadParameters.View(grown.HeadLayout[e.Name]));
+            return grown;
+        }
     }
 
     private static Transformer FreshBackbone(string size, Text.ITokenizer tok, IGemm gemm, int seed, int maxPositions)

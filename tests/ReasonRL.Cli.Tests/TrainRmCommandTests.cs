@@ -47,6 +47,28 @@ public sealed class TrainRmCommandTests : IDisposable
     }
 
     [Fact]
+    public void ExtraLayersGrowTheModelBackboneAndTheCosineScheduleRuns()
+    {
+        string data = Path.Combine(dir, "lab.jsonl"), first = Path.Combine(dir, "prm1"), second = Path.Combine(dir, "prm2");
+        Assert.Equal(0, Run("train-rm", "lab-data", "--out", data, "--problems", "8", "--variants", "1").Code);
+        var (code, _, error) = Run("train-rm", "--kind", "prm", "--data", data, "--out", first, "--init", "tiny", "--tokenizer", "lab", "--epochs", "1", "--held-out", "0.25");
+        Assert.True(code == 0, error);
+        (code, _, error) = Run("train-rm", "--kind", "prm", "--data", data, "--out", second, "--model", first, "--extra-layers", "1",
+            "--schedule", "cosine", "--warmup-steps", "1", "--epochs", "1", "--held-out", "0.25");
+        Assert.True(code == 0, error);
+        using var before = RewardModel.Load(first, new ManagedGemm());
+        using var after = RewardModel.Load(second, new ManagedGemm());
+        Assert.Equal(before.Backbone.Config.LayerCount + 1, after.Backbone.Config.LayerCount);
+
+        (code, _, error) = Run("train-rm", "--kind", "prm", "--data", data, "--out", second, "--init", "tiny", "--tokenizer", "lab", "--extra-layers", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("--extra-layers grows a loaded backbone (--model DIR)", error);
+        (code, _, error) = Run("train-rm", "--kind", "prm", "--data", data, "--out", second, "--model", first, "--schedule", "linear");
+        Assert.Equal(2, code);
+        Assert.Contains("--schedule must be constant or cosine, got \"linear\"", error);
+    }
+
+    [Fact]
     public void OrmTrainsFromOutcomeRows()
     {
         string data = Path.Combine(dir, "orm.jsonl"), outDir = Path.Combine(dir, "orm");

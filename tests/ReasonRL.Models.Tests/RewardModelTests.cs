@@ -170,6 +170,43 @@ public sealed class RewardModelTests : IDisposable
         Assert.Contains(a.HeadParameters.View(a.HeadLayout.Entries[0]).ToArray(), v => v != 0f);
     }
 
+    [Theory]
+    [InlineData(RewardModelKind.Prm)]
+    [InlineData(RewardModelKind.Orm)]
+    public void ABackboneGrownByIdentityLayersScoresAsTheOriginalThenLearnsThroughThem(RewardModelKind kind)
+    {
+        using var original = Make(kind);
+        var grownBackbone = original.Backbone.WithExtraLayers(2, seed: 5);
+        using var grown = RewardModel.Create(kind, grownBackbone, headSeed: 1);
+        foreach (var e in original.HeadLayout.Entries) original.HeadParameters.View(e).CopyTo(grown.HeadParameters.View(grown.HeadLayout[e.Name]));
+        Assert.Equal(original.Backbone.Config.LayerCount + 2, grownBackbone.Config.LayerCount);
+        foreach (var e in original.Backbone.Layout.Slab.Entries)
+            Assert.Equal(original.Backbone.Parameters.View(e).ToArray(), grownBackbone.Parameters.View(grownBackbone.Layout.Slab[e.Name]).ToArray());
+        int top = grownBackbone.Config.LayerCount - 1;
+        Assert.All(grownBackbone.Parameters.View(grownBackbone.Layout.Layers[top].OWeight).ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(grownBackbone.Parameters.View(grownBackbone.Layout.Layers[top].DownWeight).ToArray(), v => Assert.Equal(0f, v));
+        Assert.Contains(grownBackbone.Parameters.View(grownBackbone.Layout.Layers[top].QWeight).ToArray(), v => v != 0f);
+
+        // The new layers are residual identities at the start: same logits at every position.
+        int[][] tokens = [[1, 2, 3, 4, 5], [6, 7, 1]];
+        int[][] positions = [[0, 2, 4], [1, 2]];
+        var before = original.ScoreLogits(tokens, positions);
+        var after = grown.ScoreLogits(tokens, positions);
+        for (int i = 0; i < before.Length; i++)
+        {
+            for (int j = 0; j < before[i].Length; j++) Assert.Equal(before[i][j], after[i][j], 5);
+        }
+
+        // ...and not dead: one gradient step moves a new layer's zeroed output projection.
+        var (padded, rows) = RewardModel.Pack([.. tokens], [.. positions], 5);
+        var logits = grown.ForwardLogits(padded, 2, 5, rows);
+        grownBackbone.ZeroGradients();
+        grown.HeadGradients.Clear();
+        grown.BackwardLogits([.. logits.Select(_ => 1f)]);
+        Assert.Contains(grownBackbone.Gradients!.View(grownBackbone.Layout.Layers[top].OWeight).ToArray(), g => g != 0f);
+        Assert.Throws<ArgumentOutOfRangeException>(() => original.Backbone.WithExtraLayers(-1, 1));
+    }
+
     [Fact]
     public void BadInputsAreRejectedWithTheSequenceNamed()
     {

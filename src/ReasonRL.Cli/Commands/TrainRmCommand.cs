@@ -14,6 +14,7 @@ using ReasonRL.Runs;
 using ReasonRL.Tensors;
 using ReasonRL.Text;
 using ReasonRL.Training;
+using ReasonRL.Training.Ppo;
 using ReasonRL.Training.RewardModels;
 using Spectre.Console;
 using System.CommandLine;
@@ -34,9 +35,12 @@ internal static class TrainRmCommand
         var neutral = new Option<string>("--neutral") { Description = "PRM800K rating 0 is positive (default: neutral steps are not errors) or negative", DefaultValueFactory = _ => "positive" };
         var convention = new Option<string>("--convention") { Description = "PRM read position: step-end (lab) or separator (Qwen2.5-Math-PRM)", DefaultValueFactory = _ => "step-end" };
         var separator = new Option<string>("--separator") { Description = "separator token for --convention separator", DefaultValueFactory = _ => "<extra_0>" };
+        var extraLayers = new Option<int>("--extra-layers") { Description = "decoder layers added on top of the --model backbone, each starting as the identity (e.g. 1: a PRM one layer deeper than its policy)", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "passes over the training set", DefaultValueFactory = _ => 3 };
         var batch = new Option<int>("--batch-size") { Description = "sequences per optimizer step", DefaultValueFactory = _ => 16 };
-        var lr = new Option<double>("--lr") { Description = "AdamW learning rate (constant)", DefaultValueFactory = _ => 1e-4 };
+        var lr = new Option<double>("--lr") { Description = "AdamW (peak) learning rate", DefaultValueFactory = _ => 1e-4 };
+        var schedule = new Option<string>("--schedule") { Description = "learning-rate schedule over all steps: constant, or cosine (down to 10% of --lr at the last step)", DefaultValueFactory = _ => "constant" };
+        var warmup = new Option<int>("--warmup-steps") { Description = "optimizer steps of linear warm-up before the schedule", DefaultValueFactory = _ => 0 };
         var decay = new Option<double>("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => 0.0 };
         var clip = new Option<double>("--max-grad-norm") { Description = "global gradient-norm clip (0 = off)", DefaultValueFactory = _ => 1.0 };
         var heldOut = new Option<double>("--held-out") { Description = "share of question groups held out for evaluation", DefaultValueFactory = _ => 0.1 };
@@ -44,7 +48,7 @@ internal static class TrainRmCommand
         var bestOfN = new Option<string>("--best-of-n") { Description = "PRM step aggregation of the headline best-of-N: min, last, product, mean", DefaultValueFactory = _ => "min" };
         var command = new Command("train-rm", "Train a process (PRM) or outcome (ORM) reward model; writes an HF directory and a report.");
         var maxModelGib = MaxModelGibOption.Create();
-        foreach (var o in new Option[] { kind, data, output, model, init, tokenizer, format, neutral, convention, separator, epochs, batch, lr, decay, clip, heldOut, seed, bestOfN, maxModelGib })
+        foreach (var o in new Option[] { kind, data, output, model, init, tokenizer, format, neutral, convention, separator, extraLayers, epochs, batch, lr, schedule, warmup, decay, clip, heldOut, seed, bestOfN, maxModelGib })
             command.Options.Add(o);
         command.Subcommands.Add(LabData());
         command.SetAction(parse => !MaxModelGibOption.TryGetBytes(parse, maxModelGib, "train-rm", parse.InvocationConfiguration.Error, out long? maxBytes)
@@ -78,9 +82,17 @@ internal static class TrainRmCommand
                 Train = new RewardModelTrainOptions
                 {
                     Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), WeightDecay = parse.GetValue(decay),
+                    Schedule = parse.GetValue(schedule) switch
+                    {
+                        "constant" => LearningRateScheduleKind.Constant,
+                        "cosine" => LearningRateScheduleKind.Cosine,
+                        var other => throw new ArgumentException($"--schedule must be constant or cosine, got \"{other}\""),
+                    },
+                    WarmupSteps = parse.GetValue(warmup),
                     MaxGradNorm = parse.GetValue(clip), Seed = (ulong)seedValue, BestOfN = ParseAggregation(parse.GetValue(bestOfN)!),
                 },
                 HeldOutShare = parse.GetValue(heldOut),
+                ExtraLayers = parse.GetValue(extraLayers),
             };
             var result = TrainWithProgress(options, console, s =>
                 console.MarkupLineInterpolated($"{rmKind.ToString().ToUpperInvariant()} on {options.DataPath}: {s.TrainExamples} training / {s.HeldOutExamples} held-out responses ({s.TrainLabels} / {s.HeldOutLabels} labels), backbone {s.BackboneParameters:N0} parameters"));

@@ -9,6 +9,7 @@
 using ReasonRL.Data.Lab;
 using ReasonRL.Models;
 using ReasonRL.Training;
+using ReasonRL.Training.Ppo;
 
 namespace ReasonRL.Runs.Lab;
 
@@ -106,6 +107,10 @@ public sealed record LabPreset
     /// <summary>PRM epochs over the labelled samples (chosen by the PRM check on validation responses, docs/lab-prm.md).</summary>
     public int PrmEpochs { get; init; } = 4;
 
+    /// <summary>Decoder layers the PRM adds on top of its copy of the SFT policy, each starting as the identity
+    /// (Transformer.WithExtraLayers); 0 = the policy's depth.</summary>
+    public int PrmExtraLayers { get; init; }
+
     /// <summary>ORM epochs over the same samples: fewer than the PRM's, since more do not make the ORM better (held-out
     /// AUC about 0.6 either way, docs/lab-prm.md), and a core the ORM frees early trains success-only PPO runs.</summary>
     public int OrmEpochs { get; init; } = 2;
@@ -113,8 +118,15 @@ public sealed record LabPreset
     /// <summary>Reward-model batch size.</summary>
     public int RewardModelBatchSize { get; init; } = 16;
 
-    /// <summary>Reward-model learning rate.</summary>
+    /// <summary>Reward-model (peak) learning rate.</summary>
     public double RewardModelLearningRate { get; init; } = 2e-4;
+
+    /// <summary>Reward-model learning-rate schedule over all its optimizer steps: constant, or cosine down to 10 % of
+    /// <see cref="RewardModelLearningRate"/> at the last step.</summary>
+    public LearningRateScheduleKind RewardModelSchedule { get; init; } = LearningRateScheduleKind.Constant;
+
+    /// <summary>Reward-model optimizer steps of linear warm-up.</summary>
+    public int RewardModelWarmupSteps { get; init; }
 
     /// <summary>PPO steps per design and seed: 34, set by the 15-minute budget (the sweep at 34 and at 40 steps chose
     /// the same learning rate, docs/lab-sweep.md).</summary>
@@ -261,6 +273,8 @@ public sealed record LabPreset
         Rate(RewardModelLearningRate, nameof(RewardModelLearningRate));
         Rate(PolicyLearningRate, nameof(PolicyLearningRate));
         Rate(CriticLearningRate, nameof(CriticLearningRate));
+        if (PrmExtraLayers < 0) throw new ArgumentException($"lab preset: PrmExtraLayers = {PrmExtraLayers}; expected >= 0");
+        if (RewardModelWarmupSteps < 0) throw new ArgumentException($"lab preset: RewardModelWarmupSteps = {RewardModelWarmupSteps}; expected >= 0");
         if (!(KlCoef >= 0)) throw new ArgumentException($"lab preset: KlCoef = {KlCoef}; expected >= 0");
         if (!(RewardModelHeldOutShare > 0 && RewardModelHeldOutShare < 1)) throw new ArgumentException($"lab preset: RewardModelHeldOutShare = {RewardModelHeldOutShare}; expected in (0, 1)");
         if (SampleProblems > TrainProblems) throw new ArgumentException($"lab preset: SampleProblems = {SampleProblems}; expected <= TrainProblems ({TrainProblems})");

@@ -3,6 +3,7 @@
 // task.operand_max=12. Each key maps to one init property; values are parsed invariantly and the result
 // is validated by LabPreset.Validate. Not the preset itself (LabPreset) and not the CLI.
 using ReasonRL.Data.Lab;
+using ReasonRL.Training.Ppo;
 using System.Globalization;
 
 namespace ReasonRL.Runs.Lab;
@@ -54,9 +55,20 @@ public static class LabPresetOverrides
         ["extra_operation_share"] = (p, v, k) => p with { ExtraOperationShare = Real(v, k) },
         ["samples_per_problem"] = (p, v, k) => p with { SamplesPerProblem = Int(v, k) },
         ["prm_epochs"] = (p, v, k) => p with { PrmEpochs = Int(v, k) },
+        ["prm_extra_layers"] = (p, v, k) => p with { PrmExtraLayers = Int(v, k) },
         ["orm_epochs"] = (p, v, k) => p with { OrmEpochs = Int(v, k) },
         ["rm_batch_size"] = (p, v, k) => p with { RewardModelBatchSize = Int(v, k) },
         ["rm_lr"] = (p, v, k) => p with { RewardModelLearningRate = Real(v, k) },
+        ["rm_schedule"] = (p, v, k) => p with
+        {
+            RewardModelSchedule = v switch
+            {
+                "constant" => LearningRateScheduleKind.Constant,
+                "cosine" => LearningRateScheduleKind.Cosine,
+                _ => throw new ArgumentException($"--set {k}={v}: expected constant or cosine"),
+            },
+        },
+        ["rm_warmup_steps"] = (p, v, k) => p with { RewardModelWarmupSteps = Int(v, k) },
         ["ppo_steps"] = (p, v, k) => p with { PpoSteps = Int(v, k) },
         ["prompts_per_step"] = (p, v, k) => p with { PromptsPerStep = Int(v, k) },
         ["rollouts_per_prompt"] = (p, v, k) => p with { RolloutsPerPrompt = Int(v, k) },

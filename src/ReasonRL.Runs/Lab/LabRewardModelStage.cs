@@ -100,11 +100,14 @@ public static class LabRewardModelStage
             Tokenizer = TokenizerSpec.CharLab,
             Format = StepLabelledFormat.Native,
             HeldOutShare = preset.RewardModelHeldOutShare,
+            ExtraLayers = kind == RewardModelKind.Prm ? preset.PrmExtraLayers : 0,
             Train = new RewardModelTrainOptions
             {
                 Epochs = kind == RewardModelKind.Prm ? preset.PrmEpochs : preset.OrmEpochs,
                 BatchSize = preset.RewardModelBatchSize,
                 LearningRate = preset.RewardModelLearningRate,
+                Schedule = preset.RewardModelSchedule,
+                WarmupSteps = preset.RewardModelWarmupSteps,
                 Seed = (ulong)preset.BaseSeed,
             },
         };

@@ -9,4 +9,8 @@ namespace ReasonRL.Training.RewardModels;
 /// <param name="Loss">Mean BCE of this step's batch.</param>
 /// <param name="GradNorm">Global gradient norm before clipping.</param>
 /// <param name="Skipped">The update was skipped (non-finite loss or gradient).</param>
-public sealed record RewardModelProgress(int Epoch, long Step, long TotalSteps, double Loss, double GradNorm, bool Skipped);
+public sealed record RewardModelProgress(int Epoch, long Step, long TotalSteps, double Loss, double GradNorm, bool Skipped)
+{
+    /// <summary>The learning rate of this step (RewardModelTrainOptions' schedule).</summary>
+    public double LearningRate { get; init; } = double.NaN;
+}

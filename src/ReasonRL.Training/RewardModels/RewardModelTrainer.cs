@@ -2,7 +2,8 @@
 // cross-entropy at the scored positions — every step end for a PRM, the last token for an ORM:
 //   loss = (1/M) Σ_m BCE(l_m, y_m),  dL/dl_m = (σ(l_m) − y_m) / M   (M scored positions in the batch),
 // seeded shuffles per epoch (Xoshiro256**, Fisher–Yates; examples of similar length batched together within
-// windows of 8 batches to cut padding), AdamW at a constant learning rate, global
+// windows of 8 batches to cut padding), AdamW at a constant or cosine learning rate (LearningRateSchedule over the
+// optimizer steps of all epochs, with an optional linear warm-up), global
 // gradient-norm clipping over backbone + head, non-finite steps skipped (NanGuard). After training it
 // scores the held-out set and reports loss, accuracy, the majority baseline, AUC and best-of-N
 // (RewardModelMetrics). Batches are right-padded with id 0 (causal attention: padding never reaches
@@ -11,6 +12,7 @@
 using ReasonRL.Core;
 using ReasonRL.Models;
 using ReasonRL.Tensors;
+using ReasonRL.Training.Ppo;
 using System.Diagnostics;
 
 namespace ReasonRL.Training.RewardModels;
@@ -60,6 +62,7 @@ public sealed class RewardModelTrainer : IDisposable
             {
                 ct.ThrowIfCancellationRequested();
                 var batch = indices.Select(k => train[k]).ToList();
+                SetLearningRate(step, totalSteps);
                 step++;
                 var (loss, norm, applied) = TrainStep(batch, step, guard);
                 if (applied)
@@ -67,12 +70,26 @@ public sealed class RewardModelTrainer : IDisposable
                     lossSum += loss;
                     lossCount++;
                 }
-                progress?.Invoke(new RewardModelProgress(epoch, step, totalSteps, loss, norm, !applied));
+                progress?.Invoke(new RewardModelProgress(epoch, step, totalSteps, loss, norm, !applied) { LearningRate = CurrentLearningRate });
             }
             lastEpochLoss = lossCount == 0 ? double.NaN : lossSum / lossCount;
         }
         return Evaluate(train, heldOut, lastEpochLoss, step, guard.TotalSkipped, clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>The learning rate of the optimizer step after <paramref name="stepsTaken"/> steps (0-based position in
+    /// the schedule), set on both optimizers.</summary>
+    private void SetLearningRate(long stepsTaken, long totalSteps)
+    {
+        double lr = LearningRateSchedule.At(stepsTaken, Options.LearningRate, Options.Schedule, Options.WarmupSteps,
+            (int)Math.Min(int.MaxValue, totalSteps), Options.MinLearningRateRatio);
+        backboneOptimizer.Options = backboneOptimizer.Options with { LearningRate = (float)lr };
+        headOptimizer.Options = headOptimizer.Options with { LearningRate = (float)lr };
+        CurrentLearningRate = lr;
+    }
+
+    /// <summary>Learning rate of the last optimizer step taken (NaN before the first).</summary>
+    public double CurrentLearningRate { get; private set; } = double.NaN;
 
     /// <summary>One epoch's batches: a seeded shuffle, then within each window of
     /// <see cref="LengthWindow"/> batches the examples sorted by length (less padding, same data per window),

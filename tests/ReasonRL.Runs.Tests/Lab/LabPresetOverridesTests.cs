@@ -28,6 +28,34 @@ public sealed class LabPresetOverridesTests
         Assert.Contains("ExtraOperationShare = 0.5; expected in [0, 1 - RunOnShare = 0.25]", e.Message);
     }
 
+    [Fact]
+    public void Reward_model_schedule_and_depth_keys()
+    {
+        var p = LabPresetOverrides.ApplyAll(LabPreset.Default, ["rm_schedule=cosine", "rm_warmup_steps=100", "prm_extra_layers=1"]);
+        Assert.Equal(ReasonRL.Training.Ppo.LearningRateScheduleKind.Cosine, p.RewardModelSchedule);
+        Assert.Equal(100, p.RewardModelWarmupSteps);
+        Assert.Equal(1, p.PrmExtraLayers);
+        Assert.Equal(LabPreset.Default.RewardModelLearningRate, p.RewardModelLearningRate);
+        string root = Path.Combine(Path.GetTempPath(), "lab-rm-options-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var ctx = new LabContext(LabRunFolder.Open(root, p), p, null, CancellationToken.None);
+            var options = LabRewardModelStage.Options(ctx, ReasonRL.Models.RewardModelKind.Prm, "rm/prm_data.jsonl", "rm/prm");
+            Assert.Equal(1, options.ExtraLayers);
+            Assert.Equal(ReasonRL.Training.Ppo.LearningRateScheduleKind.Cosine, options.Train.Schedule);
+            Assert.Equal(100, options.Train.WarmupSteps);
+            Assert.Equal(0, LabRewardModelStage.Options(ctx, ReasonRL.Models.RewardModelKind.Orm, "rm/orm_data.jsonl", "rm/orm").ExtraLayers);
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+        Assert.Contains("rm_schedule=linear: expected constant or cosine",
+            Assert.Throws<ArgumentException>(() => LabPresetOverrides.ApplyAll(LabPreset.Default, ["rm_schedule=linear"])).Message);
+        Assert.Contains("PrmExtraLayers = -1; expected >= 0",
+            Assert.Throws<ArgumentException>(() => LabPresetOverrides.ApplyAll(LabPreset.Default, ["prm_extra_layers=-1"])).Message);
+    }
+
     [Theory]
     [InlineData("restatement", UnnecessaryLineKinds.Restatement)]
     [InlineData("restatement+repeat", UnnecessaryLineKinds.Restatement | UnnecessaryLineKinds.Repeat)]

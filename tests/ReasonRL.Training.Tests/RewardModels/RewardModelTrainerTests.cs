@@ -69,6 +69,43 @@ public sealed class RewardModelTrainerTests
     }
 
     [Fact]
+    public void TheCosineScheduleWarmsUpThenDecaysToItsFloorOverAllEpochs()
+    {
+        using var model = NewModel(RewardModelKind.Prm, 5);
+        var options = new RewardModelTrainOptions
+        {
+            Epochs = 2, BatchSize = 8, LearningRate = 1e-3, Seed = 9, Schedule = ReasonRL.Training.Ppo.LearningRateScheduleKind.Cosine, WarmupSteps = 2, MinLearningRateRatio = 0.1,
+        };
+        using var trainer = new RewardModelTrainer(model, options);
+        var progress = new List<RewardModelProgress>();
+        trainer.Train(Synthetic(64, 4, true), Synthetic(8, 5, true), progress.Add);
+        Assert.Equal(16, progress.Count);
+        // Warm-up: lr₀·(s + 1)/(W + 1) for s = 0, 1; then the cosine from lr₀ (s = 2) to 0.1·lr₀ at s = 15 (p = 13/14).
+        Assert.Equal(1e-3 / 3, progress[0].LearningRate, 12);
+        Assert.Equal(2e-3 / 3, progress[1].LearningRate, 12);
+        Assert.Equal(1e-3, progress[2].LearningRate, 12);
+        Assert.Equal(1e-3 * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * 13 / 14))), progress[15].LearningRate, 12);
+        for (int s = 3; s < 16; s++) Assert.True(progress[s].LearningRate < progress[s - 1].LearningRate, $"step {s}: {progress[s].LearningRate} ≥ {progress[s - 1].LearningRate}");
+        Assert.Equal(progress[15].LearningRate, trainer.CurrentLearningRate);
+    }
+
+    [Fact]
+    public void TheConstantScheduleKeepsTheRateAndBadScheduleSettingsAreRejected()
+    {
+        using var model = NewModel(RewardModelKind.Prm, 5);
+        using (var trainer = new RewardModelTrainer(model, new RewardModelTrainOptions { Epochs = 1, BatchSize = 8, LearningRate = 1e-3, Seed = 9 }))
+        {
+            var progress = new List<RewardModelProgress>();
+            trainer.Train(Synthetic(32, 4, true), Synthetic(8, 5, true), progress.Add);
+            Assert.All(progress, p => Assert.Equal(1e-3, p.LearningRate, 12));
+        }
+        Assert.Contains("warm-up steps must be ≥ 0, got -1",
+            Assert.Throws<ArgumentException>(() => new RewardModelTrainOptions { WarmupSteps = -1 }.Validate()).Message);
+        Assert.Contains("min lr ratio) must be in [0, 1], got 1.5",
+            Assert.Throws<ArgumentException>(() => new RewardModelTrainOptions { MinLearningRateRatio = 1.5 }.Validate()).Message);
+    }
+
+    [Fact]
     public void MalformedExamplesAreRejected()
     {
         using var model = NewModel(RewardModelKind.Prm, 1);
