@@ -65,10 +65,21 @@ public sealed record LabPrmCheck(int Problems, int CorrectLines, int IncorrectLi
     /// "Incorrect:WrongArithmetic", "Unnecessary:Restatement"): how many and their mean raw score — which kinds of line
     /// the PRM gets wrong.</summary>
     public IReadOnlyDictionary<string, LabPrmReasonScore> ByReason { get; init; } = new Dictionary<string, LabPrmReasonScore>();
+
+    /// <summary><see cref="Auc"/> without the final-answer lines (FinalCorrect, FinalIncorrect): how well the PRM tells the
+    /// reasoning lines apart. A final-answer line is right only when the whole solution is, so its score is an outcome
+    /// judgement (the ORM's task) more than a line's. A diagnostic beside the AUC, which counts every line.</summary>
+    public double AucReasoningLines { get; init; } = double.NaN;
 }
 
 /// <summary>Lines of one labeller verdict in the PRM check and their mean raw PRM score.</summary>
-public sealed record LabPrmReasonScore(int Lines, double MeanScore);
+public sealed record LabPrmReasonScore(int Lines, double MeanScore)
+{
+    /// <summary>AUC of these lines against every line of the other class: for a Correct verdict, these lines vs all Incorrect
+    /// lines; for an Incorrect verdict, all Correct lines vs these. Which kind of line pulls <see cref="LabPrmCheck.Auc"/>
+    /// down. NaN for Unnecessary lines (not in the AUC).</summary>
+    public double AucAgainstOtherClass { get; init; } = double.NaN;
+}
 
 /// <summary>Computes <see cref="LabPrmCheck"/>.</summary>
 public static class LabPrmChecker
@@ -135,6 +146,7 @@ public static class LabPrmChecker
             ExtraOperationLines = extraLines,
             MeanExtraOperation = Mean(sumExtra, extraLines),
             ByReason = validation.ByReason,
+            AucReasoningLines = validation.AucReasoningLines,
         };
     }
 
@@ -149,7 +161,8 @@ public static class LabPrmChecker
 
     /// <summary>Samples <see cref="SamplesPerProblem"/> responses per problem from the SFT policy (temperature 1, streams
     /// from <paramref name="streamBase"/>) and compares the PRM's raw step scores of Correct and Incorrect lines.</summary>
-    private static (int Correct, int Incorrect, double Auc, double MeanCorrect, double MeanIncorrect, Dictionary<string, LabPrmReasonScore> ByReason) SampledLines(
+    private static (int Correct, int Incorrect, double Auc, double MeanCorrect, double MeanIncorrect, Dictionary<string, LabPrmReasonScore> ByReason,
+        double AucReasoningLines) SampledLines(
         LabContext ctx, Transformer policy, RewardPipeline pipeline, IReadOnlyList<ArithmeticProblem> problems, ulong streamBase)
     {
         var tokenizer = ctx.Tokenizer;
@@ -162,27 +175,36 @@ public static class LabPrmChecker
             var (text, offsets) = ResponseText.Decode(tokenizer, g.Tokens);
             return (Problem: problems[i / SamplesPerProblem], Text: text, Offsets: offsets);
         }).ToList();
-        var scores = new List<double>();
-        var labels = new List<float>();
-        double sumCorrect = 0, sumIncorrect = 0;
-        var byReason = new SortedDictionary<string, (int Lines, double Sum)>(StringComparer.Ordinal);
-        foreach (var (_, lines) in Score(pipeline, sampled))
+        var lines = new List<(string Key, StepLabel Label, StepReason Reason, double Score)>();
+        foreach (var (_, scored) in Score(pipeline, sampled))
+            foreach (var (label, why, score) in scored) lines.Add(($"{label}:{why}", label, why, score));
+        var judged = lines.Where(l => l.Label != StepLabel.Unnecessary).Select(l => (l.Key, Correct: l.Label == StepLabel.Correct, l.Score)).ToList();
+        int correct = judged.Count(l => l.Correct), incorrect = judged.Count - correct;
+        var aucs = AucsAgainstOtherClass(judged);
+        var byReason = lines.GroupBy(l => l.Key).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key,
+            g => new LabPrmReasonScore(g.Count(), g.Average(l => l.Score)) { AucAgainstOtherClass = aucs.GetValueOrDefault(g.Key, double.NaN) }, StringComparer.Ordinal);
+        var reasoning = lines.Where(l => l.Label != StepLabel.Unnecessary && l.Reason is not (StepReason.FinalCorrect or StepReason.FinalIncorrect)).ToList();
+        return (correct, incorrect, Auc(judged), Mean(judged.Where(l => l.Correct).Sum(l => l.Score), correct), Mean(judged.Where(l => !l.Correct).Sum(l => l.Score), incorrect),
+            byReason, Auc([.. reasoning.Select(l => (l.Key, l.Label == StepLabel.Correct, l.Score))]));
+    }
+
+    /// <summary>AUC of the score, Correct (true) vs Incorrect lines; NaN without both.</summary>
+    internal static double Auc(IReadOnlyList<(string Key, bool Correct, double Score)> lines) =>
+        lines.Any(l => l.Correct) && lines.Any(l => !l.Correct)
+            ? RewardModelMetrics.Auc([.. lines.Select(l => l.Score)], [.. lines.Select(l => l.Correct ? 1f : 0f)])
+            : double.NaN;
+
+    /// <summary>For each key, the AUC of its lines against every line of the other class (a Correct key's lines vs all
+    /// Incorrect lines; all Correct lines vs an Incorrect key's lines).</summary>
+    internal static Dictionary<string, double> AucsAgainstOtherClass(IReadOnlyList<(string Key, bool Correct, double Score)> lines)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var g in lines.GroupBy(l => l.Key))
         {
-            foreach (var (label, why, score) in lines)
-            {
-                string key = $"{label}:{why}";
-                byReason[key] = byReason.TryGetValue(key, out var acc) ? (acc.Lines + 1, acc.Sum + score) : (1, score);
-                if (label == StepLabel.Unnecessary) continue;
-                bool ok = label == StepLabel.Correct;
-                scores.Add(score);
-                labels.Add(ok ? 1f : 0f);
-                if (ok) sumCorrect += score; else sumIncorrect += score;
-            }
+            bool correct = g.First().Correct;
+            result[g.Key] = Auc([.. g, .. lines.Where(l => l.Correct != correct)]);
         }
-        int correct = labels.Count(l => l == 1f), incorrect = labels.Count - correct;
-        return (correct, incorrect, correct > 0 && incorrect > 0 ? RewardModelMetrics.Auc(scores, labels) : double.NaN,
-            Mean(sumCorrect, correct), Mean(sumIncorrect, incorrect),
-            byReason.ToDictionary(kv => kv.Key, kv => new LabPrmReasonScore(kv.Value.Lines, kv.Value.Sum / kv.Value.Lines), StringComparer.Ordinal));
+        return result;
     }
 
     /// <summary>The gold solution with a restatement of the first result after the first line and the first line

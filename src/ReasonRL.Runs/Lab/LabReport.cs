@@ -110,10 +110,11 @@ public static class LabReport
               .Append(CultureInfo.InvariantCulture, $"Extra-operation probe (one more operation on a question number before the answer, as raw-PRM policies fail after 150 PPO steps): {c.MeanExtraOperation:F2} ({c.ExtraOperationLines} lines).</p>\n");
             if (c.ByReason.Count > 0)
             {
-                sb.Append("<p>The validation responses' lines by the labeller's verdict (which kinds of line the PRM scores high or low):</p>\n");
-                AppendTable(sb, ["line (label: reason)", "lines", "mean PRM score"],
+                sb.Append(CultureInfo.InvariantCulture, $"<p>The validation responses' lines by the labeller's verdict (which kinds of line the PRM scores high or low, and the AUC of each kind against every line of the other class). Without the final-answer lines, which are right only when the whole solution is, the AUC is {c.AucReasoningLines:F3}.</p>\n");
+                AppendTable(sb, ["line (label: reason)", "lines", "mean PRM score", "AUC vs the other class"],
                     c.ByReason.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (IReadOnlyList<string>)
-                        [kv.Key, kv.Value.Lines.ToString(CultureInfo.InvariantCulture), kv.Value.MeanScore.ToString("F2", CultureInfo.InvariantCulture)]));
+                        [kv.Key, kv.Value.Lines.ToString(CultureInfo.InvariantCulture), kv.Value.MeanScore.ToString("F2", CultureInfo.InvariantCulture),
+                         double.IsNaN(kv.Value.AucAgainstOtherClass) ? "—" : kv.Value.AucAgainstOtherClass.ToString("F3", CultureInfo.InvariantCulture)]));
             }
         }
 

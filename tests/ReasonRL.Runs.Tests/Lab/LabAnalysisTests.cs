@@ -60,6 +60,25 @@ public sealed class LabAnalysisTests
     }
 
     [Fact]
+    public void Prm_check_auc_of_each_kind_of_line_is_against_every_line_of_the_other_class()
+    {
+        (string, bool, double)[] lines =
+        [
+            ("Correct:A", true, 0.9), ("Correct:A", true, 0.8), ("Correct:B", true, 0.3),
+            ("Incorrect:C", false, 0.2), ("Incorrect:C", false, 0.4), ("Incorrect:D", false, 0.85),
+        ];
+        var aucs = LabPrmChecker.AucsAgainstOtherClass(lines);
+        // A {0.9, 0.8} vs {0.2, 0.4, 0.85}: 5 of 6 pairs ordered; B {0.3}: 1 of 3; all correct vs C {0.2, 0.4}: 5 of 6; vs D {0.85}: 1 of 3.
+        Assert.Equal(5.0 / 6, aucs["Correct:A"], 12);
+        Assert.Equal(1.0 / 3, aucs["Correct:B"], 12);
+        Assert.Equal(5.0 / 6, aucs["Incorrect:C"], 12);
+        Assert.Equal(1.0 / 3, aucs["Incorrect:D"], 12);
+        // The whole set: 3 correct × 3 incorrect, 6 pairs ordered.
+        Assert.Equal(6.0 / 9, LabPrmChecker.Auc(lines), 12);
+        Assert.True(double.IsNaN(LabPrmChecker.Auc([("Correct:A", true, 0.5)])));
+    }
+
+    [Fact]
     public void Threads_run_everything_rethrow_the_first_failure_and_restore_the_core_count()
     {
         int saved = Kernels.WorkerCount;

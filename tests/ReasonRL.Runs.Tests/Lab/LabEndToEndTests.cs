@@ -66,6 +66,16 @@ public sealed class LabEndToEndTests : IDisposable
         Assert.Equal(first.PrmCheck.CorrectLines, byReason.Where(kv => kv.Key.StartsWith("Correct:", StringComparison.Ordinal)).Sum(kv => kv.Value.Lines));
         Assert.Equal(first.PrmCheck.IncorrectLines, byReason.Where(kv => kv.Key.StartsWith("Incorrect:", StringComparison.Ordinal)).Sum(kv => kv.Value.Lines));
         Assert.All(byReason.Values, r => Assert.InRange(r.MeanScore, 0, 1));
+        // Each kind's AUC against the other class: a number when that class has lines (this tiny policy may write no
+        // Correct line at all), and none for Unnecessary lines, which are in neither class.
+        foreach (var (key, r) in byReason)
+        {
+            int others = key.StartsWith("Correct:", StringComparison.Ordinal) ? first.PrmCheck.IncorrectLines
+                : key.StartsWith("Incorrect:", StringComparison.Ordinal) ? first.PrmCheck.CorrectLines : 0;
+            if (others > 0) Assert.InRange(r.AucAgainstOtherClass, 0, 1);
+            else Assert.True(double.IsNaN(r.AucAgainstOtherClass), key);
+        }
+        Assert.Equal(first.PrmCheck.CorrectLines > 0 && first.PrmCheck.IncorrectLines > 0, double.IsFinite(first.PrmCheck.Auc));
         // The extra reward-model rows: an as-written SFT solution per perturbed problem, and a corrupted or (RunOnShare) run-on copy.
         string samples = File.ReadAllText(Path.Combine(root, "samples/samples.jsonl"));
         Assert.Equal(Tiny.PerturbedProblems, CountOf(samples, "\"source\":\"sft\""));
