@@ -85,6 +85,27 @@ public sealed partial class RewardModel : IDisposable
         return new RewardModel(kind, backbone, null, scalar);
     }
 
+    /// <summary>A copy of this model with <paramref name="extraLayers"/> identity-initialised decoder layers on top of its
+    /// backbone (Transformer.WithExtraLayers) and its head as it is: the same tensors (names, ORM prefix and bias) and
+    /// values. This model is left unchanged.</summary>
+    public RewardModel WithExtraLayers(int extraLayers, int seed)
+    {
+        var backbone = Backbone.WithExtraLayers(extraLayers, seed);
+        int c = backbone.Config.HiddenSize;
+        RewardModel grown;
+        if (Prm is not null)
+        {
+            grown = new RewardModel(Kind, backbone, new PrmHead(c, backbone.Gemm), null);
+        }
+        else
+        {
+            string prefix = Orm!.Layout.Entries[0].Name[..^".weight".Length];
+            grown = new RewardModel(Kind, backbone, null, new ScalarHead(c, prefix, bias: Orm.Layout.Contains(prefix + ".bias")));
+        }
+        foreach (var e in HeadLayout.Entries) HeadParameters.View(e).CopyTo(grown.HeadParameters.View(grown.HeadLayout[e.Name]));
+        return grown;
+    }
+
     /// <summary>Probabilities σ(l) at the given positions of each sequence (see <see cref="ScoreLogits"/>).</summary>
     public float[][] Score(IReadOnlyList<int[]> tokens, IReadOnlyList<int[]> positions)
     {

@@ -99,21 +99,12 @@ public static class RewardModelRun
     }
 
     /// <summary><paramref name="loaded"/> with <paramref name="extraLayers"/> identity-initialised layers on top of its
-    /// backbone and its head kept (disposed and replaced), or itself when there are none to add.</summary>
+    /// backbone and its head kept (RewardModel.WithExtraLayers; <paramref name="loaded"/> is disposed), or itself when
+    /// there are none to add.</summary>
     private static RewardModel Grown(RewardModel loaded, int extraLayers, int seed)
     {
         if (extraLayers == 0) return loaded;
-        using (loaded)
-        {
-            var grown = RewardModel.Create(loaded.Kind, loaded.Backbone.WithExtraLayers(extraLayers, seed), seed);
-            if (grown.HeadLayout.ElementCount != loaded.HeadLayout.ElementCount)
-            {
-                grown.Dispose();
-                throw new ArgumentException($"--extra-layers: the checkpoint's {loaded.Kind.ToString().ToUpperInvariant()} head has {loaded.HeadLayout.ElementCount} parameters, a fresh one {grown.HeadLayout.ElementCount}; grow a plain causal-LM backbone instead");
-            }
-            foreach (var e in loaded.HeadLayout.Entries) loaded.HeadParameters.View(e).CopyTo(grown.HeadParameters.View(grown.HeadLayout[e.Name]));
-            return grown;
-        }
+        using (loaded) return loaded.WithExtraLayers(extraLayers, seed);
     }
 
     private static Transformer FreshBackbone(string size, Text.ITokenizer tok, IGemm gemm, int seed, int maxPositions)

@@ -171,15 +171,18 @@ public sealed class RewardModelTests : IDisposable
     }
 
     [Theory]
-    [InlineData(RewardModelKind.Prm)]
-    [InlineData(RewardModelKind.Orm)]
-    public void ABackboneGrownByIdentityLayersScoresAsTheOriginalThenLearnsThroughThem(RewardModelKind kind)
+    [InlineData(RewardModelKind.Prm, false)]
+    [InlineData(RewardModelKind.Orm, false)]
+    [InlineData(RewardModelKind.Orm, true)]
+    public void ABackboneGrownByIdentityLayersScoresAsTheOriginalThenLearnsThroughThem(RewardModelKind kind, bool openRlhfHead)
     {
-        using var original = Make(kind);
-        var grownBackbone = original.Backbone.WithExtraLayers(2, seed: 5);
-        using var grown = RewardModel.Create(kind, grownBackbone, headSeed: 1);
-        foreach (var e in original.HeadLayout.Entries) original.HeadParameters.View(e).CopyTo(grown.HeadParameters.View(grown.HeadLayout[e.Name]));
+        using var original = openRlhfHead ? OpenRlhfCritic() : Make(kind);
+        using var grown = original.WithExtraLayers(2, seed: 5);
+        var grownBackbone = grown.Backbone;
         Assert.Equal(original.Backbone.Config.LayerCount + 2, grownBackbone.Config.LayerCount);
+        // the head is kept as it is: its tensors (an OpenRLHF critic's value_head with its bias too) and their values
+        Assert.Equal(original.HeadLayout.Entries.Select(e => e.Name), grown.HeadLayout.Entries.Select(e => e.Name));
+        foreach (var e in original.HeadLayout.Entries) Assert.Equal(original.HeadParameters.View(e).ToArray(), grown.HeadParameters.View(grown.HeadLayout[e.Name]).ToArray());
         foreach (var e in original.Backbone.Layout.Slab.Entries)
             Assert.Equal(original.Backbone.Parameters.View(e).ToArray(), grownBackbone.Parameters.View(grownBackbone.Layout.Slab[e.Name]).ToArray());
         int top = grownBackbone.Config.LayerCount - 1;
@@ -205,6 +208,24 @@ public sealed class RewardModelTests : IDisposable
         grown.BackwardLogits([.. logits.Select(_ => 1f)]);
         Assert.Contains(grownBackbone.Gradients!.View(grownBackbone.Layout.Layers[top].OWeight).ToArray(), g => g != 0f);
         Assert.Throws<ArgumentOutOfRangeException>(() => original.Backbone.WithExtraLayers(-1, 1));
+    }
+
+    /// <summary>An ORM loaded from a checkpoint whose head is OpenRLHF's value_head.weight and value_head.bias.</summary>
+    private RewardModel OpenRlhfCritic()
+    {
+        using var backbone = new Transformer(ModelTestUtil.Tiny(), new ManagedGemm());
+        ModelTestUtil.RandomizeForTests(backbone.Layout, backbone.Parameters, 11);
+        var rng = new Rng(12);
+        var weight = new float[backbone.Config.HiddenSize];
+        ParameterLayout.FillNormal(rng, weight, 0.3f);
+        var tensors = backbone.Layout.Slab.Entries.Select(e => SafeTensorsTensor.FromFloats(e.Name, e.Shape, backbone.Parameters.View(e).ToArray())).ToList();
+        string path = Path.Combine(dir, "critic");
+        HfCheckpoint.Save(path, backbone.Config, tensors);
+        // the head beside the backbone's tensors, in the one safetensors file (HfCheckpoint.Save writes a plain model)
+        tensors.Add(SafeTensorsTensor.FromFloats("value_head.weight", [1, backbone.Config.HiddenSize], weight));
+        tensors.Add(SafeTensorsTensor.FromFloats("value_head.bias", [1], [0.25f]));
+        SafeTensorsWriter.Write(Path.Combine(path, "model.safetensors"), tensors);
+        return RewardModel.Load(path, new ManagedGemm());
     }
 
     [Fact]

@@ -82,12 +82,8 @@ internal static class TrainRmCommand
                 Train = new RewardModelTrainOptions
                 {
                     Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), WeightDecay = parse.GetValue(decay),
-                    Schedule = parse.GetValue(schedule) switch
-                    {
-                        "constant" => LearningRateScheduleKind.Constant,
-                        "cosine" => LearningRateScheduleKind.Cosine,
-                        var other => throw new ArgumentException($"--schedule must be constant or cosine, got \"{other}\""),
-                    },
+                    Schedule = LearningRateSchedule.ParseKind(parse.GetValue(schedule)!)
+                        ?? throw new ArgumentException($"--schedule must be constant or cosine, got \"{parse.GetValue(schedule)}\""),
                     WarmupSteps = parse.GetValue(warmup),
                     MaxGradNorm = parse.GetValue(clip), Seed = (ulong)seedValue, BestOfN = ParseAggregation(parse.GetValue(bestOfN)!),
                 },

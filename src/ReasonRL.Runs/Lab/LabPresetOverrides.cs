@@ -61,12 +61,7 @@ public static class LabPresetOverrides
         ["rm_lr"] = (p, v, k) => p with { RewardModelLearningRate = Real(v, k) },
         ["rm_schedule"] = (p, v, k) => p with
         {
-            RewardModelSchedule = v switch
-            {
-                "constant" => LearningRateScheduleKind.Constant,
-                "cosine" => LearningRateScheduleKind.Cosine,
-                _ => throw new ArgumentException($"--set {k}={v}: expected constant or cosine"),
-            },
+            RewardModelSchedule = LearningRateSchedule.ParseKind(v) ?? throw new ArgumentException($"--set {k}={v}: expected constant or cosine"),
         },
         ["rm_warmup_steps"] = (p, v, k) => p with { RewardModelWarmupSteps = Int(v, k) },
         ["ppo_steps"] = (p, v, k) => p with { PpoSteps = Int(v, k) },

@@ -9,6 +9,14 @@ namespace ReasonRL.Training.Ppo;
 /// <summary>Learning-rate schedule as a pure function of the step.</summary>
 public static class LearningRateSchedule
 {
+    /// <summary>The schedule named "constant" or "cosine" (as flags and `--set` values spell it), or null for any other name.</summary>
+    public static LearningRateScheduleKind? ParseKind(string name) => name switch
+    {
+        "constant" => LearningRateScheduleKind.Constant,
+        "cosine" => LearningRateScheduleKind.Cosine,
+        _ => null,
+    };
+
     /// <summary>lr at 0-based step <paramref name="step"/> (see file header).</summary>
     public static double At(long step, double baseRate, LearningRateScheduleKind kind, int warmupSteps, int totalSteps, double minRatio)
     {
