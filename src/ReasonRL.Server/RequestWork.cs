@@ -8,7 +8,9 @@
 //     (VerifierPool skips them), so abandoned work never piles up behind new requests;
 //   * admission is decided under the same lock, so a retry that joins is never refused as overload;
 //   * MayHold says, from the body's length alone, whether a request could be a retry of held work, so the server can
-//     refuse every other request before it reads the body.
+//     refuse every other request before it reads the body; for a request of a held length, from its first HeadBytes
+//     too, so one that only shares a length with held work (distinct batches of one size) is refused after reading
+//     those bytes instead of its whole body and a SHA-256 of it.
 // Not HTTP: the caller maps the outcomes to statuses.
 using System.Security.Cryptography;
 
@@ -21,16 +23,24 @@ public sealed class RequestWork : IDisposable
 {
     public sealed class Entry
     {
-        internal Entry(CancellationTokenSource cancel, long length)
+        internal Entry(CancellationTokenSource cancel, string path, long length, byte[] head)
         {
             Cancel = cancel;
+            Path = path;
             Length = length;
+            Head = head;
         }
 
         internal CancellationTokenSource Cancel { get; }
 
+        /// <summary>The request's path (a retry resends to the same path).</summary>
+        internal string Path { get; }
+
         /// <summary>The body's length in bytes (a retry resends the identical body).</summary>
         internal long Length { get; }
+
+        /// <summary>The body's first <see cref="HeadBytes"/> bytes (all of a shorter body).</summary>
+        internal byte[] Head { get; }
 
         internal int Waiters;
 
@@ -61,6 +71,11 @@ public sealed class RequestWork : IDisposable
         }
     }
 
+    /// <summary>Bytes of a body's start kept with its work: a request whose first bytes differ cannot be a retry of it.
+    /// Distinct batches differ within them (OpenRLHF's queries start with their prompts after any left padding; a
+    /// 512-sample batch is about 1 MB).</summary>
+    public const int HeadBytes = 16 * 1024;
+
     public static string Key(string path, ReadOnlySpan<byte> body)
     {
         Span<byte> hash = stackalloc byte[32];
@@ -69,16 +84,18 @@ public sealed class RequestWork : IDisposable
     }
 
     /// <summary>True when held work (running, or answered within the window) on <paramref name="path"/> has a body of
-    /// <paramref name="length"/> bytes, so a request with that Content-Length may be a retry that joins it.</summary>
-    public bool MayHold(string path, long length)
+    /// <paramref name="length"/> bytes that starts with <paramref name="head"/> (any start when empty), so a request with
+    /// that Content-Length and those first bytes may be a retry that joins it.</summary>
+    public bool MayHold(string path, long length, ReadOnlySpan<byte> head = default)
     {
         ArgumentNullException.ThrowIfNull(path);
         lock (gate)
         {
             Prune();
-            foreach (var (key, e) in entries)
+            foreach (var e in entries.Values)
             {
-                if (e.Length == length && !e.Cancel.IsCancellationRequested && key.StartsWith(path + ":", StringComparison.Ordinal)) return true;
+                if (e.Length == length && !e.Cancel.IsCancellationRequested && string.Equals(e.Path, path, StringComparison.Ordinal)
+                    && e.Head.AsSpan().StartsWith(head)) return true;
             }
             return false;
         }
@@ -101,8 +118,9 @@ public sealed class RequestWork : IDisposable
     /// <paramref name="start"/>. Returns null when a new start was refused (overload); Joined says whether it
     /// joined existing work. <paramref name="release"/> runs when started work ends, told whether it finished with an
     /// answer (status &lt; 500). Call <see cref="Leave"/> once the caller stops waiting.</summary>
-    public (Entry? Entry, bool Joined) JoinOrStart(string key, long length, Func<bool> admit, Func<CancellationToken, Task<Reply>> start, Action<bool> release)
+    public (Entry? Entry, bool Joined) JoinOrStart(string key, string path, ReadOnlySpan<byte> body, Func<bool> admit, Func<CancellationToken, Task<Reply>> start, Action<bool> release)
     {
+        ArgumentNullException.ThrowIfNull(path);
         Entry entry;
         lock (gate)
         {
@@ -113,7 +131,7 @@ public sealed class RequestWork : IDisposable
                 return (existing, true);
             }
             if (!admit()) return (null, false);
-            entry = new Entry(CancellationTokenSource.CreateLinkedTokenSource(stopping), length) { Waiters = 1 };
+            entry = new Entry(CancellationTokenSource.CreateLinkedTokenSource(stopping), path, body.Length, body[..Math.Min(body.Length, HeadBytes)].ToArray()) { Waiters = 1 };
             entries[key] = entry;
             entry.Task = RunAsync(key, entry, start, release); // returns at its first await (Task.Yield)
         }

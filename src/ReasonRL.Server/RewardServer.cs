@@ -348,6 +348,29 @@ public sealed class RewardServer : IAsyncDisposable
         return Overloaded(message);
     }
 
+    // A request refused after only the first bytes of its body were read (they matched no held work of its length): the
+    // rest is never copied into the server's memory, hashed or parsed. The body limit can no longer change once reading has
+    // begun, so after the answer Kestrel drains the rest (reads and drops it, for at most 5 s) before it closes the
+    // connection; a client that sends its whole body before reading (OpenRLHF's) has its answer by then.
+    private Reply RefuseAfterHead(HttpContext ctx, string message)
+    {
+        ctx.Response.Headers.Connection = "close";
+        Metrics.RefusedAfterHead();
+        return Overloaded(message);
+    }
+
+    /// <summary>The answer to a failed body read: (true, reply) for a short body, a body over the limit, another bad
+    /// request, or a deadline (a null reply: the client went away); (false, null) for any other exception.</summary>
+    private (bool Handled, Reply? Reply) ReadFailure(HttpContext ctx, Exception e) => e switch
+    {
+        EndOfStreamException => (true, Failure(400, "bad_request", "bad request: the body ended before its Content-Length")),
+        BadHttpRequestException { StatusCode: 413 } => (true, Failure(413, "too_large",
+            $"request body larger than the limit of {Options.MaxBodyBytes} bytes; raise --max-body-bytes or send fewer samples per request")),
+        BadHttpRequestException bad => (true, Failure(bad.StatusCode, "bad_request", $"bad request: {bad.Message}")),
+        OperationCanceledException => (true, ctx.RequestAborted.IsCancellationRequested ? null : Failure(503, "timeout", DeadlineMessage)),
+        _ => (false, null),
+    };
+
     /// <summary>Samples a request reserved before its body was read, until admission takes them or they are given back.</summary>
     private sealed class Reservation
     {
@@ -361,15 +384,35 @@ public sealed class RewardServer : IAsyncDisposable
         // parsed, unless held work has a body of this very length (a retry of it must be able to join). One that passes
         // reserves its estimated samples while its body is read, so requests arriving meanwhile see them as backlog
         var held = new Reservation();
-        if (ctx.Request.ContentLength is { } announced && !work.MayHold(path, announced))
+        byte[]? head = null;
+        if (ctx.Request.ContentLength is { } announced)
         {
-            var estimate = admission.EstimateSamples(announced, Options.MaxSamplesPerRequest);
-            if (!admission.TryReserve(estimate, out var early)) return RefuseUnread(ctx, early!);
-            held.Samples = estimate;
+            var mayHold = work.MayHold(path, announced);
+            if (mayHold && announced > 0 && announced <= Math.Min(Options.MaxBodyBytes, Array.MaxLength))
+            {
+                // a length held work has: its first bytes tell a retry of that work from a distinct batch of the same
+                // size, which is then refused without reading the rest, allocating or hashing it
+                head = new byte[Math.Min(announced, RequestWork.HeadBytes)];
+                try
+                {
+                    await ctx.Request.Body.ReadExactlyAsync(head, deadline).ConfigureAwait(false);
+                }
+                catch (Exception e) when (ReadFailure(ctx, e) is var failure && failure.Handled)
+                {
+                    return failure.Reply;
+                }
+                mayHold = work.MayHold(path, announced, head);
+            }
+            if (!mayHold)
+            {
+                var estimate = admission.EstimateSamples(announced, Options.MaxSamplesPerRequest);
+                if (!admission.TryReserve(estimate, out var early)) return head is null ? RefuseUnread(ctx, early!) : RefuseAfterHead(ctx, early!);
+                held.Samples = estimate;
+            }
         }
         try
         {
-            return await AnswerReadingAsync(ctx, path, prepare, held, deadline).ConfigureAwait(false);
+            return await AnswerReadingAsync(ctx, path, prepare, head, held, deadline).ConfigureAwait(false);
         }
         finally
         {
@@ -377,16 +420,19 @@ public sealed class RewardServer : IAsyncDisposable
         }
     }
 
-    private async Task<Reply?> AnswerReadingAsync(HttpContext ctx, string path, Func<byte[], Prepared> prepare, Reservation held, CancellationToken deadline)
+    private async Task<Reply?> AnswerReadingAsync(HttpContext ctx, string path, Func<byte[], Prepared> prepare, byte[]? head, Reservation held, CancellationToken deadline)
     {
         byte[] body;
         try
         {
             if (ctx.Request.ContentLength is { } length && length <= Math.Min(Options.MaxBodyBytes, Array.MaxLength))
             {
-                // read straight into its one array (a large body is a large-object-heap allocation: one, not two)
+                // read straight into its one array (a large body is a large-object-heap allocation: one, not two), after
+                // the first bytes when they were read already
                 body = new byte[length];
-                await ctx.Request.Body.ReadExactlyAsync(body, deadline).ConfigureAwait(false);
+                var start = head?.Length ?? 0;
+                head?.CopyTo(body, 0);
+                await ctx.Request.Body.ReadExactlyAsync(body.AsMemory(start), deadline).ConfigureAwait(false);
             }
             else
             {
@@ -396,19 +442,9 @@ public sealed class RewardServer : IAsyncDisposable
                 body = buffer.ToArray();
             }
         }
-        catch (EndOfStreamException)
+        catch (Exception e) when (ReadFailure(ctx, e) is var failure && failure.Handled)
         {
-            return Failure(400, "bad_request", "bad request: the body ended before its Content-Length");
-        }
-        catch (BadHttpRequestException e)
-        {
-            return e.StatusCode == 413
-                ? Failure(413, "too_large", $"request body larger than the limit of {Options.MaxBodyBytes} bytes; raise --max-body-bytes or send fewer samples per request")
-                : Failure(e.StatusCode, "bad_request", $"bad request: {e.Message}");
-        }
-        catch (OperationCanceledException)
-        {
-            return ctx.RequestAborted.IsCancellationRequested ? null : Failure(503, "timeout", DeadlineMessage);
+            return failure.Reply;
         }
         // a retry joins its work before anything else; a new request on a full queue is refused before it is parsed
         var key = RequestWork.Key(path, body);
@@ -436,7 +472,7 @@ public sealed class RewardServer : IAsyncDisposable
             }
             var n = prepared.Samples;
             string? refusal = null;
-            (entry, joined) = work.JoinOrStart(key, body.Length,
+            (entry, joined) = work.JoinOrStart(key, path, body,
                 admit: () =>
                 {
                     var reservation = held.Samples;

@@ -32,6 +32,7 @@ public sealed class ServerMetrics
     private long samples;
     private long retryJoins;
     private long refusedUnread;
+    private long refusedAfterHead;
 
     /// <summary>Only the endpoints are labelled by path; anything else is "other" (keeps label sets bounded).</summary>
     public static string PathLabel(string path) => path is "/get_reward" or "/v1/rewards" or "/health" or "/metrics" ? path : "other";
@@ -85,6 +86,9 @@ public sealed class ServerMetrics
     /// <summary>A request refused (503 overloaded) on its headers alone: its body was not read.</summary>
     public void RefusedUnread() => Interlocked.Increment(ref refusedUnread);
 
+    /// <summary>A request refused as overloaded after only the first bytes of its body were read.</summary>
+    public void RefusedAfterHead() => Interlocked.Increment(ref refusedAfterHead);
+
     /// <summary>Requests refused on their headers alone, their bodies unread.</summary>
     public long RefusalsUnread => Interlocked.Read(ref refusedUnread);
 
@@ -134,6 +138,8 @@ public sealed class ServerMetrics
             [("", Interlocked.Read(ref retryJoins))]);
         Family(o, "reasonrl_refused_unread_total", "counter", "Requests refused as overloaded on their headers alone (body not read, connection closed).",
             [("", RefusalsUnread)]);
+        Family(o, "reasonrl_refused_after_head_total", "counter", "Requests refused as overloaded after reading only the first bytes of their body (its length was held work's, its start was not; the rest not hashed or parsed).",
+            [("", Interlocked.Read(ref refusedAfterHead))]);
         Family(o, "reasonrl_model_batches_total", "counter", "Coalesced step-model calls.", [("", batcher?.Batches ?? 0)]);
         Family(o, "reasonrl_model_batched_samples_total", "counter", "Samples carried by coalesced step-model calls.", [("", batcher?.BatchedSamples ?? 0)]);
         Family(o, "reasonrl_admitted_samples", "gauge", "Samples of admitted requests not yet answered (queued or being scored).", [("", admittedSamples)]);

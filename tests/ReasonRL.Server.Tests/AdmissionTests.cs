@@ -27,12 +27,12 @@ public sealed class AdmissionTests
     };
 
     /// <summary>A /get_reward body of <paramref name="n"/> samples, padded to about <paramref name="padBytes"/> with a
-    /// field the server ignores.</summary>
+    /// field the server ignores, last (OpenRLHF's queries come first, so distinct batches differ in their first bytes).</summary>
     private static string Batch(int n, string tag, int padBytes = 0) => JsonSerializer.Serialize(new Dictionary<string, object>
     {
-        ["pad"] = new string('p', padBytes),
         ["query"] = Enumerable.Range(0, n).Select(i => $"{tag}{i}").ToArray(),
         ["labels"] = Enumerable.Range(0, n).Select(i => $"{tag}{i}").ToArray(),
+        ["pad"] = new string('p', padBytes),
     });
 
     [Fact]
@@ -170,6 +170,45 @@ public sealed class AdmissionTests
         Assert.Equal(HttpStatusCode.OK, await full.ReleaseAsync());
     }
 
+    [Fact]
+    public async Task QueueFull_ABodyOfAHeldLengthButAnotherStart_IsRefusedAfterItsFirstBytes_WhileARetryStillJoins()
+    {
+        // held work's body is about 100 KB; a distinct batch of the very same length may not be a retry, so the server reads
+        // its first RequestWork.HeadBytes only, finds no held work starting so, and refuses it without the rest
+        await using var full = await FullQueue.StartAsync(Timeout, padBytes: 100_000);
+        var server = full.Server;
+        var other = Encoding.UTF8.GetBytes(Batch(10, "g", padBytes: 100_000));
+        Assert.Equal(full.HeldBody.Length, other.Length);
+        Assert.NotEqual(full.HeldBody, other);
+
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.Address.Host, server.Address.Port);
+        var stream = tcp.GetStream();
+        var clock = Stopwatch.StartNew();
+        var head = $"POST /get_reward HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {other.Length}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        await stream.WriteAsync(other.AsMemory(0, RequestWork.HeadBytes));   // then stalls: the rest never comes
+        // the answer comes before the rest of the body (which Kestrel then drains for at most 5 s, reading and dropping it)
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var statusLine = await reader.ReadLineAsync().WaitAsync(Timeout * 2);
+        var elapsed = clock.Elapsed;
+        var headers = new List<string>();
+        for (var line = await reader.ReadLineAsync(); !string.IsNullOrEmpty(line); line = await reader.ReadLineAsync()) headers.Add(line);
+
+        Assert.StartsWith("HTTP/1.1 503", statusLine);
+        Assert.Contains("Connection: close", headers, StringComparer.OrdinalIgnoreCase);
+        Assert.True(elapsed < Timeout * 0.1, $"the refusal took {elapsed.TotalSeconds:F1} s of a {Timeout.TotalSeconds} s timeout; expected it after the body's first bytes");
+        Assert.Contains("reasonrl_refused_after_head_total 1", server.Metrics.Render(0, 0, null));
+        Assert.Equal(0, server.Metrics.RefusalsUnread);
+
+        // the identical body (a retry of the held work) still joins it, though the queue is full
+        using var http = new HttpClient();
+        var retry = ProtocolTests.PostAsync(http, new Uri(server.Address, "/get_reward"), Encoding.UTF8.GetString(full.HeldBody));
+        await TestServers.WaitUntil(() => server.Metrics.Render(0, 0, null).Contains("reasonrl_retry_joins_total 1", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, await full.ReleaseAsync());
+        Assert.Equal(HttpStatusCode.OK, (await retry).Status);
+    }
+
     /// <summary>A server whose queue (10 samples) is full: one 10-sample request held by a gated judge until ReleaseAsync.</summary>
     private sealed class FullQueue : IAsyncDisposable
     {
@@ -179,12 +218,17 @@ public sealed class AdmissionTests
 
         public RewardServer Server { get; private set; } = null!;
 
-        public static async Task<FullQueue> StartAsync(TimeSpan timeout)
+        /// <summary>The held request's body (UTF-8).</summary>
+        public byte[] HeldBody { get; private set; } = [];
+
+        public static async Task<FullQueue> StartAsync(TimeSpan timeout, int padBytes = 0)
         {
             var full = new FullQueue();
             full.Server = await TestServers.StartAsync(Judge(TimeSpan.Zero, full.gate),
                 new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10, RequestTimeout: timeout));
-            full.held = ProtocolTests.PostAsync(full.http, new Uri(full.Server.Address, "/get_reward"), Batch(10, "h"));
+            var body = Batch(10, "h", padBytes);
+            full.HeldBody = Encoding.UTF8.GetBytes(body);
+            full.held = ProtocolTests.PostAsync(full.http, new Uri(full.Server.Address, "/get_reward"), body);
             await TestServers.WaitUntil(() => full.Server.AdmittedSamples == 10);
             return full;
         }
