@@ -111,6 +111,9 @@ public sealed record LabPreset
     /// (Transformer.WithExtraLayers); 0 = the policy's depth.</summary>
     public int PrmExtraLayers { get; init; }
 
+    /// <summary>Question-less arithmetic drills (LabStepDrills) added to the PRM's data (not the ORM's); 0 = none.</summary>
+    public int PrmDrills { get; init; }
+
     /// <summary>ORM epochs over the same samples: fewer than the PRM's, since more do not make the ORM better (held-out
     /// AUC about 0.6 either way, docs/lab-prm.md), and a core the ORM frees early trains success-only PPO runs.</summary>
     public int OrmEpochs { get; init; } = 2;
@@ -273,6 +276,7 @@ public sealed record LabPreset
         Rate(RewardModelLearningRate, nameof(RewardModelLearningRate));
         Rate(PolicyLearningRate, nameof(PolicyLearningRate));
         Rate(CriticLearningRate, nameof(CriticLearningRate));
+        if (PrmDrills < 0) throw new ArgumentException($"lab preset: PrmDrills = {PrmDrills}; expected >= 0");
         if (PrmExtraLayers < 0) throw new ArgumentException($"lab preset: PrmExtraLayers = {PrmExtraLayers}; expected >= 0");
         if (RewardModelWarmupSteps < 0) throw new ArgumentException($"lab preset: RewardModelWarmupSteps = {RewardModelWarmupSteps}; expected >= 0");
         if (!(KlCoef >= 0)) throw new ArgumentException($"lab preset: KlCoef = {KlCoef}; expected >= 0");

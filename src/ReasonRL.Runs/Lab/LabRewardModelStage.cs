@@ -8,6 +8,7 @@
 // PRM labels: one per line (final-answer line included), positive for Correct and — as in the paper's
 // hackable PRM — for Unnecessary lines (PrmLabelOptions.Default); ORM label: final answer correct.
 // Not the trainer (RewardModelTrainer), not the run (RewardModelRun) and not the scoring sources.
+using ReasonRL.Core;
 using ReasonRL.Data.Datasets;
 using ReasonRL.Data.Records;
 using ReasonRL.Models;
@@ -59,7 +60,7 @@ public static class LabRewardModelStage
             var steps = r.Lines.Where(l => labels.IncludeFinalAnswerLine || !l.IsFinalAnswer).ToList();
             return new StepLabelledRecord(ctx.Problem(r.ProblemId, file).Question, steps.Select(l => r.Response.Substring(l.Start, l.Length)).ToList(),
                 steps.Select(l => labels.IsPositive(l.Label)).ToList(), r.ProblemId, r.Correct);
-        }));
+        }).Concat(LabStepDrills.Build(ctx.Preset.PrmDrills, Rng.ForStream(unchecked((ulong)ctx.Preset.BaseSeed), (1UL << 40) + 3))));
         JsonlFile.Write(ctx.Folder.PathOf(OrmDataPath),
             labelled.Select(r => new LabOrmRow(ctx.Problem(r.ProblemId, file).Question, r.Response, r.Correct, r.ProblemId)), LabJsonContext.Default.LabOrmRow);
         var trained = new LabRewardModelQuality?[2];
