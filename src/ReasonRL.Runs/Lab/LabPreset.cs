@@ -111,6 +111,12 @@ public sealed record LabPreset
     /// (Transformer.WithExtraLayers); 0 = the policy's depth.</summary>
     public int PrmExtraLayers { get; init; }
 
+    /// <summary>SFT steps of the PRM's own base model (a language model of the task's gold solutions, without the
+    /// unnecessary lines the policy's SFT data has), from which the PRM's backbone starts instead of the SFT policy;
+    /// 0 = the PRM starts from the SFT policy. A copy of the default SFT policy made a PRM that ignores a result's last
+    /// digit (docs/lab-prm.md, sixth round).</summary>
+    public int PrmBaseSteps { get; init; } = 1000;
+
     /// <summary>Question-less arithmetic drills (LabStepDrills) added to the PRM's data (not the ORM's); 0 = none.</summary>
     public int PrmDrills { get; init; }
 
@@ -198,6 +204,7 @@ public sealed record LabPreset
             "SFT sees 4,000 training problems about 4 times each (1,000 steps × 16), rather than a few hundred many times: the policy then generalises to held-out problems and leaves RL room to sharpen it.",
             "The SFT solutions restate a result (e.g. `14 = 14`) after 30 % of the gold lines, so the SFT policy sometimes writes correct-but-unnecessary lines, as the policies of the paper do; among the task variants with such lines, this one gave the best success-only accuracy on the validation split (docs/lab-sweep.md).",
             "The default preset's PPO policy learning rate (2e-5; `--set policy_lr` changes it, and the PPO line below gives this run's) was chosen by `reasonrl lab sweep` on the validation split (train-split problems never trained on) by the success-only design's accuracy alone; every design runs with it (docs/lab-sweep.md). GAE uses λ = 1, so the critic is a baseline only.",
+            "The PRM starts from a base model of its own (the policy's shape, SFT'd for 1,000 steps on the training problems' gold solutions beside the policy's SFT), not from a copy of the SFT policy: with the same data, that copy made a PRM that ignores a result's last digit (PRM check AUC on validation responses 0.849, against 0.959 from its own base model; docs/lab-prm.md, sixth round). The ORM still starts from the SFT policy.",
             "The reward models' data: 4 SFT-policy samples of every training problem, plus the as-written SFT solution and a corrupted copy (for a quarter of them: the solution run on past its answer with wrong lines) of 1,000 problems, labelled by the same automatic labeller, so the small PRM sees enough errors and correct-but-unnecessary lines (chosen by the PRM check on validation responses, docs/lab-prm.md).",
         ],
     };
@@ -211,6 +218,7 @@ public sealed record LabPreset
         ValidationProblems = 60,
         PerturbedProblems = 600,
         SftSteps = 200,
+        PrmBaseSteps = 200,
         SampleProblems = 80,
         SamplesPerProblem = 4,
         PrmEpochs = 1,
@@ -276,6 +284,7 @@ public sealed record LabPreset
         Rate(RewardModelLearningRate, nameof(RewardModelLearningRate));
         Rate(PolicyLearningRate, nameof(PolicyLearningRate));
         Rate(CriticLearningRate, nameof(CriticLearningRate));
+        if (PrmBaseSteps < 0) throw new ArgumentException($"lab preset: PrmBaseSteps = {PrmBaseSteps}; expected >= 0 (0: the PRM starts from the SFT policy)");
         if (PrmDrills < 0) throw new ArgumentException($"lab preset: PrmDrills = {PrmDrills}; expected >= 0");
         if (PrmExtraLayers < 0) throw new ArgumentException($"lab preset: PrmExtraLayers = {PrmExtraLayers}; expected >= 0");
         if (RewardModelWarmupSteps < 0) throw new ArgumentException($"lab preset: RewardModelWarmupSteps = {RewardModelWarmupSteps}; expected >= 0");

@@ -56,6 +56,7 @@ public static class LabPresetOverrides
         ["samples_per_problem"] = (p, v, k) => p with { SamplesPerProblem = Int(v, k) },
         ["prm_epochs"] = (p, v, k) => p with { PrmEpochs = Int(v, k) },
         ["prm_extra_layers"] = (p, v, k) => p with { PrmExtraLayers = Int(v, k) },
+        ["prm_base_steps"] = (p, v, k) => p with { PrmBaseSteps = Int(v, k) },
         ["prm_drills"] = (p, v, k) => p with { PrmDrills = Int(v, k) },
         ["orm_epochs"] = (p, v, k) => p with { OrmEpochs = Int(v, k) },
         ["rm_batch_size"] = (p, v, k) => p with { RewardModelBatchSize = Int(v, k) },

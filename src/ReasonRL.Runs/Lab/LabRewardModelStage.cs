@@ -97,7 +97,8 @@ public static class LabRewardModelStage
             Kind = kind,
             DataPath = ctx.Folder.PathOf(dataPath),
             OutputDirectory = ctx.Folder.PathOf(outPath),
-            ModelDirectory = ctx.Folder.PathOf(LabSftStage.PolicyPath),   // the backbone starts as a copy of the SFT policy
+            // the backbone starts as a copy of the SFT policy, or for the PRM of its own base model when it has one (sft stage)
+            ModelDirectory = ctx.Folder.PathOf(kind == RewardModelKind.Prm && preset.PrmBaseSteps > 0 ? LabSftStage.PrmBasePath : LabSftStage.PolicyPath),
             Tokenizer = TokenizerSpec.CharLab,
             Format = StepLabelledFormat.Native,
             HeldOutShare = preset.RewardModelHeldOutShare,

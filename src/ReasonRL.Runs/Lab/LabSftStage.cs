@@ -4,7 +4,9 @@
 // unnecessary lines, so the policy can produce them). SFT is a `reasonrl sft` run (SftRun) of a
 // fresh char-level policy of the preset's shape on data/sft.jsonl in sft/ (model/, metrics.jsonl,
 // tb/, checkpoints/, config.resolved.yaml), then the greedy held-out evaluation of sft/model
-// (sft/baseline.json: the table's baseline row).
+// (sft/baseline.json: the table's baseline row). When the preset gives the PRM a base model of its own
+// (PrmBaseSteps > 0), that model trains beside the policy: a fresh policy-shaped model SFT'd on the training problems'
+// gold solutions (data/prm_base_sft.jsonl) into prm_base/, from which the PRM's backbone starts (LabRewardModelStage).
 // Not the trainer (SftTrainer), not the run (SftRun) and not the evaluation rules (LabEvaluation).
 using ReasonRL.Data.Datasets;
 using ReasonRL.Data.Lab;
@@ -25,6 +27,9 @@ public static class LabSftStage
 
     /// <summary>The data files, relative to the lab folder.</summary>
     public const string TrainPath = "data/train.jsonl", TestPath = "data/test.jsonl", ValidationPath = "data/validation.jsonl", SftDataPath = "data/sft.jsonl";
+
+    /// <summary>The PRM base model's SFT data (the training problems' gold solutions), run folder and model.</summary>
+    public const string PrmBaseDataPath = "data/prm_base_sft.jsonl", PrmBaseRunPath = "prm_base", PrmBasePath = "prm_base/model";
 
     /// <summary>The baseline evaluation, relative to the run folder.</summary>
     public const string BaselinePath = "sft/baseline.json";
@@ -48,24 +53,36 @@ public static class LabSftStage
     public static IReadOnlyList<string> SftOverrides(LabContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+        return Overrides(ctx, RunPath, SftDataPath, ctx.Preset.SftSteps);
+    }
+
+    /// <summary>The same for the PRM's base model: preset.PrmBaseSteps updates on data/prm_base_sft.jsonl into prm_base/.</summary>
+    public static IReadOnlyList<string> PrmBaseOverrides(LabContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        return Overrides(ctx, PrmBaseRunPath, PrmBaseDataPath, ctx.Preset.PrmBaseSteps);
+    }
+
+    private static IReadOnlyList<string> Overrides(LabContext ctx, string runPath, string dataPath, int steps)
+    {
         var p = ctx.Preset;
         int perEpoch = (ctx.TrainProblems.Count + p.SftBatchSize - 1) / p.SftBatchSize;
-        int epochs = Math.Max(1, (int)Math.Round(p.SftSteps / (double)perEpoch));
+        int epochs = Math.Max(1, (int)Math.Round(steps / (double)perEpoch));
         var inv = CultureInfo.InvariantCulture;
         return
         [
-            $"run.output_dir={ctx.Folder.PathOf(RunPath)}",
-            string.Create(inv, $"run.checkpoint_every={Math.Max(1, p.SftSteps / 4)}"),
+            $"run.output_dir={ctx.Folder.PathOf(runPath)}",
+            string.Create(inv, $"run.checkpoint_every={Math.Max(1, steps / 4)}"),
             "run.keep_checkpoints=1",
             $"model.size={p.PolicySize}",
             string.Create(inv, $"model.max_positions={p.MaxPositions}"),
             string.Create(inv, $"model.init_seed={p.BaseSeed}"),
             $"model.tokenizer={TokenizerSpec.CharLab}",
-            $"data.train={ctx.Folder.PathOf(SftDataPath)}",
+            $"data.train={ctx.Folder.PathOf(dataPath)}",
             string.Create(inv, $"sft.epochs={epochs}"),
             string.Create(inv, $"sft.batch_size={p.SftBatchSize}"),
             string.Create(inv, $"sft.lr={p.SftLearningRate:R}"),
-            string.Create(inv, $"sft.warmup_steps={Math.Min(20, p.SftSteps / 10)}"),
+            string.Create(inv, $"sft.warmup_steps={Math.Min(20, steps / 10)}"),
             "sft.min_lr_ratio=0.1",
             string.Create(inv, $"sft.seed={p.BaseSeed}"),
         ];
@@ -81,14 +98,36 @@ public static class LabSftStage
 
         var clock = Stopwatch.StartNew();
         var config = SftRunConfig.Parse("", "(lab sft)", SftOverrides(ctx));
-        var report = SftRun.Run(config, GemmFactory.Create(GemmKind.Managed), resume: true, ct: ctx.Cancellation,
+        SftRunReport? report = null;
+        void Policy() => report = SftRun.Run(config, GemmFactory.Create(GemmKind.Managed), resume: true, ct: ctx.Cancellation,
             progress: r => ctx.Progress(new LabProgress(SftKey,
                 string.Create(CultureInfo.InvariantCulture, $"SFT step {r.Step.Step}/{r.TotalSteps} · loss {r.Step.Loss:F3}"), r.Step.Step, r.TotalSteps)));
-        if (report.StopReason is { } reason) throw new InvalidOperationException($"lab SFT: {reason}");
+        // the PRM's base model, when it has one, trains beside the policy, one core each: at the lab's shapes a second
+        // core speeds one SFT run up by far less than 2×
+        if (ctx.Preset.PrmBaseSteps > 0) LabThreads.RunAll([Policy, () => RunPrmBase(ctx)]);
+        else Policy();
+        if (report!.StopReason is { } reason) throw new InvalidOperationException($"lab SFT: {reason}");
         var baseline = LabEvaluation.Evaluate(report.ModelDirectory, ctx,
             (done, total) => ctx.Progress(new LabProgress("baseline", $"SFT greedy eval {done}/{total}", done, total)));
         RunFiles.WriteJson(baselinePath, baseline, LabJsonContext.Default.LabEvalResult);
         ctx.Folder.Complete(SftKey, clock.Elapsed);
         return baseline;
+    }
+
+    /// <summary>Trains the PRM's base model (resuming an interrupted run): a fresh policy-shaped language model SFT'd for
+    /// preset.PrmBaseSteps updates on the training problems' gold solutions (data/prm_base_sft.jsonl: no unnecessary
+    /// lines), the same recipe as the policy's SFT otherwise, into prm_base/. Returns its model directory (prm_base/model).</summary>
+    public static string RunPrmBase(LabContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        if (ctx.Preset.PrmBaseSteps <= 0) throw new InvalidOperationException("lab: the PRM base model needs PrmBaseSteps > 0");
+        JsonlFile.Write(ctx.Folder.PathOf(PrmBaseDataPath),
+            ctx.TrainProblems.Select(p => new LabSftRow(LabTask.Prompt(p.Question), p.GoldSolution)), LabJsonContext.Default.LabSftRow);
+        var config = SftRunConfig.Parse("", "(lab prm base)", PrmBaseOverrides(ctx));
+        var report = SftRun.Run(config, GemmFactory.Create(GemmKind.Managed), resume: true, ct: ctx.Cancellation,
+            progress: r => ctx.Progress(new LabProgress("prm_base",
+                string.Create(CultureInfo.InvariantCulture, $"PRM base SFT step {r.Step.Step}/{r.TotalSteps} · loss {r.Step.Loss:F3}"), r.Step.Step, r.TotalSteps)));
+        if (report.StopReason is { } reason) throw new InvalidOperationException($"lab PRM base SFT: {reason}");
+        return report.ModelDirectory;
     }
 }

@@ -65,7 +65,8 @@ public static class LabSweep
     {
         ArgumentNullException.ThrowIfNull(preset);
         ArgumentNullException.ThrowIfNull(set);
-        var basePreset = LabPresetOverrides.ApplyAll(preset with { Designs = [LabDesign.Success] }, set);
+        // success only: no reward model is trained, so neither is the PRM's base model
+        var basePreset = LabPresetOverrides.ApplyAll(preset with { Designs = [LabDesign.Success], PrmBaseSteps = 0 }, set);
         var points = Expand(grid);
         // Validate every point before any work starts.
         var presets = points.Select(p => LabPresetOverrides.ApplyAll(basePreset, p)).ToList();

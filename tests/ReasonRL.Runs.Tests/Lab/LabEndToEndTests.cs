@@ -28,6 +28,7 @@ public sealed class LabEndToEndTests : IDisposable
         PolicySize = "micro",
         MaxPositions = 256,
         SftSteps = 6,
+        PrmBaseSteps = 0,
         SftBatchSize = 8,
         SampleProblems = 8,
         SamplesPerProblem = 2,
@@ -112,6 +113,36 @@ public sealed class LabEndToEndTests : IDisposable
         Assert.Equal(rawWritten, File.GetLastWriteTimeUtc(rawResult));
         Assert.DoesNotContain(third, e => e.Task == "ppo" && e.Description.Contains(" step ", StringComparison.Ordinal));
         Assert.Equal(LabTable.ToText(first.Table), LabTable.ToText(rebuilt.Table));
+    }
+
+    [Fact]
+    [Trait("Lane", "Slow")]
+    public void A_prm_base_model_is_trained_on_gold_solutions_and_the_prm_starts_from_it()
+    {
+        var preset = Tiny with { PrmBaseSteps = 4, Designs = [LabDesign.PrmRaw] };
+        var summary = LabOrchestrator.Run(preset, root, _ => { });
+
+        Assert.NotNull(summary.PrmCheck);
+        Assert.True(File.Exists(Path.Combine(root, "prm_base", "model", "config.json")));
+        var ctx = new LabContext(LabRunFolder.Open(root, preset), preset, null, CancellationToken.None);
+        // its data: the training problems' gold solutions, none of the SFT data's unnecessary lines
+        var rows = File.ReadAllLines(Path.Combine(root, LabSftStage.PrmBaseDataPath));
+        Assert.Equal(ctx.TrainProblems.Count, rows.Length);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            using var row = System.Text.Json.JsonDocument.Parse(rows[i]);
+            Assert.Equal(ctx.TrainProblems[i].GoldSolution, row.RootElement.GetProperty("response").GetString());
+        }
+        Assert.Contains(ctx.TrainProblems, p => p.SftSolution != p.GoldSolution);
+        var base_ = SftRunConfig.Parse("", "lab", LabSftStage.PrmBaseOverrides(ctx));
+        Assert.Equal(Path.Combine(root, "prm_base"), base_.Run.OutputDir);
+        Assert.Equal(Path.Combine(root, LabSftStage.PrmBaseDataPath), base_.Data.Train);
+        Assert.Equal("micro", base_.Model.Size);
+        // the PRM starts from it; the ORM still from the SFT policy
+        Assert.Equal(Path.Combine(root, "prm_base", "model"),
+            LabRewardModelStage.Options(ctx, ReasonRL.Models.RewardModelKind.Prm, LabRewardModelStage.PrmDataPath, LabRewardModelStage.PrmPath).ModelDirectory);
+        Assert.Equal(Path.Combine(root, "sft", "model"),
+            LabRewardModelStage.Options(ctx, ReasonRL.Models.RewardModelKind.Orm, LabRewardModelStage.OrmDataPath, LabRewardModelStage.OrmPath).ModelDirectory);
     }
 
     [Fact]

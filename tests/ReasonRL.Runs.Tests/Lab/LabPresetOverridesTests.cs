@@ -52,6 +52,12 @@ public sealed class LabPresetOverridesTests
         }
         Assert.Contains("rm_schedule=linear: expected constant or cosine",
             Assert.Throws<ArgumentException>(() => LabPresetOverrides.ApplyAll(LabPreset.Default, ["rm_schedule=linear"])).Message);
+        Assert.Equal(1000, LabPresetOverrides.ApplyAll(LabPreset.Default, ["prm_base_steps=1000"]).PrmBaseSteps);
+        Assert.Equal(500, LabPresetOverrides.ApplyAll(LabPreset.Default, ["prm_drills=500"]).PrmDrills);
+        Assert.Contains("PrmBaseSteps = -1; expected >= 0",
+            Assert.Throws<ArgumentException>(() => LabPresetOverrides.ApplyAll(LabPreset.Default, ["prm_base_steps=-1"])).Message);
+        Assert.Contains("PrmDrills = -1; expected >= 0",
+            Assert.Throws<ArgumentException>(() => LabPresetOverrides.ApplyAll(LabPreset.Default, ["prm_drills=-1"])).Message);
         Assert.Contains("PrmExtraLayers = -1; expected >= 0",
             Assert.Throws<ArgumentException>(() => LabPresetOverrides.ApplyAll(LabPreset.Default, ["prm_extra_layers=-1"])).Message);
     }
