@@ -146,7 +146,7 @@ public static class LabOrchestrator
             FormattableString.Invariant(
                 $"Policy: char-level Qwen2, shape {preset.PolicySize} (width {ModelShapes.Of(preset.PolicySize).HiddenSize}, {ModelShapes.Of(preset.PolicySize).LayerCount} layers); SFT {preset.SftSteps} steps × batch {preset.SftBatchSize} at lr {Lr(preset.SftLearningRate)}. ")
                 + FormattableString.Invariant(
-                $"Reward models: backbone from the SFT policy, {preset.SampleProblems} problems × {preset.SamplesPerProblem} samples plus a corrupted (a share {preset.RunOnShare:0.##} of them run on past the answer) and an as-written SFT solution of {Math.Min(preset.PerturbedProblems, preset.TrainProblems)} problems, PRM {preset.PrmEpochs} / ORM {preset.OrmEpochs} epoch(s) at lr {Lr(preset.RewardModelLearningRate)}."),
+                $"Reward models: {(preset.PrmBaseSteps > 0 ? string.Create(CultureInfo.InvariantCulture, $"the PRM's backbone from its own base model ({preset.PrmBaseSteps} SFT steps on the gold solutions), the ORM's from the SFT policy") : "backbone from the SFT policy")}, {preset.SampleProblems} problems × {preset.SamplesPerProblem} samples plus a corrupted (a share {preset.RunOnShare:0.##} of them run on past the answer) and an as-written SFT solution of {Math.Min(preset.PerturbedProblems, preset.TrainProblems)} problems, PRM {preset.PrmEpochs} / ORM {preset.OrmEpochs} epoch(s) at lr {Lr(preset.RewardModelLearningRate)}."),
             FormattableString.Invariant(
                 $"PPO: GAE with γ = λ = 1 and a critic initialised from the SFT policy, KL β = {preset.KlCoef} in the reward, policy lr {Lr(preset.PolicyLearningRate)}, critic lr {Lr(preset.CriticLearningRate)}; ")
                 + FormattableString.Invariant(

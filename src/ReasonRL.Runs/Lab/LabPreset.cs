@@ -105,9 +105,9 @@ public sealed record LabPreset
     public double RewardModelHeldOutShare { get; init; } = 0.2;
 
     /// <summary>PRM epochs over the labelled samples (chosen by the PRM check on validation responses, docs/lab-prm.md).</summary>
-    public int PrmEpochs { get; init; } = 4;
+    public int PrmEpochs { get; init; } = 3;
 
-    /// <summary>Decoder layers the PRM adds on top of its copy of the SFT policy, each starting as the identity
+    /// <summary>Decoder layers the PRM adds on top of its backbone (its base model or the SFT policy), each starting as the identity
     /// (Transformer.WithExtraLayers); 0 = the policy's depth.</summary>
     public int PrmExtraLayers { get; init; }
 
@@ -204,7 +204,7 @@ public sealed record LabPreset
             "SFT sees 4,000 training problems about 4 times each (1,000 steps × 16), rather than a few hundred many times: the policy then generalises to held-out problems and leaves RL room to sharpen it.",
             "The SFT solutions restate a result (e.g. `14 = 14`) after 30 % of the gold lines, so the SFT policy sometimes writes correct-but-unnecessary lines, as the policies of the paper do; among the task variants with such lines, this one gave the best success-only accuracy on the validation split (docs/lab-sweep.md).",
             "The default preset's PPO policy learning rate (2e-5; `--set policy_lr` changes it, and the PPO line below gives this run's) was chosen by `reasonrl lab sweep` on the validation split (train-split problems never trained on) by the success-only design's accuracy alone; every design runs with it (docs/lab-sweep.md). GAE uses λ = 1, so the critic is a baseline only.",
-            "The PRM starts from a base model of its own (the policy's shape, SFT'd for 1,000 steps on the training problems' gold solutions beside the policy's SFT), not from a copy of the SFT policy: with the same data, that copy made a PRM that ignores a result's last digit (PRM check AUC on validation responses 0.849, against 0.959 from its own base model; docs/lab-prm.md, sixth round). The ORM still starts from the SFT policy.",
+            "The PRM starts from a base model of its own (the policy's shape, SFT'd for 1,000 steps on the training problems' gold solutions beside the policy's SFT), not from a copy of the SFT policy: with the same data, that copy made a PRM that ignores a result's last digit (PRM check AUC on validation responses 0.849, against 0.959 from its own base model with the same 4 epochs, and 0.945 with the 3 epochs the 15-minute budget leaves; docs/lab-prm.md, sixth round). The ORM still starts from the SFT policy.",
             "The reward models' data: 4 SFT-policy samples of every training problem, plus the as-written SFT solution and a corrupted copy (for a quarter of them: the solution run on past its answer with wrong lines) of 1,000 problems, labelled by the same automatic labeller, so the small PRM sees enough errors and correct-but-unnecessary lines (chosen by the PRM check on validation responses, docs/lab-prm.md).",
         ],
     };

@@ -1,8 +1,9 @@
 // LabRewardModelStage: stage "rm" of the lab — writes the labelled SFT samples as the data files
 // `reasonrl train-rm` reads (rm/prm_data.jsonl: native step labels; rm/orm_data.jsonl: question,
 // response, correct; both grouped by problem) and trains the PRM and the ORM with two train-rm runs
-// (RewardModelRun), each with its backbone initialised from the SFT policy, into rm/prm/ and rm/orm/
-// (HF dirs with train_rm_report.json); rm/quality.json collects their held-out quality and rm/prm_check.json
+// (RewardModelRun) into rm/prm/ and rm/orm/, the ORM's backbone initialised from the SFT policy and the PRM's from its own
+// base model (LabSftStage.RunPrmBase; from the SFT policy when the preset gives it none) (HF dirs with
+// train_rm_report.json); rm/quality.json collects their held-out quality and rm/prm_check.json
 // the PRM's quality on unseen validation responses (LabPrmChecker). The two trainings are jobs (Prepare), so the
 // orchestrator runs them beside the PPO runs that need neither model.
 // PRM labels: one per line (final-answer line included), positive for Correct and — as in the paper's

@@ -102,9 +102,9 @@ public static class LabSftStage
         void Policy() => report = SftRun.Run(config, GemmFactory.Create(GemmKind.Managed), resume: true, ct: ctx.Cancellation,
             progress: r => ctx.Progress(new LabProgress(SftKey,
                 string.Create(CultureInfo.InvariantCulture, $"SFT step {r.Step.Step}/{r.TotalSteps} · loss {r.Step.Loss:F3}"), r.Step.Step, r.TotalSteps)));
-        // the PRM's base model, when it has one, trains beside the policy, one core each: at the lab's shapes a second
-        // core speeds one SFT run up by far less than 2×
-        if (ctx.Preset.PrmBaseSteps > 0) LabThreads.RunAll([Policy, () => RunPrmBase(ctx)]);
+        // the PRM's base model, when it has one, trains beside the policy, one core each (at the lab's shapes a second
+        // core speeds one SFT run up by far less than 2×); whichever finishes first gives the other every core
+        if (ctx.Preset.PrmBaseSteps > 0) LabThreads.RunBeside(Policy, () => RunPrmBase(ctx));
         else Policy();
         if (report!.StopReason is { } reason) throw new InvalidOperationException($"lab SFT: {reason}");
         var baseline = LabEvaluation.Evaluate(report.ModelDirectory, ctx,

@@ -50,6 +50,43 @@ public static class LabThreads
         }
     }
 
+    /// <summary>Runs <paramref name="main"/> on the calling thread and <paramref name="beside"/> on a thread of its own, with
+    /// the engine's cores split between them (Kernels.WorkerCount = cores / 2) until the first of them finishes, which
+    /// gives the other every core (results never depend on the split); rethrows the first failure once both are done.</summary>
+    public static void RunBeside(Action main, Action beside)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(beside);
+        int saved = Kernels.WorkerCount;
+        if (saved < 2)
+        {
+            main();
+            beside();
+            return;
+        }
+        Kernels.WorkerCount = saved / 2;
+        ExceptionDispatchInfo? besideError = null;
+        var thread = new Thread(() =>
+        {
+            try { beside(); }
+            catch (Exception e) { besideError = ExceptionDispatchInfo.Capture(e); }
+            finally { Kernels.WorkerCount = saved; }
+        }, maxStackSize: 16 << 20)
+        { IsBackground = true, Name = "lab worker beside" };
+        thread.Start();
+        try
+        {
+            main();
+        }
+        finally
+        {
+            Kernels.WorkerCount = saved;
+            thread.Join();
+            Kernels.WorkerCount = saved;
+        }
+        besideError?.Throw();
+    }
+
     /// <summary>Runs <paramref name="jobs"/> on <paramref name="workers"/> threads (RunAll's core split): each free
     /// worker takes the first job in list order whose <see cref="LabJob.After"/> jobs have finished, and waits while
     /// none is ready. After a failure no job starts; the running ones finish and the first failure is rethrown.
