@@ -24,7 +24,7 @@ public sealed class LabCommandTests : IDisposable
         "--set", "train_problems=40", "--set", "test_problems=8", "--set", "validation_problems=8", "--set", "perturbed_problems=6",
         "--set", "policy_size=micro", "--set", "sft_steps=6", "--set", "sft_batch_size=8", "--set", "sample_problems=8",
         "--set", "samples_per_problem=2", "--set", "rm_batch_size=8", "--set", "prompts_per_step=3", "--set", "rollouts_per_prompt=2",
-        "--set", "mini_batch_size=6", "--set", "max_new_tokens=40",
+        "--set", "mini_batch_size=6", "--set", "max_new_tokens=40", "--set", "prm_base_steps=6",
     ];
 
     private static readonly ITokenizer LabTaskTokenizer = TokenizerSpec.Resolve(TokenizerSpec.CharLab, null);
@@ -42,6 +42,10 @@ public sealed class LabCommandTests : IDisposable
         Assert.Contains("success + PRM raw − success only", output, StringComparison.Ordinal);
         Assert.Contains("PRM on unseen validation responses: AUC", output, StringComparison.Ordinal);
         Assert.Contains("report:", output, StringComparison.Ordinal);
+        Assert.Contains("machine: ", output, StringComparison.Ordinal);
+        Assert.Contains("logical CPUs", output, StringComparison.Ordinal);
+        Assert.Contains("wall time of this command", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(lab, "prm_base", "model", "config.json")), "no PRM base model");
         string report = File.ReadAllText(Path.Combine(lab, "report.html"));
         Assert.Contains("Rerun: <code>reasonrl lab --quick --seeds 1 --designs success,prm_raw --steps 2 --set train_problems=40", report, StringComparison.Ordinal);
         Assert.Contains("The paper's table beside ours", report, StringComparison.Ordinal);

@@ -45,6 +45,8 @@ internal static class LabCommand
             bool plain = Console.IsOutputRedirected || output != Console.Out;
             if (plain) console.Profile.Width = Math.Max(console.Profile.Width, 160);   // logs: keep the table's rows on one line
             console.MarkupLine($"[bold]reasonrl lab[/] — preset {preset.Name}, seeds {string.Join(",", preset.Seeds)}, designs {Markup.Escape(string.Join(",", preset.Designs.Select(LabDesigns.NameOf)))}, {preset.PpoSteps} PPO steps; run folder {Markup.Escape(Path.GetFullPath(dir))}");
+            console.MarkupLine($"[grey]machine: {Markup.Escape(ReasonRL.Benchmarks.EngineBenchmark.MachineDescription())}[/]");
+            var wall = System.Diagnostics.Stopwatch.StartNew();
             string commandLine = "reasonrl lab" + (parse.GetValue(quick) ? " --quick" : "") + (parse.GetValue(full) ? " --full" : "")
                 + " --seeds " + string.Join(",", preset.Seeds) + " --designs " + string.Join(",", preset.Designs.Select(LabDesigns.NameOf))
                 + (parse.GetValue(steps) is int st ? string.Create(CultureInfo.InvariantCulture, $" --steps {st}") : "")
@@ -66,6 +68,7 @@ internal static class LabCommand
                 return 1;
             }
             Print(console, summary, dir);
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"wall time of this command {wall.Elapsed.TotalSeconds:F0} s (a resumed run counts only what it ran)"));
             return 0;
         });
         return command;
