@@ -381,7 +381,7 @@ public sealed class RewardServer : IAsyncDisposable
     {
         var path = ctx.Request.Path.Value ?? "";
         // admission before the body: a request the backlog cannot take is refused before it is uploaded, hashed or
-        // parsed, unless held work has a body of this very length (a retry of it must be able to join). One that passes
+        // parsed, unless held work has a body of this very length and start (a retry of it must be able to join). One that passes
         // reserves its estimated samples while its body is read, so requests arriving meanwhile see them as backlog
         var held = new Reservation();
         byte[]? head = null;
