@@ -97,17 +97,13 @@ public static class LabSftStage
         if (ctx.Folder.IsComplete(SftKey)) return RunFiles.ReadJson(baselinePath, LabJsonContext.Default.LabEvalResult);
 
         var clock = Stopwatch.StartNew();
-        var config = SftRunConfig.Parse("", "(lab sft)", SftOverrides(ctx));
-        SftRunReport? report = null;
-        void Policy() => report = SftRun.Run(config, GemmFactory.Create(GemmKind.Managed), resume: true, ct: ctx.Cancellation,
-            progress: r => ctx.Progress(new LabProgress(SftKey,
-                string.Create(CultureInfo.InvariantCulture, $"SFT step {r.Step.Step}/{r.TotalSteps} · loss {r.Step.Loss:F3}"), r.Step.Step, r.TotalSteps)));
+        string? policy = null;
+        void Policy() => policy = Train(ctx, "(lab sft)", SftOverrides(ctx), SftKey, "SFT");
         // the PRM's base model, when it has one, trains beside the policy, one core each (at the lab's shapes a second
         // core speeds one SFT run up by far less than 2×); whichever finishes first gives the other every core
-        if (ctx.Preset.PrmBaseSteps > 0) LabThreads.RunBeside(Policy, () => RunPrmBase(ctx));
+        if (ctx.Preset.PrmBaseSteps > 0) LabThreads.RunAll([Policy, () => RunPrmBase(ctx)]);
         else Policy();
-        if (report!.StopReason is { } reason) throw new InvalidOperationException($"lab SFT: {reason}");
-        var baseline = LabEvaluation.Evaluate(report.ModelDirectory, ctx,
+        var baseline = LabEvaluation.Evaluate(policy!, ctx,
             (done, total) => ctx.Progress(new LabProgress("baseline", $"SFT greedy eval {done}/{total}", done, total)));
         RunFiles.WriteJson(baselinePath, baseline, LabJsonContext.Default.LabEvalResult);
         ctx.Folder.Complete(SftKey, clock.Elapsed);
@@ -123,11 +119,18 @@ public static class LabSftStage
         if (ctx.Preset.PrmBaseSteps <= 0) throw new InvalidOperationException("lab: the PRM base model needs PrmBaseSteps > 0");
         JsonlFile.Write(ctx.Folder.PathOf(PrmBaseDataPath),
             ctx.TrainProblems.Select(p => new LabSftRow(LabTask.Prompt(p.Question), p.GoldSolution)), LabJsonContext.Default.LabSftRow);
-        var config = SftRunConfig.Parse("", "(lab prm base)", PrmBaseOverrides(ctx));
+        return Train(ctx, "(lab prm base)", PrmBaseOverrides(ctx), "prm_base", "PRM base SFT");
+    }
+
+    /// <summary>One `reasonrl sft` run of the lab (resuming an interrupted one), its progress under <paramref name="key"/>;
+    /// returns its model directory, or throws when it stopped early.</summary>
+    private static string Train(LabContext ctx, string source, IReadOnlyList<string> overrides, string key, string label)
+    {
+        var config = SftRunConfig.Parse("", source, overrides);
         var report = SftRun.Run(config, GemmFactory.Create(GemmKind.Managed), resume: true, ct: ctx.Cancellation,
-            progress: r => ctx.Progress(new LabProgress("prm_base",
-                string.Create(CultureInfo.InvariantCulture, $"PRM base SFT step {r.Step.Step}/{r.TotalSteps} · loss {r.Step.Loss:F3}"), r.Step.Step, r.TotalSteps)));
-        if (report.StopReason is { } reason) throw new InvalidOperationException($"lab PRM base SFT: {reason}");
+            progress: r => ctx.Progress(new LabProgress(key,
+                string.Create(CultureInfo.InvariantCulture, $"{label} step {r.Step.Step}/{r.TotalSteps} · loss {r.Step.Loss:F3}"), r.Step.Step, r.TotalSteps)));
+        if (report.StopReason is { } reason) throw new InvalidOperationException($"lab {label}: {reason}");
         return report.ModelDirectory;
     }
 }

@@ -19,7 +19,8 @@ public sealed record LabJob(string Name, IReadOnlyList<string> After, Action Run
 public static class LabThreads
 {
     /// <summary>Runs every action on its own thread (all on the caller's thread when there is one), with
-    /// Kernels.WorkerCount = cores / actions during the run; rethrows the first exception.</summary>
+    /// Kernels.WorkerCount = cores / actions still running: each action that finishes hands its cores to the others
+    /// (results never depend on the split); rethrows the first exception.</summary>
     public static void RunAll(IReadOnlyList<Action> actions)
     {
         ArgumentNullException.ThrowIfNull(actions);
@@ -34,10 +35,19 @@ public static class LabThreads
                 return;
             }
             var errors = new ExceptionDispatchInfo?[actions.Count];
+            int running = actions.Count;
+            var gate = new object();
             var threads = actions.Select((a, i) => new Thread(() =>
             {
                 try { a(); }
                 catch (Exception e) { errors[i] = ExceptionDispatchInfo.Capture(e); }
+                finally
+                {
+                    lock (gate)
+                    {
+                        if (--running > 0) Kernels.WorkerCount = Math.Max(1, saved / running);
+                    }
+                }
             }, maxStackSize: 16 << 20)
             { IsBackground = true, Name = "lab worker " + i }).ToList();
             foreach (var t in threads) t.Start();
@@ -48,43 +58,6 @@ public static class LabThreads
         {
             Kernels.WorkerCount = saved;
         }
-    }
-
-    /// <summary>Runs <paramref name="main"/> on the calling thread and <paramref name="beside"/> on a thread of its own, with
-    /// the engine's cores split between them (Kernels.WorkerCount = cores / 2) until the first of them finishes, which
-    /// gives the other every core (results never depend on the split); rethrows the first failure once both are done.</summary>
-    public static void RunBeside(Action main, Action beside)
-    {
-        ArgumentNullException.ThrowIfNull(main);
-        ArgumentNullException.ThrowIfNull(beside);
-        int saved = Kernels.WorkerCount;
-        if (saved < 2)
-        {
-            main();
-            beside();
-            return;
-        }
-        Kernels.WorkerCount = saved / 2;
-        ExceptionDispatchInfo? besideError = null;
-        var thread = new Thread(() =>
-        {
-            try { beside(); }
-            catch (Exception e) { besideError = ExceptionDispatchInfo.Capture(e); }
-            finally { Kernels.WorkerCount = saved; }
-        }, maxStackSize: 16 << 20)
-        { IsBackground = true, Name = "lab worker beside" };
-        thread.Start();
-        try
-        {
-            main();
-        }
-        finally
-        {
-            Kernels.WorkerCount = saved;
-            thread.Join();
-            Kernels.WorkerCount = saved;
-        }
-        besideError?.Throw();
     }
 
     /// <summary>Runs <paramref name="jobs"/> on <paramref name="workers"/> threads (RunAll's core split): each free

@@ -83,7 +83,10 @@ public sealed class LabAnalysisTests
     {
         int saved = Kernels.WorkerCount;
         int ran = 0, seen = 0;
-        LabThreads.RunAll([() => { Interlocked.Increment(ref ran); seen = Kernels.WorkerCount; }, () => Interlocked.Increment(ref ran)]);
+        // the second waits for the first's reading: a finished action hands its cores to the others
+        using var read = new ManualResetEventSlim();
+        LabThreads.RunAll([() => { Interlocked.Increment(ref ran); seen = Kernels.WorkerCount; read.Set(); },
+            () => { Assert.True(read.Wait(TimeSpan.FromSeconds(30))); Interlocked.Increment(ref ran); }]);
         Assert.Equal(2, ran);
         Assert.Equal(Math.Max(1, saved / 2), seen);
         Assert.Equal(saved, Kernels.WorkerCount);

@@ -91,7 +91,7 @@ public sealed class LabJobsTests
     }
 
     [Fact]
-    public void RunBeside_splits_the_cores_until_one_finishes_then_gives_the_other_all_of_them()
+    public void RunAll_splits_the_cores_until_one_finishes_then_gives_the_other_all_of_them()
     {
         int saved = ReasonRL.Tensors.Kernels.WorkerCount;
         try
@@ -100,13 +100,14 @@ public sealed class LabJobsTests
             using var besideDone = new ManualResetEventSlim();
             using var mainStarted = new ManualResetEventSlim();
             int mainAtStart = 0, mainAfter = 0, besideSaw = 0;
-            LabThreads.RunBeside(
+            LabThreads.RunAll(
+            [
                 () =>
                 {
                     mainAtStart = ReasonRL.Tensors.Kernels.WorkerCount;
                     mainStarted.Set();
                     Assert.True(besideDone.Wait(TimeSpan.FromSeconds(30)));
-                    // the beside action's thread restores the count in its finally, right after it signals
+                    // the other action's thread hands its cores over in its finally, right after it signals
                     for (int i = 0; i < 3000 && ReasonRL.Tensors.Kernels.WorkerCount != 4; i++) Thread.Sleep(1);
                     mainAfter = ReasonRL.Tensors.Kernels.WorkerCount;
                 },
@@ -115,13 +116,14 @@ public sealed class LabJobsTests
                     Assert.True(mainStarted.Wait(TimeSpan.FromSeconds(30)));
                     besideSaw = ReasonRL.Tensors.Kernels.WorkerCount;
                     besideDone.Set();
-                });
+                },
+            ]);
             Assert.Equal(2, mainAtStart);
             Assert.Equal(2, besideSaw);
             Assert.Equal(4, mainAfter);
             Assert.Equal(4, ReasonRL.Tensors.Kernels.WorkerCount);
 
-            var e = Assert.Throws<InvalidOperationException>(() => LabThreads.RunBeside(() => { }, () => throw new InvalidOperationException("beside failed")));
+            var e = Assert.Throws<InvalidOperationException>(() => LabThreads.RunAll([() => { }, () => throw new InvalidOperationException("beside failed")]));
             Assert.Equal("beside failed", e.Message);
             Assert.Equal(4, ReasonRL.Tensors.Kernels.WorkerCount);
         }
