@@ -10,8 +10,10 @@
 //   GET  /health (liveness, no paths), GET /metrics (Prometheus text format, ServerMetrics).
 // Overload: admission control comes before any work (Admission). A request the backlog cannot take (queue full,
 // or its deadline cannot be met at the measured throughput) gets an immediate 503 (Retry-After, Connection: close)
-// before its body is read, unless held work has a body of its very length (then it may be a retry); its body is never
-// read: Kestrel buffers at most RequestBufferBytes of it and closes the connection after the answer. Else it reserves
+// before its body is read, unless held work has a body of its very length and start (then it may be a retry). When its
+// head is in by the time its connection is accepted, the front door (FrontDoor, Triage) refuses it on its own thread,
+// before Kestrel sees the connection; else Kestrel reads its head, buffers at most RequestBufferBytes of its body and
+// closes the connection after the answer (at once, without draining the body, when its first bytes were read). Else it reserves
 // the samples its Content-Length suggests until it is admitted, and its body is read and hashed; it joins
 // identical work already running or answered (RequestWork: retries never double the work); else its structure is
 // parsed, checked against --max-samples-per-request (413) and admitted with its sample count (else an immediate 503),
@@ -19,8 +21,8 @@
 // spread over the VerifierPool. Past its deadline it gets 503; its work is cancelled when no
 // retry joins within the retry window. SIGTERM: abandoned work is cancelled at once, the rest after
 // --shutdown-seconds × 0.8, so the process exits within --shutdown-seconds.
-// Connections: the listen backlog is 4096 (OpenRLHF opens a connection per try), and the verifier threads run niced
-// (VerifierPool.Nice), so accepting and refusing get a core while scoring keeps every core busy.
+// Connections: the front door listens with a backlog of 4096 (OpenRLHF opens a connection per try) and hands every
+// connection it does not refuse to Kestrel's socket transport; the verifier threads run niced (VerifierPool.Nice).
 // Protection: optional bearer token compared in constant time (all but /health), body limit (413),
 // malformed JSON / wrong types / missing fields → 400 with a message; an unexpected exception → 500 with its
 // kind, logged and counted. Stateless: replicas behind any load balancer give the same answers.
@@ -31,6 +33,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -48,7 +51,8 @@ public sealed class RewardServer : IAsyncDisposable
     private const string ItemSamples = "reasonrl.samples";
     private const string ItemKind = "reasonrl.kind";
     private const string ItemMessage = "reasonrl.message";
-    private const string ItemAccepted = "reasonrl.accepted";
+    private const string ItemAccepted = FrontDoor.AcceptedItem;
+    private const string ItemCloseNow = "reasonrl.close-now";
 
     /// <summary>Kestrel's per-connection request buffer (its MaxRequestBufferSize; default 1 MiB): how much of a body it
     /// reads ahead of the endpoint. Of a request refused before its body is read, at most this much is read into the
@@ -57,7 +61,7 @@ public sealed class RewardServer : IAsyncDisposable
     /// limit). Admitted bodies are read through it as they arrive.</summary>
     public const long RequestBufferBytes = 64 * 1024;
 
-    /// <summary>The listen socket's accept backlog (Kestrel's default 512; Linux caps it at net.core.somaxconn, 4096 by
+    /// <summary>The front door's listen backlog (Kestrel's default is 512; Linux caps it at net.core.somaxconn, 4096 by
     /// default). OpenRLHF's client opens a connection per request and retries a 503 a second later, so an overloaded
     /// server meets hundreds of new connections a second; while the backlog is full the kernel drops them (SYN cookies,
     /// dropped handshakes), and the client sees resets, or connects that wait through SYN retries of 1, 3, 7, 15 s.</summary>
@@ -76,6 +80,7 @@ public sealed class RewardServer : IAsyncDisposable
     private readonly RequestWork work;
     private readonly byte[]? tokenHash;
     private readonly Admission admission;
+    private readonly FrontDoorFactory frontDoor;
 
     public ServerOptions Options { get; }
 
@@ -83,8 +88,15 @@ public sealed class RewardServer : IAsyncDisposable
 
     public ServerLog Log { get; }
 
-    /// <summary>The accept backlog Kestrel's socket transport listens with (ListenBacklog; for tests).</summary>
-    internal int ConfiguredListenBacklog => app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>().Value.Backlog;
+    /// <summary>The accept backlog the front door listens with (ListenBacklog; for tests).</summary>
+    internal int ConfiguredListenBacklog => frontDoor.Backlog;
+
+    /// <summary>Holds (true) or resumes (false) accepting connections (tests: connections then wait in the kernel's accept
+    /// queue with their bytes in, as under overload).</summary>
+    internal void PauseAccepting(bool paused)
+    {
+        foreach (var door in frontDoor.Bound) door.Hold(paused);
+    }
 
     /// <summary>The coalescing wrapper around the step model, or null when none is loaded.</summary>
     public BatchingRewardSource? ModelBatcher => batcher;
@@ -152,7 +164,9 @@ public sealed class RewardServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         if (!logging) builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.EffectiveShutdownTimeout);
-        builder.WebHost.UseSockets(s => s.Backlog = ListenBacklog);
+        // the front door accepts, and answers what admission refuses on the bytes already received, before Kestrel
+        frontDoor = new FrontDoorFactory(Triage, ListenBacklog, RequestBufferBytes);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory>(frontDoor);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
@@ -161,7 +175,7 @@ public sealed class RewardServer : IAsyncDisposable
             // its connection (OpenRLHF's client opens one per request), so a wait for a thread to read its headers counts
             k.Listen(address, options.Port, listen => listen.Use(next => connection =>
             {
-                connection.Items[ItemAccepted] = Stopwatch.GetTimestamp();
+                connection.Items.TryAdd(ItemAccepted, Stopwatch.GetTimestamp()); // the front door's accept time, else now
                 return next(connection);
             }));
         });
@@ -258,10 +272,12 @@ public sealed class RewardServer : IAsyncDisposable
         }
     }
 
-    private bool Authorized(HttpContext ctx)
+    private bool Authorized(HttpContext ctx) => Authorized(ctx.Request.Headers.Authorization.ToString());
+
+    private bool Authorized(string? authorization)
     {
         if (tokenHash is null) return true;
-        var given = SHA256.HashData(Encoding.UTF8.GetBytes(ctx.Request.Headers.Authorization.ToString()));
+        var given = SHA256.HashData(Encoding.UTF8.GetBytes(authorization ?? ""));
         return CryptographicOperations.FixedTimeEquals(given, tokenHash);
     }
 
@@ -331,7 +347,30 @@ public sealed class RewardServer : IAsyncDisposable
         if (reply is null) return; // client gone
         Note(ctx, reply);
         if (reply.Status == 503 && reply.ErrorKind == "overloaded") ctx.Response.Headers.RetryAfter = "1";
+        if (ctx.Items.Remove(ItemCloseNow) && TryAnswerAndClose(ctx, reply)) return;
         await WriteAsync(ctx, reply).ConfigureAwait(false);
+    }
+
+    // An answer written on the connection's socket itself, then the connection closed at once: for a refusal after the body's
+    // first bytes were read, whose rest Kestrel would otherwise drain (read and drop, up to 5 s) before closing. Nothing else
+    // has been written on the connection (no response started, no 100 Continue asked for), so the answer goes out whole and
+    // first; the close then resets the connection (unread data), after the answer, which the client reads as it would a
+    // RefuseUnread answer. False (nothing written) where the transport gives no socket.
+    private static bool TryAnswerAndClose(HttpContext ctx, Reply reply)
+    {
+        if (ctx.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket || ctx.Response.HasStarted) return false;
+        var answer = RawAnswer(reply, ctx.Response.Headers.RetryAfter.Count > 0 ? ctx.Response.Headers.RetryAfter.ToString() : null);
+        try
+        {
+            for (var sent = 0; sent < answer.Length;) sent += socket.Send(answer, sent, answer.Length - sent, System.Net.Sockets.SocketFlags.None);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // the client went away: nothing to answer
+        }
+        ctx.Response.StatusCode = reply.Status; // for the log and /metrics: the response itself is never written
+        ctx.Abort();
+        return true;
     }
 
     // A request refused before its body was read: its body is never read. The answer says Connection: close, and a body
@@ -355,6 +394,7 @@ public sealed class RewardServer : IAsyncDisposable
     private Reply RefuseAfterHead(HttpContext ctx, string message)
     {
         ctx.Response.Headers.Connection = "close";
+        ctx.Items[ItemCloseNow] = true;
         Metrics.RefusedAfterHead();
         return Overloaded(message);
     }
@@ -370,6 +410,53 @@ public sealed class RewardServer : IAsyncDisposable
         OperationCanceledException => (true, ctx.RequestAborted.IsCancellationRequested ? null : Failure(503, "timeout", DeadlineMessage)),
         _ => (false, null),
     };
+
+    // The front door's triage (FrontDoor, on its accept thread): a request AnswerAsync would refuse on its headers, or on its
+    // body's first bytes, is refused here on the bytes received before its connection is handed to Kestrel — the same
+    // rules (a length and start held work has may be a retry: never refused here), with admission asked without reserving.
+    // Anything this does not refuse (or cannot read: an incomplete or unusual head, a wrong token, a body over the limit,
+    // chunked, Expect) goes to Kestrel and AnswerAsync, which decides again.
+    private byte[]? Triage(ReadOnlySpan<byte> received, long acceptedAt)
+    {
+        if (!RequestHead.TryParse(received, out var head) || head is not { Method: "POST", ContentLength: { } length, Chunked: false, ExpectContinue: false }
+            || head.Target is not ("/get_reward" or "/v1/rewards") || length > Options.MaxBodyBytes || !Authorized(head.Authorization))
+        {
+            return null;
+        }
+        var path = head.Target;
+        var afterHead = false;
+        if (work.MayHold(path, length))
+        {
+            var body = received[head.Length..];
+            var want = (int)Math.Min(length, RequestWork.HeadBytes);
+            if (body.Length < want || work.MayHold(path, length, body[..want])) return null;
+            afterHead = true;
+        }
+        if (admission.Refusal(admission.EstimateSamples(length, Options.MaxSamplesPerRequest)) is not { } message) return null;
+        var reply = Overloaded(message);
+        var seconds = Stopwatch.GetElapsedTime(acceptedAt).TotalSeconds;
+        Metrics.Request(path);
+        Metrics.Response(path, reply.Status, seconds);
+        Metrics.RequestError("overloaded", seconds);
+        if (afterHead) Metrics.RefusedAfterHead();
+        else Metrics.RefusedUnread();
+        Metrics.RefusedAtAccept();
+        Log.Request("POST", ServerMetrics.PathLabel(path), reply.Status, seconds * 1000, null, reply.ErrorKind, reply.Message);
+        return RawAnswer(reply, retryAfter: "1");
+    }
+
+    /// <summary>A whole HTTP/1.1 answer (status line, headers, body) that closes its connection, for writing on a socket.</summary>
+    private static byte[] RawAnswer(Reply reply, string? retryAfter)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var head = Encoding.ASCII.GetBytes("HTTP/1.1 " + reply.Status.ToString(inv) + " " + ReasonPhrases.GetReasonPhrase(reply.Status) +
+            "\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " + reply.Body.Length.ToString(inv) +
+            "\r\nConnection: close\r\n" + (retryAfter is null ? "" : "Retry-After: " + retryAfter + "\r\n") + "\r\n");
+        var answer = new byte[head.Length + reply.Body.Length];
+        head.CopyTo(answer, 0);
+        reply.Body.CopyTo(answer, head.Length);
+        return answer;
+    }
 
     /// <summary>Samples a request reserved before its body was read, until admission takes them or they are given back.</summary>
     private sealed class Reservation

@@ -33,6 +33,7 @@ public sealed class ServerMetrics
     private long retryJoins;
     private long refusedUnread;
     private long refusedAfterHead;
+    private long refusedAtAccept;
 
     /// <summary>Only the endpoints are labelled by path; anything else is "other" (keeps label sets bounded).</summary>
     public static string PathLabel(string path) => path is "/get_reward" or "/v1/rewards" or "/health" or "/metrics" ? path : "other";
@@ -89,6 +90,12 @@ public sealed class ServerMetrics
     /// <summary>A request refused as overloaded after only the first bytes of its body were read.</summary>
     public void RefusedAfterHead() => Interlocked.Increment(ref refusedAfterHead);
 
+    /// <summary>A request refused by the front door, on the bytes received before its connection reached Kestrel.</summary>
+    public void RefusedAtAccept() => Interlocked.Increment(ref refusedAtAccept);
+
+    /// <summary>Requests the front door refused (FrontDoor).</summary>
+    public long RefusalsAtAccept => Interlocked.Read(ref refusedAtAccept);
+
     /// <summary>Requests refused on their headers alone, their bodies unread.</summary>
     public long RefusalsUnread => Interlocked.Read(ref refusedUnread);
 
@@ -140,6 +147,8 @@ public sealed class ServerMetrics
             [("", RefusalsUnread)]);
         Family(o, "reasonrl_refused_after_head_total", "counter", "Requests refused as overloaded after reading only the first bytes of their body (its length was held work's, its start was not; the rest not hashed or parsed).",
             [("", Interlocked.Read(ref refusedAfterHead))]);
+        Family(o, "reasonrl_refused_at_accept_total", "counter", "Requests refused as overloaded by the front door, on the bytes received when their connection was accepted (counted in the two above too).",
+            [("", RefusalsAtAccept)]);
         Family(o, "reasonrl_model_batches_total", "counter", "Coalesced step-model calls.", [("", batcher?.Batches ?? 0)]);
         Family(o, "reasonrl_model_batched_samples_total", "counter", "Samples carried by coalesced step-model calls.", [("", batcher?.BatchedSamples ?? 0)]);
         Family(o, "reasonrl_admitted_samples", "gauge", "Samples of admitted requests not yet answered (queued or being scored).", [("", admittedSamples)]);

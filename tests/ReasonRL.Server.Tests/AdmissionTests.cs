@@ -87,6 +87,19 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public void TheEstimate_UsesTheSmallestSamplesOfTheLastBodies_SoABatchOfShortSamplesIsNotUnderCounted()
+    {
+        var admission = new Admission(1000, Timeout);
+        admission.NoteBody(100_000, 100);                              // 1000 bytes per sample
+        admission.NoteBody(90_000, 100);                               // 900
+        admission.NoteBody(110_000, 100);                              // 1100
+        Assert.Equal(100, admission.EstimateSamples(90_000, 8192));    // a batch of the shortest samples seen: all 100 counted
+        Assert.Equal(56, admission.EstimateSamples(50_000, 8192));     // 50,000 / 900, rounded up
+        for (var i = 0; i < Admission.EstimateWindow; i++) admission.NoteBody(100_000, 100);
+        Assert.Equal(50, admission.EstimateSamples(50_000, 8192));     // the 900 has left the window
+    }
+
+    [Fact]
     public async Task QueueFull_ARequestIsRefusedBeforeItsBodyArrives()
     {
         await using var full = await FullQueue.StartAsync(Timeout);
@@ -188,7 +201,7 @@ public sealed class AdmissionTests
         var head = $"POST /get_reward HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {other.Length}\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
         await stream.WriteAsync(other.AsMemory(0, RequestWork.HeadBytes));   // then stalls: the rest never comes
-        // the answer comes before the rest of the body (which Kestrel then drains for at most 5 s, reading and dropping it)
+        // the answer comes before the rest of the body (from the front door or from Kestrel, whichever sees the bytes first)
         using var reader = new StreamReader(stream, Encoding.ASCII);
         var statusLine = await reader.ReadLineAsync().WaitAsync(Timeout * 2);
         var elapsed = clock.Elapsed;
@@ -207,6 +220,158 @@ public sealed class AdmissionTests
         await TestServers.WaitUntil(() => server.Metrics.Render(0, 0, null).Contains("reasonrl_retry_joins_total 1", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, await full.ReleaseAsync());
         Assert.Equal(HttpStatusCode.OK, (await retry).Status);
+    }
+
+    /// <summary>A raw HTTP/1.1 POST head for /get_reward with this Content-Length (and an Authorization header when given).</summary>
+    private static byte[] PostHead(RewardServer server, long length, string? authorization = null) => Encoding.ASCII.GetBytes(
+        $"POST /get_reward HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n" +
+        (authorization is null ? "" : $"Authorization: {authorization}\r\n") + "\r\n");
+
+    /// <summary>Connects while the server holds its accepts, sends <paramref name="bytes"/> (all in the kernel when the
+    /// connection is accepted, as under overload), resumes, and reads one answer (until its Content-Length, or until the
+    /// server closes).</summary>
+    private static async Task<string> SendWhileAcceptsAreHeldAsync(RewardServer server, params byte[][] bytes)
+    {
+        server.PauseAccepting(true);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(server.Address.Host, server.Address.Port);
+            foreach (var piece in bytes) await socket.SendAsync(piece);
+        }
+        finally
+        {
+            server.PauseAccepting(false);
+        }
+        return await ReadAnswerAsync(socket).WaitAsync(Timeout);
+    }
+
+    /// <summary>One HTTP answer: its head and its Content-Length body (or what came before the server closed).</summary>
+    private static async Task<string> ReadAnswerAsync(Socket socket)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        try
+        {
+            int n;
+            while ((n = await socket.ReceiveAsync(buffer)) > 0)
+            {
+                received.Write(buffer, 0, n);
+                var text = Encoding.UTF8.GetString(received.ToArray());
+                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                if (end < 0) continue;
+                var length = System.Text.RegularExpressions.Regex.Match(text[..end], "(?i)\r\nContent-Length: *([0-9]+)");
+                if (length.Success && Encoding.UTF8.GetByteCount(text[(end + 4)..]) >= int.Parse(length.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)) break;
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            // reset by the server after its answer
+        }
+        return Encoding.UTF8.GetString(received.ToArray());
+    }
+
+    [Fact]
+    public async Task QueueFull_ARequestWhoseHeadIsInWhenAccepted_IsRefusedByTheFrontDoor_BeforeKestrelSeesIt()
+    {
+        await using var full = await FullQueue.StartAsync(Timeout);
+        var server = full.Server;
+        var body = Encoding.UTF8.GetBytes(Batch(10, "d", padBytes: 200_000));
+
+        // the head and the body's first 8 KB only: the answer comes without the rest
+        var answer = await SendWhileAcceptsAreHeldAsync(server, PostHead(server, body.Length), body[..8192]);
+
+        Assert.StartsWith("HTTP/1.1 503 Service Unavailable\r\n", answer);
+        Assert.Contains("\r\nConnection: close\r\n", answer);
+        Assert.Contains("\r\nRetry-After: 1\r\n", answer);
+        Assert.Contains("overloaded", answer[answer.IndexOf("\r\n\r\n", StringComparison.Ordinal)..]);
+        Assert.Equal(1, server.Metrics.RefusalsAtAccept);
+        Assert.Equal(1, server.Metrics.RefusalsUnread);
+        var metrics = server.Metrics.Render(0, 0, null);
+        Assert.Contains("reasonrl_responses_total{path=\"/get_reward\",code=\"503\"} 1", metrics);
+        Assert.Contains("reasonrl_request_errors_total{kind=\"overloaded\"} 1", metrics);
+        Assert.Equal(HttpStatusCode.OK, await full.ReleaseAsync());
+    }
+
+    [Fact]
+    public async Task QueueFull_AtTheFrontDoor_ARetryOfHeldWorkStillJoins_AndABatchOfItsLengthButAnotherStartIsRefused()
+    {
+        await using var full = await FullQueue.StartAsync(Timeout, padBytes: 100_000);
+        var server = full.Server;
+        var other = Encoding.UTF8.GetBytes(Batch(10, "g", padBytes: 100_000));
+        Assert.Equal(full.HeldBody.Length, other.Length);
+
+        var refused = await SendWhileAcceptsAreHeldAsync(server, PostHead(server, other.Length), other[..(RequestWork.HeadBytes + 100)]);
+        Assert.StartsWith("HTTP/1.1 503", refused);
+        Assert.Equal(1, server.Metrics.RefusalsAtAccept);
+        Assert.Contains("reasonrl_refused_after_head_total 1", server.Metrics.Render(0, 0, null));
+
+        // the held body itself, whole and in when accepted: the front door hands it to Kestrel, and it joins the held work
+        var retry = SendWhileAcceptsAreHeldAsync(server, PostHead(server, full.HeldBody.Length), full.HeldBody);
+        await TestServers.WaitUntil(() => server.Metrics.Render(0, 0, null).Contains("reasonrl_retry_joins_total 1", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, await full.ReleaseAsync());
+        Assert.StartsWith("HTTP/1.1 200", await retry);
+        Assert.Equal(1, server.Metrics.RefusalsAtAccept);
+    }
+
+    [Fact]
+    public async Task QueueFull_AWrongTokenAtTheFrontDoor_Gets401FromKestrel_Not503()
+    {
+        var gate = new ManualResetEventSlim(false);
+        await using var server = await TestServers.StartAsync(Judge(TimeSpan.Zero, gate),
+            new ServerOptions(Port: 0, VerifierThreads: 1, MaxSamplesPerRequest: 10, MaxQueuedSamples: 10, RequestTimeout: Timeout, BearerToken: "s3cret"));
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Address, "/get_reward")) { Content = new StringContent(Batch(10, "t"), Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "s3cret");
+        var held = http.SendAsync(request);
+        await TestServers.WaitUntil(() => server.AdmittedSamples == 10);
+        var body = Encoding.UTF8.GetBytes(Batch(10, "u"));
+
+        var answer = await SendWhileAcceptsAreHeldAsync(server, PostHead(server, body.Length, "Bearer wrong"), body);
+        Assert.StartsWith("HTTP/1.1 401", answer);
+        Assert.Equal(0, server.Metrics.RefusalsAtAccept);
+        // with the token, the same request is refused at the front door
+        var refused = await SendWhileAcceptsAreHeldAsync(server, PostHead(server, body.Length, "Bearer s3cret"), body);
+        Assert.StartsWith("HTTP/1.1 503", refused);
+        Assert.Equal(1, server.Metrics.RefusalsAtAccept);
+        gate.Set();
+        Assert.Equal(HttpStatusCode.OK, (await held).StatusCode);
+    }
+
+    [Fact]
+    public async Task NotOverloaded_ARequestInWhenAccepted_IsHandedToKestrelWhole_AndScored()
+    {
+        await using var server = await TestServers.StartAsync(Judge(TimeSpan.Zero), new ServerOptions(Port: 0));
+        var body = Encoding.UTF8.GetBytes("{\"query\": [\"Q: 1+1? A: 2\"], \"prompts\": [\"Q: 1+1? \"], \"labels\": [\"A: 2\"]}");
+        var answer = await SendWhileAcceptsAreHeldAsync(server, PostHead(server, body.Length), body);
+        Assert.StartsWith("HTTP/1.1 200", answer);
+        Assert.Contains("\"rewards\":[1]", answer);
+        Assert.Equal(0, server.Metrics.RefusalsAtAccept);
+    }
+
+    [Fact]
+    public async Task QueueFull_ARequestWhoseFirstBytesComeAfterItsAccept_IsRefusedByKestrel_AndItsConnectionClosedWithoutADrain()
+    {
+        // the connection is accepted before any byte of it arrives, so the front door hands it to Kestrel; its length is held
+        // work's, so its first bytes are read, and then it is refused; the rest of its body never comes, and the server
+        // closes the connection at once instead of draining the body it will not read (Kestrel would wait up to 5 s for it)
+        await using var full = await FullQueue.StartAsync(Timeout, padBytes: 100_000);
+        var server = full.Server;
+        var other = Encoding.UTF8.GetBytes(Batch(10, "k", padBytes: 100_000));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(server.Address.Host, server.Address.Port);
+        await Task.Delay(300); // accepted meanwhile, with nothing in
+        await socket.SendAsync(PostHead(server, other.Length));
+        await socket.SendAsync(other.AsMemory(0, RequestWork.HeadBytes));
+        var clock = Stopwatch.StartNew();
+        var answer = await ReadUntilClosedAsync(buffer => socket.ReceiveAsync(buffer)).WaitAsync(Timeout);
+
+        Assert.StartsWith("HTTP/1.1 503", answer);
+        Assert.Contains("overloaded", answer);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"the connection closed {clock.Elapsed.TotalSeconds:F1} s after the head; expected at once (no drain)");
+        Assert.Equal(0, server.Metrics.RefusalsAtAccept);
+        Assert.Contains("reasonrl_refused_after_head_total 1", server.Metrics.Render(0, 0, null));
+        Assert.Equal(HttpStatusCode.OK, await full.ReleaseAsync());
     }
 
     /// <summary>A server whose queue (10 samples) is full: one 10-sample request held by a gated judge until ReleaseAsync.</summary>

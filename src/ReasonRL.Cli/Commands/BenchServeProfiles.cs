@@ -263,6 +263,7 @@ internal static partial class BenchServeProfiles
             double Slowest(Func<ServedRequest, bool> which) => served.Where(which).Select(q => q.Milliseconds).DefaultIfEmpty(0).Max();
             var unread = server.MetricAsync("reasonrl_refused_unread_total").GetAwaiter().GetResult();
             var afterHead = server.MetricAsync("reasonrl_refused_after_head_total").GetAwaiter().GetResult();
+            var atAccept = server.MetricAsync("reasonrl_refused_at_accept_total").GetAwaiter().GetResult();
             // a refusal after the body was parsed logs its sample count; one on the headers alone does not
             foreach (var (label, which) in new (string, Func<ServedRequest, bool>)[]
             {
@@ -274,7 +275,8 @@ internal static partial class BenchServeProfiles
                     $"p50 {ServerMetrics.Percentile(ms, 0.5):F1} ms, p99 {ServerMetrics.Percentile(ms, 0.99):F1} ms, max {(ms.Length == 0 ? 0 : ms[^1]):F1} ms");
             }
             output.WriteLine($"refused on the headers alone (the server's reasonrl_refused_unread_total): {unread?.ToString(Inv) ?? "not reported (an older server)"}; " +
-                $"after the body's first bytes only (reasonrl_refused_after_head_total): {afterHead?.ToString(Inv) ?? "not reported (an older server)"}");
+                $"after the body's first bytes only (reasonrl_refused_after_head_total): {afterHead?.ToString(Inv) ?? "not reported (an older server)"}; " +
+                $"of both, by the front door as their connections were accepted (reasonrl_refused_at_accept_total): {atAccept?.ToString(Inv) ?? "not reported (an older server)"}");
             var throughput = served.Select(q => MeasuredRate().Match(q.Line)).LastOrDefault(m => m.Success) is { } rated
                 ? $"{rated.Groups[1].Value} samples/s (its last deadline refusal)" : "not reported (every refusal was queue-full)";
             output.WriteLine($"as the server measured them (request headers in to answer out; its log): slowest refusal {Slowest(q => q.Kind == "overloaded"):F0} ms, " +
