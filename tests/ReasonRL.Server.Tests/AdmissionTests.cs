@@ -87,6 +87,23 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public void AfterItsUpload_ARequestItsReservationCovers_IsHeldToThreeQuartersOfTheDeadline_NotHalf()
+    {
+        var admission = new Admission(10_000_000, Timeout);
+        Assert.True(admission.TryAdmit(100, out _));
+        Thread.Sleep(600);                                   // busy 0.6 s (at least): a throughput is known
+        admission.Release(100, completed: true);
+        var rate = admission.SamplesPerSecond!.Value;
+        var n = (int)(rate * Timeout.TotalSeconds * 0.625); // would wait 0.625 of the deadline: between the two shares
+        Assert.NotNull(admission.Refusal(n));                                    // refused on its headers
+        Assert.False(admission.TryAdmit(n, out var refusal));                    // and after an upload it had not reserved for
+        Assert.Contains("past the deadline", refusal);
+        Assert.False(admission.TryAdmit(n, out _, reservation: n / 2));         // or had reserved too little for
+        Assert.True(admission.TryAdmit(n, out _, reservation: n));              // its reservation covered it: admitted
+        Assert.False(admission.TryAdmit(n, out _, reservation: n));             // the next would wait 1.25 of the deadline
+    }
+
+    [Fact]
     public void TheEstimate_UsesTheSmallestSamplesOfTheLastBodies_SoABatchOfShortSamplesIsNotUnderCounted()
     {
         var admission = new Admission(1000, Timeout);
