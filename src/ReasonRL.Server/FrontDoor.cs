@@ -159,7 +159,7 @@ internal sealed class FrontDoor : IConnectionListener
                 if (available > 0)
                 {
                     var n = connection.Receive(buffer, 0, Math.Min(available, buffer.Length), SocketFlags.Peek);
-                    answer = triage(buffer.AsSpan(0, n), acceptedAt);
+                    answer = Decide(buffer.AsSpan(0, n), acceptedAt);
                 }
             }
             catch (SocketException)
@@ -191,6 +191,26 @@ internal sealed class FrontDoor : IConnectionListener
         }
         handed.Writer.TryComplete();
     }
+
+    // The triage's answer; a triage that throws (a bug) hands the connection to Kestrel instead of ending this thread,
+    // which would stop the server accepting anything.
+    private byte[]? Decide(ReadOnlySpan<byte> received, long acceptedAt)
+    {
+        try
+        {
+            return triage(received, acceptedAt);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref triageFailure, e, null);
+            return null;
+        }
+    }
+
+    /// <summary>The first exception the triage threw (null when none; the connection went to Kestrel).</summary>
+    internal Exception? TriageFailure => Volatile.Read(ref triageFailure);
+
+    private Exception? triageFailure;
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
