@@ -89,10 +89,10 @@ public sealed class Admission
 
     /// <summary>The samples a body of <paramref name="bytes"/> bytes may hold (at most <paramref name="cap"/>); 0 before any
     /// body was parsed. It divides by the smallest bytes per sample of the last <see cref="EstimateWindow"/> bodies, so it
-    /// rather over- than under-counts: a request reserves at least the samples it turns out to have, and one that passes
-    /// this check is seldom refused after its upload because its batch was larger than estimated (with an average it was
-    /// about half the time, for batches of short samples: measured 330 such refusals in 25 s at 3× offered load, each after a
-    /// whole upload, against admitting a few percent fewer samples while bodies are read).</summary>
+    /// rather over- than under-counts: a request reserves at least the samples it turns out to have (with an average, about
+    /// half of the batches, those of shorter samples, would reserve fewer), so the second check finds its reservation
+    /// covering it (TryAdmit: the queue bound cannot then refuse it, and the deadline check allows
+    /// <see cref="ReservedDeadlineShare"/>). The cost: while bodies are read, a few percent more samples are held back.</summary>
     public int EstimateSamples(long bytes, int cap)
     {
         lock (gate)
