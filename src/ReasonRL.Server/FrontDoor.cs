@@ -3,11 +3,13 @@
 // whole HTTP answer — a 503 for a request the server would refuse on its headers or its body's first bytes — which this
 // thread sends before closing the connection, or hands the connection, untouched, to Kestrel's socket transport
 // (SocketConnectionContextFactory), which then reads and serves it as if it had accepted it itself.
-// Why: under overload, OpenRLHF-like clients open a connection per try; with Kestrel alone every connection — refused
-// ones too — waited for one accept loop on a thread-pool thread, which also started the connection's reads, and which
-// got one runnable thread's share of the cores among the verifier, the request threads and (in the bench) the load
-// generator. The accept queue filled and a refusal waited seconds in the kernel before any server code saw it. Here a
-// refusal costs an accept, a peek, a send and a close, on a thread that does nothing else.
+// Why: under overload, OpenRLHF-like clients open a connection per try. With Kestrel alone, at 3× offered load the accept
+// queue held about 2,000 connections on average and a refusal waited 3–5 s there before any server code saw it, even with
+// the verifier threads at the lowest priority; with this thread the queue holds about 5 and refusals take milliseconds
+// (docs/serve.md, session 12). Kestrel's accept loop runs on a thread-pool thread that also starts each accepted
+// connection's reads (seen in a profile), competing for the cores with every other runnable thread; that it fell behind
+// for this reason is the likely explanation, not a measured one. Here a refusal costs an accept, a peek, a send and a
+// close, on a thread that does nothing else.
 // A connection whose head has not arrived when it is accepted (an idle machine accepts at once) goes to Kestrel, as does
 // every request the triage does not refuse: the triage never waits for bytes, so a slow client cannot hold this thread.
 // Not HTTP: RequestHead reads the head; the triage (RewardServer) decides.
