@@ -10,7 +10,7 @@ using System.Text.RegularExpressions;
 
 namespace ReasonRL.Benchmarks;
 
-/// <summary>One request as the child's log line gives it (path, status, server-side milliseconds, error kind).</summary>
+/// <summary>One request as the child's log line gives it (path, status, server-side milliseconds, error kind, the whole line).</summary>
 public sealed record ServedRequest(string Path, int Status, double Milliseconds, string? Kind, string Line, int? Samples = null);
 
 public sealed partial class ServeProcess : IAsyncDisposable
@@ -122,10 +122,11 @@ public sealed partial class ServeProcess : IAsyncDisposable
     {
         lock (log)
         {
-            return log.Select(l => RequestLine().Match(l)).Where(m => m.Success && m.Groups[1].Value == path)
-                .Select(m => new ServedRequest(m.Groups[1].Value, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
-                    double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), m.Groups[5].Success ? m.Groups[5].Value : null, m.Value,
-                    m.Groups[4].Success ? int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture) : null))
+            // Line: the whole log line, its msg="…" too (the match alone ends before it)
+            return log.Select(l => (Line: l, Match: RequestLine().Match(l))).Where(x => x.Match.Success && x.Match.Groups[1].Value == path)
+                .Select(x => new ServedRequest(x.Match.Groups[1].Value, int.Parse(x.Match.Groups[2].Value, CultureInfo.InvariantCulture),
+                    double.Parse(x.Match.Groups[3].Value, CultureInfo.InvariantCulture), x.Match.Groups[5].Success ? x.Match.Groups[5].Value : null, x.Line,
+                    x.Match.Groups[4].Success ? int.Parse(x.Match.Groups[4].Value, CultureInfo.InvariantCulture) : null))
                 .ToArray();
         }
     }

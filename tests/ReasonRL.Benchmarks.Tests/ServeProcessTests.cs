@@ -21,6 +21,8 @@ public sealed class ServeProcessTests
         while (child.Requests("/get_reward").Count == 0 && until.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
         var request = Assert.Single(child.Requests("/get_reward"));
         Assert.Equal((503, 12.5, "overloaded"), (request.Status, request.Milliseconds, request.Kind));
+        Assert.Equal(512, request.Samples);
+        Assert.EndsWith("msg=\"server overloaded\"", request.Line); // the whole line, its message too
         Assert.Equal(200, Assert.Single(child.Requests("/metrics")).Status);
         var (rss, peak) = child.Memory();
         Assert.InRange(rss, 1, peak); // the stand-in's own: a few MiB, and never above its peak

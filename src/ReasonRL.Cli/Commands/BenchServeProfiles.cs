@@ -277,6 +277,10 @@ internal static partial class BenchServeProfiles
             output.WriteLine($"refused on the headers alone (the server's reasonrl_refused_unread_total): {unread?.ToString(Inv) ?? "not reported (an older server)"}; " +
                 $"after the body's first bytes only (reasonrl_refused_after_head_total): {afterHead?.ToString(Inv) ?? "not reported (an older server)"}; " +
                 $"of both, by the front door as their connections were accepted (reasonrl_refused_at_accept_total): {atAccept?.ToString(Inv) ?? "not reported (an older server)"}");
+            var afterUpload = served.Where(q => q.Kind == "overloaded" && q.Samples is not null).ToArray();
+            var onDeadline = afterUpload.Count(q => q.Line.Contains("past the deadline", StringComparison.Ordinal));
+            output.WriteLine($"refusals after a whole upload and parse, by cause: {onDeadline} on the deadline check (the measured throughput), " +
+                $"{afterUpload.Length - onDeadline} on the queue bound");
             var throughput = served.Select(q => MeasuredRate().Match(q.Line)).LastOrDefault(m => m.Success) is { } rated
                 ? $"{rated.Groups[1].Value} samples/s (its last deadline refusal)" : "not reported (every refusal was queue-full)";
             output.WriteLine($"as the server measured them (request headers in to answer out; its log): slowest refusal {Slowest(q => q.Kind == "overloaded"):F0} ms, " +
