@@ -310,12 +310,17 @@ public sealed class RewardServer : IAsyncDisposable
             }
         }
         // time to answer: from the connection's accept (first request on it) or the request's headers, to the answer written
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        var status = ctx.Response.StatusCode;
-        Metrics.Response(path, status, elapsed.TotalSeconds);
-        var kind = ctx.Items[ItemKind] as string;
-        if (status >= 400) Metrics.RequestError(kind ?? (status >= 500 ? "internal" : "bad_request"), elapsed.TotalSeconds);
-        Log.Request(ctx.Request.Method, ServerMetrics.PathLabel(path), status, elapsed.TotalMilliseconds, ctx.Items[ItemSamples] as int?, kind, ctx.Items[ItemMessage] as string);
+        Answered(ctx.Request.Method, path, ctx.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds,
+            ctx.Items[ItemSamples] as int?, ctx.Items[ItemKind] as string, ctx.Items[ItemMessage] as string);
+    }
+
+    /// <summary>Counts and logs an answered request (its /metrics response, error kind and latency, and its log line), whether
+    /// Kestrel or the front door answered it.</summary>
+    private void Answered(string method, string path, int status, double seconds, int? samples, string? kind, string? message)
+    {
+        Metrics.Response(path, status, seconds);
+        if (status >= 400) Metrics.RequestError(kind ?? (status >= 500 ? "internal" : "bad_request"), seconds);
+        Log.Request(method, ServerMetrics.PathLabel(path), status, seconds * 1000, samples, kind, message);
     }
 
     private static Reply Failure(int status, string kind, string message) =>
@@ -434,14 +439,11 @@ public sealed class RewardServer : IAsyncDisposable
         }
         if (admission.Refusal(admission.EstimateSamples(length, Options.MaxSamplesPerRequest)) is not { } message) return null;
         var reply = Overloaded(message);
-        var seconds = Stopwatch.GetElapsedTime(acceptedAt).TotalSeconds;
         Metrics.Request(path);
-        Metrics.Response(path, reply.Status, seconds);
-        Metrics.RequestError("overloaded", seconds);
         if (afterHead) Metrics.RefusedAfterHead();
         else Metrics.RefusedUnread();
         Metrics.RefusedAtAccept();
-        Log.Request("POST", ServerMetrics.PathLabel(path), reply.Status, seconds * 1000, null, reply.ErrorKind, reply.Message);
+        Answered("POST", path, reply.Status, Stopwatch.GetElapsedTime(acceptedAt).TotalSeconds, null, reply.ErrorKind, reply.Message);
         return RawAnswer(reply, retryAfter: "1");
     }
 

@@ -180,7 +180,7 @@ public sealed class AdmissionTests
         var body = Encoding.UTF8.GetBytes(Batch(10, "big", 8 * 1024 * 1024));
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(server.Address.Host, server.Address.Port);
-        var head = Encoding.ASCII.GetBytes($"POST /get_reward HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        var head = PostHead(server, body.Length);
         long sent = 0;
         try
         {
@@ -215,8 +215,7 @@ public sealed class AdmissionTests
         await tcp.ConnectAsync(server.Address.Host, server.Address.Port);
         var stream = tcp.GetStream();
         var clock = Stopwatch.StartNew();
-        var head = $"POST /get_reward HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {other.Length}\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        await stream.WriteAsync(PostHead(server, other.Length));
         await stream.WriteAsync(other.AsMemory(0, RequestWork.HeadBytes));   // then stalls: the rest never comes
         // the answer comes before the rest of the body (from the front door or from Kestrel, whichever sees the bytes first)
         using var reader = new StreamReader(stream, Encoding.ASCII);
@@ -432,7 +431,7 @@ public sealed class AdmissionTests
     }
 
     /// <summary>Everything the server sends until it closes the connection (a reset after its answer counts as closed).</summary>
-    private static async Task<string> ReadUntilClosedAsync(Func<Memory<byte>, ValueTask<int>> read)
+    internal static async Task<string> ReadUntilClosedAsync(Func<Memory<byte>, ValueTask<int>> read)
     {
         var received = new MemoryStream();
         var buffer = new byte[4096];
